@@ -1,0 +1,631 @@
+//! Storage on the tablet: the only module that knows IndexedDB (and localStorage).
+//!
+//! One IndexedDB database per signed-in user, so a shared tablet never mixes people's drafts. A record and the
+//! outbox entry carrying its change are written in one transaction: either both are stored or neither is. Only
+//! IndexedDB requests are awaited inside a transaction (anything else lets it auto-commit half done), and
+//! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::api::{LoginResponse, ReferenceData};
+use domain::sync::{FieldConflict, PullResponse};
+use domain::{Fields, Mutation, MutationResult, Op, Outcome, Record, RecordKind};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::KeyPath;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+const RECORDS: &str = "records";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+/// Bump with a migration step in `open`; upgrades never touch the outbox's pending entries.
+const SCHEMA_VERSION: u32 = 1;
+
+const CURSOR_KEY: &str = "pull_cursor";
+const REFERENCE_KEY: &str = "reference";
+const LAST_SYNC_KEY: &str = "last_sync";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("IndexedDB: {0}")]
+    Idb(#[from] indexed_db_futures::error::Error),
+    #[error("IndexedDB open: {0}")]
+    Open(#[from] indexed_db_futures::error::OpenDbError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl StoreError {
+    /// What to tell the user. A full disk is the one failure they can act on.
+    pub fn user_message(&self) -> String {
+        let text = self.to_string();
+        if text.contains("QuotaExceeded") {
+            "Bộ nhớ của máy đã đầy: thay đổi mới chưa lưu được. Những gì đã lưu vẫn còn nguyên; hãy giải phóng \
+             bộ nhớ rồi thử lại."
+                .into()
+        } else {
+            format!("Không lưu được trên máy: {text}")
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// A record as this tablet holds it: the server's state overlaid with local edits not yet acknowledged.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocalRecord {
+    pub id: Uuid,
+    pub kind: Option<RecordKind>,
+    pub unit_id: String,
+    /// The server revision of the last pulled state (0 if the server has never seen this record).
+    pub rev: i64,
+    pub deleted: bool,
+    pub fields: Fields,
+    /// For each field whose local value is not known to equal the server's at `rev`: the server revision the
+    /// local value was based on. A new edit of such a field must carry this base, not `rev`, or the server could
+    /// not tell that someone else changed the field meanwhile.
+    pub field_base: BTreeMap<String, i64>,
+    /// Same-field races the server reported: both values are kept until a person chooses.
+    pub conflicts: Vec<FieldConflict>,
+    /// The server refused the last change, with its reason; the text stays here and stays editable.
+    pub rejection: Option<String>,
+    pub updated_by: String,
+    pub saved_at: Option<DateTime<Utc>>,
+}
+
+/// What the interface shows for a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordStatus {
+    Draft,
+    Waiting,
+    Sent,
+    Rejected,
+    Conflict,
+}
+
+impl RecordStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "Bản nháp",
+            RecordStatus::Waiting => "Chờ gửi",
+            RecordStatus::Sent => "Đã gửi",
+            RecordStatus::Rejected => "Bị từ chối",
+            RecordStatus::Conflict => "Xung đột",
+        }
+    }
+}
+
+/// A queued mutation. `seq` is the outbox key (auto-increment), so entries leave in the order they were made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    pub mutation: Mutation,
+    /// Handed to the network at least once. A sent entry is never changed again: its id may already have an
+    /// answer on the server, and a replay must carry the same content.
+    pub sent: bool,
+    pub rejected: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct MetaEntry<T> {
+    key: String,
+    value: T,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: u32,
+    pub rejected: u32,
+}
+
+pub struct Store {
+    db: Database,
+}
+
+fn mutation_fields(mutation: &Mutation) -> impl Iterator<Item = &String> {
+    match &mutation.op {
+        Op::Set { fields } => Some(fields.keys()),
+        Op::Delete => None,
+    }
+    .into_iter()
+    .flatten()
+}
+
+impl LocalRecord {
+    pub fn status(&self, has_outbox_entry: bool) -> RecordStatus {
+        if !self.conflicts.is_empty() {
+            RecordStatus::Conflict
+        } else if self.rejection.is_some() {
+            RecordStatus::Rejected
+        } else if has_outbox_entry {
+            RecordStatus::Waiting
+        } else if self.rev > 0 {
+            RecordStatus::Sent
+        } else {
+            RecordStatus::Draft
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the database of one user.
+    pub async fn open(user_id: &str) -> Result<Store> {
+        Self::open_named(&format!("thidua-{user_id}")).await
+    }
+
+    pub async fn open_named(name: &str) -> Result<Store> {
+        let db = Database::open(name)
+            .with_version(SCHEMA_VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                // Each step only adds; a pending outbox survives every upgrade.
+                if event.old_version() < 1.0 {
+                    db.create_object_store(RECORDS).with_key_path(KeyPath::One("id")).build()?;
+                    db.create_object_store(OUTBOX)
+                        .with_key_path(KeyPath::One("seq"))
+                        .with_auto_increment(true)
+                        .build()?;
+                    db.create_object_store(META).with_key_path(KeyPath::One("key")).build()?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Store { db })
+    }
+
+    pub async fn record(&self, id: Uuid) -> Result<Option<LocalRecord>> {
+        let tx = self.db.transaction(RECORDS).build()?;
+        let record = tx.object_store(RECORDS)?.get(id.to_string()).serde()?.await?;
+        Ok(record)
+    }
+
+    /// Saves one edited field and queues it for the server, in one transaction.
+    pub async fn save_edit(
+        &self,
+        record_id: Uuid,
+        kind: RecordKind,
+        unit_id: &str,
+        edits: Fields,
+        now: DateTime<Utc>,
+    ) -> Result<LocalRecord> {
+        domain::model::validate_fields(kind, &edits).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let outbox = tx.object_store(OUTBOX)?;
+
+        let mut record: LocalRecord = records.get(record_id.to_string()).serde()?.await?.unwrap_or_else(|| {
+            LocalRecord { id: record_id, kind: Some(kind), unit_id: unit_id.to_owned(), ..LocalRecord::default() }
+        });
+        let mut base_rev = record.rev;
+        for (name, value) in &edits {
+            let base = *record.field_base.entry(name.clone()).or_insert(record.rev);
+            base_rev = base_rev.min(base);
+            record.fields.insert(name.clone(), value.clone());
+        }
+        record.rejection = None;
+        record.saved_at = Some(now);
+        records.put(&record).serde()?.await?;
+
+        // Coalesce into the newest entry of this record that the network has not seen, or that the server
+        // refused (which is re-sent under a new id now that the user changed it).
+        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let open = entries
+            .into_iter()
+            .rev()
+            .find(|e| e.mutation.record_id == record_id && (!e.sent || e.rejected.is_some()));
+        let entry = match open {
+            Some(mut entry) => {
+                if let Op::Set { fields } = &mut entry.mutation.op {
+                    fields.extend(edits);
+                } else {
+                    entry.mutation.op = Op::Set { fields: edits };
+                }
+                if entry.sent {
+                    entry.mutation.id = Uuid::new_v4();
+                    entry.sent = false;
+                    entry.rejected = None;
+                }
+                entry.mutation.base_rev = entry.mutation.base_rev.min(base_rev);
+                entry.mutation.made_at = now;
+                entry
+            }
+            None => OutboxEntry {
+                seq: None,
+                mutation: Mutation {
+                    id: Uuid::new_v4(),
+                    record_id,
+                    kind,
+                    unit_id: unit_id.to_owned(),
+                    base_rev,
+                    op: Op::Set { fields: edits },
+                    made_at: now,
+                },
+                sent: false,
+                rejected: None,
+            },
+        };
+        outbox.put(&entry).serde()?.await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let entries = tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        Ok(entries)
+    }
+
+    pub async fn counts(&self) -> Result<OutboxCounts> {
+        let mut counts = OutboxCounts::default();
+        for entry in self.outbox().await? {
+            if entry.rejected.is_some() {
+                counts.rejected += 1;
+            } else {
+                counts.pending += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The next entries to push, oldest first, marked as sent before they leave so later edits queue separately.
+    pub async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
+        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for mut entry in entries.into_iter().filter(|e| e.rejected.is_none()) {
+            let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
+            if batch.len() == max_count || (!batch.is_empty() && bytes + size > max_bytes) {
+                break;
+            }
+            bytes += size;
+            if !entry.sent {
+                entry.sent = true;
+                outbox.put(&entry).serde()?.await?;
+            }
+            batch.push(entry.mutation);
+        }
+        tx.commit().await?;
+        Ok(batch)
+    }
+
+    /// Applies the server's answers: acknowledged entries leave the outbox; refused ones stay, marked, with the
+    /// text kept in the record.
+    pub async fn apply_results(&self, results: &[MutationResult]) -> Result<()> {
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        for result in results {
+            let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else {
+                continue;
+            };
+            let Some(seq) = entry.seq else { continue };
+            let record_key = entry.mutation.record_id.to_string();
+            let Some(mut record): Option<LocalRecord> = records.get(record_key.as_str()).serde()?.await? else {
+                outbox.delete(seq).await?;
+                continue;
+            };
+            let later_edit_of = |field: &str| {
+                entries.iter().any(|e| {
+                    e.seq > entry.seq
+                        && e.mutation.record_id == entry.mutation.record_id
+                        && mutation_fields(&e.mutation).any(|f| f == field)
+                })
+            };
+            match &result.outcome {
+                Outcome::Applied { rev } | Outcome::Merged { rev } | Outcome::Conflict { rev, .. } => {
+                    let conflicts = match &result.outcome {
+                        Outcome::Conflict { conflicts, .. } => conflicts.as_slice(),
+                        _ => &[],
+                    };
+                    for field in mutation_fields(&entry.mutation) {
+                        if conflicts.iter().any(|c| &c.field == field) {
+                            continue;
+                        }
+                        // The server holds this value at `rev`; a later local edit must not claim an older base.
+                        if !later_edit_of(field) {
+                            record.field_base.insert(field.clone(), *rev);
+                        }
+                    }
+                    for conflict in conflicts {
+                        record.conflicts.retain(|c| c.field != conflict.field);
+                        record.conflicts.push(conflict.clone());
+                    }
+                    outbox.delete(seq).await?;
+                }
+                Outcome::Rejected { message, .. } => {
+                    record.rejection = Some(message.clone());
+                    let mut refused = entry.clone();
+                    refused.rejected = Some(message.clone());
+                    outbox.put(&refused).serde()?.await?;
+                }
+            }
+            records.put(&record).serde()?.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores one pulled page and its cursor together, so an interrupted pull resumes where it stopped. Fields
+    /// with local changes not yet acknowledged, or in conflict, keep their local value.
+    pub async fn apply_pull(&self, page: &PullResponse) -> Result<()> {
+        let tx = self.db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let meta = tx.object_store(META)?;
+        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        for incoming in &page.records {
+            let local: Option<LocalRecord> = records.get(incoming.id.to_string()).serde()?.await?;
+            let merged = merge_pulled(local, incoming, &entries);
+            records.put(&merged).serde()?.await?;
+        }
+        meta.put(&MetaEntry { key: CURSOR_KEY.into(), value: page.next_cursor }).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn cursor(&self) -> Result<i64> {
+        Ok(self.meta::<i64>(CURSOR_KEY).await?.unwrap_or(0))
+    }
+
+    pub async fn reference(&self) -> Result<Option<ReferenceData>> {
+        self.meta(REFERENCE_KEY).await
+    }
+
+    pub async fn set_reference(&self, reference: &ReferenceData) -> Result<()> {
+        self.set_meta(REFERENCE_KEY, reference).await
+    }
+
+    pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>> {
+        self.meta(LAST_SYNC_KEY).await
+    }
+
+    pub async fn set_last_sync(&self, at: DateTime<Utc>) -> Result<()> {
+        self.set_meta(LAST_SYNC_KEY, &at).await
+    }
+
+    async fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        let tx = self.db.transaction(META).build()?;
+        let entry: Option<MetaEntry<T>> = tx.object_store(META)?.get(key).serde()?.await?;
+        Ok(entry.map(|e| e.value))
+    }
+
+    async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(META)?.put(&MetaEntry { key: key.to_owned(), value }).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub fn close(self) {
+        self.db.close();
+    }
+}
+
+/// The local record after a pull: the server's state, except fields with unacknowledged local edits or an open
+/// conflict, which keep the tablet's value and base.
+fn merge_pulled(local: Option<LocalRecord>, incoming: &Record, outbox: &[OutboxEntry]) -> LocalRecord {
+    let mut record = local.unwrap_or_else(|| LocalRecord {
+        id: incoming.id,
+        kind: Some(incoming.kind),
+        unit_id: incoming.unit_id.clone(),
+        ..LocalRecord::default()
+    });
+    let locally_held = |field: &str, record: &LocalRecord| {
+        record.conflicts.iter().any(|c| c.field == field)
+            || outbox.iter().any(|e| e.mutation.record_id == incoming.id && mutation_fields(&e.mutation).any(|f| f == field))
+    };
+    let mut fields = Fields::new();
+    let mut field_base = BTreeMap::new();
+    for (name, value) in &incoming.fields {
+        if !locally_held(name, &record) {
+            fields.insert(name.clone(), value.clone());
+        }
+    }
+    for (name, value) in &record.fields {
+        if locally_held(name, &record) {
+            fields.insert(name.clone(), value.clone());
+            if let Some(base) = record.field_base.get(name) {
+                field_base.insert(name.clone(), *base);
+            }
+        }
+    }
+    record.fields = fields;
+    record.field_base = field_base;
+    record.rev = incoming.rev;
+    record.deleted = incoming.deleted;
+    record.updated_by = incoming.updated_by.clone();
+    record
+}
+
+// --- localStorage: the signed-in session and the tablet's device id --------------------------------------
+
+const SESSION_KEY: &str = "thidua.session";
+const DEVICE_KEY: &str = "thidua.device";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load_session() -> Option<LoginResponse> {
+    let text = local_storage()?.get_item(SESSION_KEY).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+pub fn save_session(session: &LoginResponse) -> Result<()> {
+    let text = serde_json::to_string(session).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    local_storage()
+        .ok_or_else(|| StoreError::Invalid("localStorage không dùng được".into()))?
+        .set_item(SESSION_KEY, &text)
+        .map_err(|_| StoreError::Invalid("không lưu được phiên đăng nhập".into()))
+}
+
+/// Forgets the session only; the user's database, with any unsent drafts, stays on the tablet.
+pub fn clear_session() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(SESSION_KEY);
+    }
+}
+
+/// This tablet's id, made once and kept.
+pub fn device_id() -> Uuid {
+    let storage = local_storage();
+    if let Some(id) = storage.as_ref().and_then(|s| s.get_item(DEVICE_KEY).ok().flatten()).and_then(|t| t.parse().ok()) {
+        return id;
+    }
+    let id = Uuid::new_v4();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(DEVICE_KEY, &id.to_string());
+    }
+    id
+}
+
+/// The value of a text field, or "" if it has none.
+pub fn text_of(fields: &Fields, name: &str) -> String {
+    match fields.get(name) {
+        Some(Value::String(text)) => text.clone(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::sync::Outcome;
+    use serde_json::json;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    async fn fresh() -> (Store, String) {
+        let name = format!("test-{}", Uuid::new_v4());
+        (Store::open_named(&name).await.unwrap(), name)
+    }
+
+    fn one(field: &str, value: &str) -> Fields {
+        [(field.to_owned(), json!(value))].into_iter().collect()
+    }
+
+    const UNIT: &str = "ttvh-tam-duong";
+
+    #[wasm_bindgen_test]
+    async fn an_edit_writes_the_record_and_its_outbox_entry() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "Tổ chức 12 buổi"), Utc::now()).await.unwrap();
+        let record = store.record(id).await.unwrap().unwrap();
+        assert_eq!(record.fields["summary"], "Tổ chức 12 buổi");
+        let outbox = store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].mutation.record_id, id);
+        assert_eq!(outbox[0].mutation.base_rev, 0);
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_failing_edit_stores_neither_record_nor_outbox_entry() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        let err = store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("not_a_field", "x"), Utc::now()).await;
+        assert!(err.is_err());
+        // A transaction dropped without commit rolls back: break one after the record is written.
+        let tx = store.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build().unwrap();
+        let record = LocalRecord { id, ..LocalRecord::default() };
+        tx.object_store(RECORDS).unwrap().put(&record).serde().unwrap().await.unwrap();
+        let bad = tx.object_store(OUTBOX).unwrap().add(json!("no key path")).serde().unwrap().await;
+        assert!(bad.is_err(), "an outbox entry without a key object is refused");
+        drop(tx);
+        assert_eq!(store.record(id).await.unwrap(), None);
+        assert!(store.outbox().await.unwrap().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_outbox_survives_closing_and_reopening() {
+        let (store, name) = fresh().await;
+        let id = Uuid::new_v4();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("limitations", "b"), Utc::now()).await.unwrap();
+        store.close();
+        let reopened = Store::open_named(&name).await.unwrap();
+        let outbox = reopened.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 1, "unsent edits of one record coalesce");
+        let Op::Set { fields } = &outbox[0].mutation.op else { panic!() };
+        assert_eq!(fields.len(), 2);
+        assert_eq!(reopened.counts().await.unwrap(), OutboxCounts { pending: 1, rejected: 0 });
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_sent_entry_is_never_changed_and_acks_clear_the_outbox() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
+        let batch = store.take_batch(100, 1 << 20).await.unwrap();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "ab"), Utc::now()).await.unwrap();
+        let outbox = store.outbox().await.unwrap();
+        assert_eq!(outbox.len(), 2, "an edit after sending queues a new entry");
+        assert_eq!(outbox[0].mutation, batch[0]);
+
+        let ack = MutationResult { mutation_id: batch[0].id, outcome: Outcome::Applied { rev: 1 } };
+        store.apply_results(&[ack]).await.unwrap();
+        assert_eq!(store.outbox().await.unwrap().len(), 1);
+        assert_eq!(store.record(id).await.unwrap().unwrap().fields["summary"], "ab", "local text is kept");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_rejected_entry_stays_and_keeps_the_text() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
+        let batch = store.take_batch(100, 1 << 20).await.unwrap();
+        let refusal = MutationResult {
+            mutation_id: batch[0].id,
+            outcome: Outcome::rejected(domain::sync::RejectCode::Forbidden, "Không có quyền"),
+        };
+        store.apply_results(&[refusal]).await.unwrap();
+        assert_eq!(store.counts().await.unwrap(), OutboxCounts { pending: 0, rejected: 1 });
+        let record = store.record(id).await.unwrap().unwrap();
+        assert_eq!(record.status(true), RecordStatus::Rejected);
+        assert_eq!(record.fields["summary"], "a");
+        assert!(store.take_batch(100, 1 << 20).await.unwrap().is_empty(), "not re-sent until edited");
+
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a, sửa"), Utc::now()).await.unwrap();
+        let retry = store.take_batch(100, 1 << 20).await.unwrap();
+        assert_eq!(retry.len(), 1);
+        assert_ne!(retry[0].id, batch[0].id, "re-sent under a new id");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_pull_keeps_unsent_fields_and_takes_the_rest() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), Utc::now()).await.unwrap();
+        let page = PullResponse {
+            records: vec![Record {
+                id,
+                kind: RecordKind::SelfAssessment,
+                unit_id: UNIT.into(),
+                rev: 4,
+                deleted: false,
+                fields: [("summary".to_owned(), json!("theirs")), ("achievements".to_owned(), json!("new"))]
+                    .into_iter()
+                    .collect(),
+                updated_at: Utc::now(),
+                updated_by: "tamduong.minh".into(),
+            }],
+            next_cursor: 9,
+            has_more: false,
+        };
+        store.apply_pull(&page).await.unwrap();
+        let record = store.record(id).await.unwrap().unwrap();
+        assert_eq!(record.fields["summary"], "mine");
+        assert_eq!(record.fields["achievements"], "new");
+        assert_eq!(record.rev, 4);
+        assert_eq!(record.field_base.get("summary"), Some(&0), "the pending edit keeps its base");
+        assert_eq!(store.cursor().await.unwrap(), 9);
+    }
+}

@@ -1,0 +1,286 @@
+//! The sync loop: pushes the outbox in batches, then pulls changes with the cursor, and keeps the status the
+//! user sees up to date.
+//!
+//! It runs on start, when the browser says it is back online, when the page becomes visible, a few seconds
+//! after local edits, every minute while the server answers, and on "Đồng bộ ngay". `navigator.onLine` is not
+//! trusted: reachable means our server answered. Failures back off exponentially with jitter.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use domain::sync::{PushRequest, RejectCode, MAX_PUSH_BYTES};
+use domain::{MutationResult, Outcome, PROTOCOL_VERSION};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::store::{self, Store, StoreError};
+
+/// Mutations per push. Small enough for a weak link, large enough that N edits need few round trips.
+const PUSH_BATCH: usize = 100;
+/// Records per pull page.
+const PULL_PAGE: u32 = 200;
+/// After local edits, wait this long so a burst of typing goes in one push.
+pub const AFTER_EDIT_MS: f64 = 2_000.0;
+const PERIOD_MS: f64 = 60_000.0;
+const BACKOFF_BASE_MS: f64 = 1_000.0;
+const BACKOFF_MAX_MS: f64 = 60_000.0;
+const REFERENCE_MAX_AGE_MS: f64 = 3_600_000.0;
+
+/// What the interface shows about sync. Signals are `Copy`, so this is handed around freely.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    /// Whether the server answered the last attempt (None before the first one).
+    pub reachable: RwSignal<Option<bool>>,
+    pub pending: RwSignal<u32>,
+    pub rejected: RwSignal<u32>,
+    pub last_sync: RwSignal<Option<DateTime<Utc>>>,
+    pub error: RwSignal<Option<String>>,
+    pub running: RwSignal<bool>,
+    /// Records received so far in the current pull, for progress on big syncs.
+    pub pulled: RwSignal<u32>,
+    /// Bumped whenever sync changed local records, so open pages reload them.
+    pub data_version: RwSignal<u32>,
+    pub session_expired: RwSignal<bool>,
+    pub outdated: RwSignal<bool>,
+}
+
+impl SyncState {
+    pub fn new() -> Self {
+        SyncState {
+            reachable: RwSignal::new(None),
+            pending: RwSignal::new(0),
+            rejected: RwSignal::new(0),
+            last_sync: RwSignal::new(None),
+            error: RwSignal::new(None),
+            running: RwSignal::new(false),
+            pulled: RwSignal::new(0),
+            data_version: RwSignal::new(0),
+            session_expired: RwSignal::new(false),
+            outdated: RwSignal::new(false),
+        }
+    }
+
+    /// Re-reads the outbox counts after a local change.
+    pub async fn refresh_counts(&self, store: &Store) {
+        if let Ok(counts) = store.counts().await {
+            self.pending.set(counts.pending);
+            self.rejected.set(counts.rejected);
+        }
+    }
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+thread_local! {
+    /// When the loop should run next (ms since the epoch); triggers pull it earlier.
+    static NEXT_RUN: Cell<f64> = const { Cell::new(0.0) };
+    static FAILURES: Cell<u32> = const { Cell::new(0) };
+    /// Bumped by `start`, so a loop left from a previous sign-in ends itself.
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
+    static REFERENCE_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Asks for a sync within `delay_ms` (sooner if one is already due).
+pub fn request(delay_ms: f64) {
+    NEXT_RUN.with(|next| next.set(next.get().min(now_ms() + delay_ms)));
+}
+
+fn backoff_ms(failures: u32) -> f64 {
+    let ceiling = (BACKOFF_BASE_MS * 2f64.powi(failures.min(16) as i32)).min(BACKOFF_MAX_MS);
+    // "Equal jitter": between half and all of the ceiling, so tablets that failed together do not retry together.
+    ceiling / 2.0 + js_sys::Math::random() * ceiling / 2.0
+}
+
+/// Starts the loop for the signed-in user, and the browser events that wake it.
+pub fn start(state: SyncState, store: Rc<Store>) {
+    let generation = GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    REFERENCE_AT.with(|at| at.set(f64::NEG_INFINITY));
+    listen_to_browser(state);
+    request(0.0);
+    spawn_local(async move {
+        state.refresh_counts(&store).await;
+        if let Ok(at) = store.last_sync().await {
+            state.last_sync.set(at);
+        }
+        loop {
+            TimeoutFuture::new(250).await;
+            if GENERATION.with(Cell::get) != generation {
+                return;
+            }
+            if now_ms() < NEXT_RUN.with(Cell::get) {
+                continue;
+            }
+            NEXT_RUN.with(|next| next.set(f64::INFINITY));
+            let delay = match run_once(state, &store).await {
+                Ok(()) => {
+                    FAILURES.with(|f| f.set(0));
+                    PERIOD_MS
+                }
+                Err(_) => {
+                    let failures = FAILURES.with(|f| {
+                        f.set(f.get() + 1);
+                        f.get()
+                    });
+                    backoff_ms(failures)
+                }
+            };
+            request(delay);
+        }
+    });
+}
+
+/// Ends the loop (on sign-out).
+pub fn stop() {
+    GENERATION.with(|g| g.set(g.get() + 1));
+}
+
+fn listen_to_browser(state: SyncState) {
+    thread_local! {
+        static INSTALLED: Cell<bool> = const { Cell::new(false) };
+    }
+    if INSTALLED.with(|i| i.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let on_online = Closure::<dyn Fn()>::new(|| request(0.0));
+    let on_offline = Closure::<dyn Fn()>::new(move || state.reachable.set(Some(false)));
+    let on_visible = Closure::<dyn Fn()>::new(|| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            request(0.0);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+    if let Some(document) = window.document() {
+        let _ = document.add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    }
+    // The listeners live as long as the page.
+    on_online.forget();
+    on_offline.forget();
+    on_visible.forget();
+}
+
+async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError> {
+    let Some(session) = store::load_session() else { return Ok(()) };
+    if state.outdated.get_untracked() || state.session_expired.get_untracked() {
+        return Ok(());
+    }
+    state.running.set(true);
+    state.pulled.set(0);
+    let result = async {
+        push_all(state, store, &session.token).await?;
+        pull_all(state, store, &session.token).await?;
+        if REFERENCE_AT.with(Cell::get) + REFERENCE_MAX_AGE_MS < now_ms() {
+            store.set_reference(&api::reference(&session.token).await?).await?;
+            REFERENCE_AT.with(|at| at.set(now_ms()));
+            state.data_version.update(|v| *v += 1);
+        }
+        Ok::<_, SyncError>(())
+    }
+    .await;
+    state.running.set(false);
+    state.refresh_counts(store).await;
+    match &result {
+        Ok(()) => {
+            let now = Utc::now();
+            let _ = store.set_last_sync(now).await;
+            state.last_sync.set(Some(now));
+            state.reachable.set(Some(true));
+            state.error.set(None);
+        }
+        Err(SyncError::Api(ApiError::Network)) => {
+            state.reachable.set(Some(false));
+            state.error.set(None);
+        }
+        Err(SyncError::Api(ApiError::Unauthorized(_))) => {
+            state.reachable.set(Some(true));
+            state.session_expired.set(true);
+        }
+        Err(SyncError::Api(ApiError::Outdated(_))) => {
+            state.reachable.set(Some(true));
+            state.outdated.set(true);
+        }
+        Err(SyncError::Api(e)) => {
+            state.reachable.set(Some(true));
+            state.error.set(Some(e.to_string()));
+        }
+        Err(SyncError::Store(e)) => state.error.set(Some(e.user_message())),
+    }
+    result
+}
+
+async fn push_all(state: SyncState, store: &Store, token: &str) -> Result<(), SyncError> {
+    let device_id = store::device_id();
+    let mut batch_size = PUSH_BATCH;
+    // Every round removes or marks at least one entry, so this bound is never the reason to stop early.
+    let rounds = store.counts().await?.pending as usize + 1;
+    for _ in 0..rounds {
+        let batch = store.take_batch(batch_size, MAX_PUSH_BYTES * 3 / 4).await?;
+        if batch.is_empty() {
+            break;
+        }
+        let request = PushRequest { protocol: PROTOCOL_VERSION, device_id, mutations: batch };
+        match api::push(token, &request).await {
+            Ok(response) => store.apply_results(&response.results).await?,
+            // A whole batch refused: send one at a time to find the item at fault.
+            Err(ApiError::Refused(_)) if request.mutations.len() > 1 => batch_size = 1,
+            Err(ApiError::Refused(body)) => {
+                let refusal = MutationResult {
+                    mutation_id: request.mutations[0].id,
+                    outcome: Outcome::rejected(RejectCode::Invalid, body.message),
+                };
+                store.apply_results(&[refusal]).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        state.refresh_counts(store).await;
+        state.data_version.update(|v| *v += 1);
+    }
+    Ok(())
+}
+
+async fn pull_all(state: SyncState, store: &Store, token: &str) -> Result<(), SyncError> {
+    let mut cursor = store.cursor().await?;
+    let mut pulled = 0u32;
+    loop {
+        let page = api::pull(token, cursor, PULL_PAGE).await?;
+        store.apply_pull(&page).await?;
+        pulled += page.records.len() as u32;
+        state.pulled.set(pulled);
+        cursor = page.next_cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    if pulled > 0 {
+        state.data_version.update(|v| *v += 1);
+    }
+    Ok(())
+}

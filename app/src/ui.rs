@@ -1,0 +1,429 @@
+//! The screens: sign-in, the status bar, and the unit's quarterly self-assessment. Vietnamese throughout.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, Local, Utc};
+use domain::api::{LoginRequest, LoginResponse, Movement, ReferenceData, UserProfile};
+use domain::calendar::{format_date, Quarter};
+use domain::model::{self_assessment_id, FieldSpec};
+use domain::sync::FieldConflict;
+use domain::{Fields, RecordKind};
+use gloo_timers::future::TimeoutFuture;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::api::{self, ApiError};
+use crate::store::{self, RecordStatus, Store};
+use crate::sync::{self, SyncState};
+
+/// Typing pauses this long before the field is written to IndexedDB.
+const AUTOSAVE_MS: u32 = 300;
+
+thread_local! {
+    /// The signed-in user's database. IndexedDB handles are not `Send`, so they live here rather than in signals.
+    static STORE: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+}
+
+fn current_store() -> Option<Rc<Store>> {
+    STORE.with(|s| s.borrow().clone())
+}
+
+fn format_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local).format("%H:%M %d/%m/%Y").to_string()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = RwSignal::new(store::load_session());
+    register_service_worker();
+    view! {
+        <main class="app">
+            {move || match session.get() {
+                None => view! { <LoginPage session /> }.into_any(),
+                Some(current) => view! { <Workspace current session /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let navigator = window.navigator();
+    // Both return promises; failure only means no offline start or no persistence, which the app survives.
+    let _ = navigator.service_worker().register("/sw.js");
+    if let Ok(storage) = js_sys::Reflect::get(&navigator, &"storage".into()) {
+        if !storage.is_undefined() {
+            let _ = navigator.storage().persist();
+        }
+    }
+}
+
+#[component]
+fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let request = LoginRequest {
+                login: login.get_untracked(),
+                password: password.get_untracked(),
+                device_id: store::device_id(),
+            };
+            match api::login(&request).await {
+                Ok(response) => match store::save_session(&response) {
+                    Ok(()) => session.set(Some(response)),
+                    Err(e) => error.set(Some(e.user_message())),
+                },
+                Err(ApiError::Network) => error.set(Some(
+                    "Không kết nối được máy chủ. Lần đăng nhập đầu tiên trên máy này cần có mạng.".into(),
+                )),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="login card" on:submit=submit>
+            <h1>"Thi đua – Khen thưởng"</h1>
+            <p class="muted">"Đăng nhập để soạn báo cáo, tự đánh giá và đề nghị khen thưởng, kể cả khi mất mạng."</p>
+            <label for="login">"Tên đăng nhập"</label>
+            <input id="login" name="login" autocomplete="username" autocapitalize="none" required
+                prop:value=move || login.get() on:input=move |ev| login.set(event_target_value(&ev)) />
+            <label for="password">"Mật khẩu"</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required
+                prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
+            </button>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </form>
+    }
+}
+
+#[component]
+fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+    let state = SyncState::new();
+    let ready = RwSignal::new(false);
+    let open_error = RwSignal::new(None::<String>);
+    let user = current.user.clone();
+    let user_id = user.id.clone();
+    spawn_local(async move {
+        match Store::open(&user_id).await {
+            Ok(opened) => {
+                let opened = Rc::new(opened);
+                STORE.with(|s| *s.borrow_mut() = Some(opened.clone()));
+                sync::start(state, opened);
+                ready.set(true);
+            }
+            Err(e) => open_error.set(Some(e.user_message())),
+        }
+    });
+    let leave = move || {
+        sync::stop();
+        store::clear_session();
+        STORE.with(|s| s.borrow_mut().take());
+        session.set(None);
+    };
+    let sign_out = move |_| {
+        let pending = state.pending.get_untracked() + state.rejected.get_untracked();
+        if pending > 0 {
+            let question = format!(
+                "Còn {pending} thay đổi chưa gửi lên máy chủ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi \
+                 bạn đăng nhập lại. Đăng xuất?"
+            );
+            let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+        }
+        leave();
+    };
+    let header_user = user.clone();
+    view! {
+        <header class="topbar">
+            <div>
+                <strong>"Thi đua – Khen thưởng"</strong>
+                <div class="muted">{header_user.full_name.clone()} " · " {header_user.unit_name.clone()}</div>
+            </div>
+            <button class="secondary" on:click=sign_out>"Đăng xuất"</button>
+        </header>
+        <StatusBar state />
+        <Show when=move || state.session_expired.get()>
+            <div class="banner warn" role="alert">
+                "Phiên đăng nhập đã hết hạn. Mọi thay đổi vẫn được giữ trên máy; hãy đăng nhập lại để gửi chúng. "
+                <button class="secondary" on:click=move |_| leave()>"Đăng nhập lại"</button>
+            </div>
+        </Show>
+        <Show when=move || state.outdated.get()>
+            <div class="banner warn" role="alert">
+                "Ứng dụng đã có phiên bản mới. Các thay đổi chưa gửi vẫn được giữ. "
+                <button class="secondary" on:click=move |_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }>"Tải lại"</button>
+            </div>
+        </Show>
+        <p class="error" role="alert">{move || open_error.get()}</p>
+        <Show when=move || ready.get()>
+            <SelfAssessmentPage user=user.clone() state />
+        </Show>
+    }
+}
+
+#[component]
+fn StatusBar(state: SyncState) -> impl IntoView {
+    let online = move || state.reachable.get();
+    view! {
+        <section class="statusbar" role="status" aria-live="polite">
+            <span id="net-status" class="pill"
+                class:online=move || online() == Some(true)
+                class:offline=move || online() == Some(false)
+                data-online=move || match online() { Some(true) => "true", Some(false) => "false", None => "unknown" }>
+                {move || match online() {
+                    Some(true) => "Trực tuyến",
+                    Some(false) => "Ngoại tuyến — vẫn làm việc bình thường",
+                    None => "Đang kiểm tra kết nối…",
+                }}
+            </span>
+            <span id="pending-count" data-pending=move || state.pending.get().to_string()>
+                {move || match state.pending.get() {
+                    0 => "Không có thay đổi chờ gửi".to_string(),
+                    n => format!("{n} thay đổi chờ gửi"),
+                }}
+            </span>
+            <Show when=move || { state.rejected.get() > 0 }>
+                <span class="error">{move || format!("{} thay đổi bị từ chối", state.rejected.get())}</span>
+            </Show>
+            <span id="last-sync" class="muted">
+                {move || match state.last_sync.get() {
+                    Some(at) => format!("Đồng bộ lần cuối: {}", format_time(at)),
+                    None => "Chưa đồng bộ".to_string(),
+                }}
+            </span>
+            <Show when=move || state.running.get()>
+                <span class="muted">
+                    {move || match state.pulled.get() {
+                        0 => "Đang đồng bộ…".to_string(),
+                        n => format!("Đang đồng bộ… đã nhận {n} hồ sơ"),
+                    }}
+                </span>
+            </Show>
+            <span class="error">{move || state.error.get()}</span>
+            <button id="sync-now" class="secondary" on:click=move |_| sync::request(0.0)
+                disabled=move || state.running.get()>"Đồng bộ ngay"</button>
+        </section>
+    }
+}
+
+/// One text field of the form: its value, and how far typing has got versus saving, so a reload from the
+/// store never overwrites what the user is still typing.
+#[derive(Clone, Copy)]
+struct FieldEditor {
+    spec: &'static FieldSpec,
+    value: RwSignal<String>,
+    typed: StoredValue<u32>,
+    saved: StoredValue<u32>,
+}
+
+impl FieldEditor {
+    fn is_dirty(&self) -> bool {
+        self.typed.get_value() != self.saved.get_value()
+    }
+}
+
+#[component]
+fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
+    let today = Local::now().date_naive();
+    let quarter = Quarter::of(today);
+    let period = quarter.key();
+    let record_id = self_assessment_id(&user.unit_id, &period);
+    let kind = RecordKind::SelfAssessment;
+    let unit_id = StoredValue::new(user.unit_id.clone());
+    let period_value = StoredValue::new(period.clone());
+
+    let editors: Vec<FieldEditor> = kind
+        .text_fields()
+        .iter()
+        .map(|spec| FieldEditor {
+            spec,
+            value: RwSignal::new(String::new()),
+            typed: StoredValue::new(0),
+            saved: StoredValue::new(0),
+        })
+        .collect();
+    let editors = StoredValue::new(editors);
+    let status = RwSignal::new(RecordStatus::Draft);
+    let conflicts = RwSignal::new(Vec::<FieldConflict>::new());
+    let rejection = RwSignal::new(None::<String>);
+    let saved_at = RwSignal::new(None::<DateTime<Utc>>);
+    let save_error = RwSignal::new(None::<String>);
+    let reference = RwSignal::new(None::<ReferenceData>);
+
+    let reload = move || {
+        spawn_local(async move {
+            let Some(store) = current_store() else { return };
+            if let Ok(Some(record)) = store.record(record_id).await {
+                for editor in editors.get_value() {
+                    let stored = store::text_of(&record.fields, editor.spec.name);
+                    if !editor.is_dirty() && editor.value.get_untracked() != stored {
+                        editor.value.set(stored);
+                    }
+                }
+                let waiting = store
+                    .outbox()
+                    .await
+                    .map(|o| o.iter().any(|e| e.mutation.record_id == record_id && e.rejected.is_none()))
+                    .unwrap_or(false);
+                status.set(record.status(waiting));
+                conflicts.set(record.conflicts.clone());
+                rejection.set(record.rejection.clone());
+                saved_at.set(record.saved_at);
+            }
+            if let Ok(Some(data)) = store.reference().await {
+                reference.set(Some(data));
+            }
+        });
+    };
+    Effect::new(move |_| {
+        state.data_version.track();
+        reload();
+    });
+
+    let save = move |editor: FieldEditor| {
+        spawn_local(async move {
+            let Some(store) = current_store() else { return };
+            let generation = editor.typed.get_value();
+            let mut edits = Fields::new();
+            edits.insert(editor.spec.name.to_owned(), Value::String(editor.value.get_untracked()));
+            edits.insert("period".to_owned(), Value::String(period_value.get_value()));
+            match store.save_edit(record_id, kind, &unit_id.get_value(), edits, Utc::now()).await {
+                Ok(record) => {
+                    if editor.saved.get_value() < generation {
+                        editor.saved.set_value(generation);
+                    }
+                    saved_at.set(record.saved_at);
+                    rejection.set(None);
+                    save_error.set(None);
+                    if status.get_untracked() != RecordStatus::Conflict {
+                        status.set(RecordStatus::Waiting);
+                    }
+                    state.refresh_counts(&store).await;
+                    sync::request(sync::AFTER_EDIT_MS);
+                }
+                Err(e) => save_error.set(Some(e.user_message())),
+            }
+        });
+    };
+    let flush = move || {
+        for editor in editors.get_value() {
+            if editor.is_dirty() {
+                save(editor);
+            }
+        }
+    };
+    // Closing or hiding the tab must not lose the last keystrokes still waiting for the autosave pause.
+    let on_hide = window_event_listener_untyped("pagehide", move |_| flush());
+    let on_blur = window_event_listener_untyped("blur", move |_| flush());
+    on_cleanup(move || {
+        on_hide.remove();
+        on_blur.remove();
+    });
+
+    let deadline = quarter.report_deadline();
+    let days_left = quarter.days_to_deadline(today);
+    let deadline_text = if days_left >= 0 {
+        format!("Hạn gửi báo cáo quý: trước ngày {} (còn {days_left} ngày)", format_date(deadline))
+    } else {
+        format!("Đã quá hạn gửi báo cáo quý ({}) {} ngày", format_date(deadline), -days_left)
+    };
+
+    view! {
+        <section class="card">
+            <div class="title-row">
+                <h1>"Tự đánh giá " {quarter.label()}</h1>
+                <span id="record-status" class="pill" data-status=move || format!("{:?}", status.get())>
+                    {move || status.get().label()}
+                </span>
+            </div>
+            <p class="muted">{user.unit_name.clone()}</p>
+            <p class:late=days_left < 0 class="deadline">{deadline_text}</p>
+            {move || reference.get().and_then(|r| r.movements.first().cloned()).map(|m| view! { <MovementCard movement=m /> })}
+            <Show when=move || rejection.get().is_some()>
+                <p class="banner error" role="alert">
+                    "Máy chủ từ chối thay đổi gần nhất: " {move || rejection.get()}
+                    " — nội dung vẫn còn trên máy, hãy sửa rồi gửi lại."
+                </p>
+            </Show>
+            {editors
+                .get_value()
+                .into_iter()
+                .map(|editor| {
+                    let id = format!("field-{}", editor.spec.name);
+                    let name = editor.spec.name;
+                    view! {
+                        <div class="field">
+                            <label for=id.clone()>{editor.spec.label}</label>
+                            <textarea id=id rows="6" placeholder=editor.spec.hint
+                                prop:value=move || editor.value.get()
+                                on:input=move |ev| {
+                                    editor.value.set(event_target_value(&ev));
+                                    editor.typed.update_value(|n| *n += 1);
+                                    let mine = editor.typed.get_value();
+                                    spawn_local(async move {
+                                        TimeoutFuture::new(AUTOSAVE_MS).await;
+                                        if editor.typed.get_value() == mine {
+                                            save(editor);
+                                        }
+                                    });
+                                }
+                                on:blur=move |_| if editor.is_dirty() { save(editor) }
+                            ></textarea>
+                            {move || conflicts.get().into_iter().filter(|c| c.field == name).map(|c| view! {
+                                <div class="conflict" role="alert">
+                                    <strong>"Xung đột: "</strong>
+                                    "người khác đã sửa mục này. Trên máy chủ đang là: "
+                                    <blockquote>{c.server_value.as_str().unwrap_or_default().to_owned()}</blockquote>
+                                    "Bản của bạn vẫn ở ô trên. Hãy thống nhất nội dung."
+                                </div>
+                            }).collect_view()}
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p id="save-state" class="muted" aria-live="polite">
+                {move || match (save_error.get(), saved_at.get()) {
+                    (Some(error), _) => error,
+                    (None, Some(at)) => format!("Đã lưu trên máy lúc {}", format_time(at)),
+                    (None, None) => "Nội dung được tự động lưu trên máy khi bạn gõ.".to_string(),
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn MovementCard(movement: Movement) -> impl IntoView {
+    view! {
+        <div class="movement">
+            <div class="muted">"Phong trào thi đua " {movement.kind.clone()}</div>
+            <strong>{movement.name.clone()}</strong>
+            <p class="theme">"“" {movement.theme.clone()} "”"</p>
+            <p class="muted">
+                "Số " {movement.document_number.clone()} " ngày " {format_date(movement.document_date)}
+                " của " {movement.issuer.clone()}
+            </p>
+            <ul class="chips">
+                {movement.fields.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}

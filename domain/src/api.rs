@@ -1,0 +1,127 @@
+//! Request and response bodies of the server's non-sync endpoints, and the error body every endpoint uses.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub device_id: Uuid,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// Bearer token for the `Authorization` header. The server keeps only its hash.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserProfile,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub id: String,
+    pub login: String,
+    pub full_name: String,
+    pub role: Role,
+    pub position: String,
+    pub unit_id: String,
+    pub unit_name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    UnitHead,
+    Office,
+    CouncilMember,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Staff, Role::UnitHead, Role::Office, Role::CouncilMember, Role::Admin];
+
+    /// The name used on the wire and in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::UnitHead => "unit_head",
+            Role::Office => "office",
+            Role::CouncilMember => "council_member",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Staff => "Cán bộ",
+            Role::UnitHead => "Lãnh đạo đơn vị",
+            Role::Office => "Văn phòng (thường trực Hội đồng TĐKT)",
+            Role::CouncilMember => "Thành viên Hội đồng TĐKT",
+            Role::Admin => "Quản trị",
+        }
+    }
+}
+
+/// Reference data a tablet caches so it can work offline: the units it sees and the movements they join.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceData {
+    pub units: Vec<OrgUnit>,
+    pub movements: Vec<Movement>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// Free text, not an enum: the org reform of 2025 showed that levels change.
+    pub kind: String,
+    pub name: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// An emulation movement (phong trào thi đua) and the document that launched it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    pub id: String,
+    pub name: String,
+    pub theme: String,
+    /// thường xuyên, chuyên đề, đặc biệt
+    pub kind: String,
+    pub document_number: String,
+    pub document_date: NaiveDate,
+    pub issuer: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    /// The fields (lĩnh vực) the movement covers, in the directive's order.
+    pub fields: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_match_serde() {
+        for role in Role::ALL {
+            assert_eq!(serde_json::to_value(role).unwrap(), serde_json::json!(role.as_str()));
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! The reporting calendar: quarters, their deadlines, and dates written the Vietnamese way.
+
+use chrono::{Datelike, NaiveDate};
+
+/// A calendar quarter of a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    /// 1..=4
+    pub number: u32,
+}
+
+impl Quarter {
+    pub fn of(date: NaiveDate) -> Self {
+        Quarter { year: date.year(), number: (date.month() - 1) / 3 + 1 }
+    }
+
+    /// The key records use for this period, e.g. "2026-Q4".
+    pub fn key(self) -> String {
+        format!("{}-Q{}", self.year, self.number)
+    }
+
+    /// "Quý IV/2026"
+    pub fn label(self) -> String {
+        let roman = ["I", "II", "III", "IV"][(self.number as usize - 1).min(3)];
+        format!("Quý {roman}/{}", self.year)
+    }
+
+    /// Units report a quarter's results before the 15th of its last month (Chỉ thị 103/CT-BTTTT, part III):
+    /// 15/3, 15/6, 15/9, 15/12.
+    pub fn report_deadline(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.number * 3, 15).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Days from `today` to the deadline; negative once it has passed.
+    pub fn days_to_deadline(self, today: NaiveDate) -> i64 {
+        (self.report_deadline() - today).num_days()
+    }
+}
+
+/// dd/mm/yyyy, as Vietnamese documents write dates.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn quarters_and_deadlines_follow_the_directive() {
+        for (date, key, deadline) in [
+            (d(2026, 1, 1), "2026-Q1", d(2026, 3, 15)),
+            (d(2026, 3, 31), "2026-Q1", d(2026, 3, 15)),
+            (d(2026, 4, 1), "2026-Q2", d(2026, 6, 15)),
+            (d(2026, 9, 30), "2026-Q3", d(2026, 9, 15)),
+            (d(2026, 11, 22), "2026-Q4", d(2026, 12, 15)),
+        ] {
+            let q = Quarter::of(date);
+            assert_eq!(q.key(), key);
+            assert_eq!(q.report_deadline(), deadline);
+        }
+    }
+
+    #[test]
+    fn days_to_deadline_goes_negative_when_late() {
+        let q = Quarter { year: 2026, number: 4 };
+        assert_eq!(q.days_to_deadline(d(2026, 11, 22)), 23);
+        assert_eq!(q.days_to_deadline(d(2026, 12, 15)), 0);
+        assert_eq!(q.days_to_deadline(d(2026, 12, 20)), -5);
+    }
+
+    #[test]
+    fn labels_are_vietnamese() {
+        assert_eq!(Quarter { year: 2026, number: 4 }.label(), "Quý IV/2026");
+        assert_eq!(format_date(d(2021, 12, 13)), "13/12/2021");
+    }
+}

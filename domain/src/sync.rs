@@ -1,0 +1,157 @@
+//! The push/pull protocol between a tablet and the server: the wire types and their limits.
+//!
+//! A tablet queues mutations (each with an id it made itself) and pushes them in batches; the server answers
+//! every mutation separately, so one rejected item never holds back the others. A pull walks the server's
+//! change sequence with a cursor.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::model::{Fields, Record, RecordKind};
+
+/// Bumped on any incompatible change to these types. A client with another version is told to reload,
+/// and keeps its outbox.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
+pub const MAX_PUSH_MUTATIONS: usize = 200;
+
+/// At most this many bytes of JSON in one push body.
+pub const MAX_PUSH_BYTES: usize = 2 * 1024 * 1024;
+
+/// The page size of a pull when the client does not ask for one, and the largest it may ask for.
+pub const DEFAULT_PULL_LIMIT: u32 = 200;
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// One change a user made on a tablet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutation {
+    /// Made by the client; replaying a mutation with the same id changes nothing.
+    pub id: Uuid,
+    pub record_id: Uuid,
+    pub kind: RecordKind,
+    pub unit_id: String,
+    /// The server revision the client's copy was at when the user made the change.
+    pub base_rev: i64,
+    pub op: Op,
+    /// When the user made the change, by the tablet's clock (informative only; never used for ordering).
+    pub made_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Op {
+    /// Set these fields to these values; other fields are left alone.
+    Set { fields: Fields },
+    /// Delete the record, leaving a tombstone so other tablets learn of it.
+    Delete,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One result per mutation, in the order they were sent.
+    pub results: Vec<MutationResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub mutation_id: Uuid,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What the server did with one mutation. A replayed mutation gets exactly the answer it got the first time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Applied on top of the revision the client had.
+    Applied { rev: i64 },
+    /// Applied, and merged with changes to other fields the client had not seen.
+    Merged { rev: i64 },
+    /// Some fields were changed by someone else since the client's revision. The server kept its values
+    /// for those fields and recorded the client's; both are returned so a person can choose. Other fields
+    /// of the same mutation were applied.
+    Conflict { rev: i64, conflicts: Vec<FieldConflict> },
+    /// Not applied. The client keeps the draft editable and shows the message.
+    Rejected { code: RejectCode, message: String },
+}
+
+impl Outcome {
+    pub fn rejected(code: RejectCode, message: impl Into<String>) -> Self {
+        Outcome::Rejected { code, message: message.into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    pub field: String,
+    /// The value the server kept (null if the record was deleted).
+    pub server_value: Value,
+    /// The value this mutation carried (null for a delete).
+    pub client_value: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The fields fail validation.
+    Invalid,
+    /// The record belongs to a unit outside the user's scope.
+    Forbidden,
+    /// The record does not exist (a delete of something never stored).
+    NotFound,
+    /// The mutation claims a revision the server never issued, or changes a record's kind or unit.
+    BadRevision,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Records changed since the cursor, oldest change first, tombstones included.
+    pub records: Vec<Record>,
+    /// Pass this as `cursor` in the next pull.
+    pub next_cursor: i64,
+    /// More changes wait beyond this page.
+    pub has_more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn outcome_wire_format_is_flat_and_tagged() {
+        let r = MutationResult { mutation_id: Uuid::nil(), outcome: Outcome::Applied { rev: 3 } };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"mutation_id": "00000000-0000-0000-0000-000000000000", "status": "applied", "rev": 3})
+        );
+        let back: MutationResult = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn push_request_rejects_unknown_fields() {
+        let body = json!({"protocol": 1, "device_id": Uuid::nil(), "mutations": [], "admin": true});
+        assert!(serde_json::from_value::<PushRequest>(body).is_err());
+    }
+
+    #[test]
+    fn op_is_tagged_by_type() {
+        let op: Op = serde_json::from_value(json!({"type": "set", "fields": {"summary": "x"}})).unwrap();
+        assert!(matches!(op, Op::Set { ref fields } if fields["summary"] == "x"));
+        let op: Op = serde_json::from_value(json!({"type": "delete"})).unwrap();
+        assert_eq!(op, Op::Delete);
+    }
+}

@@ -1,0 +1,115 @@
+-- The first schema: org tree, people and sessions, reference data, synced records, and the two logs that make
+-- sync safe: the idempotency ledger (mutations) and the append-only audit log.
+
+create table org_units (
+    id text primary key,
+    parent_id text references org_units (id),
+    -- free text, not an enum: the 2025 reform showed that levels change
+    kind text not null,
+    name text not null,
+    valid_from text not null,
+    valid_to text
+);
+
+create table users (
+    id text primary key,
+    login text not null unique,
+    full_name text not null,
+    position text not null default '',
+    role text not null,
+    unit_id text not null references org_units (id),
+    password_hash text not null
+);
+
+-- Only the SHA-256 of a bearer token is stored, so a copy of the database does not hand out sessions.
+create table sessions (
+    token_hash text primary key,
+    user_id text not null references users (id),
+    device_id text not null,
+    created_at text not null,
+    expires_at text not null
+);
+
+create table movements (
+    id text primary key,
+    name text not null,
+    theme text not null,
+    kind text not null,
+    document_number text not null,
+    document_date text not null,
+    issuer text not null,
+    period_from text not null,
+    period_to text not null,
+    -- JSON array of the fields (lĩnh vực) in the directive's order
+    fields text not null
+);
+
+-- `seq` is the change sequence the pull cursor walks. Every accepted change takes max(seq) + 1 inside the
+-- single writer's transaction, so a reader can never see seq n + 1 committed before seq n.
+create table records (
+    id text primary key,
+    kind text not null,
+    unit_id text not null references org_units (id),
+    rev integer not null,
+    seq integer not null unique,
+    deleted integer not null default 0,
+    created_by text not null references users (id),
+    updated_by text not null references users (id),
+    updated_at text not null
+);
+
+create index records_unit_seq on records (unit_id, seq);
+
+-- One row per field; `rev` is the record revision at which the field last changed (for the three-way merge).
+create table record_fields (
+    record_id text not null references records (id),
+    name text not null,
+    value text not null,
+    rev integer not null,
+    primary key (record_id, name)
+);
+
+-- A value that lost a same-field race. Kept until a person chooses, never dropped.
+create table conflicts (
+    id integer primary key autoincrement,
+    record_id text not null,
+    field text not null,
+    mutation_id text not null,
+    user_id text not null references users (id),
+    server_value text not null,
+    client_value text not null,
+    created_at text not null
+);
+
+-- The idempotency ledger: the answer given to every mutation id, returned as-is on a replay.
+create table mutations (
+    id text primary key,
+    user_id text not null references users (id),
+    device_id text not null,
+    record_id text not null,
+    received_at text not null,
+    result text not null
+);
+
+-- Append-only: one row per accepted change.
+create table audit_log (
+    id integer primary key autoincrement,
+    at text not null,
+    user_id text not null references users (id),
+    device_id text not null,
+    mutation_id text not null unique,
+    record_id text not null,
+    action text not null,
+    -- JSON: {field: {"old": …, "new": …}}
+    changes text not null
+);
+
+create trigger audit_log_no_update before update on audit_log
+begin
+    select raise(abort, 'audit_log is append-only');
+end;
+
+create trigger audit_log_no_delete before delete on audit_log
+begin
+    select raise(abort, 'audit_log is append-only');
+end;

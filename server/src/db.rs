@@ -1,0 +1,484 @@
+//! Storage: the only module that knows sqlx and SQL.
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL`, so a transaction is on disk when `commit` returns and the
+//! server acknowledges a mutation only after that. All writes go through one pooled connection: SQLite has a
+//! single writer anyway, and serialising writes here keeps transactions from failing with SQLITE_BUSY and makes
+//! the change sequence (`records.seq`) gap-free for readers.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::api::{Movement, OrgUnit, ReferenceData, Role, UserProfile};
+use domain::merge::{merge, StoredField, StoredRecord};
+use domain::sync::{PullResponse, RejectCode};
+use domain::{Mutation, MutationResult, Op, Outcome, Record, RecordKind};
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value cannot be read: {0}")]
+    Corrupt(String),
+}
+
+type Result<T> = std::result::Result<T, DbError>;
+
+#[derive(Clone)]
+pub struct Db {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+/// The signed-in user behind a session token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user_id: String,
+    pub role: Role,
+    pub unit_id: String,
+    pub device_id: Uuid,
+}
+
+pub struct Credentials {
+    pub user_id: String,
+    pub password_hash: String,
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub login: &'a str,
+    pub full_name: &'a str,
+    pub position: &'a str,
+    pub role: Role,
+    pub unit_id: &'a str,
+    pub password_hash: &'a str,
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    // One fixed format, so timestamps also compare correctly as text in SQL.
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| DbError::Corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    text.parse().map_err(|e| DbError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("json: {e}")))
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| DbError::Corrupt(format!("json: {e}")))
+}
+
+fn kind_name(kind: RecordKind) -> Result<String> {
+    match serde_json::to_value(kind) {
+        Ok(Value::String(name)) => Ok(name),
+        _ => Err(DbError::Corrupt(format!("record kind {kind:?}"))),
+    }
+}
+
+fn parse_kind(name: &str) -> Result<RecordKind> {
+    serde_json::from_value(Value::String(name.to_owned()))
+        .map_err(|_| DbError::Corrupt(format!("record kind {name:?}")))
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Db> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        Ok(Db { writer, reader })
+    }
+
+    pub async fn is_empty(&self) -> Result<bool> {
+        let count: i64 = sqlx::query_scalar("select count(*) from org_units").fetch_one(&self.reader).await?;
+        Ok(count == 0)
+    }
+
+    // --- org tree, people, reference data -------------------------------------------------------------
+
+    pub async fn insert_unit(&self, unit: &OrgUnit) -> Result<()> {
+        sqlx::query("insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values (?, ?, ?, ?, ?, ?)")
+            .bind(&unit.id)
+            .bind(&unit.parent_id)
+            .bind(&unit.kind)
+            .bind(&unit.name)
+            .bind(unit.valid_from.to_string())
+            .bind(unit.valid_to.map(|d| d.to_string()))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<()> {
+        sqlx::query(
+            "insert into users (id, login, full_name, position, role, unit_id, password_hash)
+             values (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(user.id)
+        .bind(user.login)
+        .bind(user.full_name)
+        .bind(user.position)
+        .bind(user.role.as_str())
+        .bind(user.unit_id)
+        .bind(user.password_hash)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn insert_movement(&self, movement: &Movement) -> Result<()> {
+        sqlx::query(
+            "insert into movements (id, name, theme, kind, document_number, document_date, issuer, period_from,
+             period_to, fields) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&movement.id)
+        .bind(&movement.name)
+        .bind(&movement.theme)
+        .bind(&movement.kind)
+        .bind(&movement.document_number)
+        .bind(movement.document_date.to_string())
+        .bind(&movement.issuer)
+        .bind(movement.period_from.to_string())
+        .bind(movement.period_to.to_string())
+        .bind(to_json(&movement.fields)?)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// The units a user sees (their own unit and its ancestors, for names and context) and all movements.
+    pub async fn reference_data(&self, unit_id: &str) -> Result<ReferenceData> {
+        let unit_rows = sqlx::query(
+            "with recursive chain(id) as (
+                 select ? union all select u.parent_id from org_units u join chain on u.id = chain.id
+                 where u.parent_id is not null)
+             select u.id, u.parent_id, u.kind, u.name, u.valid_from, u.valid_to
+             from org_units u join chain on u.id = chain.id order by u.id",
+        )
+        .bind(unit_id)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut units = Vec::with_capacity(unit_rows.len());
+        for row in unit_rows {
+            let valid_to: Option<String> = row.try_get("valid_to")?;
+            units.push(OrgUnit {
+                id: row.try_get("id")?,
+                parent_id: row.try_get("parent_id")?,
+                kind: row.try_get("kind")?,
+                name: row.try_get("name")?,
+                valid_from: parse_date(&row.try_get::<String, _>("valid_from")?)?,
+                valid_to: valid_to.as_deref().map(parse_date).transpose()?,
+            });
+        }
+        let movement_rows = sqlx::query("select * from movements order by period_from desc, id")
+            .fetch_all(&self.reader)
+            .await?;
+        let mut movements = Vec::with_capacity(movement_rows.len());
+        for row in movement_rows {
+            movements.push(Movement {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                theme: row.try_get("theme")?,
+                kind: row.try_get("kind")?,
+                document_number: row.try_get("document_number")?,
+                document_date: parse_date(&row.try_get::<String, _>("document_date")?)?,
+                issuer: row.try_get("issuer")?,
+                period_from: parse_date(&row.try_get::<String, _>("period_from")?)?,
+                period_to: parse_date(&row.try_get::<String, _>("period_to")?)?,
+                fields: parse_json(&row.try_get::<String, _>("fields")?)?,
+            });
+        }
+        Ok(ReferenceData { units, movements })
+    }
+
+    // --- sign-in and sessions -------------------------------------------------------------------------
+
+    pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
+        let row = sqlx::query("select id, password_hash from users where login = ?")
+            .bind(login)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| Ok(Credentials { user_id: r.try_get("id")?, password_hash: r.try_get("password_hash")? }))
+            .transpose()
+    }
+
+    pub async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>> {
+        let row = sqlx::query(
+            "select u.id, u.login, u.full_name, u.position, u.role, u.unit_id, o.name as unit_name
+             from users u join org_units o on o.id = u.unit_id where u.id = ?",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let role: String = row.try_get("role")?;
+        Ok(Some(UserProfile {
+            id: row.try_get("id")?,
+            login: row.try_get("login")?,
+            full_name: row.try_get("full_name")?,
+            position: row.try_get("position")?,
+            role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
+            unit_id: row.try_get("unit_id")?,
+            unit_name: row.try_get("unit_name")?,
+        }))
+    }
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        device_id: Uuid,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "insert into sessions (token_hash, user_id, device_id, created_at, expires_at) values (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(device_id.to_string())
+        .bind(timestamp(now))
+        .bind(timestamp(expires_at))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// The session for a token hash, if it exists and has not expired at `now`.
+    pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+        let row = sqlx::query(
+            "select s.user_id, s.device_id, u.role, u.unit_id from sessions s join users u on u.id = s.user_id
+             where s.token_hash = ? and s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let role: String = row.try_get("role")?;
+        let device_id: String = row.try_get("device_id")?;
+        Ok(Some(Session {
+            user_id: row.try_get("user_id")?,
+            role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
+            unit_id: row.try_get("unit_id")?,
+            device_id: device_id.parse().map_err(|_| DbError::Corrupt(format!("device id {device_id:?}")))?,
+        }))
+    }
+
+    // --- sync ---------------------------------------------------------------------------------------
+
+    /// Applies one mutation in its own transaction and returns the answer for it. A mutation id seen before
+    /// gets the stored answer and changes nothing. The answer is returned only after the commit is durable.
+    pub async fn apply_mutation(
+        &self,
+        session: &Session,
+        mutation: &Mutation,
+        now: DateTime<Utc>,
+    ) -> Result<MutationResult> {
+        let mut tx = self.writer.begin().await?;
+        let mutation_id = mutation.id.to_string();
+        let record_id = mutation.record_id.to_string();
+
+        let earlier = sqlx::query("select user_id, result from mutations where id = ?")
+            .bind(&mutation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = earlier {
+            let owner: String = row.try_get("user_id")?;
+            // A mutation id is the client's, but the answer belongs to whoever sent it first.
+            let outcome = if owner == session.user_id {
+                parse_json(&row.try_get::<String, _>("result")?)?
+            } else {
+                Outcome::rejected(RejectCode::Forbidden, "Mã thay đổi đã được dùng bởi người khác")
+            };
+            return Ok(MutationResult { mutation_id: mutation.id, outcome });
+        }
+
+        let current = load_stored(&mut tx, &record_id).await?;
+        let decision = merge(current.as_ref(), mutation);
+        let at = timestamp(now);
+
+        if let Some(rev) = decision.written_rev() {
+            let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records")
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(
+                "insert into records (id, kind, unit_id, rev, seq, deleted, created_by, updated_by, updated_at)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 on conflict (id) do update set rev = excluded.rev, seq = excluded.seq,
+                     deleted = excluded.deleted, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(&record_id)
+            .bind(kind_name(mutation.kind)?)
+            .bind(&mutation.unit_id)
+            .bind(rev)
+            .bind(seq)
+            .bind(decision.delete)
+            .bind(&session.user_id)
+            .bind(&session.user_id)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+
+            let mut changes = serde_json::Map::new();
+            for (name, value) in &decision.writes {
+                let old = current
+                    .as_ref()
+                    .and_then(|c| c.fields.get(name))
+                    .map_or(Value::Null, |f| f.value.clone());
+                sqlx::query(
+                    "insert into record_fields (record_id, name, value, rev) values (?, ?, ?, ?)
+                     on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev",
+                )
+                .bind(&record_id)
+                .bind(name)
+                .bind(to_json(value)?)
+                .bind(rev)
+                .execute(&mut *tx)
+                .await?;
+                changes.insert(name.clone(), json!({"old": old, "new": value}));
+            }
+            sqlx::query(
+                "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, changes)
+                 values (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&at)
+            .bind(&session.user_id)
+            .bind(session.device_id.to_string())
+            .bind(&mutation_id)
+            .bind(&record_id)
+            .bind(match mutation.op {
+                Op::Set { .. } => "set",
+                Op::Delete => "delete",
+            })
+            .bind(to_json(&changes)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+
+        if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
+            for conflict in conflicts {
+                sqlx::query(
+                    "insert into conflicts (record_id, field, mutation_id, user_id, server_value, client_value,
+                     created_at) values (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(&record_id)
+                .bind(&conflict.field)
+                .bind(&mutation_id)
+                .bind(&session.user_id)
+                .bind(to_json(&conflict.server_value)?)
+                .bind(to_json(&conflict.client_value)?)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+
+        sqlx::query(
+            "insert into mutations (id, user_id, device_id, record_id, received_at, result) values (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&mutation_id)
+        .bind(&session.user_id)
+        .bind(session.device_id.to_string())
+        .bind(&record_id)
+        .bind(&at)
+        .bind(to_json(&decision.outcome)?)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
+    }
+
+    /// Records of `unit_id` changed after `cursor`, oldest change first, at most `limit` of them.
+    pub async fn pull(&self, unit_id: &str, cursor: i64, limit: u32) -> Result<PullResponse> {
+        // One row more than asked tells whether another page follows.
+        let rows = sqlx::query(
+            "select id, kind, unit_id, rev, seq, deleted, updated_at, updated_by from records
+             where unit_id = ? and seq > ? order by seq limit ?",
+        )
+        .bind(unit_id)
+        .bind(cursor)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.reader)
+        .await?;
+        let has_more = rows.len() > limit as usize;
+        let mut records = Vec::with_capacity(rows.len().min(limit as usize));
+        let mut next_cursor = cursor;
+        for row in rows.into_iter().take(limit as usize) {
+            let id: String = row.try_get("id")?;
+            let deleted: bool = row.try_get("deleted")?;
+            next_cursor = row.try_get("seq")?;
+            let fields = if deleted { BTreeMap::new() } else { self.fields_of(&id).await? };
+            records.push(Record {
+                id: id.parse().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?,
+                kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
+                unit_id: row.try_get("unit_id")?,
+                rev: row.try_get("rev")?,
+                deleted,
+                fields,
+                updated_at: parse_timestamp(&row.try_get::<String, _>("updated_at")?)?,
+                updated_by: row.try_get("updated_by")?,
+            });
+        }
+        Ok(PullResponse { records, next_cursor, has_more })
+    }
+
+    async fn fields_of(&self, record_id: &str) -> Result<domain::Fields> {
+        let rows = sqlx::query("select name, value from record_fields where record_id = ?")
+            .bind(record_id)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.into_iter()
+            .map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?)))
+            .collect()
+    }
+}
+
+async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<StoredRecord>> {
+    let row = sqlx::query("select kind, unit_id, rev, deleted from records where id = ?")
+        .bind(record_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let field_rows = sqlx::query("select name, value, rev from record_fields where record_id = ?")
+        .bind(record_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut fields = BTreeMap::new();
+    for f in field_rows {
+        fields.insert(
+            f.try_get("name")?,
+            StoredField { value: parse_json(&f.try_get::<String, _>("value")?)?, rev: f.try_get("rev")? },
+        );
+    }
+    Ok(Some(StoredRecord {
+        kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
+        unit_id: row.try_get("unit_id")?,
+        rev: row.try_get("rev")?,
+        deleted: row.try_get("deleted")?,
+        fields,
+    }))
+}

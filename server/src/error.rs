@@ -1,0 +1,126 @@
+//! The server's one error type at the HTTP boundary: each variant maps to a status and a safe Vietnamese
+//! message. Internal details are logged here and never sent.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::api::ErrorBody;
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing, unknown or expired session")]
+    Unauthorized,
+    #[error("wrong login or password")]
+    BadCredentials,
+    #[error("client speaks protocol {client}, server {server}")]
+    OutdatedClient { client: u32, server: u32 },
+    #[error("{count} mutations in one push, limit {limit}")]
+    TooManyMutations { count: usize, limit: usize },
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Json(#[from] JsonRejection),
+    #[error(transparent)]
+    Query(#[from] QueryRejection),
+    #[error("no such API endpoint")]
+    NoSuchEndpoint,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status_code_message(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into(),
+            ),
+            ApiError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
+            ),
+            ApiError::OutdatedClient { .. } => (
+                StatusCode::CONFLICT,
+                "outdated_client",
+                "Ứng dụng đã có phiên bản mới. Vui lòng tải lại trang; các thay đổi chưa gửi vẫn được giữ.".into(),
+            ),
+            ApiError::TooManyMutations { count, limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_mutations",
+                format!("Một lần gửi có {count} thay đổi, vượt giới hạn {limit}."),
+            ),
+            ApiError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
+            ApiError::Json(rejection) => json_rejection(rejection),
+            ApiError::Query(_) => (
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                "Tham số truy vấn không hợp lệ.".into(),
+            ),
+            ApiError::NoSuchEndpoint => (StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.".into()),
+            ApiError::Db(_) | ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Máy chủ gặp lỗi. Dữ liệu của bạn vẫn được giữ trên máy và sẽ được gửi lại.".into(),
+            ),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> (StatusCode, &'static str, String) {
+    match rejection {
+        JsonRejection::JsonDataError(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json_data",
+            // serde's text names the field and the expected type, never server internals.
+            format!("Dữ liệu không đúng cấu trúc: {}", e.body_text()),
+        ),
+        JsonRejection::JsonSyntaxError(_) => {
+            (StatusCode::BAD_REQUEST, "invalid_json", "Nội dung gửi lên không phải JSON hợp lệ.".into())
+        }
+        JsonRejection::MissingJsonContentType(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "json_content_type_required",
+            "Cần gửi nội dung dạng application/json.".into(),
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Nội dung gửi lên quá lớn.".into(),
+        ),
+        other => (other.status(), "bad_request", "Yêu cầu không hợp lệ.".into()),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.status_code_message();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::info!(error = %self, status = status.as_u16(), "request refused");
+        }
+        (status, axum::Json(ErrorBody { code: code.into(), message })).into_response()
+    }
+}
+
+/// `axum::Json` whose rejection is an [`ApiError`], so malformed bodies get the same error shape as the rest.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query` with an [`ApiError`] rejection.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);

@@ -1,0 +1,69 @@
+//! The thidua server: authentication, the sync endpoints, reference data, and the built app, over one
+//! database. It holds no state outside the database, so several instances can share one.
+//!
+//! `app(state, dist)` builds the whole router; `main` only reads configuration and binds a port, so tests drive
+//! the real router with `tower::ServiceExt::oneshot`.
+
+pub mod assets;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+mod reference;
+mod sync;
+
+use std::path::Path;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{HeaderName, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::{HeaderValue, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use domain::sync::MAX_PUSH_BYTES;
+use domain::PROTOCOL_VERSION;
+use serde_json::{json, Value};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::db::Db;
+use crate::error::{ApiError, Json};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+}
+
+/// The whole HTTP surface. With `dist`, the built app is served from that folder too.
+pub fn app(state: AppState, dist: Option<&Path>) -> Router {
+    let api = Router::new()
+        .merge(auth::router())
+        .merge(sync::router())
+        .merge(reference::router())
+        .route("/health", get(health))
+        .fallback(|| async { ApiError::NoSuchEndpoint })
+        .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+        .layer(CompressionLayer::new())
+        .with_state(state);
+    let mut router = Router::new().nest("/api", api);
+    if let Some(dist) = dist {
+        router = router.merge(assets::router(dist));
+    }
+    router
+        .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators.
+async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.db.is_empty().await?;
+    Ok(Json(json!({"status": "ok", "protocol": PROTOCOL_VERSION})))
+}

@@ -1,0 +1,48 @@
+//! Starts the server: reads configuration from the environment, opens (and if asked, seeds) the database,
+//! and serves until interrupted.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use server::db::Db;
+use server::{app, demo, AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .init();
+
+    let addr: SocketAddr = env_or("THIDUA_ADDR", "127.0.0.1:8080").parse().context("THIDUA_ADDR")?;
+    let database = PathBuf::from(env_or("THIDUA_DB", "data/thidua.sqlite"));
+    let dist = PathBuf::from(env_or("THIDUA_DIST", "dist"));
+    let with_demo = std::env::args().any(|a| a == "--demo");
+
+    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    }
+    let db = Db::open(&database).await.with_context(|| format!("open database {}", database.display()))?;
+    if with_demo && db.is_empty().await? {
+        demo::seed(&db).await.context("seed demo data")?;
+        tracing::info!("demo data created");
+    }
+    if !dist.join("index.html").exists() {
+        tracing::warn!(dist = %dist.display(), "no built app here; only the API is served");
+    }
+
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
+    tracing::info!(%addr, database = %database.display(), "listening");
+    axum::serve(listener, app(AppState { db }, Some(&dist)))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serve")?;
+    Ok(())
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}

@@ -1,0 +1,341 @@
+//! The real router over a real SQLite file in a temporary folder, driven with `oneshot`.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use chrono::Utc;
+use domain::sync::{PullResponse, PushResponse, MAX_PUSH_MUTATIONS};
+use domain::{Mutation, Op, Outcome, RecordKind, PROTOCOL_VERSION};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use server::db::Db;
+use server::{app, demo, AppState};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+struct TestServer {
+    router: Router,
+    db_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn server() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("thidua.sqlite");
+    let db = Db::open(&db_path).await.unwrap();
+    demo::seed(&db).await.unwrap();
+    TestServer { router: app(AppState { db }, None), db_path, _dir: dir }
+}
+
+impl TestServer {
+    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let body = body.map(|b| b.to_string());
+        self.raw(method, uri, token, body.map(String::into_bytes), "application/json").await
+    }
+
+    async fn raw(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        content_type: &str,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn login(&self, login: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"login": login, "password": demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn push(&self, token: &str, mutations: &[Mutation]) -> PushResponse {
+        let (status, body) = self.call(Method::POST, "/api/sync/push", Some(token), Some(push_body(mutations))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    async fn pull(&self, token: &str, cursor: i64, limit: u32) -> PullResponse {
+        let uri = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
+        let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.unwrap();
+        let n = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    }
+}
+
+fn push_body(mutations: &[Mutation]) -> Value {
+    json!({"protocol": PROTOCOL_VERSION, "device_id": Uuid::new_v4(), "mutations": mutations})
+}
+
+const TAM_DUONG: &str = "ttvh-tam-duong";
+
+fn set(record_id: Uuid, unit: &str, base_rev: i64, pairs: &[(&str, &str)]) -> Mutation {
+    Mutation {
+        id: Uuid::new_v4(),
+        record_id,
+        kind: RecordKind::SelfAssessment,
+        unit_id: unit.into(),
+        base_rev,
+        op: Op::Set { fields: pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect() },
+        made_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn health_answers_with_protocol_version() {
+    let s = server().await;
+    let (status, body) = s.call(Method::GET, "/api/health", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"status": "ok", "protocol": PROTOCOL_VERSION}));
+}
+
+#[tokio::test]
+async fn login_returns_profile_and_refuses_wrong_password() {
+    let s = server().await;
+    let body = json!({"login": "tamduong.lan", "password": demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let (status, ok) = s.call(Method::POST, "/api/auth/login", None, Some(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ok["user"]["full_name"], "Trần Thị Lan");
+    assert_eq!(ok["user"]["unit_id"], TAM_DUONG);
+    assert_eq!(ok["user"]["role"], "staff");
+
+    let wrong = json!({"login": "tamduong.lan", "password": "sai", "device_id": Uuid::new_v4()});
+    let (status, err) = s.call(Method::POST, "/api/auth/login", None, Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(err["code"], "bad_credentials");
+    assert_eq!(err["message"], "Tên đăng nhập hoặc mật khẩu không đúng.");
+
+    let unknown = json!({"login": "khong.co", "password": "x", "device_id": Uuid::new_v4()});
+    assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(unknown)).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn unauthenticated_requests_are_refused() {
+    let s = server().await;
+    let record = Uuid::new_v4();
+    let body = push_body(&[set(record, TAM_DUONG, 0, &[("summary", "x")])]);
+    for token in [None, Some("not-a-real-token")] {
+        let (status, err) = s.call(Method::POST, "/api/sync/push", token, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(err["code"], "unauthorized");
+        assert_eq!(s.call(Method::GET, "/api/sync/pull", token, None).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(s.call(Method::GET, "/api/reference", token, None).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(s.count("records").await, 0);
+}
+
+#[tokio::test]
+async fn push_stores_and_another_device_of_the_unit_pulls_it() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
+    let hoa = s.login("lapthach.hoa").await;
+    let record = domain::model::self_assessment_id(TAM_DUONG, "2026-Q4");
+
+    let answer = s.push(&lan, &[set(record, TAM_DUONG, 0, &[("summary", "Tổ chức 12 buổi tuyên truyền")])]).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 1 });
+
+    let pulled = s.pull(&minh, 0, 100).await;
+    assert_eq!(pulled.records.len(), 1);
+    assert_eq!(pulled.records[0].id, record);
+    assert_eq!(pulled.records[0].rev, 1);
+    assert_eq!(pulled.records[0].fields["summary"], "Tổ chức 12 buổi tuyên truyền");
+    assert_eq!(pulled.records[0].updated_by, "tamduong.lan");
+
+    assert!(s.pull(&hoa, 0, 100).await.records.is_empty(), "another unit sees nothing");
+    assert_eq!(s.count("audit_log").await, 1);
+}
+
+#[tokio::test]
+async fn replaying_a_batch_gives_the_same_answers_and_no_duplicates() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let a = Uuid::new_v4();
+    let batch = vec![
+        set(a, TAM_DUONG, 0, &[("summary", "lần 1")]),
+        set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "hồ sơ khác")]),
+        set(a, TAM_DUONG, 1, &[("achievements", "mô hình mới")]),
+    ];
+    let first = s.push(&lan, &batch).await;
+    let counts = (s.count("records").await, s.count("record_fields").await, s.count("audit_log").await);
+    assert_eq!(counts, (2, 3, 3));
+
+    for _ in 0..3 {
+        let again = s.push(&lan, &batch).await;
+        assert_eq!(again, first);
+    }
+    let counts_after = (s.count("records").await, s.count("record_fields").await, s.count("audit_log").await);
+    assert_eq!(counts_after, counts);
+    assert_eq!(s.count("mutations").await, 3);
+    let record_rev = s.pull(&lan, 0, 10).await.records.into_iter().find(|r| r.id == a).unwrap().rev;
+    assert_eq!(record_rev, 2);
+}
+
+#[tokio::test]
+async fn a_mutation_id_replayed_by_another_user_gets_no_answer_of_theirs() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
+    let m = set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "x")]);
+    s.push(&lan, std::slice::from_ref(&m)).await;
+    let stolen = s.push(&minh, &[m]).await;
+    assert!(matches!(stolen.results[0].outcome, Outcome::Rejected { .. }));
+}
+
+#[tokio::test]
+async fn pull_paginates_with_its_cursor() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let ids: Vec<Uuid> = (0..5).map(|_| Uuid::new_v4()).collect();
+    let batch: Vec<Mutation> = ids.iter().map(|id| set(*id, TAM_DUONG, 0, &[("summary", "x")])).collect();
+    s.push(&lan, &batch).await;
+
+    let mut cursor = 0;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = s.pull(&lan, cursor, 2).await;
+        pages += 1;
+        assert!(page.records.len() <= 2);
+        assert!(page.next_cursor > cursor || page.records.is_empty());
+        seen.extend(page.records.iter().map(|r| r.id));
+        cursor = page.next_cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, ids, "every record once, in change order");
+
+    // A record changed again moves to the end of the sequence and is pulled again from the old cursor.
+    s.push(&lan, &[set(ids[0], TAM_DUONG, 1, &[("summary", "y")])]).await;
+    let page = s.pull(&lan, cursor, 10).await;
+    assert_eq!(page.records.len(), 1);
+    assert_eq!(page.records[0].id, ids[0]);
+    assert_eq!(page.records[0].fields["summary"], "y");
+    assert!(s.pull(&lan, page.next_cursor, 10).await.records.is_empty());
+}
+
+#[tokio::test]
+async fn different_fields_merge_and_the_same_field_conflicts() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
+    let record = Uuid::new_v4();
+    s.push(&lan, &[set(record, TAM_DUONG, 0, &[("summary", "gốc")])]).await;
+
+    // Both tablets are at rev 1.
+    let r1 = s.push(&lan, &[set(record, TAM_DUONG, 1, &[("summary", "bản của Lan")])]).await;
+    assert_eq!(r1.results[0].outcome, Outcome::Applied { rev: 2 });
+    let r2 = s.push(&minh, &[set(record, TAM_DUONG, 1, &[("achievements", "bản của Minh")])]).await;
+    assert_eq!(r2.results[0].outcome, Outcome::Merged { rev: 3 });
+    let r3 = s.push(&minh, &[set(record, TAM_DUONG, 1, &[("summary", "Minh sửa tóm tắt")])]).await;
+    let Outcome::Conflict { conflicts, .. } = &r3.results[0].outcome else { panic!("{r3:?}") };
+    assert_eq!(conflicts[0].server_value, json!("bản của Lan"));
+    assert_eq!(conflicts[0].client_value, json!("Minh sửa tóm tắt"));
+
+    let record = &s.pull(&lan, 0, 10).await.records[0];
+    assert_eq!(record.fields["summary"], "bản của Lan");
+    assert_eq!(record.fields["achievements"], "bản của Minh");
+    assert_eq!(s.count("conflicts").await, 1, "the losing value is kept on the server");
+}
+
+#[tokio::test]
+async fn one_bad_item_does_not_block_the_batch() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let batch = vec![
+        set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "tốt")]),
+        set(Uuid::new_v4(), "ttvh-lap-thach", 0, &[("summary", "đơn vị khác")]),
+        set(Uuid::new_v4(), TAM_DUONG, 0, &[("unknown_field", "x")]),
+        set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "cũng tốt")]),
+    ];
+    let answer = s.push(&lan, &batch).await;
+    let statuses: Vec<Value> =
+        answer.results.iter().map(|r| serde_json::to_value(&r.outcome).unwrap()["status"].clone()).collect();
+    assert_eq!(statuses, [json!("applied"), json!("rejected"), json!("rejected"), json!("applied")]);
+    let Outcome::Rejected { message, .. } = &answer.results[1].outcome else { unreachable!() };
+    assert_eq!(message, "Bạn không có quyền sửa hồ sơ của đơn vị này");
+    assert_eq!(s.count("records").await, 2);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let push = "/api/sync/push";
+
+    let (status, err) = s.raw(Method::POST, push, Some(&lan), Some(b"{not json".to_vec()), "application/json").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
+
+    let wrong_type = json!({"protocol": "một", "device_id": Uuid::new_v4(), "mutations": []});
+    let (status, err) = s.call(Method::POST, push, Some(&lan), Some(wrong_type)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["message"].as_str().unwrap().starts_with("Dữ liệu không đúng cấu trúc"), "{err}");
+
+    let bad_uuid = json!({"protocol": PROTOCOL_VERSION, "device_id": "abc", "mutations": []});
+    assert_eq!(s.call(Method::POST, push, Some(&lan), Some(bad_uuid)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) = s.raw(Method::POST, push, Some(&lan), Some(b"{}".to_vec()), "text/plain").await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let huge = vec![b' '; domain::sync::MAX_PUSH_BYTES + 1];
+    let (status, err) = s.raw(Method::POST, push, Some(&lan), Some(huge), "application/json").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+
+    let many: Vec<Mutation> =
+        (0..=MAX_PUSH_MUTATIONS).map(|_| set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "x")])).collect();
+    let (status, err) = s.call(Method::POST, push, Some(&lan), Some(push_body(&many))).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_many_mutations")));
+
+    let outdated = json!({"protocol": PROTOCOL_VERSION + 1, "device_id": Uuid::new_v4(), "mutations": []});
+    let (status, err) = s.call(Method::POST, push, Some(&lan), Some(outdated)).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::CONFLICT, Some("outdated_client")));
+
+    let (status, _) = s.call(Method::GET, "/api/sync/pull?cursor=-1", Some(&lan), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = s.call(Method::GET, "/api/sync/pull?cursor=abc", Some(&lan), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, err) = s.call(Method::GET, "/api/no-such-thing", Some(&lan), None).await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+
+    assert_eq!(s.count("records").await, 0);
+    assert_eq!(s.count("mutations").await, 0);
+}
+
+#[tokio::test]
+async fn reference_data_carries_the_2022_movement_and_the_unit_chain() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let (status, body) = s.call(Method::GET, "/api/reference", Some(&lan), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let movement = &body["movements"][0];
+    assert_eq!(movement["document_number"], "103/CT-BTTTT");
+    assert_eq!(movement["document_date"], "2021-12-13");
+    assert_eq!(movement["fields"].as_array().unwrap().len(), 7);
+    let units: Vec<&str> = body["units"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(units, [demo::DEPARTMENT_ID, TAM_DUONG]);
+}
