@@ -32,11 +32,12 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk names built assets `<name>-<16 hex digits>[_bg].<ext>`; such a name never changes content.
+/// Trunk names built assets `<name>-<hash>[_bg].<ext>`, the hash a u64 in hex (leading zeros dropped); such a
+/// name never changes content.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -47,6 +48,7 @@ mod tests {
     fn recognises_trunk_hashes() {
         assert!(is_hashed_asset("/app-3f2a1b4c5d6e7f80_bg.wasm"));
         assert!(is_hashed_asset("/app-3f2a1b4c5d6e7f80.js"));
+        assert!(is_hashed_asset("/app-cef612e678f19fe_bg.wasm"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/index.html"));

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: domain and server tests (real SQLite files), the store's tests in headless Chromium
+# (real IndexedDB), and the end-to-end tests (the built app in Chromium against the real server).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+step "domain and server tests"
+cargo test -p thidua-domain -p thidua-server
+
+step "browser tests: the IndexedDB store in headless Chromium"
+cargo test -p thidua-app --target wasm32-unknown-unknown --lib
+
+step "build the app and the server for the end-to-end tests"
+trunk --skip-version-check build --release
+cargo build -p thidua-server
+
+step "end-to-end tests in headless Chromium"
+THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/
