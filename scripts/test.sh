@@ -15,4 +15,4 @@ trunk --skip-version-check build --release
 cargo build -p thidua-server
 
 step "end-to-end tests in headless Chromium"
-THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/
+THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/*.test.mjs

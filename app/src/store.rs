@@ -486,6 +486,68 @@ pub fn device_id() -> Uuid {
     id
 }
 
+// --- the keystroke journal ------------------------------------------------------------------------------
+//
+// IndexedDB is asynchronous: a tab closed or reloaded during the autosave pause, or while the transaction is in
+// flight, would lose the last keystrokes. localStorage writes are synchronous, so every keystroke is journalled
+// there first and the entry is dropped once IndexedDB holds the same text. At start, leftovers are replayed.
+
+/// A field value typed but maybe not yet in IndexedDB.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub record_id: Uuid,
+    pub kind: RecordKind,
+    pub unit_id: String,
+    pub field: String,
+    pub value: String,
+}
+
+fn journal_key(user_id: &str, record_id: Uuid, field: &str) -> String {
+    format!("thidua.journal.{user_id}.{record_id}.{field}")
+}
+
+pub fn journal_write(user_id: &str, entry: &JournalEntry) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(entry)) {
+        // If this fails (quota), the autosave still runs; the journal only narrows the window.
+        let _ = storage.set_item(&journal_key(user_id, entry.record_id, &entry.field), &text);
+    }
+}
+
+/// Drops the journal entry if it still holds `value` (a newer keystroke keeps its entry).
+pub fn journal_settle(user_id: &str, record_id: Uuid, field: &str, value: &str) {
+    let Some(storage) = local_storage() else { return };
+    let key = journal_key(user_id, record_id, field);
+    let current = storage.get_item(&key).ok().flatten().and_then(|t| serde_json::from_str::<JournalEntry>(&t).ok());
+    if current.is_some_and(|e| e.value == value) {
+        let _ = storage.remove_item(&key);
+    }
+}
+
+/// Writes journal leftovers of a user into their database, then drops them.
+pub async fn replay_journal(user_id: &str, store: &Store) -> Result<usize> {
+    let Some(storage) = local_storage() else { return Ok(0) };
+    let prefix = format!("thidua.journal.{user_id}.");
+    let length = storage.length().unwrap_or(0);
+    let keys: Vec<String> =
+        (0..length).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(&prefix)).collect();
+    let mut replayed = 0;
+    for key in keys {
+        let Some(entry) = storage.get_item(&key).ok().flatten().and_then(|t| serde_json::from_str::<JournalEntry>(&t).ok())
+        else {
+            let _ = storage.remove_item(&key);
+            continue;
+        };
+        let stored = store.record(entry.record_id).await?.map(|r| text_of(&r.fields, &entry.field));
+        if stored.as_deref() != Some(entry.value.as_str()) {
+            let edit = [(entry.field.clone(), Value::String(entry.value.clone()))].into_iter().collect();
+            store.save_edit(entry.record_id, entry.kind, &entry.unit_id, edit, chrono::Utc::now()).await?;
+            replayed += 1;
+        }
+        journal_settle(user_id, entry.record_id, &entry.field, &entry.value);
+    }
+    Ok(replayed)
+}
+
 /// The value of a text field, or "" if it has none.
 pub fn text_of(fields: &Fields, name: &str) -> String {
     match fields.get(name) {
@@ -600,6 +662,29 @@ mod tests {
         let retry = store.take_batch(100, 1 << 20).await.unwrap();
         assert_eq!(retry.len(), 1);
         assert_ne!(retry[0].id, batch[0].id, "re-sent under a new id");
+    }
+
+    #[wasm_bindgen_test]
+    async fn journalled_keystrokes_are_replayed_into_the_database() {
+        let (store, _) = fresh().await;
+        let user = format!("u-{}", Uuid::new_v4());
+        let id = Uuid::new_v4();
+        let entry = |value: &str| JournalEntry {
+            record_id: id,
+            kind: RecordKind::SelfAssessment,
+            unit_id: UNIT.into(),
+            field: "summary".into(),
+            value: value.into(),
+        };
+        journal_write(&user, &entry("typed before the tab closed"));
+        assert_eq!(replay_journal(&user, &store).await.unwrap(), 1);
+        assert_eq!(store.record(id).await.unwrap().unwrap().fields["summary"], "typed before the tab closed");
+        assert_eq!(store.outbox().await.unwrap().len(), 1, "the replayed text is queued for the server");
+        assert_eq!(replay_journal(&user, &store).await.unwrap(), 0, "the journal is settled");
+
+        journal_write(&user, &entry("newer"));
+        journal_settle(&user, id, "summary", "older");
+        assert_eq!(replay_journal(&user, &store).await.unwrap(), 1, "settling an older value keeps the newer");
     }
 
     #[wasm_bindgen_test]

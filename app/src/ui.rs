@@ -116,7 +116,11 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
     let user = current.user.clone();
     let user_id = user.id.clone();
     spawn_local(async move {
-        match Store::open(&user_id).await {
+        let opened = match Store::open(&user_id).await {
+            Ok(opened) => store::replay_journal(&user_id, &opened).await.map(|_| opened),
+            Err(e) => Err(e),
+        };
+        match opened {
             Ok(opened) => {
                 let opened = Rc::new(opened);
                 STORE.with(|s| *s.borrow_mut() = Some(opened.clone()));
@@ -248,6 +252,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     let record_id = self_assessment_id(&user.unit_id, &period);
     let kind = RecordKind::SelfAssessment;
     let unit_id = StoredValue::new(user.unit_id.clone());
+    let user_id = StoredValue::new(user.id.clone());
     let period_value = StoredValue::new(period.clone());
 
     let editors: Vec<FieldEditor> = kind
@@ -302,11 +307,13 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
         spawn_local(async move {
             let Some(store) = current_store() else { return };
             let generation = editor.typed.get_value();
+            let text = editor.value.get_untracked();
             let mut edits = Fields::new();
-            edits.insert(editor.spec.name.to_owned(), Value::String(editor.value.get_untracked()));
+            edits.insert(editor.spec.name.to_owned(), Value::String(text.clone()));
             edits.insert("period".to_owned(), Value::String(period_value.get_value()));
             match store.save_edit(record_id, kind, &unit_id.get_value(), edits, Utc::now()).await {
                 Ok(record) => {
+                    store::journal_settle(&user_id.get_value(), record_id, editor.spec.name, &text);
                     if editor.saved.get_value() < generation {
                         editor.saved.set_value(generation);
                     }
@@ -330,7 +337,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
             }
         }
     };
-    // Closing or hiding the tab must not lose the last keystrokes still waiting for the autosave pause.
+    // Hiding the tab or leaving the window saves at once; the keystroke journal covers a tab closed mid-pause.
     let on_hide = window_event_listener_untyped("pagehide", move |_| flush());
     let on_blur = window_event_listener_untyped("blur", move |_| flush());
     on_cleanup(move || {
@@ -375,7 +382,15 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                             <textarea id=id rows="6" placeholder=editor.spec.hint
                                 prop:value=move || editor.value.get()
                                 on:input=move |ev| {
-                                    editor.value.set(event_target_value(&ev));
+                                    let text = event_target_value(&ev);
+                                    store::journal_write(&user_id.get_value(), &store::JournalEntry {
+                                        record_id,
+                                        kind,
+                                        unit_id: unit_id.get_value(),
+                                        field: name.to_owned(),
+                                        value: text.clone(),
+                                    });
+                                    editor.value.set(text);
                                     editor.typed.update_value(|n| *n += 1);
                                     let mine = editor.typed.get_value();
                                     spawn_local(async move {
