@@ -5,12 +5,11 @@
 //! IndexedDB requests are awaited inside a transaction (anything else lets it auto-commit half done), and
 //! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use domain::api::{LoginResponse, ReferenceData};
-use domain::sync::{FieldConflict, PullResponse};
-use domain::{Fields, Mutation, MutationResult, Op, Outcome, Record, RecordKind};
+use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry};
+use domain::sync::PullResponse;
+use domain::{Fields, Mutation, MutationResult, Op, RecordKind};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -55,62 +54,6 @@ impl StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// A record as this tablet holds it: the server's state overlaid with local edits not yet acknowledged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LocalRecord {
-    pub id: Uuid,
-    pub kind: Option<RecordKind>,
-    pub unit_id: String,
-    /// The server revision of the last pulled state (0 if the server has never seen this record).
-    pub rev: i64,
-    pub deleted: bool,
-    pub fields: Fields,
-    /// For each field whose local value is not known to equal the server's at `rev`: the server revision the
-    /// local value was based on. A new edit of such a field must carry this base, not `rev`, or the server could
-    /// not tell that someone else changed the field meanwhile.
-    pub field_base: BTreeMap<String, i64>,
-    /// Same-field races the server reported: both values are kept until a person chooses.
-    pub conflicts: Vec<FieldConflict>,
-    /// The server refused the last change, with its reason; the text stays here and stays editable.
-    pub rejection: Option<String>,
-    pub updated_by: String,
-    pub saved_at: Option<DateTime<Utc>>,
-}
-
-/// What the interface shows for a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RecordStatus {
-    Draft,
-    Waiting,
-    Sent,
-    Rejected,
-    Conflict,
-}
-
-impl RecordStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            RecordStatus::Draft => "Bản nháp",
-            RecordStatus::Waiting => "Chờ gửi",
-            RecordStatus::Sent => "Đã gửi",
-            RecordStatus::Rejected => "Bị từ chối",
-            RecordStatus::Conflict => "Xung đột",
-        }
-    }
-}
-
-/// A queued mutation. `seq` is the outbox key (auto-increment), so entries leave in the order they were made.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u32>,
-    pub mutation: Mutation,
-    /// Handed to the network at least once. A sent entry is never changed again: its id may already have an
-    /// answer on the server, and a replay must carry the same content.
-    pub sent: bool,
-    pub rejected: Option<String>,
-}
-
 #[derive(Serialize, Deserialize)]
 struct MetaEntry<T> {
     key: String,
@@ -125,40 +68,17 @@ pub struct OutboxCounts {
 
 pub struct Store {
     db: Database,
-}
-
-fn mutation_fields(mutation: &Mutation) -> impl Iterator<Item = &String> {
-    match &mutation.op {
-        Op::Set { fields } => Some(fields.keys()),
-        Op::Delete => None,
-    }
-    .into_iter()
-    .flatten()
-}
-
-impl LocalRecord {
-    pub fn status(&self, has_outbox_entry: bool) -> RecordStatus {
-        if !self.conflicts.is_empty() {
-            RecordStatus::Conflict
-        } else if self.rejection.is_some() {
-            RecordStatus::Rejected
-        } else if has_outbox_entry {
-            RecordStatus::Waiting
-        } else if self.rev > 0 {
-            RecordStatus::Sent
-        } else {
-            RecordStatus::Draft
-        }
-    }
+    /// The signed-in user this database belongs to.
+    user_id: String,
 }
 
 impl Store {
     /// Opens (creating or upgrading) the database of one user.
     pub async fn open(user_id: &str) -> Result<Store> {
-        Self::open_named(&format!("thidua-{user_id}")).await
+        Self::open_named(&format!("thidua-{user_id}"), user_id).await
     }
 
-    pub async fn open_named(name: &str) -> Result<Store> {
+    pub async fn open_named(name: &str, user_id: &str) -> Result<Store> {
         let db = Database::open(name)
             .with_version(SCHEMA_VERSION)
             .with_on_upgrade_needed(|event, db| {
@@ -174,7 +94,7 @@ impl Store {
                 Ok(())
             })
             .await?;
-        Ok(Store { db })
+        Ok(Store { db, user_id: user_id.to_owned() })
     }
 
     pub async fn record(&self, id: Uuid) -> Result<Option<LocalRecord>> {
@@ -183,7 +103,13 @@ impl Store {
         Ok(record)
     }
 
-    /// Saves one edited field and queues it for the server, in one transaction.
+    pub async fn records(&self) -> Result<Vec<LocalRecord>> {
+        let tx = self.db.transaction(RECORDS).build()?;
+        let records = tx.object_store(RECORDS)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        Ok(records)
+    }
+
+    /// Saves edited fields and queues them for the server, in one transaction.
     pub async fn save_edit(
         &self,
         record_id: Uuid,
@@ -192,63 +118,29 @@ impl Store {
         edits: Fields,
         now: DateTime<Utc>,
     ) -> Result<LocalRecord> {
-        domain::model::validate_fields(kind, &edits).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
-
-        let mut record: LocalRecord = records.get(record_id.to_string()).serde()?.await?.unwrap_or_else(|| {
-            LocalRecord { id: record_id, kind: Some(kind), unit_id: unit_id.to_owned(), ..LocalRecord::default() }
-        });
-        let mut base_rev = record.rev;
-        for (name, value) in &edits {
-            let base = *record.field_base.entry(name.clone()).or_insert(record.rev);
-            base_rev = base_rev.min(base);
-            record.fields.insert(name.clone(), value.clone());
-        }
-        record.rejection = None;
-        record.saved_at = Some(now);
-        records.put(&record).serde()?.await?;
-
-        // Coalesce into the newest entry of this record that the network has not seen, or that the server
-        // refused (which is re-sent under a new id now that the user changed it).
+        let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
         let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        let open = entries
-            .into_iter()
-            .rev()
-            .find(|e| e.mutation.record_id == record_id && (!e.sent || e.rejected.is_some()));
-        let entry = match open {
-            Some(mut entry) => {
-                if let Op::Set { fields } = &mut entry.mutation.op {
-                    fields.extend(edits);
-                } else {
-                    entry.mutation.op = Op::Set { fields: edits };
-                }
-                if entry.sent {
-                    entry.mutation.id = Uuid::new_v4();
-                    entry.sent = false;
-                    entry.rejected = None;
-                }
-                entry.mutation.base_rev = entry.mutation.base_rev.min(base_rev);
-                entry.mutation.made_at = now;
-                entry
-            }
-            None => OutboxEntry {
-                seq: None,
-                mutation: Mutation {
-                    id: Uuid::new_v4(),
-                    record_id,
-                    kind,
-                    unit_id: unit_id.to_owned(),
-                    base_rev,
-                    op: Op::Set { fields: edits },
-                    made_at: now,
-                },
-                sent: false,
-                rejected: None,
-            },
-        };
+        let (record, entry) = replica::edit(record, &entries, record_id, kind, unit_id, edits, now, Uuid::new_v4())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        records.put(&record).serde()?.await?;
         outbox.put(&entry).serde()?.await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
+    pub async fn queue_op(&self, record_id: Uuid, op: Op, now: DateTime<Utc>) -> Result<LocalRecord> {
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let Some(mut record): Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await? else {
+            return Err(StoreError::Invalid("Hồ sơ chưa có trên máy".into()));
+        };
+        let entry = replica::local_op(&mut record, op, now, Uuid::new_v4());
+        records.put(&record).serde()?.await?;
+        tx.object_store(OUTBOX)?.put(&entry).serde()?.await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -271,101 +163,59 @@ impl Store {
         Ok(counts)
     }
 
-    /// The next entries to push, oldest first, marked as sent before they leave so later edits queue separately.
+    /// The next entries to push, oldest first, marked as sent before they leave.
     pub async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
         let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
-        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        for mut entry in entries.into_iter().filter(|e| e.rejected.is_none()) {
-            let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
-            if batch.len() == max_count || (!batch.is_empty() && bytes + size > max_bytes) {
-                break;
+        let mut entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let before = entries.clone();
+        let batch = replica::select_batch(&mut entries, max_count, max_bytes);
+        for (entry, old) in entries.iter().zip(&before) {
+            if entry != old {
+                outbox.put(entry).serde()?.await?;
             }
-            bytes += size;
-            if !entry.sent {
-                entry.sent = true;
-                outbox.put(&entry).serde()?.await?;
-            }
-            batch.push(entry.mutation);
         }
         tx.commit().await?;
         Ok(batch)
     }
 
-    /// Applies the server's answers: acknowledged entries leave the outbox; refused ones stay, marked, with the
-    /// text kept in the record.
+    /// Applies the server's answers in one transaction.
     pub async fn apply_results(&self, results: &[MutationResult]) -> Result<()> {
         let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
         let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
         for result in results {
-            let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else {
-                continue;
-            };
+            let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
             let Some(seq) = entry.seq else { continue };
-            let record_key = entry.mutation.record_id.to_string();
-            let Some(mut record): Option<LocalRecord> = records.get(record_key.as_str()).serde()?.await? else {
-                outbox.delete(seq).await?;
-                continue;
-            };
-            let later_edit_of = |field: &str| {
-                entries.iter().any(|e| {
-                    e.seq > entry.seq
-                        && e.mutation.record_id == entry.mutation.record_id
-                        && mutation_fields(&e.mutation).any(|f| f == field)
-                })
-            };
-            match &result.outcome {
-                Outcome::Applied { rev } | Outcome::Merged { rev } | Outcome::Conflict { rev, .. } => {
-                    let conflicts = match &result.outcome {
-                        Outcome::Conflict { conflicts, .. } => conflicts.as_slice(),
-                        _ => &[],
-                    };
-                    for field in mutation_fields(&entry.mutation) {
-                        if conflicts.iter().any(|c| &c.field == field) {
-                            continue;
-                        }
-                        // The server holds this value at `rev`; a later local edit must not claim an older base.
-                        if !later_edit_of(field) {
-                            record.field_base.insert(field.clone(), *rev);
-                        }
-                    }
-                    for conflict in conflicts {
-                        record.conflicts.retain(|c| c.field != conflict.field);
-                        record.conflicts.push(conflict.clone());
-                    }
-                    outbox.delete(seq).await?;
-                }
-                Outcome::Rejected { message, .. } => {
-                    record.rejection = Some(message.clone());
-                    let mut refused = entry.clone();
-                    refused.rejected = Some(message.clone());
-                    outbox.put(&refused).serde()?.await?;
-                }
+            let record: Option<LocalRecord> = records.get(entry.mutation.record_id.to_string()).serde()?.await?;
+            let (record, fate) = replica::apply_result(record, entry, &entries, &result.outcome, &self.user_id);
+            if let Some(record) = record {
+                records.put(&record).serde()?.await?;
             }
-            records.put(&record).serde()?.await?;
+            match fate {
+                EntryFate::Remove => outbox.delete(seq).await?,
+                EntryFate::Keep(refused) => outbox.put(&refused).serde()?.await?,
+            }
         }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Stores one pulled page and its cursor together, so an interrupted pull resumes where it stopped. Fields
-    /// with local changes not yet acknowledged, or in conflict, keep their local value.
+    /// Stores one pulled page and its cursor together, so an interrupted pull resumes where it stopped.
     pub async fn apply_pull(&self, page: &PullResponse) -> Result<()> {
         let tx = self.db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
         let records = tx.object_store(RECORDS)?;
-        let outbox = tx.object_store(OUTBOX)?;
         let meta = tx.object_store(META)?;
-        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let entries: Vec<OutboxEntry> =
+            tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
         for incoming in &page.records {
             let local: Option<LocalRecord> = records.get(incoming.id.to_string()).serde()?.await?;
-            let merged = merge_pulled(local, incoming, &entries);
-            records.put(&merged).serde()?.await?;
+            records.put(&replica::merge_pulled(local, incoming, &entries)).serde()?.await?;
         }
-        meta.put(&MetaEntry { key: CURSOR_KEY.into(), value: page.next_cursor }).serde()?.await?;
+        let cursor: i64 = meta.get(CURSOR_KEY).serde()?.await?.map_or(0, |e: MetaEntry<i64>| e.value);
+        let next = replica::next_cursor(cursor, page);
+        meta.put(&MetaEntry { key: CURSOR_KEY.into(), value: next }).serde()?.await?;
         tx.commit().await?;
         Ok(())
     }
@@ -408,40 +258,28 @@ impl Store {
     }
 }
 
-/// The local record after a pull: the server's state, except fields with unacknowledged local edits or an open
-/// conflict, which keep the tablet's value and base.
-fn merge_pulled(local: Option<LocalRecord>, incoming: &Record, outbox: &[OutboxEntry]) -> LocalRecord {
-    let mut record = local.unwrap_or_else(|| LocalRecord {
-        id: incoming.id,
-        kind: Some(incoming.kind),
-        unit_id: incoming.unit_id.clone(),
-        ..LocalRecord::default()
-    });
-    let locally_held = |field: &str, record: &LocalRecord| {
-        record.conflicts.iter().any(|c| c.field == field)
-            || outbox.iter().any(|e| e.mutation.record_id == incoming.id && mutation_fields(&e.mutation).any(|f| f == field))
-    };
-    let mut fields = Fields::new();
-    let mut field_base = BTreeMap::new();
-    for (name, value) in &incoming.fields {
-        if !locally_held(name, &record) {
-            fields.insert(name.clone(), value.clone());
-        }
+impl LocalStore for Store {
+    type Error = StoreError;
+
+    async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
+        Store::take_batch(self, max_count, max_bytes).await
     }
-    for (name, value) in &record.fields {
-        if locally_held(name, &record) {
-            fields.insert(name.clone(), value.clone());
-            if let Some(base) = record.field_base.get(name) {
-                field_base.insert(name.clone(), *base);
-            }
-        }
+
+    async fn apply_results(&self, results: &[MutationResult]) -> Result<()> {
+        Store::apply_results(self, results).await
     }
-    record.fields = fields;
-    record.field_base = field_base;
-    record.rev = incoming.rev;
-    record.deleted = incoming.deleted;
-    record.updated_by = incoming.updated_by.clone();
-    record
+
+    async fn apply_pull(&self, page: &PullResponse) -> Result<()> {
+        Store::apply_pull(self, page).await
+    }
+
+    async fn cursor(&self) -> Result<i64> {
+        Store::cursor(self).await
+    }
+
+    async fn pending(&self) -> Result<usize> {
+        Ok(self.counts().await?.pending as usize)
+    }
 }
 
 // --- localStorage: the signed-in session and the tablet's device id --------------------------------------
@@ -559,7 +397,9 @@ pub fn text_of(fields: &Fields, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::replica::RecordStatus;
     use domain::sync::Outcome;
+    use domain::Record;
     use serde_json::json;
     use wasm_bindgen_test::*;
 
@@ -567,7 +407,7 @@ mod tests {
 
     async fn fresh() -> (Store, String) {
         let name = format!("test-{}", Uuid::new_v4());
-        (Store::open_named(&name).await.unwrap(), name)
+        (Store::open_named(&name, "tamduong.lan").await.unwrap(), name)
     }
 
     fn one(field: &str, value: &str) -> Fields {
@@ -597,7 +437,7 @@ mod tests {
         assert!(err.is_err());
         // A transaction dropped without commit rolls back: break one after the record is written.
         let tx = store.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build().unwrap();
-        let record = LocalRecord { id, ..LocalRecord::default() };
+        let record = LocalRecord::new(id, RecordKind::SelfAssessment, UNIT);
         tx.object_store(RECORDS).unwrap().put(&record).serde().unwrap().await.unwrap();
         let refused = match tx.object_store(OUTBOX).unwrap().add(json!("no key path")).serde() {
             Ok(request) => request.await.is_err(),
@@ -616,7 +456,7 @@ mod tests {
         store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
         store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("limitations", "b"), Utc::now()).await.unwrap();
         store.close();
-        let reopened = Store::open_named(&name).await.unwrap();
+        let reopened = Store::open_named(&name, "tamduong.lan").await.unwrap();
         let outbox = reopened.outbox().await.unwrap();
         assert_eq!(outbox.len(), 1, "unsent edits of one record coalesce");
         let Op::Set { fields } = &outbox[0].mutation.op else { panic!() };
@@ -704,6 +544,9 @@ mod tests {
                     .collect(),
                 updated_at: Utc::now(),
                 updated_by: "tamduong.minh".into(),
+                state: domain::workflow::WorkflowState::Draft,
+                state_note: None,
+                conflicts: Vec::new(),
             }],
             next_cursor: 9,
             has_more: false,

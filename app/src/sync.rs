@@ -9,21 +9,16 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use domain::sync::{PushRequest, RejectCode, MAX_PUSH_BYTES};
-use domain::{MutationResult, Outcome, PROTOCOL_VERSION};
+use domain::replica::{sync_once, Progress, SyncError, TransportError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, HttpTransport};
 use crate::store::{self, Store, StoreError};
 
-/// Mutations per push. Small enough for a weak link, large enough that N edits need few round trips.
-const PUSH_BATCH: usize = 100;
-/// Records per pull page.
-const PULL_PAGE: u32 = 200;
 /// After local edits, wait this long so a burst of typing goes in one push.
 pub const AFTER_EDIT_MS: f64 = 2_000.0;
 const PERIOD_MS: f64 = 60_000.0;
@@ -41,8 +36,8 @@ pub struct SyncState {
     pub last_sync: RwSignal<Option<DateTime<Utc>>>,
     pub error: RwSignal<Option<String>>,
     pub running: RwSignal<bool>,
-    /// Records received so far in the current pull, for progress on big syncs.
-    pub pulled: RwSignal<u32>,
+    /// What the current sync has done so far, for progress on big syncs.
+    pub progress: RwSignal<Option<Progress>>,
     /// Bumped whenever sync changed local records, so open pages reload them.
     pub data_version: RwSignal<u32>,
     pub session_expired: RwSignal<bool>,
@@ -58,7 +53,7 @@ impl SyncState {
             last_sync: RwSignal::new(None),
             error: RwSignal::new(None),
             running: RwSignal::new(false),
-            pulled: RwSignal::new(0),
+            progress: RwSignal::new(None),
             data_version: RwSignal::new(0),
             session_expired: RwSignal::new(false),
             outdated: RwSignal::new(false),
@@ -78,14 +73,6 @@ impl Default for SyncState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-enum SyncError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 thread_local! {
@@ -187,25 +174,36 @@ fn listen_to_browser(state: SyncState) {
     on_visible.forget();
 }
 
-async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError> {
+async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<StoreError>> {
     let Some(session) = store::load_session() else { return Ok(()) };
     if state.outdated.get_untracked() || state.session_expired.get_untracked() {
         return Ok(());
     }
     state.running.set(true);
-    state.pulled.set(0);
+    state.progress.set(None);
+    let transport = HttpTransport { token: &session.token };
     let result = async {
-        push_all(state, store, &session.token).await?;
-        pull_all(state, store, &session.token).await?;
+        let report = sync_once(store, &transport, store::device_id(), |p| {
+            state.progress.set(Some(p));
+            if let Progress::Pushed { .. } = p {
+                state.data_version.update(|v| *v += 1);
+            }
+        })
+        .await?;
+        if report.pulled > 0 {
+            state.data_version.update(|v| *v += 1);
+        }
         if REFERENCE_AT.with(Cell::get) + REFERENCE_MAX_AGE_MS < now_ms() {
-            store.set_reference(&api::reference(&session.token).await?).await?;
+            let reference = api::reference(&session.token).await?;
+            store.set_reference(&reference).await.map_err(SyncError::Store)?;
             REFERENCE_AT.with(|at| at.set(now_ms()));
             state.data_version.update(|v| *v += 1);
         }
-        Ok::<_, SyncError>(())
+        Ok::<_, SyncError<StoreError>>(())
     }
     .await;
     state.running.set(false);
+    state.progress.set(None);
     state.refresh_counts(store).await;
     match &result {
         Ok(()) => {
@@ -215,72 +213,23 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError> {
             state.reachable.set(Some(true));
             state.error.set(None);
         }
-        Err(SyncError::Api(ApiError::Network)) => {
+        Err(SyncError::Transport(TransportError::Network)) => {
             state.reachable.set(Some(false));
             state.error.set(None);
         }
-        Err(SyncError::Api(ApiError::Unauthorized(_))) => {
+        Err(SyncError::Transport(TransportError::Unauthorized(_))) => {
             state.reachable.set(Some(true));
             state.session_expired.set(true);
         }
-        Err(SyncError::Api(ApiError::Outdated(_))) => {
+        Err(SyncError::Transport(TransportError::Outdated(_))) => {
             state.reachable.set(Some(true));
             state.outdated.set(true);
         }
-        Err(SyncError::Api(e)) => {
+        Err(SyncError::Transport(e)) => {
             state.reachable.set(Some(true));
             state.error.set(Some(e.to_string()));
         }
         Err(SyncError::Store(e)) => state.error.set(Some(e.user_message())),
     }
     result
-}
-
-async fn push_all(state: SyncState, store: &Store, token: &str) -> Result<(), SyncError> {
-    let device_id = store::device_id();
-    let mut batch_size = PUSH_BATCH;
-    // Every round removes or marks at least one entry, so this bound is never the reason to stop early.
-    let rounds = store.counts().await?.pending as usize + 1;
-    for _ in 0..rounds {
-        let batch = store.take_batch(batch_size, MAX_PUSH_BYTES * 3 / 4).await?;
-        if batch.is_empty() {
-            break;
-        }
-        let request = PushRequest { protocol: PROTOCOL_VERSION, device_id, mutations: batch };
-        match api::push(token, &request).await {
-            Ok(response) => store.apply_results(&response.results).await?,
-            // A whole batch refused: send one at a time to find the item at fault.
-            Err(ApiError::Refused(_)) if request.mutations.len() > 1 => batch_size = 1,
-            Err(ApiError::Refused(body)) => {
-                let refusal = MutationResult {
-                    mutation_id: request.mutations[0].id,
-                    outcome: Outcome::rejected(RejectCode::Invalid, body.message),
-                };
-                store.apply_results(&[refusal]).await?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        state.refresh_counts(store).await;
-        state.data_version.update(|v| *v += 1);
-    }
-    Ok(())
-}
-
-async fn pull_all(state: SyncState, store: &Store, token: &str) -> Result<(), SyncError> {
-    let mut cursor = store.cursor().await?;
-    let mut pulled = 0u32;
-    loop {
-        let page = api::pull(token, cursor, PULL_PAGE).await?;
-        store.apply_pull(&page).await?;
-        pulled += page.records.len() as u32;
-        state.pulled.set(pulled);
-        cursor = page.next_cursor;
-        if !page.has_more {
-            break;
-        }
-    }
-    if pulled > 0 {
-        state.data_version.update(|v| *v += 1);
-    }
-    Ok(())
 }

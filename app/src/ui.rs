@@ -1,26 +1,32 @@
-//! The screens: sign-in, the status bar, and the unit's quarterly self-assessment. Vietnamese throughout.
+//! The screens: sign-in, the status bar, the unit's quarterly self-assessment, and the office's view of the
+//! units' reports. Vietnamese throughout.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chrono::{DateTime, Local, Utc};
-use domain::api::{LoginRequest, LoginResponse, Movement, ReferenceData, UserProfile};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use domain::api::{LoginRequest, LoginResponse, Movement, ReferenceData, Role, UserProfile};
 use domain::calendar::{format_date, Quarter};
+use domain::diff::{diff_words, Part};
 use domain::model::{self_assessment_id, FieldSpec};
-use domain::sync::FieldConflict;
-use domain::{Fields, RecordKind};
+use domain::replica::{LocalRecord, Progress, RecordStatus, TransportError};
+use domain::workflow::{Action, WorkflowState};
+use domain::{Fields, Op, OpenConflict, RecordKind};
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
+use uuid::Uuid;
 
-use crate::api::{self, ApiError};
-use crate::store::{self, RecordStatus, Store};
+use crate::api;
+use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
 /// Typing pauses this long before the field is written to IndexedDB.
 const AUTOSAVE_MS: u32 = 300;
+/// Texts longer than this show a word-by-word difference in a conflict.
+const DIFF_FROM_CHARS: usize = 160;
 
 thread_local! {
     /// The signed-in user's database. IndexedDB handles are not `Send`, so they live here rather than in signals.
@@ -33,6 +39,23 @@ fn current_store() -> Option<Rc<Store>> {
 
 fn format_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Local).format("%H:%M %d/%m/%Y").to_string()
+}
+
+/// "1,5 MB": Vietnamese writes a decimal comma.
+fn format_megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_048_576.0).replace('.', ",")
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// The name of a person from the cached reference data, or their login.
+fn person_name(reference: &Option<ReferenceData>, id: &str) -> String {
+    reference
+        .as_ref()
+        .and_then(|r| r.people.iter().find(|p| p.id == id))
+        .map_or_else(|| id.to_owned(), |p| p.full_name.clone())
 }
 
 #[component]
@@ -54,11 +77,23 @@ fn register_service_worker() {
     let navigator = window.navigator();
     // Both return promises; failure only means no offline start or no persistence, which the app survives.
     let _ = navigator.service_worker().register("/sw.js");
-    if let Ok(storage) = js_sys::Reflect::get(&navigator, &"storage".into()) {
-        if !storage.is_undefined() {
-            let _ = navigator.storage().persist();
-        }
+    if has_storage_manager(&navigator) {
+        let _ = navigator.storage().persist();
     }
+}
+
+fn has_storage_manager(navigator: &web_sys::Navigator) -> bool {
+    js_sys::Reflect::get(navigator, &"storage".into()).is_ok_and(|s| !s.is_undefined())
+}
+
+/// How much this origin stores on the tablet, if the browser says.
+async fn storage_used() -> Option<f64> {
+    let navigator = web_sys::window()?.navigator();
+    if !has_storage_manager(&navigator) {
+        return None;
+    }
+    let estimate = wasm_bindgen_futures::JsFuture::from(navigator.storage().estimate().ok()?).await.ok()?;
+    js_sys::Reflect::get(&estimate, &"usage".into()).ok()?.as_f64()
 }
 
 #[component]
@@ -82,7 +117,7 @@ fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                     Ok(()) => session.set(Some(response)),
                     Err(e) => error.set(Some(e.user_message())),
                 },
-                Err(ApiError::Network) => error.set(Some(
+                Err(TransportError::Network) => error.set(Some(
                     "Không kết nối được máy chủ. Lần đăng nhập đầu tiên trên máy này cần có mạng.".into(),
                 )),
                 Err(e) => error.set(Some(e.to_string())),
@@ -137,10 +172,10 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         session.set(None);
     };
     let sign_out = move |_| {
-        let pending = state.pending.get_untracked() + state.rejected.get_untracked();
-        if pending > 0 {
+        let unsent = state.pending.get_untracked() + state.rejected.get_untracked();
+        if unsent > 0 {
             let question = format!(
-                "Còn {pending} thay đổi chưa gửi lên máy chủ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi \
+                "Còn {unsent} thay đổi chưa gửi lên máy chủ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi \
                  bạn đăng nhập lại. Đăng xuất?"
             );
             let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
@@ -151,11 +186,14 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         leave();
     };
     let header_user = user.clone();
+    let is_office = user.role == Role::Office;
     view! {
         <header class="topbar">
             <div>
                 <strong>"Thi đua – Khen thưởng"</strong>
-                <div class="muted">{header_user.full_name.clone()} " · " {header_user.unit_name.clone()}</div>
+                <div class="muted">
+                    {header_user.full_name.clone()} " · " {header_user.role.label()} " · " {header_user.unit_name.clone()}
+                </div>
             </div>
             <button class="secondary" on:click=sign_out>"Đăng xuất"</button>
         </header>
@@ -178,7 +216,14 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         </Show>
         <p class="error" role="alert">{move || open_error.get()}</p>
         <Show when=move || ready.get()>
-            <SelfAssessmentPage user=user.clone() state />
+            {
+                let user = user.clone();
+                if is_office {
+                    view! { <OfficePage state /> }.into_any()
+                } else {
+                    view! { <SelfAssessmentPage user state /> }.into_any()
+                }
+            }
         </Show>
     }
 }
@@ -186,6 +231,11 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
 #[component]
 fn StatusBar(state: SyncState) -> impl IntoView {
     let online = move || state.reachable.get();
+    let used = RwSignal::new(None::<f64>);
+    Effect::new(move |_| {
+        state.last_sync.track();
+        spawn_local(async move { used.set(storage_used().await) });
+    });
     view! {
         <section class="statusbar" role="status" aria-live="polite">
             <span id="net-status" class="pill"
@@ -214,14 +264,18 @@ fn StatusBar(state: SyncState) -> impl IntoView {
                 }}
             </span>
             <Show when=move || state.running.get()>
-                <span class="muted">
-                    {move || match state.pulled.get() {
-                        0 => "Đang đồng bộ…".to_string(),
-                        n => format!("Đang đồng bộ… đã nhận {n} hồ sơ"),
+                <span id="sync-progress" class="muted">
+                    {move || match state.progress.get() {
+                        Some(Progress::Pushed { sent, total }) => format!("Đang gửi {sent}/{total} thay đổi…"),
+                        Some(Progress::Pulled { records }) => format!("Đang nhận… {records} hồ sơ"),
+                        None => "Đang đồng bộ…".to_string(),
                     }}
                 </span>
             </Show>
             <span class="error">{move || state.error.get()}</span>
+            <span id="storage-used" class="muted">
+                {move || used.get().map(|bytes| format!("Dữ liệu trên máy: {}", format_megabytes(bytes)))}
+            </span>
             <button id="sync-now" class="secondary" on:click=move |_| sync::request(0.0)
                 disabled=move || state.running.get()>"Đồng bộ ngay"</button>
         </section>
@@ -244,9 +298,25 @@ impl FieldEditor {
     }
 }
 
+/// Queues an operation on a record and asks for a sync at once.
+fn queue(record_id: Uuid, op: Op, state: SyncState, error: RwSignal<Option<String>>) {
+    spawn_local(async move {
+        let Some(store) = current_store() else { return };
+        match store.queue_op(record_id, op, Utc::now()).await {
+            Ok(_) => {
+                error.set(None);
+                state.refresh_counts(&store).await;
+                state.data_version.update(|v| *v += 1);
+                sync::request(0.0);
+            }
+            Err(e) => error.set(Some(e.user_message())),
+        }
+    });
+}
+
 #[component]
 fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
-    let today = Local::now().date_naive();
+    let today = today();
     let quarter = Quarter::of(today);
     let period = quarter.key();
     let record_id = self_assessment_id(&user.unit_id, &period);
@@ -254,6 +324,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     let unit_id = StoredValue::new(user.unit_id.clone());
     let user_id = StoredValue::new(user.id.clone());
     let period_value = StoredValue::new(period.clone());
+    let is_unit_head = user.role == Role::UnitHead;
 
     let editors: Vec<FieldEditor> = kind
         .text_fields()
@@ -267,11 +338,13 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
         .collect();
     let editors = StoredValue::new(editors);
     let status = RwSignal::new(RecordStatus::Draft);
-    let conflicts = RwSignal::new(Vec::<FieldConflict>::new());
+    let workflow = RwSignal::new((WorkflowState::Draft, None::<String>));
+    let conflicts = RwSignal::new(Vec::<OpenConflict>::new());
     let rejection = RwSignal::new(None::<String>);
     let saved_at = RwSignal::new(None::<DateTime<Utc>>);
     let save_error = RwSignal::new(None::<String>);
     let reference = RwSignal::new(None::<ReferenceData>);
+    let exists = RwSignal::new(false);
 
     let reload = move || {
         spawn_local(async move {
@@ -289,9 +362,11 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                     .map(|o| o.iter().any(|e| e.mutation.record_id == record_id && e.rejected.is_none()))
                     .unwrap_or(false);
                 status.set(record.status(waiting));
+                workflow.set((record.state, record.state_note.clone()));
                 conflicts.set(record.conflicts.clone());
                 rejection.set(record.rejection.clone());
                 saved_at.set(record.saved_at);
+                exists.set(true);
             }
             if let Ok(Some(data)) = store.reference().await {
                 reference.set(Some(data));
@@ -320,6 +395,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                     saved_at.set(record.saved_at);
                     rejection.set(None);
                     save_error.set(None);
+                    exists.set(true);
                     if status.get_untracked() != RecordStatus::Conflict {
                         status.set(RecordStatus::Waiting);
                     }
@@ -345,12 +421,17 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
         on_blur.remove();
     });
 
+    let editable = move || workflow.get().0.editable();
     let deadline = quarter.report_deadline();
     let days_left = quarter.days_to_deadline(today);
     let deadline_text = if days_left >= 0 {
         format!("Hạn gửi báo cáo quý: trước ngày {} (còn {days_left} ngày)", format_date(deadline))
     } else {
         format!("Đã quá hạn gửi báo cáo quý ({}) {} ngày", format_date(deadline), -days_left)
+    };
+    let submit = move |_| {
+        flush();
+        queue(record_id, Op::Transition { action: Action::Submit }, state, save_error);
     };
 
     view! {
@@ -363,12 +444,19 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
             </div>
             <p class="muted">{user.unit_name.clone()}</p>
             <p class:late=days_left < 0 class="deadline">{deadline_text}</p>
+            <p id="workflow-state" data-state=move || workflow.get().0.as_str()>
+                "Trạng thái: " <strong>{move || workflow.get().0.label()}</strong>
+                {move || workflow.get().1.map(|note| format!(" — lý do trả lại: {note}"))}
+            </p>
             {move || reference.get().and_then(|r| r.movements.first().cloned()).map(|m| view! { <MovementCard movement=m /> })}
             <Show when=move || rejection.get().is_some()>
                 <p class="banner error" role="alert">
                     "Máy chủ từ chối thay đổi gần nhất: " {move || rejection.get()}
                     " — nội dung vẫn còn trên máy, hãy sửa rồi gửi lại."
                 </p>
+            </Show>
+            <Show when=move || !editable()>
+                <p class="banner warn">"Báo cáo đã gửi Văn phòng nên tạm khoá; nếu bị trả lại, bạn sửa tiếp được."</p>
             </Show>
             {editors
                 .get_value()
@@ -379,7 +467,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                     view! {
                         <div class="field">
                             <label for=id.clone()>{editor.spec.label}</label>
-                            <textarea id=id rows="6" placeholder=editor.spec.hint
+                            <textarea id=id rows="6" placeholder=editor.spec.hint readonly=move || !editable()
                                 prop:value=move || editor.value.get()
                                 on:input=move |ev| {
                                     let text = event_target_value(&ev);
@@ -402,14 +490,16 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                                 }
                                 on:blur=move |_| if editor.is_dirty() { save(editor) }
                             ></textarea>
-                            {move || conflicts.get().into_iter().filter(|c| c.field == name).map(|c| view! {
-                                <div class="conflict" role="alert">
-                                    <strong>"Xung đột: "</strong>
-                                    "người khác đã sửa mục này. Trên máy chủ đang là: "
-                                    <blockquote>{c.server_value.as_str().unwrap_or_default().to_owned()}</blockquote>
-                                    "Bản của bạn vẫn ở ô trên. Hãy thống nhất nội dung."
-                                </div>
-                            }).collect_view()}
+                            {move || {
+                                conflicts
+                                    .get()
+                                    .into_iter()
+                                    .filter(|c| c.field == name)
+                                    .map(|conflict| view! {
+                                        <ConflictView conflict reference record_id state error=save_error />
+                                    })
+                                    .collect_view()
+                            }}
                         </div>
                     }
                 })
@@ -421,6 +511,153 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                     (None, None) => "Nội dung được tự động lưu trên máy khi bạn gõ.".to_string(),
                 }}
             </p>
+            <Show when=move || is_unit_head && editable() && exists.get()>
+                <button id="submit-report" class="primary" on:click=submit>"Gửi báo cáo cho Văn phòng Sở"</button>
+            </Show>
+        </section>
+    }
+}
+
+/// Both sides of a same-field race, who wrote each and when, and the ways to settle it.
+#[component]
+fn ConflictView(
+    conflict: OpenConflict,
+    reference: RwSignal<Option<ReferenceData>>,
+    record_id: Uuid,
+    state: SyncState,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let kept = conflict.kept.value.as_str().unwrap_or_default().to_owned();
+    let other = conflict.other.value.as_str().unwrap_or_default().to_owned();
+    let combined = RwSignal::new(format!("{kept}\n{other}"));
+    let ids: Vec<i64> = if conflict.id > 0 { vec![conflict.id] } else { Vec::new() };
+    let field = conflict.field.clone();
+    let resolve = {
+        let (ids, field) = (ids.clone(), field.clone());
+        move |value: String| {
+            let op = Op::Resolve { field: field.clone(), value: Value::String(value), conflicts: ids.clone() };
+            queue(record_id, op, state, error);
+        }
+    };
+    let side = |label: &'static str, by: &str, at: DateTime<Utc>, text: &str| {
+        let who = reference.with_untracked(|r| person_name(r, by));
+        let who = if who.is_empty() { "máy chủ".to_owned() } else { who };
+        view! {
+            <div class="side">
+                <div class="muted">{label} " — " {who} ", " {format_time(at)}</div>
+                <blockquote>{text.to_owned()}</blockquote>
+            </div>
+        }
+    };
+    let long = kept.chars().count() + other.chars().count() > DIFF_FROM_CHARS;
+    let difference = long.then(|| {
+        diff_words(&kept, &other)
+            .into_iter()
+            .map(|part| match part {
+                Part::Same(t) => view! { <span>{t}</span> }.into_any(),
+                Part::Removed(t) => view! { <del>{t}</del> }.into_any(),
+                Part::Added(t) => view! { <ins>{t}</ins> }.into_any(),
+            })
+            .collect_view()
+    });
+    let (take_kept, take_other, take_combined) = (resolve.clone(), resolve.clone(), resolve);
+    let (kept_value, other_value) = (kept.clone(), other.clone());
+    let settled = conflict.id > 0;
+    view! {
+        <div class="conflict" role="alert" data-conflict=conflict.id.to_string()>
+            <strong>"Xung đột: hai người cùng sửa mục này khi chưa thấy bản của nhau."</strong>
+            {side("Bản đang lưu", &conflict.kept.by, conflict.kept.at, &kept)}
+            {side("Bản còn lại", &conflict.other.by, conflict.other.at, &other)}
+            {difference.map(|d| view! { <p class="diff"><span class="muted">"Khác nhau: "</span>{d}</p> })}
+            <Show when=move || settled fallback=|| view! { <p class="muted">"Đang chờ máy chủ ghi nhận xung đột…"</p> }>
+                <div class="actions">
+                    <button class="secondary choose-kept" on:click={
+                        let (take, v) = (take_kept.clone(), kept_value.clone());
+                        move |_| take(v.clone())
+                    }>"Giữ bản đang lưu"</button>
+                    <button class="secondary choose-other" on:click={
+                        let (take, v) = (take_other.clone(), other_value.clone());
+                        move |_| take(v.clone())
+                    }>"Dùng bản còn lại"</button>
+                </div>
+                <label>"Hoặc kết hợp hai bản:"</label>
+                <textarea class="combine" rows="4" prop:value=move || combined.get()
+                    on:input=move |ev| combined.set(event_target_value(&ev))></textarea>
+                <button class="secondary combine-save" on:click={
+                    let take = take_combined.clone();
+                    move |_| take(combined.get_untracked())
+                }>"Dùng bản kết hợp"</button>
+            </Show>
+        </div>
+    }
+}
+
+/// The office's view: every unit's self-assessment of the quarter, with approve and return.
+#[component]
+fn OfficePage(state: SyncState) -> impl IntoView {
+    let quarter = Quarter::of(today());
+    let period = quarter.key();
+    let rows = RwSignal::new(Vec::<(String, String, Option<LocalRecord>)>::new());
+    let error = RwSignal::new(None::<String>);
+    let reload = move || {
+        let period = period.clone();
+        spawn_local(async move {
+            let Some(store) = current_store() else { return };
+            let records = store.records().await.unwrap_or_default();
+            let reference = store.reference().await.ok().flatten().unwrap_or_default();
+            let own_units: Vec<_> = reference.units.iter().filter(|u| u.parent_id.is_some()).cloned().collect();
+            rows.set(
+                own_units
+                    .into_iter()
+                    .map(|unit| {
+                        let id = self_assessment_id(&unit.id, &period);
+                        let record = records.iter().find(|r| r.id == id).cloned();
+                        (unit.id, unit.name, record)
+                    })
+                    .collect(),
+            );
+        });
+    };
+    Effect::new(move |_| {
+        state.data_version.track();
+        reload();
+    });
+    view! {
+        <section class="card">
+            <h1>"Báo cáo tự đánh giá " {quarter.label()} " của các đơn vị"</h1>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <table class="units">
+                <thead><tr><th>"Đơn vị"</th><th>"Trạng thái"</th><th>"Kết quả thực hiện"</th><th></th></tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|(unit_id, name, record)| {
+                        let reason = RwSignal::new(String::new());
+                        let state_label = record.as_ref().map_or("Chưa có báo cáo", |r| r.state.label());
+                        let summary = record.as_ref().map(|r| store::text_of(&r.fields, "summary")).unwrap_or_default();
+                        let submitted = record.as_ref().is_some_and(|r| r.state == WorkflowState::Submitted);
+                        let record_id = record.as_ref().map(|r| r.id);
+                        view! {
+                            <tr data-unit=unit_id>
+                                <td>{name}</td>
+                                <td class="state">{state_label}</td>
+                                <td class="summary">{summary}</td>
+                                <td>
+                                    <Show when=move || submitted>
+                                        <button class="secondary approve" on:click=move |_| if let Some(id) = record_id {
+                                            queue(id, Op::Transition { action: Action::Approve }, state, error);
+                                        }>"Duyệt"</button>
+                                        <input class="reason" placeholder="Lý do trả lại" prop:value=move || reason.get()
+                                            on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                        <button class="secondary return" on:click=move |_| if let Some(id) = record_id {
+                                            let action = Action::Return { reason: reason.get_untracked() };
+                                            queue(id, Op::Transition { action }, state, error);
+                                        }>"Trả lại"</button>
+                                    </Show>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }

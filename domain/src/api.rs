@@ -82,6 +82,16 @@ impl Role {
 pub struct ReferenceData {
     pub units: Vec<OrgUnit>,
     pub movements: Vec<Movement>,
+    /// People in the user's scope, to name who wrote what.
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub full_name: String,
+    pub unit_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

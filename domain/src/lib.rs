@@ -5,9 +5,12 @@
 
 pub mod api;
 pub mod calendar;
+pub mod diff;
 pub mod merge;
 pub mod model;
+pub mod replica;
 pub mod sync;
+pub mod workflow;
 
-pub use model::{Fields, Record, RecordKind};
+pub use model::{Fields, OpenConflict, Record, RecordKind};
 pub use sync::{Mutation, MutationResult, Op, Outcome, PROTOCOL_VERSION};

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::api::Role;
 use crate::model::{validate_fields, Fields};
 use crate::sync::{FieldConflict, Mutation, Op, Outcome, RejectCode};
+use crate::workflow::{transition, WorkflowState};
 
 /// A stored field and the record revision at which it last changed.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,27 +27,30 @@ pub struct StoredRecord {
     pub unit_id: String,
     pub rev: i64,
     pub deleted: bool,
+    pub state: WorkflowState,
     pub fields: BTreeMap<String, StoredField>,
+    /// Open conflicts: (id, field).
+    pub open_conflicts: Vec<(i64, String)>,
 }
 
 /// What to write, decided without touching storage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merge {
-    /// Fields to write at the new revision. Empty with `delete == false` means: write nothing.
+    /// Fields to write at the new revision.
     pub writes: Fields,
     pub delete: bool,
+    /// A new workflow state, with the note that goes with it (the reason of a return).
+    pub new_state: Option<(WorkflowState, Option<String>)>,
+    /// Open conflicts this mutation settles.
+    pub resolves: Vec<i64>,
     /// The answer for the client. Its `rev` is the revision after the write.
     pub outcome: Outcome,
 }
 
 impl Merge {
-    pub fn changes_record(&self) -> bool {
-        self.written_rev().is_some()
-    }
-
     /// The revision to store, if this merge writes anything.
     pub fn written_rev(&self) -> Option<i64> {
-        if !self.delete && self.writes.is_empty() {
+        if !self.delete && self.writes.is_empty() && self.new_state.is_none() && self.resolves.is_empty() {
             return None;
         }
         match self.outcome {
@@ -54,17 +59,33 @@ impl Merge {
         }
     }
 
+    fn nothing(outcome: Outcome) -> Self {
+        Merge { writes: Fields::new(), delete: false, new_state: None, resolves: Vec::new(), outcome }
+    }
+
     fn reject(code: RejectCode, message: impl Into<String>) -> Self {
-        Merge { writes: Fields::new(), delete: false, outcome: Outcome::rejected(code, message) }
+        Self::nothing(Outcome::rejected(code, message))
     }
 }
 
-/// Merges `mutation` into `current` (None if the record was never stored).
-pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation) -> Merge {
-    if let Op::Set { fields } = &mutation.op {
-        if let Err(e) = validate_fields(mutation.kind, fields) {
-            return Merge::reject(RejectCode::Invalid, e.to_string());
+fn locked(state: WorkflowState) -> Merge {
+    Merge::reject(
+        RejectCode::Locked,
+        format!("Hồ sơ đang ở trạng thái “{}” nên không sửa được; nội dung của bạn vẫn được giữ trên máy", state.label()),
+    )
+}
+
+/// Merges `mutation`, made by someone with `role`, into `current` (None if the record was never stored).
+pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role) -> Merge {
+    let checked = match &mutation.op {
+        Op::Set { fields } => validate_fields(mutation.kind, fields),
+        Op::Resolve { field, value, .. } => {
+            validate_fields(mutation.kind, &[(field.clone(), value.clone())].into_iter().collect())
         }
+        Op::Delete | Op::Transition { .. } => Ok(()),
+    };
+    if let Err(e) = checked {
+        return Merge::reject(RejectCode::Invalid, e.to_string());
     }
     let Some(current) = current else {
         return merge_new(mutation);
@@ -78,64 +99,45 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation) -> Merge {
             format!("Phiên bản {} không tồn tại trên máy chủ (hiện là {})", mutation.base_rev, current.rev),
         );
     }
-    let changed_since_base =
-        |name: &str| current.fields.get(name).is_some_and(|f| f.rev > mutation.base_rev);
-    let stored_value = |name: &str| current.fields.get(name).map_or(Value::Null, |f| f.value.clone());
     let next_rev = current.rev + 1;
 
     match &mutation.op {
-        Op::Set { fields } if current.deleted => Merge {
-            // An edit of a deleted record is kept as a conflict so a person can restore it.
-            writes: Fields::new(),
-            delete: false,
-            outcome: Outcome::Conflict {
-                rev: current.rev,
-                conflicts: fields
-                    .iter()
-                    .map(|(name, value)| FieldConflict {
-                        field: name.clone(),
-                        server_value: Value::Null,
-                        client_value: value.clone(),
-                    })
-                    .collect(),
-            },
-        },
-        Op::Set { fields } => {
-            let mut writes = Fields::new();
-            let mut conflicts = Vec::new();
-            for (name, value) in fields {
-                let stored = stored_value(name);
-                if stored == *value {
-                    continue;
-                }
-                if changed_since_base(name) {
-                    conflicts.push(FieldConflict {
-                        field: name.clone(),
-                        server_value: stored,
-                        client_value: value.clone(),
-                    });
-                } else {
-                    writes.insert(name.clone(), value.clone());
-                }
+        Op::Transition { action } => {
+            if current.deleted {
+                return Merge::reject(RejectCode::NotFound, "Hồ sơ đã bị xoá");
             }
-            let rev = if writes.is_empty() { current.rev } else { next_rev };
-            let outcome = if !conflicts.is_empty() {
-                Outcome::Conflict { rev, conflicts }
-            } else if mutation.base_rev < current.rev {
-                Outcome::Merged { rev }
-            } else {
-                Outcome::Applied { rev }
-            };
-            Merge { writes, delete: false, outcome }
+            match transition(mutation.kind, current.state, action, role) {
+                Ok(state) => {
+                    let note = match action {
+                        crate::workflow::Action::Return { reason } => Some(reason.trim().to_owned()),
+                        _ => None,
+                    };
+                    Merge { new_state: Some((state, note)), ..Merge::nothing(Outcome::Applied { rev: next_rev }) }
+                }
+                Err(reason) => Merge::reject(RejectCode::NotAllowed, reason),
+            }
         }
-        Op::Delete if current.deleted => {
-            Merge { writes: Fields::new(), delete: false, outcome: Outcome::Applied { rev: current.rev } }
+        Op::Set { fields } if current.deleted => deleted_conflict(current, fields),
+        Op::Resolve { field, value, .. } if current.deleted => {
+            deleted_conflict(current, &[(field.clone(), value.clone())].into_iter().collect())
         }
+        Op::Set { .. } | Op::Resolve { .. } | Op::Delete if !current.state.editable() => locked(current.state),
+        Op::Set { fields } => merge_fields(current, mutation.base_rev, fields, Vec::new()),
+        Op::Resolve { field, value, conflicts } => {
+            let still_open: Vec<i64> = current
+                .open_conflicts
+                .iter()
+                .filter(|(id, f)| f == field && conflicts.contains(id))
+                .map(|(id, _)| *id)
+                .collect();
+            merge_fields(current, mutation.base_rev, &[(field.clone(), value.clone())].into_iter().collect(), still_open)
+        }
+        Op::Delete if current.deleted => Merge::nothing(Outcome::Applied { rev: current.rev }),
         Op::Delete => {
             let conflicts: Vec<FieldConflict> = current
                 .fields
                 .iter()
-                .filter(|(name, _)| changed_since_base(name))
+                .filter(|(_, field)| field.rev > mutation.base_rev)
                 .map(|(name, field)| FieldConflict {
                     field: name.clone(),
                     server_value: field.value.clone(),
@@ -143,35 +145,82 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation) -> Merge {
                 })
                 .collect();
             if conflicts.is_empty() {
-                Merge { writes: Fields::new(), delete: true, outcome: Outcome::Applied { rev: next_rev } }
+                Merge { delete: true, ..Merge::nothing(Outcome::Applied { rev: next_rev }) }
             } else {
                 // Someone edited the record after this tablet last saw it: deleting would lose their work.
-                Merge {
-                    writes: Fields::new(),
-                    delete: false,
-                    outcome: Outcome::Conflict { rev: current.rev, conflicts },
-                }
+                Merge::nothing(Outcome::Conflict { rev: current.rev, conflicts })
             }
         }
     }
 }
 
+/// Field-by-field: a field applies if it has not changed since `base_rev`; otherwise, if the values differ,
+/// the stored value stays and both come back as a conflict. `resolves` are settled only if nothing conflicts.
+fn merge_fields(current: &StoredRecord, base_rev: i64, fields: &Fields, resolves: Vec<i64>) -> Merge {
+    let mut writes = Fields::new();
+    let mut conflicts = Vec::new();
+    for (name, value) in fields {
+        let stored = current.fields.get(name);
+        if stored.is_some_and(|f| f.value == *value) || (stored.is_none() && value.is_null()) {
+            continue;
+        }
+        match stored {
+            Some(field) if field.rev > base_rev => conflicts.push(FieldConflict {
+                field: name.clone(),
+                server_value: field.value.clone(),
+                client_value: value.clone(),
+            }),
+            _ => {
+                writes.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    let resolves = if conflicts.is_empty() { resolves } else { Vec::new() };
+    let rev = if writes.is_empty() && resolves.is_empty() { current.rev } else { current.rev + 1 };
+    let outcome = if !conflicts.is_empty() {
+        Outcome::Conflict { rev, conflicts }
+    } else if base_rev < current.rev {
+        Outcome::Merged { rev }
+    } else {
+        Outcome::Applied { rev }
+    };
+    Merge { writes, delete: false, new_state: None, resolves, outcome }
+}
+
+/// An edit of a deleted record is kept as a conflict so a person can restore it.
+fn deleted_conflict(current: &StoredRecord, fields: &Fields) -> Merge {
+    Merge::nothing(Outcome::Conflict {
+        rev: current.rev,
+        conflicts: fields
+            .iter()
+            .map(|(name, value)| FieldConflict {
+                field: name.clone(),
+                server_value: Value::Null,
+                client_value: value.clone(),
+            })
+            .collect(),
+    })
+}
+
 fn merge_new(mutation: &Mutation) -> Merge {
     match &mutation.op {
         Op::Set { fields } if mutation.base_rev == 0 => {
-            Merge { writes: fields.clone(), delete: false, outcome: Outcome::Applied { rev: 1 } }
+            Merge { writes: fields.clone(), ..Merge::nothing(Outcome::Applied { rev: 1 }) }
         }
         Op::Set { .. } => Merge::reject(
             RejectCode::BadRevision,
             format!("Phiên bản {} không tồn tại trên máy chủ (hồ sơ chưa có)", mutation.base_rev),
         ),
-        Op::Delete => Merge::reject(RejectCode::NotFound, "Hồ sơ cần xoá không có trên máy chủ"),
+        Op::Delete | Op::Transition { .. } | Op::Resolve { .. } => {
+            Merge::reject(RejectCode::NotFound, "Hồ sơ chưa có trên máy chủ")
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workflow::Action;
     use crate::RecordKind;
     use chrono::{TimeZone, Utc};
     use serde_json::json;
@@ -189,6 +238,8 @@ mod tests {
         }
     }
 
+    const STAFF: Role = Role::Staff;
+
     fn delete(base_rev: i64) -> Mutation {
         Mutation { op: Op::Delete, ..set(base_rev, &[]) }
     }
@@ -200,6 +251,8 @@ mod tests {
             unit_id: "u1".into(),
             rev: 3,
             deleted: false,
+            state: WorkflowState::Draft,
+            open_conflicts: Vec::new(),
             fields: [
                 ("summary".to_string(), StoredField { value: json!("A"), rev: 1 }),
                 ("achievements".to_string(), StoredField { value: json!("B"), rev: 3 }),
@@ -211,21 +264,21 @@ mod tests {
 
     #[test]
     fn new_record_is_created_at_rev_1() {
-        let m = merge(None, &set(0, &[("summary", "x")]));
+        let m = merge(None, &set(0, &[("summary", "x")]), STAFF);
         assert_eq!(m.outcome, Outcome::Applied { rev: 1 });
         assert_eq!(m.writes["summary"], json!("x"));
     }
 
     #[test]
     fn new_record_with_a_base_revision_is_rejected() {
-        let m = merge(None, &set(2, &[("summary", "x")]));
+        let m = merge(None, &set(2, &[("summary", "x")]), STAFF);
         assert!(matches!(m.outcome, Outcome::Rejected { code: RejectCode::BadRevision, .. }));
-        assert!(!m.changes_record());
+        assert!(m.written_rev().is_none());
     }
 
     #[test]
     fn edit_on_current_revision_applies() {
-        let m = merge(Some(&stored()), &set(3, &[("achievements", "B2")]));
+        let m = merge(Some(&stored()), &set(3, &[("achievements", "B2")]), STAFF);
         assert_eq!(m.outcome, Outcome::Applied { rev: 4 });
         assert_eq!(m.writes["achievements"], json!("B2"));
     }
@@ -233,14 +286,14 @@ mod tests {
     #[test]
     fn edit_of_a_field_unchanged_since_base_merges() {
         // Base 1: achievements changed since (at 3), summary did not.
-        let m = merge(Some(&stored()), &set(1, &[("summary", "A2")]));
+        let m = merge(Some(&stored()), &set(1, &[("summary", "A2")]), STAFF);
         assert_eq!(m.outcome, Outcome::Merged { rev: 4 });
         assert_eq!(m.writes["summary"], json!("A2"));
     }
 
     #[test]
     fn edit_of_a_field_changed_since_base_is_a_conflict_keeping_both_values() {
-        let m = merge(Some(&stored()), &set(1, &[("summary", "A2"), ("achievements", "mine")]));
+        let m = merge(Some(&stored()), &set(1, &[("summary", "A2"), ("achievements", "mine")]), STAFF);
         assert_eq!(m.writes.len(), 1, "the non-conflicting field still lands");
         assert_eq!(
             m.outcome,
@@ -257,14 +310,14 @@ mod tests {
 
     #[test]
     fn same_value_on_both_sides_is_not_a_conflict() {
-        let m = merge(Some(&stored()), &set(1, &[("achievements", "B")]));
+        let m = merge(Some(&stored()), &set(1, &[("achievements", "B")]), STAFF);
         assert_eq!(m.outcome, Outcome::Merged { rev: 3 });
-        assert!(!m.changes_record());
+        assert!(m.written_rev().is_none());
     }
 
     #[test]
     fn a_future_base_revision_is_rejected() {
-        let m = merge(Some(&stored()), &set(9, &[("summary", "x")]));
+        let m = merge(Some(&stored()), &set(9, &[("summary", "x")]), STAFF);
         assert!(matches!(m.outcome, Outcome::Rejected { code: RejectCode::BadRevision, .. }));
     }
 
@@ -272,26 +325,26 @@ mod tests {
     fn moving_a_record_to_another_unit_is_rejected() {
         let mut mutation = set(3, &[("summary", "x")]);
         mutation.unit_id = "u2".into();
-        assert!(matches!(merge(Some(&stored()), &mutation).outcome, Outcome::Rejected { .. }));
+        assert!(matches!(merge(Some(&stored()), &mutation, STAFF).outcome, Outcome::Rejected { .. }));
     }
 
     #[test]
     fn invalid_fields_are_rejected_before_anything_else() {
-        let m = merge(Some(&stored()), &set(3, &[("nonsense", "x")]));
+        let m = merge(Some(&stored()), &set(3, &[("nonsense", "x")]), STAFF);
         assert!(matches!(m.outcome, Outcome::Rejected { code: RejectCode::Invalid, .. }));
     }
 
     #[test]
     fn delete_on_current_revision_leaves_a_tombstone() {
-        let m = merge(Some(&stored()), &delete(3));
+        let m = merge(Some(&stored()), &delete(3), STAFF);
         assert!(m.delete);
         assert_eq!(m.outcome, Outcome::Applied { rev: 4 });
     }
 
     #[test]
     fn delete_against_newer_edits_is_a_conflict_not_a_loss() {
-        let m = merge(Some(&stored()), &delete(2));
-        assert!(!m.changes_record());
+        let m = merge(Some(&stored()), &delete(2), STAFF);
+        assert!(m.written_rev().is_none());
         assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts.len() == 1 && conflicts[0].field == "achievements"));
     }
 
@@ -300,13 +353,79 @@ mod tests {
         let mut tomb = stored();
         tomb.deleted = true;
         tomb.rev = 4;
-        let m = merge(Some(&tomb), &set(3, &[("summary", "late edit")]));
-        assert!(!m.changes_record());
+        let m = merge(Some(&tomb), &set(3, &[("summary", "late edit")]), STAFF);
+        assert!(m.written_rev().is_none());
         assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("late edit")));
     }
 
     #[test]
     fn delete_of_unknown_record_is_rejected() {
-        assert!(matches!(merge(None, &delete(0)).outcome, Outcome::Rejected { code: RejectCode::NotFound, .. }));
+        assert!(matches!(merge(None, &delete(0), STAFF).outcome, Outcome::Rejected { code: RejectCode::NotFound, .. }));
+    }
+
+    fn transition(base_rev: i64, action: Action) -> Mutation {
+        Mutation { op: Op::Transition { action }, ..set(base_rev, &[]) }
+    }
+
+    fn resolve(base_rev: i64, field: &str, value: &str, conflicts: Vec<i64>) -> Mutation {
+        Mutation { op: Op::Resolve { field: field.into(), value: json!(value), conflicts }, ..set(base_rev, &[]) }
+    }
+
+    #[test]
+    fn a_unit_head_submits_and_the_record_locks() {
+        let m = merge(Some(&stored()), &transition(1, Action::Submit), Role::UnitHead);
+        assert_eq!(m.new_state, Some((WorkflowState::Submitted, None)));
+        assert_eq!(m.written_rev(), Some(4));
+
+        let mut submitted = stored();
+        submitted.state = WorkflowState::Submitted;
+        let edit = merge(Some(&submitted), &set(3, &[("summary", "late")]), STAFF);
+        assert!(matches!(edit.outcome, Outcome::Rejected { code: RejectCode::Locked, .. }));
+        assert!(matches!(merge(Some(&submitted), &delete(3), STAFF).outcome, Outcome::Rejected { code: RejectCode::Locked, .. }));
+    }
+
+    #[test]
+    fn a_transition_the_role_may_not_make_is_refused_with_a_reason() {
+        let m = merge(Some(&stored()), &transition(3, Action::Submit), STAFF);
+        let Outcome::Rejected { code, message } = m.outcome else { panic!() };
+        assert_eq!(code, RejectCode::NotAllowed);
+        assert_eq!(message, "Chỉ lãnh đạo đơn vị được gửi báo cáo tự đánh giá");
+    }
+
+    #[test]
+    fn a_return_carries_its_reason() {
+        let mut submitted = stored();
+        submitted.state = WorkflowState::Submitted;
+        let m = merge(Some(&submitted), &transition(3, Action::Return { reason: " Thiếu số liệu ".into() }), Role::Office);
+        assert_eq!(m.new_state, Some((WorkflowState::Returned, Some("Thiếu số liệu".into()))));
+    }
+
+    #[test]
+    fn a_resolution_settles_the_conflicts_of_its_field() {
+        let mut conflicted = stored();
+        conflicted.open_conflicts = vec![(7, "achievements".into()), (8, "summary".into())];
+        let m = merge(Some(&conflicted), &resolve(3, "achievements", "B + mine", vec![7, 8, 99]), STAFF);
+        assert_eq!(m.resolves, vec![7], "only open conflicts of that field");
+        assert_eq!(m.writes["achievements"], json!("B + mine"));
+        assert_eq!(m.outcome, Outcome::Applied { rev: 4 });
+
+        // Choosing the value the record already holds still settles the conflict, as a change of its own.
+        let keep = merge(Some(&conflicted), &resolve(3, "achievements", "B", vec![7]), STAFF);
+        assert!(keep.writes.is_empty());
+        assert_eq!(keep.written_rev(), Some(4));
+    }
+
+    #[test]
+    fn two_people_resolving_at_once_leave_a_new_conflict_not_a_loss() {
+        let mut conflicted = stored();
+        conflicted.open_conflicts = vec![(7, "achievements".into())];
+        // The first resolution was based on rev 3 and wrote achievements at rev 4.
+        conflicted.rev = 4;
+        conflicted.open_conflicts.clear();
+        conflicted.fields.get_mut("achievements").unwrap().rev = 4;
+        conflicted.fields.get_mut("achievements").unwrap().value = json!("first");
+        let m = merge(Some(&conflicted), &resolve(3, "achievements", "second", vec![7]), STAFF);
+        assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("second")));
+        assert!(m.resolves.is_empty());
     }
 }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::workflow::WorkflowState;
+
 /// A record's content: field name → JSON value. Fields merge one by one, so they are kept as a map.
 pub type Fields = BTreeMap<String, Value>;
 
@@ -92,6 +94,33 @@ pub struct Record {
     pub fields: Fields,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
+    #[serde(default)]
+    pub state: WorkflowState,
+    /// Why the record was last returned, shown to the unit.
+    #[serde(default)]
+    pub state_note: Option<String>,
+    /// Same-field races not yet settled by a person; every tablet that sees the record shows them.
+    #[serde(default)]
+    pub conflicts: Vec<OpenConflict>,
+}
+
+/// Two values written to one field by people who had not seen each other's. The record holds `kept`; `other`
+/// is kept here until someone chooses or combines them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenConflict {
+    /// The server's id; 0 while the tablet has only the push answer and not yet the pulled record.
+    pub id: i64,
+    pub field: String,
+    pub kept: ConflictSide,
+    pub other: ConflictSide,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConflictSide {
+    pub value: Value,
+    /// The user id of who wrote it.
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// Why a set of fields cannot be stored, worded for the person who typed them.

@@ -10,6 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::model::{Fields, Record, RecordKind};
+use crate::workflow::Action;
 
 /// Bumped on any incompatible change to these types. A client with another version is told to reload,
 /// and keeps its outbox.
@@ -48,6 +49,21 @@ pub enum Op {
     Set { fields: Fields },
     /// Delete the record, leaving a tombstone so other tablets learn of it.
     Delete,
+    /// Move the record through its workflow (submit, return, approve).
+    Transition { action: Action },
+    /// Settle open conflicts of one field with the value a person chose or combined.
+    Resolve { field: String, value: Value, conflicts: Vec<i64> },
+}
+
+impl Op {
+    /// The content fields this operation writes.
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Op::Set { fields } => fields.keys().map(String::as_str).collect(),
+            Op::Resolve { field, .. } => vec![field.as_str()],
+            Op::Delete | Op::Transition { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -113,6 +129,10 @@ pub enum RejectCode {
     NotFound,
     /// The mutation claims a revision the server never issued, or changes a record's kind or unit.
     BadRevision,
+    /// The record is with the office (submitted or approved): its content cannot change now.
+    Locked,
+    /// The workflow does not allow this transition in this state, or not for this role.
+    NotAllowed,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

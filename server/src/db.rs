@@ -10,10 +10,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use domain::api::{Movement, OrgUnit, ReferenceData, Role, UserProfile};
+use domain::api::{Movement, OrgUnit, Person, ReferenceData, Role, UserProfile};
 use domain::merge::{merge, StoredField, StoredRecord};
 use domain::sync::{PullResponse, RejectCode};
-use domain::{Mutation, MutationResult, Op, Outcome, Record, RecordKind};
+use domain::model::ConflictSide;
+use domain::workflow::{Action, WorkflowState};
+use domain::{Mutation, MutationResult, Op, OpenConflict, Outcome, Record, RecordKind};
 use serde_json::{json, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -43,7 +45,15 @@ pub struct Session {
     pub user_id: String,
     pub role: Role,
     pub unit_id: String,
+    /// The units whose records this user may read and change: their own, or their unit's subtree.
+    pub scope: Vec<String>,
     pub device_id: Uuid,
+}
+
+impl Session {
+    pub fn may_access(&self, unit_id: &str) -> bool {
+        self.scope.iter().any(|u| u == unit_id)
+    }
 }
 
 pub struct Credentials {
@@ -169,16 +179,19 @@ impl Db {
         Ok(())
     }
 
-    /// The units a user sees (their own unit and its ancestors, for names and context) and all movements.
-    pub async fn reference_data(&self, unit_id: &str) -> Result<ReferenceData> {
+    /// What a user's tablet caches: the units in their scope and above their own unit (for names and context),
+    /// the people of those units in scope, and all movements.
+    pub async fn reference_data(&self, session: &Session) -> Result<ReferenceData> {
         let unit_rows = sqlx::query(
             "with recursive chain(id) as (
                  select ? union all select u.parent_id from org_units u join chain on u.id = chain.id
                  where u.parent_id is not null)
-             select u.id, u.parent_id, u.kind, u.name, u.valid_from, u.valid_to
-             from org_units u join chain on u.id = chain.id order by u.id",
+             select u.id, u.parent_id, u.kind, u.name, u.valid_from, u.valid_to from org_units u
+             where u.id in (select id from chain) or u.id in (select value from json_each(?))
+             order by u.parent_id is not null, u.id",
         )
-        .bind(unit_id)
+        .bind(&session.unit_id)
+        .bind(to_json(&session.scope)?)
         .fetch_all(&self.reader)
         .await?;
         let mut units = Vec::with_capacity(unit_rows.len());
@@ -211,7 +224,16 @@ impl Db {
                 fields: parse_json(&row.try_get::<String, _>("fields")?)?,
             });
         }
-        Ok(ReferenceData { units, movements })
+        let people = sqlx::query_as::<_, (String, String, String)>(
+            "select id, full_name, unit_id from users where unit_id in (select value from json_each(?)) order by id",
+        )
+        .bind(to_json(&session.scope)?)
+        .fetch_all(&self.reader)
+        .await?
+        .into_iter()
+        .map(|(id, full_name, unit_id)| Person { id, full_name, unit_id })
+        .collect();
+        Ok(ReferenceData { units, movements, people })
     }
 
     // --- sign-in and sessions -------------------------------------------------------------------------
@@ -267,7 +289,7 @@ impl Db {
         Ok(())
     }
 
-    /// The session for a token hash, if it exists and has not expired at `now`.
+    /// The session for a token hash, if it exists and has not expired at `now`, with the user's scope.
     pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
         let row = sqlx::query(
             "select s.user_id, s.device_id, u.role, u.unit_id from sessions s join users u on u.id = s.user_id
@@ -279,11 +301,26 @@ impl Db {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let role: String = row.try_get("role")?;
+        let role = Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?;
         let device_id: String = row.try_get("device_id")?;
+        let unit_id: String = row.try_get("unit_id")?;
+        // Staff and unit heads work on their own unit; the office, the council and admins on its whole subtree.
+        let subtree = matches!(role, Role::Office | Role::CouncilMember | Role::Admin);
+        let scope = sqlx::query_scalar(
+            "with recursive scope(id) as (
+                 select ? union all
+                 select u.id from org_units u join scope s on u.parent_id = s.id where ?)
+             select id from scope",
+        )
+        .bind(&unit_id)
+        .bind(subtree)
+        .fetch_all(&self.reader)
+        .await?;
         Ok(Some(Session {
             user_id: row.try_get("user_id")?,
-            role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
-            unit_id: row.try_get("unit_id")?,
+            role,
+            unit_id,
+            scope,
             device_id: device_id.parse().map_err(|_| DbError::Corrupt(format!("device id {device_id:?}")))?,
         }))
     }
@@ -318,18 +355,25 @@ impl Db {
         }
 
         let current = load_stored(&mut tx, &record_id).await?;
-        let decision = merge(current.as_ref(), mutation);
+        let decision = merge(current.as_ref(), mutation, session.role);
         let at = timestamp(now);
+        let written = decision.written_rev();
 
-        if let Some(rev) = decision.written_rev() {
+        if let Some(rev) = written {
             let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records")
                 .fetch_one(&mut *tx)
                 .await?;
+            let (state, state_note) = match &decision.new_state {
+                Some((state, note)) => (*state, note.clone()),
+                None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(&mut tx, &record_id).await?),
+            };
             sqlx::query(
-                "insert into records (id, kind, unit_id, rev, seq, deleted, created_by, updated_by, updated_at)
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 on conflict (id) do update set rev = excluded.rev, seq = excluded.seq,
-                     deleted = excluded.deleted, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
+                     updated_at)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
+                     state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
+                     updated_at = excluded.updated_at",
             )
             .bind(&record_id)
             .bind(kind_name(mutation.kind)?)
@@ -337,6 +381,8 @@ impl Db {
             .bind(rev)
             .bind(seq)
             .bind(decision.delete)
+            .bind(state.as_str())
+            .bind(state_note)
             .bind(&session.user_id)
             .bind(&session.user_id)
             .bind(&at)
@@ -350,30 +396,58 @@ impl Db {
                     .and_then(|c| c.fields.get(name))
                     .map_or(Value::Null, |f| f.value.clone());
                 sqlx::query(
-                    "insert into record_fields (record_id, name, value, rev) values (?, ?, ?, ?)
-                     on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev",
+                    "insert into record_fields (record_id, name, value, rev, updated_by, updated_at)
+                     values (?, ?, ?, ?, ?, ?)
+                     on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
+                         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
                 )
                 .bind(&record_id)
                 .bind(name)
                 .bind(to_json(value)?)
                 .bind(rev)
+                .bind(&session.user_id)
+                .bind(&at)
                 .execute(&mut *tx)
                 .await?;
                 changes.insert(name.clone(), json!({"old": old, "new": value}));
             }
+            for conflict_id in &decision.resolves {
+                sqlx::query(
+                    "update conflicts set resolved_by = ?, resolved_at = ?, resolved_mutation_id = ?
+                     where id = ? and resolved_at is null",
+                )
+                .bind(&session.user_id)
+                .bind(&at)
+                .bind(&mutation_id)
+                .bind(conflict_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((state, note)) = &decision.new_state {
+                changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
+            }
+            let action = match &mutation.op {
+                Op::Set { .. } => "set",
+                Op::Delete => "delete",
+                Op::Resolve { .. } => "resolve",
+                Op::Transition { action } => match action {
+                    Action::Submit => "submit",
+                    Action::Return { .. } => "return",
+                    Action::Approve => "approve",
+                },
+            };
             sqlx::query(
-                "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, changes)
-                 values (?, ?, ?, ?, ?, ?, ?)",
+                "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&at)
             .bind(&session.user_id)
             .bind(session.device_id.to_string())
             .bind(&mutation_id)
             .bind(&record_id)
-            .bind(match mutation.op {
-                Op::Set { .. } => "set",
-                Op::Delete => "delete",
-            })
+            .bind(action)
+            .bind(mutation.base_rev)
+            .bind(rev)
             .bind(to_json(&changes)?)
             .execute(&mut *tx)
             .await?;
@@ -381,24 +455,41 @@ impl Db {
 
         if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
             for conflict in conflicts {
+                // Who wrote the value the record kept, and when; a deleted record kept nothing.
+                let kept: Option<(String, String)> =
+                    sqlx::query_as("select updated_by, updated_at from record_fields where record_id = ? and name = ?")
+                        .bind(&record_id)
+                        .bind(&conflict.field)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (kept_by, kept_at) = kept.unwrap_or_else(|| (String::new(), at.clone()));
                 sqlx::query(
-                    "insert into conflicts (record_id, field, mutation_id, user_id, server_value, client_value,
-                     created_at) values (?, ?, ?, ?, ?, ?, ?)",
+                    "insert into conflicts (record_id, field, mutation_id, kept_value, kept_by, kept_at, other_value,
+                         other_by, other_at, created_at)
+                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(&record_id)
                 .bind(&conflict.field)
                 .bind(&mutation_id)
-                .bind(&session.user_id)
                 .bind(to_json(&conflict.server_value)?)
+                .bind(kept_by)
+                .bind(kept_at)
                 .bind(to_json(&conflict.client_value)?)
+                .bind(&session.user_id)
+                .bind(timestamp(mutation.made_at))
                 .bind(&at)
                 .execute(&mut *tx)
                 .await?;
             }
+            if written.is_none() {
+                // The record must move in the change sequence, or other tablets would never pull the conflict.
+                bump_seq(&mut tx, &record_id, &session.user_id, &at).await?;
+            }
         }
 
         sqlx::query(
-            "insert into mutations (id, user_id, device_id, record_id, received_at, result) values (?, ?, ?, ?, ?, ?)",
+            "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
+             values (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&mutation_id)
         .bind(&session.user_id)
@@ -406,20 +497,21 @@ impl Db {
         .bind(&record_id)
         .bind(&at)
         .bind(to_json(&decision.outcome)?)
+        .bind(written.is_some())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
     }
 
-    /// Records of `unit_id` changed after `cursor`, oldest change first, at most `limit` of them.
-    pub async fn pull(&self, unit_id: &str, cursor: i64, limit: u32) -> Result<PullResponse> {
+    /// Records in `scope` changed after `cursor`, oldest change first, at most `limit` of them.
+    pub async fn pull(&self, scope: &[String], cursor: i64, limit: u32) -> Result<PullResponse> {
         // One row more than asked tells whether another page follows.
         let rows = sqlx::query(
-            "select id, kind, unit_id, rev, seq, deleted, updated_at, updated_by from records
-             where unit_id = ? and seq > ? order by seq limit ?",
+            "select id, kind, unit_id, rev, seq, deleted, state, state_note, updated_at, updated_by from records
+             where unit_id in (select value from json_each(?)) and seq > ? order by seq limit ?",
         )
-        .bind(unit_id)
+        .bind(to_json(&scope)?)
         .bind(cursor)
         .bind(i64::from(limit) + 1)
         .fetch_all(&self.reader)
@@ -430,6 +522,7 @@ impl Db {
         for row in rows.into_iter().take(limit as usize) {
             let id: String = row.try_get("id")?;
             let deleted: bool = row.try_get("deleted")?;
+            let state: String = row.try_get("state")?;
             next_cursor = row.try_get("seq")?;
             let fields = if deleted { BTreeMap::new() } else { self.fields_of(&id).await? };
             records.push(Record {
@@ -441,6 +534,9 @@ impl Db {
                 fields,
                 updated_at: parse_timestamp(&row.try_get::<String, _>("updated_at")?)?,
                 updated_by: row.try_get("updated_by")?,
+                state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
+                state_note: row.try_get("state_note")?,
+                conflicts: self.open_conflicts(&id).await?,
             });
         }
         Ok(PullResponse { records, next_cursor, has_more })
@@ -455,10 +551,58 @@ impl Db {
             .map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?)))
             .collect()
     }
+
+    async fn open_conflicts(&self, record_id: &str) -> Result<Vec<OpenConflict>> {
+        let rows = sqlx::query(
+            "select id, field, kept_value, kept_by, kept_at, other_value, other_by, other_at from conflicts
+             where record_id = ? and resolved_at is null order by id",
+        )
+        .bind(record_id)
+        .fetch_all(&self.reader)
+        .await?;
+        let side = |row: &sqlx::sqlite::SqliteRow, prefix: &str| -> Result<ConflictSide> {
+            Ok(ConflictSide {
+                value: parse_json(&row.try_get::<String, _>(format!("{prefix}_value").as_str())?)?,
+                by: row.try_get(format!("{prefix}_by").as_str())?,
+                at: parse_timestamp(&row.try_get::<String, _>(format!("{prefix}_at").as_str())?)?,
+            })
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(OpenConflict {
+                    id: row.try_get("id")?,
+                    field: row.try_get("field")?,
+                    kept: side(row, "kept")?,
+                    other: side(row, "other")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<String>> {
+    let note: Option<Option<String>> = sqlx::query_scalar("select state_note from records where id = ?")
+        .bind(record_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(note.flatten())
+}
+
+async fn bump_seq(tx: &mut sqlx::SqliteConnection, record_id: &str, user_id: &str, at: &str) -> Result<()> {
+    sqlx::query(
+        "update records set seq = (select coalesce(max(seq), 0) + 1 from records), updated_by = ?, updated_at = ?
+         where id = ?",
+    )
+    .bind(user_id)
+    .bind(at)
+    .bind(record_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<StoredRecord>> {
-    let row = sqlx::query("select kind, unit_id, rev, deleted from records where id = ?")
+    let row = sqlx::query("select kind, unit_id, rev, deleted, state from records where id = ?")
         .bind(record_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -474,11 +618,19 @@ async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result
             StoredField { value: parse_json(&f.try_get::<String, _>("value")?)?, rev: f.try_get("rev")? },
         );
     }
+    let open_conflicts: Vec<(i64, String)> =
+        sqlx::query_as("select id, field from conflicts where record_id = ? and resolved_at is null")
+            .bind(record_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let state: String = row.try_get("state")?;
     Ok(Some(StoredRecord {
         kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
         unit_id: row.try_get("unit_id")?,
         rev: row.try_get("rev")?,
         deleted: row.try_get("deleted")?,
+        state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
         fields,
+        open_conflicts,
     }))
 }

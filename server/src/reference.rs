@@ -14,7 +14,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn reference(State(state): State<AppState>, session: Session) -> Result<Json<ReferenceData>, ApiError> {
-    Ok(Json(state.db.reference_data(&session.unit_id).await?))
+    Ok(Json(state.db.reference_data(&session).await?))
 }
 
 async fn me(State(state): State<AppState>, session: Session) -> Result<Json<UserProfile>, ApiError> {

@@ -18,11 +18,6 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/sync/push", post(push)).route("/sync/pull", get(pull))
 }
 
-/// Whether the session may change records of `unit_id`. Staff write their own unit's records.
-fn may_write(session: &Session, unit_id: &str) -> bool {
-    session.unit_id == unit_id
-}
-
 async fn push(
     State(state): State<AppState>,
     session: Session,
@@ -39,7 +34,7 @@ async fn push(
     // Each mutation commits on its own: if a later one fails, the earlier ones are durable, and the client's
     // retry of the whole batch replays them harmlessly.
     for mutation in &request.mutations {
-        let result = if may_write(&session, &mutation.unit_id) {
+        let result = if session.may_access(&mutation.unit_id) {
             state.db.apply_mutation(&session, mutation, now).await?
         } else {
             tracing::warn!(user = %session.user_id, unit = %mutation.unit_id, "push outside the user's scope");
@@ -70,5 +65,5 @@ async fn pull(
         return Err(ApiError::Invalid("Con trỏ đồng bộ (cursor) không được âm.".into()));
     }
     let limit = params.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    Ok(Json(state.db.pull(&session.unit_id, params.cursor, limit).await?))
+    Ok(Json(state.db.pull(&session.scope, params.cursor, limit).await?))
 }

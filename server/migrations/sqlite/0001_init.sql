@@ -53,6 +53,10 @@ create table records (
     rev integer not null,
     seq integer not null unique,
     deleted integer not null default 0,
+    -- workflow: draft, submitted, returned, approved (domain::workflow)
+    state text not null default 'draft',
+    -- the reason of the last return
+    state_note text,
     created_by text not null references users (id),
     updated_by text not null references users (id),
     updated_at text not null
@@ -66,20 +70,32 @@ create table record_fields (
     name text not null,
     value text not null,
     rev integer not null,
+    updated_by text not null references users (id),
+    updated_at text not null,
     primary key (record_id, name)
 );
 
--- A value that lost a same-field race. Kept until a person chooses, never dropped.
+-- Two values written to one field by people who had not seen each other's: the record kept one, this row keeps
+-- the other. Open until a person settles it (resolved_at); never deleted.
 create table conflicts (
     id integer primary key autoincrement,
-    record_id text not null,
+    record_id text not null references records (id),
     field text not null,
     mutation_id text not null,
-    user_id text not null references users (id),
-    server_value text not null,
-    client_value text not null,
-    created_at text not null
+    kept_value text not null,
+    kept_by text not null,
+    kept_at text not null,
+    other_value text not null,
+    other_by text not null references users (id),
+    -- when the losing side was typed, by its tablet's clock
+    other_at text not null,
+    created_at text not null,
+    resolved_by text references users (id),
+    resolved_at text,
+    resolved_mutation_id text
 );
+
+create index conflicts_open on conflicts (record_id) where resolved_at is null;
 
 -- The idempotency ledger: the answer given to every mutation id, returned as-is on a replay.
 create table mutations (
@@ -88,7 +104,9 @@ create table mutations (
     device_id text not null,
     record_id text not null,
     received_at text not null,
-    result text not null
+    result text not null,
+    -- whether the mutation changed the record (and so has exactly one audit_log row)
+    changed integer not null
 );
 
 -- Append-only: one row per accepted change.
@@ -99,7 +117,12 @@ create table audit_log (
     device_id text not null,
     mutation_id text not null unique,
     record_id text not null,
+    -- set, delete, resolve, submit, return, approve
     action text not null,
+    -- the revision the author had seen, and the one this change made: a field may only be overwritten by someone
+    -- whose base is at least the revision that wrote it
+    base_rev integer not null,
+    rev integer not null,
     -- JSON: {field: {"old": …, "new": …}}
     changes text not null
 );

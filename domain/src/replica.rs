@@ -1,0 +1,603 @@
+//! The tablet's half of sync: how a local record and its outbox change on an edit, on the server's answers and
+//! on a pull, and the push-then-pull procedure itself.
+//!
+//! All of it is pure or generic over two small traits, `LocalStore` and `Transport`. The app implements them over
+//! IndexedDB and HTTP; the fault-injection suite implements them over memory and a lossy in-process network in
+//! front of the real server. Both therefore run this very code.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::ErrorBody;
+use crate::model::{validate_fields, ConflictSide, FieldError, Fields, OpenConflict, Record, RecordKind};
+use crate::sync::{Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse, RejectCode};
+use crate::workflow::WorkflowState;
+use crate::PROTOCOL_VERSION;
+
+/// A record as a tablet holds it: the server's state overlaid with local changes not yet acknowledged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocalRecord {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub unit_id: String,
+    /// The server revision of the last pulled state (0 if the server has never seen this record).
+    pub rev: i64,
+    pub deleted: bool,
+    pub state: WorkflowState,
+    pub state_note: Option<String>,
+    pub fields: Fields,
+    /// For each field whose local value is not known to equal the server's at `rev`: the server revision the
+    /// local value was based on. A new edit of such a field carries this base, not `rev`, or the server could not
+    /// tell that someone else changed the field meanwhile.
+    pub field_base: BTreeMap<String, i64>,
+    pub conflicts: Vec<OpenConflict>,
+    /// The server refused the last change, with its reason; the text stays here and stays editable.
+    pub rejection: Option<String>,
+    pub updated_by: String,
+    /// When this tablet last saved a local edit of the record.
+    pub saved_at: Option<DateTime<Utc>>,
+}
+
+impl LocalRecord {
+    pub fn new(id: Uuid, kind: RecordKind, unit_id: &str) -> Self {
+        LocalRecord {
+            id,
+            kind,
+            unit_id: unit_id.to_owned(),
+            rev: 0,
+            deleted: false,
+            state: WorkflowState::Draft,
+            state_note: None,
+            fields: Fields::new(),
+            field_base: BTreeMap::new(),
+            conflicts: Vec::new(),
+            rejection: None,
+            updated_by: String::new(),
+            saved_at: None,
+        }
+    }
+
+    pub fn status(&self, has_outbox_entry: bool) -> RecordStatus {
+        if !self.conflicts.is_empty() {
+            RecordStatus::Conflict
+        } else if self.rejection.is_some() {
+            RecordStatus::Rejected
+        } else if has_outbox_entry {
+            RecordStatus::Waiting
+        } else if self.rev > 0 {
+            RecordStatus::Sent
+        } else {
+            RecordStatus::Draft
+        }
+    }
+
+    /// The base revision for a new change of `field`, remembering it until the server acknowledges.
+    fn base_for(&mut self, field: &str) -> i64 {
+        *self.field_base.entry(field.to_owned()).or_insert(self.rev)
+    }
+}
+
+/// What the interface shows for a record's sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordStatus {
+    Draft,
+    Waiting,
+    Sent,
+    Rejected,
+    Conflict,
+}
+
+impl RecordStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "Bản nháp",
+            RecordStatus::Waiting => "Chờ gửi",
+            RecordStatus::Sent => "Đã gửi",
+            RecordStatus::Rejected => "Bị từ chối",
+            RecordStatus::Conflict => "Xung đột",
+        }
+    }
+}
+
+/// A queued mutation. `seq` is its place in the queue (the store's key), so entries leave in the order made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    pub mutation: Mutation,
+    /// Handed to the network at least once. A sent entry never changes again: its id may already have an answer
+    /// on the server, and a replay must carry the same content.
+    pub sent: bool,
+    pub rejected: Option<String>,
+}
+
+impl OutboxEntry {
+    fn new(mutation: Mutation) -> Self {
+        OutboxEntry { seq: None, mutation, sent: false, rejected: None }
+    }
+
+    fn touches(&self, record_id: Uuid, field: &str) -> bool {
+        self.mutation.record_id == record_id && self.mutation.op.fields().contains(&field)
+    }
+}
+
+/// A local edit of some fields. Returns the updated record and the outbox entry to store: the newest entry of
+/// this record the network has not seen (or that the server refused) with the edit folded in, or a new one.
+pub fn edit(
+    record: Option<LocalRecord>,
+    outbox: &[OutboxEntry],
+    id: Uuid,
+    kind: RecordKind,
+    unit_id: &str,
+    edits: Fields,
+    now: DateTime<Utc>,
+    new_mutation_id: Uuid,
+) -> Result<(LocalRecord, OutboxEntry), FieldError> {
+    validate_fields(kind, &edits)?;
+    let mut record = record.unwrap_or_else(|| LocalRecord::new(id, kind, unit_id));
+    let mut base_rev = record.rev;
+    for (name, value) in &edits {
+        base_rev = base_rev.min(record.base_for(name));
+        record.fields.insert(name.clone(), value.clone());
+    }
+    record.rejection = None;
+    record.saved_at = Some(now);
+
+    let open = outbox.iter().rev().find(|e| {
+        e.mutation.record_id == id && matches!(e.mutation.op, Op::Set { .. }) && (!e.sent || e.rejected.is_some())
+    });
+    let entry = match open {
+        Some(open) => {
+            let mut entry = open.clone();
+            if let Op::Set { fields } = &mut entry.mutation.op {
+                fields.extend(edits);
+            }
+            if entry.sent {
+                // Refused before: it goes again under a new id, since the old id already has its answer.
+                entry.mutation.id = new_mutation_id;
+                entry.sent = false;
+                entry.rejected = None;
+            }
+            entry.mutation.base_rev = entry.mutation.base_rev.min(base_rev);
+            entry.mutation.made_at = now;
+            entry
+        }
+        None => OutboxEntry::new(Mutation {
+            id: new_mutation_id,
+            record_id: id,
+            kind,
+            unit_id: unit_id.to_owned(),
+            base_rev,
+            op: Op::Set { fields: edits },
+            made_at: now,
+        }),
+    };
+    Ok((record, entry))
+}
+
+/// A workflow transition or a conflict resolution made on the tablet: always a new entry of its own. A
+/// resolution shows at once (the chosen value in the field, the conflict gone); a transition shows once the
+/// server's state is pulled.
+pub fn local_op(record: &mut LocalRecord, op: Op, now: DateTime<Utc>, new_mutation_id: Uuid) -> OutboxEntry {
+    let base_rev = match &op {
+        Op::Resolve { field, value, conflicts } => {
+            let base = record.base_for(field);
+            record.fields.insert(field.clone(), value.clone());
+            record.conflicts.retain(|c| !(c.field == *field && (conflicts.contains(&c.id) || c.id == 0)));
+            record.saved_at = Some(now);
+            base
+        }
+        _ => record.rev,
+    };
+    OutboxEntry::new(Mutation {
+        id: new_mutation_id,
+        record_id: record.id,
+        kind: record.kind,
+        unit_id: record.unit_id.clone(),
+        base_rev,
+        op,
+        made_at: now,
+    })
+}
+
+/// The next entries to push, oldest first, at most `max_count` and about `max_bytes` of JSON. They are marked
+/// sent here, before they leave, so later edits queue separately; the caller stores the marked entries.
+pub fn select_batch(outbox: &mut [OutboxEntry], max_count: usize, max_bytes: usize) -> Vec<Mutation> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for entry in outbox.iter_mut().filter(|e| e.rejected.is_none()) {
+        let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
+        if batch.len() == max_count || (!batch.is_empty() && bytes + size > max_bytes) {
+            break;
+        }
+        bytes += size;
+        entry.sent = true;
+        batch.push(entry.mutation.clone());
+    }
+    batch
+}
+
+/// What happens to an outbox entry once the server has answered it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntryFate {
+    /// Acknowledged: it leaves the outbox.
+    Remove,
+    /// Refused: it stays, marked, until the user edits the record again.
+    Keep(OutboxEntry),
+}
+
+/// Applies the server's answer to one entry. `outbox` is the whole queue (to see later edits of the same
+/// fields); `me` is the user of this tablet.
+pub fn apply_result(
+    record: Option<LocalRecord>,
+    entry: &OutboxEntry,
+    outbox: &[OutboxEntry],
+    outcome: &Outcome,
+    me: &str,
+) -> (Option<LocalRecord>, EntryFate) {
+    let Some(mut record) = record else {
+        return (None, EntryFate::Remove);
+    };
+    let later_edit_of =
+        |field: &str| outbox.iter().any(|e| e.seq > entry.seq && e.touches(entry.mutation.record_id, field));
+    match outcome {
+        Outcome::Applied { rev } | Outcome::Merged { rev } | Outcome::Conflict { rev, .. } => {
+            let conflicts = match outcome {
+                Outcome::Conflict { conflicts, .. } => conflicts.as_slice(),
+                _ => &[],
+            };
+            for field in entry.mutation.op.fields() {
+                if later_edit_of(field) {
+                    continue;
+                }
+                match conflicts.iter().find(|c| c.field == field) {
+                    // The server holds this value at `rev`; a later edit must not claim an older base.
+                    None => {
+                        record.field_base.insert(field.to_owned(), *rev);
+                    }
+                    // The server kept the other value: show it in the field, and ours beside it until a person
+                    // chooses. The pulled record will carry the server's own copy of this conflict.
+                    Some(conflict) => {
+                        record.fields.insert(field.to_owned(), conflict.server_value.clone());
+                        record.field_base.remove(field);
+                        record.conflicts.push(OpenConflict {
+                            id: 0,
+                            field: field.to_owned(),
+                            kept: ConflictSide { value: conflict.server_value.clone(), by: String::new(), at: entry.mutation.made_at },
+                            other: ConflictSide { value: conflict.client_value.clone(), by: me.to_owned(), at: entry.mutation.made_at },
+                        });
+                    }
+                }
+            }
+            (Some(record), EntryFate::Remove)
+        }
+        Outcome::Rejected { message, .. } => {
+            record.rejection = Some(message.clone());
+            let mut refused = entry.clone();
+            refused.rejected = Some(message.clone());
+            (Some(record), EntryFate::Keep(refused))
+        }
+    }
+}
+
+/// The local record after a pull: the server's state, except fields with unacknowledged local changes, which
+/// keep the tablet's value and base. Conflicts the tablet is resolving stay hidden until the server agrees.
+pub fn merge_pulled(local: Option<LocalRecord>, incoming: &Record, outbox: &[OutboxEntry]) -> LocalRecord {
+    let mut record = local.unwrap_or_else(|| LocalRecord::new(incoming.id, incoming.kind, &incoming.unit_id));
+    if record.rev > incoming.rev {
+        // An older state than we already have (a stale page): never go back.
+        return record;
+    }
+    let mine: Vec<&OutboxEntry> = outbox.iter().filter(|e| e.mutation.record_id == incoming.id).collect();
+    let held = |field: &str| mine.iter().any(|e| e.mutation.op.fields().contains(&field));
+    let resolving: Vec<i64> = mine
+        .iter()
+        .filter_map(|e| match &e.mutation.op {
+            Op::Resolve { conflicts, .. } => Some(conflicts.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+
+    let mut fields: Fields = incoming.fields.iter().filter(|(name, _)| !held(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut field_base = BTreeMap::new();
+    for (name, value) in &record.fields {
+        if held(name) {
+            fields.insert(name.clone(), value.clone());
+            if let Some(base) = record.field_base.get(name) {
+                field_base.insert(name.clone(), *base);
+            }
+        }
+    }
+    record.fields = fields;
+    record.field_base = field_base;
+    record.conflicts = incoming.conflicts.iter().filter(|c| !resolving.contains(&c.id)).cloned().collect();
+    record.rev = incoming.rev;
+    record.deleted = incoming.deleted;
+    record.state = incoming.state;
+    record.state_note = incoming.state_note.clone();
+    record.updated_by = incoming.updated_by.clone();
+    record
+}
+
+/// The cursor after a pulled page; it never moves back.
+pub fn next_cursor(current: i64, page: &PullResponse) -> i64 {
+    current.max(page.next_cursor)
+}
+
+// --- the procedure ------------------------------------------------------------------------------------
+
+/// Why a request did not get a usable answer, sorted by what sync must do about it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TransportError {
+    /// The server could not be reached, or the answer was lost: try again later.
+    #[error("Không kết nối được máy chủ")]
+    Network,
+    /// The session is missing or expired: sign in again. Everything stays on the tablet.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The server speaks a newer protocol: reload the app. Everything stays on the tablet.
+    #[error("{0}")]
+    Outdated(String),
+    /// The server refused the request for good (4xx).
+    #[error("{}", .0.message)]
+    Refused(ErrorBody),
+    /// The server failed (5xx): try again later.
+    #[error("Máy chủ tạm thời gặp lỗi ({0})")]
+    Server(u16),
+}
+
+/// A tablet's storage, as sync needs it.
+#[allow(async_fn_in_trait)]
+pub trait LocalStore {
+    type Error: std::fmt::Display;
+    /// `select_batch` over the stored outbox, storing the entries it marks.
+    async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>, Self::Error>;
+    /// `apply_result` for each answer, in one transaction.
+    async fn apply_results(&self, results: &[MutationResult]) -> Result<(), Self::Error>;
+    /// `merge_pulled` for each record and the new cursor, in one transaction.
+    async fn apply_pull(&self, page: &PullResponse) -> Result<(), Self::Error>;
+    async fn cursor(&self) -> Result<i64, Self::Error>;
+    /// Entries waiting to be sent (refused ones excluded).
+    async fn pending(&self) -> Result<usize, Self::Error>;
+}
+
+/// The way to the server.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
+    async fn pull(&self, cursor: i64, limit: u32) -> Result<PullResponse, TransportError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError<E: std::fmt::Display> {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error("{0}")]
+    Store(E),
+}
+
+/// Progress of one sync, for the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    Pushed { sent: usize, total: usize },
+    Pulled { records: usize },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: usize,
+    pub requests: usize,
+}
+
+/// Mutations per push: small enough for a weak link, large enough that N edits need few round trips.
+pub const PUSH_BATCH: usize = 100;
+/// Records per pull page.
+pub const PULL_PAGE: u32 = 200;
+
+/// Pushes the whole outbox in batches, then pulls every page since the cursor.
+pub async fn sync_once<S: LocalStore, T: Transport>(
+    store: &S,
+    transport: &T,
+    device_id: Uuid,
+    mut progress: impl FnMut(Progress),
+) -> Result<SyncReport, SyncError<S::Error>> {
+    let mut report = SyncReport::default();
+    let total = store.pending().await.map_err(SyncError::Store)?;
+    let mut batch_size = PUSH_BATCH;
+    // Each round acknowledges, marks or isolates at least one entry, so this bound never cuts a sync short.
+    for _ in 0..=2 * total {
+        let batch = store.take_batch(batch_size, crate::sync::MAX_PUSH_BYTES * 3 / 4).await.map_err(SyncError::Store)?;
+        if batch.is_empty() {
+            break;
+        }
+        let request = PushRequest { protocol: PROTOCOL_VERSION, device_id, mutations: batch };
+        report.requests += 1;
+        match transport.push(&request).await {
+            Ok(response) => {
+                store.apply_results(&response.results).await.map_err(SyncError::Store)?;
+                report.pushed += request.mutations.len();
+            }
+            // A whole batch refused: send one at a time to find the item at fault.
+            Err(TransportError::Refused(_)) if request.mutations.len() > 1 => batch_size = 1,
+            Err(TransportError::Refused(body)) => {
+                let refusal = MutationResult {
+                    mutation_id: request.mutations[0].id,
+                    outcome: Outcome::rejected(RejectCode::Invalid, body.message),
+                };
+                store.apply_results(&[refusal]).await.map_err(SyncError::Store)?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        progress(Progress::Pushed { sent: report.pushed.min(total), total });
+    }
+    let mut cursor = store.cursor().await.map_err(SyncError::Store)?;
+    loop {
+        let page = transport.pull(cursor, PULL_PAGE).await?;
+        report.requests += 1;
+        store.apply_pull(&page).await.map_err(SyncError::Store)?;
+        report.pulled += page.records.len();
+        progress(Progress::Pulled { records: report.pulled });
+        cursor = next_cursor(cursor, &page);
+        if !page.has_more {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConflictSide;
+    use crate::sync::FieldConflict;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    const UNIT: &str = "ttvh-tam-duong";
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap()
+    }
+
+    fn one(field: &str, value: &str) -> Fields {
+        [(field.to_owned(), json!(value))].into_iter().collect()
+    }
+
+    fn queued(outbox: &mut Vec<OutboxEntry>, entry: OutboxEntry) {
+        match outbox.iter_mut().find(|e| e.mutation.id == entry.mutation.id && e.seq.is_some()) {
+            Some(existing) => *existing = OutboxEntry { seq: existing.seq, ..entry },
+            None => {
+                let seq = outbox.len() as u32 + 1;
+                outbox.push(OutboxEntry { seq: Some(seq), ..entry });
+            }
+        }
+    }
+
+    fn pulled(id: Uuid, rev: i64, fields: Fields) -> Record {
+        Record {
+            id,
+            kind: RecordKind::SelfAssessment,
+            unit_id: UNIT.into(),
+            rev,
+            deleted: false,
+            fields,
+            updated_at: now(),
+            updated_by: "tamduong.minh".into(),
+            state: WorkflowState::Draft,
+            state_note: None,
+            conflicts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn unsent_edits_of_a_record_coalesce_and_sent_ones_never_change() {
+        let id = Uuid::new_v4();
+        let mut outbox = Vec::new();
+        let (record, entry) = edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4()).unwrap();
+        queued(&mut outbox, entry);
+        let (record, entry) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("limitations", "b"), now(), Uuid::new_v4()).unwrap();
+        queued(&mut outbox, entry);
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].mutation.op.fields(), ["limitations", "summary"]);
+
+        let sent = select_batch(&mut outbox, 10, 1 << 20);
+        assert!(outbox[0].sent);
+        let (_, entry) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a2"), now(), Uuid::new_v4()).unwrap();
+        queued(&mut outbox, entry);
+        assert_eq!(outbox.len(), 2);
+        assert_eq!(outbox[0].mutation, sent[0], "the sent entry is untouched");
+    }
+
+    #[test]
+    fn batches_respect_count_and_bytes_and_skip_refused_entries() {
+        let mut outbox: Vec<OutboxEntry> = (0..5)
+            .map(|i| {
+                let (_, e) = edit(None, &[], Uuid::new_v4(), RecordKind::SelfAssessment, UNIT, one("summary", &"x".repeat(100)), now(), Uuid::new_v4()).unwrap();
+                OutboxEntry { seq: Some(i), ..e }
+            })
+            .collect();
+        outbox[0].rejected = Some("no".into());
+        assert_eq!(select_batch(&mut outbox.clone(), 2, 1 << 20).len(), 2);
+        assert_eq!(select_batch(&mut outbox.clone(), 10, 1 << 20).len(), 4);
+        let one_size = serde_json::to_string(&outbox[1].mutation).unwrap().len();
+        assert_eq!(select_batch(&mut outbox, 10, one_size * 2 + 1).len(), 2);
+        assert!(!outbox[0].sent, "a refused entry is not sent again");
+    }
+
+    #[test]
+    fn a_conflict_answer_shows_the_kept_value_and_keeps_ours_beside_it() {
+        let id = Uuid::new_v4();
+        let (record, entry) = edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4()).unwrap();
+        let entry = OutboxEntry { seq: Some(1), ..entry };
+        let answer = Outcome::Conflict {
+            rev: 3,
+            conflicts: vec![FieldConflict { field: "summary".into(), server_value: json!("theirs"), client_value: json!("mine") }],
+        };
+        let (record, fate) = apply_result(Some(record), &entry, std::slice::from_ref(&entry), &answer, "tamduong.lan");
+        let record = record.unwrap();
+        assert_eq!(fate, EntryFate::Remove);
+        assert_eq!(record.fields["summary"], "theirs");
+        assert_eq!(record.conflicts[0].other, ConflictSide { value: json!("mine"), by: "tamduong.lan".into(), at: now() });
+        assert_eq!(record.status(false), RecordStatus::Conflict);
+    }
+
+    #[test]
+    fn an_acknowledged_field_takes_the_new_base_unless_edited_again() {
+        let id = Uuid::new_v4();
+        let mut outbox = Vec::new();
+        let (record, e1) = edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4()).unwrap();
+        queued(&mut outbox, e1);
+        select_batch(&mut outbox, 10, 1 << 20);
+        let (record, e2) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "ab"), now(), Uuid::new_v4()).unwrap();
+        queued(&mut outbox, e2);
+        let (record, _) = apply_result(Some(record), &outbox[0].clone(), &outbox, &Outcome::Applied { rev: 1 }, "me");
+        assert_eq!(record.unwrap().field_base["summary"], 0, "the later unsent edit keeps its own base");
+    }
+
+    #[test]
+    fn a_pull_keeps_unsent_fields_takes_the_rest_and_never_goes_back() {
+        let id = Uuid::new_v4();
+        let (record, entry) = edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4()).unwrap();
+        let outbox = vec![OutboxEntry { seq: Some(1), ..entry }];
+        let mut theirs = one("summary", "theirs");
+        theirs.insert("achievements".into(), json!("new"));
+        let merged = merge_pulled(Some(record), &pulled(id, 4, theirs), &outbox);
+        assert_eq!(merged.fields["summary"], "mine");
+        assert_eq!(merged.fields["achievements"], "new");
+        assert_eq!(merged.field_base.get("summary"), Some(&0));
+        assert_eq!(merged.rev, 4);
+
+        let stale = merge_pulled(Some(merged.clone()), &pulled(id, 2, Fields::new()), &[]);
+        assert_eq!(stale, merged);
+    }
+
+    #[test]
+    fn a_local_resolution_hides_the_conflict_until_the_server_agrees() {
+        let id = Uuid::new_v4();
+        let conflict = OpenConflict {
+            id: 7,
+            field: "summary".into(),
+            kept: ConflictSide { value: json!("A"), by: "tamduong.minh".into(), at: now() },
+            other: ConflictSide { value: json!("B"), by: "tamduong.lan".into(), at: now() },
+        };
+        let mut incoming = pulled(id, 5, one("summary", "A"));
+        incoming.conflicts = vec![conflict];
+        let mut record = merge_pulled(None, &incoming, &[]);
+        assert_eq!(record.status(false), RecordStatus::Conflict);
+
+        let op = Op::Resolve { field: "summary".into(), value: json!("A và B"), conflicts: vec![7] };
+        let entry = local_op(&mut record, op, now(), Uuid::new_v4());
+        assert_eq!(entry.mutation.base_rev, 5);
+        assert!(record.conflicts.is_empty());
+        assert_eq!(record.fields["summary"], "A và B");
+
+        let again = merge_pulled(Some(record), &incoming, &[OutboxEntry { seq: Some(1), ..entry }]);
+        assert!(again.conflicts.is_empty());
+        assert_eq!(again.fields["summary"], "A và B");
+    }
+}

@@ -1,0 +1,151 @@
+//! Workflow of a record: who may move it from which state to which, and whether its content may still change.
+//!
+//! A unit's quarterly self-assessment is written by the unit's staff, submitted by the unit head, and received
+//! by the department office (the council's standing office), which approves it or returns it with a reason.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::Role;
+use crate::RecordKind;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowState {
+    #[default]
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl WorkflowState {
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkflowState::Draft => "Chưa gửi",
+            WorkflowState::Submitted => "Chờ duyệt",
+            WorkflowState::Returned => "Bị trả lại",
+            WorkflowState::Approved => "Đã duyệt",
+        }
+    }
+
+    /// Content may change only while the unit holds the record.
+    pub fn editable(self) -> bool {
+        matches!(self, WorkflowState::Draft | WorkflowState::Returned)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowState::Draft => "draft",
+            WorkflowState::Submitted => "submitted",
+            WorkflowState::Returned => "returned",
+            WorkflowState::Approved => "approved",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [WorkflowState::Draft, WorkflowState::Submitted, WorkflowState::Returned, WorkflowState::Approved]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    Submit,
+    Return { reason: String },
+    Approve,
+}
+
+impl Action {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Submit => "Gửi",
+            Action::Return { .. } => "Trả lại",
+            Action::Approve => "Duyệt",
+        }
+    }
+}
+
+/// The state after `action`, or why it is not allowed, worded for the person who tried.
+pub fn transition(kind: RecordKind, state: WorkflowState, action: &Action, role: Role) -> Result<WorkflowState, String> {
+    let RecordKind::SelfAssessment = kind;
+    match action {
+        Action::Submit => {
+            if role != Role::UnitHead {
+                return Err("Chỉ lãnh đạo đơn vị được gửi báo cáo tự đánh giá".into());
+            }
+            if !state.editable() {
+                return Err(format!("Báo cáo đang ở trạng thái “{}”, không gửi lại được", state.label()));
+            }
+            Ok(WorkflowState::Submitted)
+        }
+        Action::Return { reason } => {
+            if role != Role::Office {
+                return Err("Chỉ Văn phòng (thường trực Hội đồng) được trả lại báo cáo".into());
+            }
+            if state != WorkflowState::Submitted {
+                return Err(format!("Chỉ trả lại được báo cáo đang chờ duyệt (hiện: “{}”)", state.label()));
+            }
+            if reason.trim().is_empty() {
+                return Err("Cần ghi rõ lý do trả lại".into());
+            }
+            Ok(WorkflowState::Returned)
+        }
+        Action::Approve => {
+            if role != Role::Office {
+                return Err("Chỉ Văn phòng (thường trực Hội đồng) được duyệt báo cáo".into());
+            }
+            if state != WorkflowState::Submitted {
+                return Err(format!("Chỉ duyệt được báo cáo đang chờ duyệt (hiện: “{}”)", state.label()));
+            }
+            Ok(WorkflowState::Approved)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use WorkflowState::*;
+
+    const SA: RecordKind = RecordKind::SelfAssessment;
+
+    #[test]
+    fn the_whole_table() {
+        let reason = Action::Return { reason: "Thiếu số liệu quý".into() };
+        let cases: &[(WorkflowState, &Action, Role, Option<WorkflowState>)] = &[
+            (Draft, &Action::Submit, Role::UnitHead, Some(Submitted)),
+            (Returned, &Action::Submit, Role::UnitHead, Some(Submitted)),
+            (Draft, &Action::Submit, Role::Staff, None),
+            (Draft, &Action::Submit, Role::Office, None),
+            (Submitted, &Action::Submit, Role::UnitHead, None),
+            (Approved, &Action::Submit, Role::UnitHead, None),
+            (Submitted, &reason, Role::Office, Some(Returned)),
+            (Submitted, &reason, Role::UnitHead, None),
+            (Draft, &reason, Role::Office, None),
+            (Submitted, &Action::Approve, Role::Office, Some(Approved)),
+            (Submitted, &Action::Approve, Role::CouncilMember, None),
+            (Returned, &Action::Approve, Role::Office, None),
+            (Approved, &Action::Approve, Role::Office, None),
+        ];
+        for (state, action, role, expected) in cases {
+            assert_eq!(transition(SA, *state, action, *role).ok(), *expected, "{state:?} {action:?} by {role:?}");
+        }
+    }
+
+    #[test]
+    fn a_return_needs_a_reason() {
+        let blank = Action::Return { reason: "  ".into() };
+        assert_eq!(transition(SA, Submitted, &blank, Role::Office), Err("Cần ghi rõ lý do trả lại".into()));
+    }
+
+    #[test]
+    fn only_units_hold_editable_records() {
+        assert!(Draft.editable() && Returned.editable());
+        assert!(!Submitted.editable() && !Approved.editable());
+        for s in [Draft, Submitted, Returned, Approved] {
+            assert_eq!(WorkflowState::parse(s.as_str()), Some(s));
+        }
+    }
+}
