@@ -21,8 +21,9 @@ use uuid::Uuid;
 const RECORDS: &str = "records";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
-/// Bump with a migration step in `open`; upgrades never touch the outbox's pending entries.
-const SCHEMA_VERSION: u32 = 1;
+const REFERENCE: &str = "reference";
+/// Bump with a new step in `upgrade`; steps only add, so pending outbox entries survive every upgrade.
+const SCHEMA_VERSION: u32 = 2;
 
 const CURSOR_KEY: &str = "pull_cursor";
 const REFERENCE_KEY: &str = "reference";
@@ -39,15 +40,21 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// What to tell the user. A full disk is the one failure they can act on.
+    /// What to tell the user. A full disk is the one failure they can act on. The browser reports it either as
+    /// QuotaExceededError on a request or as an abort of the whole transaction at commit (the crate does not keep
+    /// the abort's reason, and with every request already accepted, a full disk is what aborts a commit).
     pub fn user_message(&self) -> String {
-        let text = self.to_string();
-        if text.contains("QuotaExceeded") {
-            "Bộ nhớ của máy đã đầy: thay đổi mới chưa lưu được. Những gì đã lưu vẫn còn nguyên; hãy giải phóng \
-             bộ nhớ rồi thử lại."
+        use indexed_db_futures::error::{Error, UnexpectedDataError};
+        let full = match self {
+            StoreError::Idb(Error::MissingData(UnexpectedDataError::TransactionAborted)) => true,
+            other => other.to_string().contains("QuotaExceeded"),
+        };
+        if full {
+            "Bộ nhớ của máy đã đầy: thay đổi mới chưa lưu được vào cơ sở dữ liệu của máy (đã giữ tạm). Những gì \
+             đã lưu vẫn còn nguyên; hãy giải phóng bộ nhớ rồi gõ tiếp."
                 .into()
         } else {
-            format!("Không lưu được trên máy: {text}")
+            format!("Không lưu được trên máy: {self}")
         }
     }
 }
@@ -72,6 +79,28 @@ pub struct Store {
     user_id: String,
 }
 
+/// Opens a database at `version`, running the upgrade steps between its stored version and that one.
+async fn open_at(name: &str, version: u32) -> Result<Database> {
+    let db = Database::open(name)
+        .with_version(version)
+        .with_on_upgrade_needed(move |event, db| {
+            let from = event.old_version() as u32;
+            if from < 1 && version >= 1 {
+                db.create_object_store(RECORDS).with_key_path(KeyPath::One("id")).build()?;
+                db.create_object_store(OUTBOX).with_key_path(KeyPath::One("seq")).with_auto_increment(true).build()?;
+                db.create_object_store(META).with_key_path(KeyPath::One("key")).build()?;
+            }
+            // v2: cached reference data (org tree, people, movements) gets its own store, keeping `meta` small.
+            // The v1 copy in `meta` is simply no longer read; the app fetches reference data at every sign-in.
+            if from < 2 && version >= 2 {
+                db.create_object_store(REFERENCE).with_key_path(KeyPath::One("key")).build()?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(db)
+}
+
 impl Store {
     /// Opens (creating or upgrading) the database of one user.
     pub async fn open(user_id: &str) -> Result<Store> {
@@ -79,22 +108,7 @@ impl Store {
     }
 
     pub async fn open_named(name: &str, user_id: &str) -> Result<Store> {
-        let db = Database::open(name)
-            .with_version(SCHEMA_VERSION)
-            .with_on_upgrade_needed(|event, db| {
-                // Each step only adds; a pending outbox survives every upgrade.
-                if event.old_version() < 1.0 {
-                    db.create_object_store(RECORDS).with_key_path(KeyPath::One("id")).build()?;
-                    db.create_object_store(OUTBOX)
-                        .with_key_path(KeyPath::One("seq"))
-                        .with_auto_increment(true)
-                        .build()?;
-                    db.create_object_store(META).with_key_path(KeyPath::One("key")).build()?;
-                }
-                Ok(())
-            })
-            .await?;
-        Ok(Store { db, user_id: user_id.to_owned() })
+        Ok(Store { db: open_at(name, SCHEMA_VERSION).await?, user_id: user_id.to_owned() })
     }
 
     pub async fn record(&self, id: Uuid) -> Result<Option<LocalRecord>> {
@@ -221,34 +235,35 @@ impl Store {
     }
 
     pub async fn cursor(&self) -> Result<i64> {
-        Ok(self.meta::<i64>(CURSOR_KEY).await?.unwrap_or(0))
+        Ok(self.meta_in::<i64>(META, CURSOR_KEY).await?.unwrap_or(0))
     }
 
     pub async fn reference(&self) -> Result<Option<ReferenceData>> {
-        self.meta(REFERENCE_KEY).await
+        self.meta_in(REFERENCE, REFERENCE_KEY).await
     }
 
     pub async fn set_reference(&self, reference: &ReferenceData) -> Result<()> {
-        self.set_meta(REFERENCE_KEY, reference).await
+        self.set_meta_in(REFERENCE, REFERENCE_KEY, reference).await
     }
 
     pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>> {
-        self.meta(LAST_SYNC_KEY).await
+        self.meta_in(META, LAST_SYNC_KEY).await
     }
 
     pub async fn set_last_sync(&self, at: DateTime<Utc>) -> Result<()> {
-        self.set_meta(LAST_SYNC_KEY, &at).await
+        self.set_meta_in(META, LAST_SYNC_KEY, &at).await
     }
 
-    async fn meta<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        let tx = self.db.transaction(META).build()?;
-        let entry: Option<MetaEntry<T>> = tx.object_store(META)?.get(key).serde()?.await?;
+    /// A keyed value in one of the key/value stores (`meta`, `reference`).
+    async fn meta_in<T: serde::de::DeserializeOwned>(&self, store: &str, key: &str) -> Result<Option<T>> {
+        let tx = self.db.transaction(store).build()?;
+        let entry: Option<MetaEntry<T>> = tx.object_store(store)?.get(key).serde()?.await?;
         Ok(entry.map(|e| e.value))
     }
 
-    async fn set_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
-        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(META)?.put(&MetaEntry { key: key.to_owned(), value }).serde()?.await?;
+    async fn set_meta_in<T: Serialize>(&self, store: &str, key: &str, value: &T) -> Result<()> {
+        let tx = self.db.transaction(store).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(store)?.put(&MetaEntry { key: key.to_owned(), value }).serde()?.await?;
         tx.commit().await?;
         Ok(())
     }
@@ -502,6 +517,25 @@ mod tests {
         let retry = store.take_batch(100, 1 << 20).await.unwrap();
         assert_eq!(retry.len(), 1);
         assert_ne!(retry[0].id, batch[0].id, "re-sent under a new id");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_schema_upgrade_keeps_pending_work() {
+        let name = format!("test-{}", Uuid::new_v4());
+        // A tablet still on schema v1 (as released) with an unsent edit and a sent, unanswered one.
+        let v1 = Store { db: open_at(&name, 1).await.unwrap(), user_id: "tamduong.lan".into() };
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        v1.save_edit(a, RecordKind::SelfAssessment, UNIT, one("summary", "đang chờ gửi"), Utc::now()).await.unwrap();
+        v1.take_batch(10, 1 << 20).await.unwrap();
+        v1.save_edit(b, RecordKind::SelfAssessment, UNIT, one("summary", "chưa gửi"), Utc::now()).await.unwrap();
+        let before = v1.outbox().await.unwrap();
+        v1.close();
+
+        let upgraded = Store::open_named(&name, "tamduong.lan").await.unwrap();
+        assert_eq!(upgraded.db.version(), f64::from(SCHEMA_VERSION));
+        assert_eq!(upgraded.outbox().await.unwrap(), before);
+        assert_eq!(upgraded.record(a).await.unwrap().unwrap().fields["summary"], "đang chờ gửi");
+        assert_eq!(upgraded.reference().await.unwrap(), None, "the new store exists and is empty");
     }
 
     #[wasm_bindgen_test]

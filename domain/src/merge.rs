@@ -429,3 +429,115 @@ mod tests {
         assert!(m.resolves.is_empty());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Properties of `merge` over generated records and mutations.
+
+    use super::*;
+    use crate::RecordKind;
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+    use serde_json::json;
+    use uuid::Uuid;
+
+    const FIELDS: [&str; 4] = ["summary", "achievements", "limitations", "next_steps"];
+
+    fn record() -> impl Strategy<Value = StoredRecord> {
+        (1i64..8, proptest::collection::vec((0usize..4, 0u8..3, 0i64..8), 0..4)).prop_map(|(rev, fields)| {
+            StoredRecord {
+                kind: RecordKind::SelfAssessment,
+                unit_id: "u".into(),
+                rev,
+                deleted: false,
+                state: WorkflowState::Draft,
+                open_conflicts: Vec::new(),
+                fields: fields
+                    .into_iter()
+                    .map(|(f, v, r)| (FIELDS[f].to_string(), StoredField { value: json!(format!("v{v}")), rev: r.min(rev) }))
+                    .collect(),
+            }
+        })
+    }
+
+    fn edits() -> impl Strategy<Value = Fields> {
+        proptest::collection::btree_map((0usize..4).prop_map(|f| FIELDS[f].to_string()), (0u8..3).prop_map(|v| json!(format!("v{v}"))), 1..4)
+    }
+
+    fn set(base_rev: i64, fields: Fields) -> Mutation {
+        Mutation {
+            id: Uuid::nil(),
+            record_id: Uuid::nil(),
+            kind: RecordKind::SelfAssessment,
+            unit_id: "u".into(),
+            base_rev,
+            op: Op::Set { fields },
+            made_at: Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap(),
+        }
+    }
+
+    /// What the server stores after a merge.
+    fn apply(mut record: StoredRecord, merged: &Merge) -> StoredRecord {
+        if let Some(rev) = merged.written_rev() {
+            for (name, value) in &merged.writes {
+                record.fields.insert(name.clone(), StoredField { value: value.clone(), rev });
+            }
+            record.rev = rev;
+        }
+        record
+    }
+
+    fn values(record: &StoredRecord) -> BTreeMap<String, Value> {
+        record.fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn applying_the_same_mutation_again_changes_nothing(record in record(), edits in edits(), base in 0i64..8) {
+            let mutation = set(base.min(record.rev), edits);
+            let once = apply(record.clone(), &merge(Some(&record), &mutation, Role::Staff));
+            let again = merge(Some(&once), &mutation, Role::Staff);
+            prop_assert!(again.writes.is_empty());
+            prop_assert_eq!(again.written_rev(), None);
+        }
+
+        #[test]
+        fn edits_of_different_fields_commute(record in record(), a in edits(), b in edits(), base in 0i64..8) {
+            let b: Fields = b.into_iter().filter(|(k, _)| !a.contains_key(k)).collect();
+            let base = base.min(record.rev);
+            let (ma, mb) = (set(base, a), set(base, b));
+            let ab = apply(record.clone(), &merge(Some(&record), &ma, Role::Staff));
+            let ab = apply(ab.clone(), &merge(Some(&ab), &mb, Role::Staff));
+            let ba = apply(record.clone(), &merge(Some(&record), &mb, Role::Staff));
+            let ba = apply(ba.clone(), &merge(Some(&ba), &ma, Role::Staff));
+            prop_assert_eq!(values(&ab), values(&ba));
+        }
+
+        #[test]
+        fn no_value_is_dropped(record in record(), edits in edits(), base in 0i64..8) {
+            let mutation = set(base.min(record.rev), edits.clone());
+            let merged = merge(Some(&record), &mutation, Role::Staff);
+            let conflicts = match &merged.outcome {
+                Outcome::Conflict { conflicts, .. } => conflicts.clone(),
+                Outcome::Applied { .. } | Outcome::Merged { .. } => Vec::new(),
+                Outcome::Rejected { .. } => return Err(TestCaseError::fail("valid edits were rejected")),
+            };
+            for (name, value) in &edits {
+                let written = merged.writes.get(name) == Some(value);
+                let already = record.fields.get(name).is_some_and(|f| &f.value == value);
+                let kept_aside = conflicts.iter().any(|c| &c.field == name && &c.client_value == value
+                    && record.fields.get(name).is_some_and(|f| f.value == c.server_value));
+                prop_assert!(written || already || kept_aside, "{name} = {value} vanished");
+            }
+        }
+
+        #[test]
+        fn a_field_changed_since_the_base_is_never_overwritten(record in record(), edits in edits(), base in 0i64..8) {
+            let base = base.min(record.rev);
+            let merged = merge(Some(&record), &set(base, edits), Role::Staff);
+            for name in merged.writes.keys() {
+                prop_assert!(record.fields.get(name).is_none_or(|f| f.rev <= base));
+            }
+        }
+    }
+}

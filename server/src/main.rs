@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use server::db::Db;
+use server::db::{Db, Durability};
 use server::{app, demo, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -19,11 +19,13 @@ async fn main() -> anyhow::Result<()> {
     let database = PathBuf::from(env_or("THIDUA_DB", "data/thidua.sqlite"));
     let dist = PathBuf::from(env_or("THIDUA_DIST", "dist"));
     let with_demo = std::env::args().any(|a| a == "--demo");
+    let durability = Durability::parse(&env_or("THIDUA_SQLITE_SYNCHRONOUS", "full"))
+        .context("THIDUA_SQLITE_SYNCHRONOUS must be full or normal")?;
 
     if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     }
-    let db = Db::open(&database).await.with_context(|| format!("open database {}", database.display()))?;
+    let db = Db::open_with(&database, durability).await.with_context(|| format!("open database {}", database.display()))?;
     if with_demo && db.is_empty().await? {
         demo::seed(&db).await.context("seed demo data")?;
         tracing::info!("demo data created");

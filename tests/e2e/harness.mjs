@@ -48,7 +48,7 @@ export async function startServer() {
     /** Runs one SQL query on the server's database file and returns the rows. */
     query(sql, params = []) {
       const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
-        'print(json.dumps(c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()))';
+        'rows=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall(); c.commit(); print(json.dumps(rows))';
       return JSON.parse(execFileSync('python3', ['-c', script, dbPath, sql, JSON.stringify(params)]).toString());
     },
     async stop() {
@@ -75,7 +75,7 @@ export async function signIn(page, base, login) {
   await page.fill('#login', login);
   await page.fill('#password', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForSelector('#field-summary');
+  await page.waitForSelector('#net-status');
 }
 
 /** Reads the local records of a user's IndexedDB database from inside the page. */

@@ -28,6 +28,7 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
 
   await t.test('staff signs in and sees the unit self-assessment of the current quarter', async () => {
     await signIn(page, server.base, 'tamduong.lan');
+    await page.waitForSelector('#field-summary');
     const title = await page.textContent('h1');
     assert.match(title, /^Tự đánh giá Quý (I|II|III|IV)\/\d{4}$/);
     await page.waitForSelector('.movement');
@@ -103,6 +104,7 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
     const second = await browser.newContext();
     const other = await second.newPage();
     await signIn(other, server.base, 'tamduong.minh');
+    await other.waitForSelector('#field-summary');
     await other.waitForFunction(
       ([a, b]) => document.querySelector('#field-summary').value === a
         && document.querySelector('#field-achievements').value === b,
