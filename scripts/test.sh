@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: domain and server tests (real SQLite files), the store's tests in headless Chromium
-# (real IndexedDB), and the end-to-end tests (the built app in Chromium against the real server).
+# Runs the whole test suite: domain and server tests (real SQLite files), the fault-injection suite, the store's
+# tests in headless Chromium (real IndexedDB), and the end-to-end tests (the built app in Chromium against the
+# real server).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
-step "domain and server tests"
-cargo test -p thidua-domain -p thidua-server
+step "domain and server tests (real SQLite files; kill -9 of the real server binary)"
+cargo test -p thidua-domain -p thidua-server -- --skip replicas_converge
+
+step "fault injection: seeded tablets against the server through a lossy network (THIDUA_FAULT_SEEDS, default 1000)"
+cargo test -p thidua-server --test faults -- --nocapture
 
 step "browser tests: the IndexedDB store in headless Chromium"
 cargo test -p thidua-app --target wasm32-unknown-unknown --lib

@@ -257,7 +257,8 @@ fn StatusBar(state: SyncState) -> impl IntoView {
             <Show when=move || { state.rejected.get() > 0 }>
                 <span class="error">{move || format!("{} thay đổi bị từ chối", state.rejected.get())}</span>
             </Show>
-            <span id="last-sync" class="muted">
+            <span id="last-sync" class="muted"
+                data-at=move || state.last_sync.get().map(|at| at.to_rfc3339()).unwrap_or_default()>
                 {move || match state.last_sync.get() {
                     Some(at) => format!("Đồng bộ lần cuối: {}", format_time(at)),
                     None => "Chưa đồng bộ".to_string(),

@@ -26,10 +26,11 @@ async function tablet(login, ready = '#field-summary') {
   return { context, page };
 }
 
+/** Presses "Đồng bộ ngay" and waits until that sync has finished (the last-sync time moves). */
 async function syncNow(page) {
+  const before = await page.getAttribute('#last-sync', 'data-at');
   await page.click('#sync-now');
-  await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 15_000 });
-  await page.waitForSelector('#sync-now:not([disabled])', { timeout: 15_000 });
+  await eventually(async () => (await page.getAttribute('#last-sync', 'data-at')) !== before, 15_000, 'a sync');
 }
 
 async function type(page, field, text) {
@@ -53,9 +54,10 @@ test('two tablets edit one report offline: fields merge, the same field becomes 
   await type(minh.page, 'limitations', 'Minh: thiếu kinh phí in tài liệu.');
 
   await lan.context.setOffline(false);
-  await lan.page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
+  await eventually(() => server.query("select 1 from record_fields where value like '%12 buổi%'").length, 20_000,
+    "Lan's text to reach the server");
   await minh.context.setOffline(false);
-  await minh.page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
+  await eventually(() => server.query('select 1 from conflicts').length, 20_000, "Minh's push to meet Lan's");
 
   await t.test('the tablet that lost the race shows both sides, who wrote them and when', async () => {
     await minh.page.waitForSelector('.conflict[data-conflict]:not([data-conflict="0"])', { timeout: 15_000 });
@@ -141,10 +143,13 @@ test('an expired session asks for a new sign-in and keeps every change', async (
   await lan.page.fill('#login', 'tamduong.lan');
   await lan.page.fill('#password', 'thidua2026');
   await lan.page.click('button[type=submit]');
-  await lan.page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
-  assert.equal(await lan.page.inputValue('#field-next_steps'), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
-  const [[value]] = server.query("select value from record_fields where name = 'next_steps'");
+  // The status bar reads 0 for a moment while the new session opens its database: ask the server instead.
+  const [[value]] = await eventually(() => {
+    const rows = server.query("select value from record_fields where name = 'next_steps'");
+    return rows.some(([v]) => v.includes('Internet')) && rows;
+  }, 20_000, 'the queued change to reach the server');
   assert.equal(JSON.parse(value), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
+  assert.equal(await lan.page.inputValue('#field-next_steps'), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
   await lan.context.close();
 });
 
@@ -162,7 +167,8 @@ test('an outdated app is told to reload and keeps its outbox', async () => {
   assert.equal(await minh.page.getAttribute('#pending-count', 'data-pending'), '1');
   await minh.page.unroute('**/api/sync/push');
   await minh.page.click('text=Tải lại');
-  await minh.page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
+  await eventually(() => server.query("select value from record_fields where name = 'achievements'")
+    .some(([v]) => v.includes('loa truyền thanh')), 20_000, 'the kept change to reach the server after the reload');
   await minh.context.close();
 });
 
@@ -190,6 +196,7 @@ test('a full disk is reported clearly and nothing stored is lost', async () => {
   await eventually(async () => (await lan.page.inputValue('#field-summary')) === before, 10_000, 'stored text intact');
   await eventually(async () => (await lan.page.inputValue('#field-limitations'))
     === 'Chưa đạt chỉ tiêu số hóa tài liệu do thiếu máy quét.', 10_000, 'the text typed while the disk was full');
-  await lan.page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
+  await eventually(() => server.query("select value from record_fields where name = 'limitations'")
+    .some(([v]) => v.includes('máy quét')), 20_000, 'the journalled text to reach the server');
   await lan.context.close();
 });
