@@ -249,11 +249,23 @@ pub fn apply_result(
                 Outcome::Conflict { conflicts, .. } => conflicts.as_slice(),
                 _ => &[],
             };
+            // A clean `applied` of an edit means the server went from exactly the revision this tablet had to
+            // `rev` by this change alone, so the tablet now holds revision `rev` and need not pull it back (the
+            // server leaves such records out of this writer's pulls).
+            let fast_forward = matches!(outcome, Outcome::Applied { .. })
+                && matches!(entry.mutation.op, Op::Set { .. } | Op::Resolve { .. })
+                && record.rev == entry.mutation.base_rev;
+            if fast_forward {
+                record.rev = *rev;
+            }
             for field in entry.mutation.op.fields() {
                 if later_edit_of(field) {
                     continue;
                 }
                 match conflicts.iter().find(|c| c.field == field) {
+                    None if fast_forward => {
+                        record.field_base.remove(field);
+                    }
                     // The server holds this value at `rev`; a later edit must not claim an older base.
                     None => {
                         record.field_base.insert(field.to_owned(), *rev);

@@ -26,6 +26,12 @@ pub const MAX_PUSH_BYTES: usize = 2 * 1024 * 1024;
 pub const DEFAULT_PULL_LIMIT: u32 = 200;
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
+/// Who wrote a change: a user on a device. A tablet has seen its own writes, so the merge never holds them
+/// against it.
+pub fn writer_id(user_id: &str, device_id: Uuid) -> String {
+    format!("{user_id}/{device_id}")
+}
+
 /// One change a user made on a tablet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -54,6 +54,11 @@ impl Session {
     pub fn may_access(&self, unit_id: &str) -> bool {
         self.scope.iter().any(|u| u == unit_id)
     }
+
+    /// The user on this device, as the merge and the pull know a writer.
+    pub fn writer(&self) -> String {
+        domain::sync::writer_id(&self.user_id, self.device_id)
+    }
 }
 
 pub struct Credentials {
@@ -390,8 +395,9 @@ impl Db {
             return Ok(MutationResult { mutation_id: mutation.id, outcome });
         }
 
+        let writer = session.writer();
         let current = load_stored(&mut tx, &record_id).await?;
-        let decision = merge(current.as_ref(), mutation, session.role);
+        let decision = merge(current.as_ref(), mutation, session.role, &writer);
         let at = timestamp(now);
         let written = decision.written_rev();
 
@@ -403,25 +409,31 @@ impl Db {
                 Some((state, note)) => (*state, note.clone()),
                 None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(&mut tx, &record_id).await?),
             };
+            // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
+            let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
+                && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
             sqlx::query(
                 "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
-                     updated_at)
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     updated_at, last_writer, echo_free)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                  on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
                      state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
-                     updated_at = excluded.updated_at",
+                     updated_at = excluded.updated_at, last_writer = excluded.last_writer,
+                     echo_free = excluded.echo_free",
             )
             .bind(&record_id)
             .bind(kind_name(mutation.kind)?)
             .bind(&mutation.unit_id)
             .bind(rev)
             .bind(seq)
-            .bind(decision.delete)
+            .bind(decision.delete || current.as_ref().is_some_and(|c| c.deleted))
             .bind(state.as_str())
             .bind(state_note)
             .bind(&session.user_id)
             .bind(&session.user_id)
             .bind(&at)
+            .bind(&writer)
+            .bind(echo_free)
             .execute(&mut *tx)
             .await?;
 
@@ -432,10 +444,10 @@ impl Db {
                     .and_then(|c| c.fields.get(name))
                     .map_or(Value::Null, |f| f.value.clone());
                 sqlx::query(
-                    "insert into record_fields (record_id, name, value, rev, updated_by, updated_at)
-                     values (?, ?, ?, ?, ?, ?)
+                    "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
+                     values (?, ?, ?, ?, ?, ?, ?)
                      on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
-                         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                         updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
                 )
                 .bind(&record_id)
                 .bind(name)
@@ -443,6 +455,7 @@ impl Db {
                 .bind(rev)
                 .bind(&session.user_id)
                 .bind(&at)
+                .bind(&writer)
                 .execute(&mut *tx)
                 .await?;
                 changes.insert(name.clone(), json!({"old": old, "new": value}));
@@ -461,6 +474,10 @@ impl Db {
             }
             if let Some((state, note)) = &decision.new_state {
                 changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
+            }
+            if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
+                let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+                changes.insert("conflicts".into(), json!(fields));
             }
             let action = match &mutation.op {
                 Op::Set { .. } => "set",
@@ -517,10 +534,6 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             }
-            if written.is_none() {
-                // The record must move in the change sequence, or other tablets would never pull the conflict.
-                bump_seq(&mut tx, &record_id, &session.user_id, &at).await?;
-            }
         }
 
         sqlx::query(
@@ -540,27 +553,34 @@ impl Db {
         Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
     }
 
-    /// Records in `scope` changed after `cursor`, oldest change first, at most `limit` of them.
-    pub async fn pull(&self, scope: &[String], cursor: i64, limit: u32) -> Result<PullResponse> {
+    /// Records in `scope` changed after `cursor`, oldest change first, at most `limit` of them, except those
+    /// whose last change was a clean edit by `writer` (it already holds them, see `replica::apply_result`).
+    pub async fn pull(&self, scope: &[String], writer: &str, cursor: i64, limit: u32) -> Result<PullResponse> {
+        // One snapshot for the whole page, so the cursor below cannot step over a change committed meanwhile.
+        let mut tx = self.reader.begin().await?;
+        let scope = to_json(&scope)?;
         // One row more than asked tells whether another page follows.
         let rows = sqlx::query(
             "select id, kind, unit_id, rev, seq, deleted, state, state_note, updated_at, updated_by from records
-             where unit_id in (select value from json_each(?)) and seq > ? order by seq limit ?",
+             where unit_id in (select value from json_each(?)) and seq > ?
+                 and not (echo_free = 1 and last_writer = ?)
+             order by seq limit ?",
         )
-        .bind(to_json(&scope)?)
+        .bind(&scope)
         .bind(cursor)
+        .bind(writer)
         .bind(i64::from(limit) + 1)
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *tx)
         .await?;
         let has_more = rows.len() > limit as usize;
         let mut records = Vec::with_capacity(rows.len().min(limit as usize));
-        let mut next_cursor = cursor;
+        let mut last_seq = cursor;
         for row in rows.into_iter().take(limit as usize) {
             let id: String = row.try_get("id")?;
             let deleted: bool = row.try_get("deleted")?;
             let state: String = row.try_get("state")?;
-            next_cursor = row.try_get("seq")?;
-            let fields = if deleted { BTreeMap::new() } else { self.fields_of(&id).await? };
+            last_seq = row.try_get("seq")?;
+            let fields = if deleted { BTreeMap::new() } else { fields_of(&mut tx, &id).await? };
             records.push(Record {
                 id: id.parse().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?,
                 kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
@@ -572,48 +592,59 @@ impl Db {
                 updated_by: row.try_get("updated_by")?,
                 state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
                 state_note: row.try_get("state_note")?,
-                conflicts: self.open_conflicts(&id).await?,
+                conflicts: open_conflicts(&mut tx, &id).await?,
             });
         }
-        Ok(PullResponse { records, next_cursor, has_more })
-    }
-
-    async fn fields_of(&self, record_id: &str) -> Result<domain::Fields> {
-        let rows = sqlx::query("select name, value from record_fields where record_id = ?")
-            .bind(record_id)
-            .fetch_all(&self.reader)
-            .await?;
-        rows.into_iter()
-            .map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?)))
-            .collect()
-    }
-
-    async fn open_conflicts(&self, record_id: &str) -> Result<Vec<OpenConflict>> {
-        let rows = sqlx::query(
-            "select id, field, kept_value, kept_by, kept_at, other_value, other_by, other_at from conflicts
-             where record_id = ? and resolved_at is null order by id",
-        )
-        .bind(record_id)
-        .fetch_all(&self.reader)
-        .await?;
-        let side = |row: &sqlx::sqlite::SqliteRow, prefix: &str| -> Result<ConflictSide> {
-            Ok(ConflictSide {
-                value: parse_json(&row.try_get::<String, _>(format!("{prefix}_value").as_str())?)?,
-                by: row.try_get(format!("{prefix}_by").as_str())?,
-                at: parse_timestamp(&row.try_get::<String, _>(format!("{prefix}_at").as_str())?)?,
-            })
+        // On the last page, move past the skipped records too, so later pulls do not scan them again.
+        let next_cursor = if has_more {
+            last_seq
+        } else {
+            sqlx::query_scalar("select coalesce(max(seq), ?) from records where unit_id in (select value from json_each(?))")
+                .bind(cursor)
+                .bind(&scope)
+                .fetch_one(&mut *tx)
+                .await?
         };
-        rows.iter()
-            .map(|row| {
-                Ok(OpenConflict {
-                    id: row.try_get("id")?,
-                    field: row.try_get("field")?,
-                    kept: side(row, "kept")?,
-                    other: side(row, "other")?,
-                })
-            })
-            .collect()
+        tx.commit().await?;
+        Ok(PullResponse { records, next_cursor: next_cursor.max(cursor), has_more })
     }
+}
+
+async fn fields_of(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<domain::Fields> {
+    let rows = sqlx::query("select name, value from record_fields where record_id = ?")
+        .bind(record_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    rows.into_iter()
+        .map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?)))
+        .collect()
+}
+
+async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Vec<OpenConflict>> {
+    let rows = sqlx::query(
+        "select id, field, kept_value, kept_by, kept_at, other_value, other_by, other_at from conflicts
+         where record_id = ? and resolved_at is null order by id",
+    )
+    .bind(record_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let side = |row: &sqlx::sqlite::SqliteRow, prefix: &str| -> Result<ConflictSide> {
+        Ok(ConflictSide {
+            value: parse_json(&row.try_get::<String, _>(format!("{prefix}_value").as_str())?)?,
+            by: row.try_get(format!("{prefix}_by").as_str())?,
+            at: parse_timestamp(&row.try_get::<String, _>(format!("{prefix}_at").as_str())?)?,
+        })
+    };
+    rows.iter()
+        .map(|row| {
+            Ok(OpenConflict {
+                id: row.try_get("id")?,
+                field: row.try_get("field")?,
+                kept: side(row, "kept")?,
+                other: side(row, "other")?,
+            })
+        })
+        .collect()
 }
 
 async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<String>> {
@@ -624,26 +655,13 @@ async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Resul
     Ok(note.flatten())
 }
 
-async fn bump_seq(tx: &mut sqlx::SqliteConnection, record_id: &str, user_id: &str, at: &str) -> Result<()> {
-    sqlx::query(
-        "update records set seq = (select coalesce(max(seq), 0) + 1 from records), updated_by = ?, updated_at = ?
-         where id = ?",
-    )
-    .bind(user_id)
-    .bind(at)
-    .bind(record_id)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<StoredRecord>> {
     let row = sqlx::query("select kind, unit_id, rev, deleted, state from records where id = ?")
         .bind(record_id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let field_rows = sqlx::query("select name, value, rev from record_fields where record_id = ?")
+    let field_rows = sqlx::query("select name, value, rev, writer from record_fields where record_id = ?")
         .bind(record_id)
         .fetch_all(&mut *tx)
         .await?;
@@ -651,7 +669,11 @@ async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result
     for f in field_rows {
         fields.insert(
             f.try_get("name")?,
-            StoredField { value: parse_json(&f.try_get::<String, _>("value")?)?, rev: f.try_get("rev")? },
+            StoredField {
+                value: parse_json(&f.try_get::<String, _>("value")?)?,
+                rev: f.try_get("rev")?,
+                writer: f.try_get("writer")?,
+            },
         );
     }
     let open_conflicts: Vec<(i64, String)> =

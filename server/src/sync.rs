@@ -65,5 +65,5 @@ async fn pull(
         return Err(ApiError::Invalid("Con trỏ đồng bộ (cursor) không được âm.".into()));
     }
     let limit = params.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    Ok(Json(state.db.pull(&session.scope, params.cursor, limit).await?))
+    Ok(Json(state.db.pull(&session.scope, &session.writer(), params.cursor, limit).await?))
 }

@@ -190,7 +190,8 @@ async fn replaying_a_batch_gives_the_same_answers_and_no_duplicates() {
     let counts_after = (s.count("records").await, s.count("record_fields").await, s.count("audit_log").await);
     assert_eq!(counts_after, counts);
     assert_eq!(s.count("mutations").await, 3);
-    let record_rev = s.pull(&lan, 0, 10).await.records.into_iter().find(|r| r.id == a).unwrap().rev;
+    let other_tablet = s.login("tamduong.lan").await;
+    let record_rev = s.pull(&other_tablet, 0, 10).await.records.into_iter().find(|r| r.id == a).unwrap().rev;
     assert_eq!(record_rev, 2);
 }
 
@@ -209,6 +210,7 @@ async fn a_mutation_id_replayed_by_another_user_gets_no_answer_of_theirs() {
 async fn pull_paginates_with_its_cursor() {
     let s = server().await;
     let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
     let ids: Vec<Uuid> = (0..5).map(|_| Uuid::new_v4()).collect();
     let batch: Vec<Mutation> = ids.iter().map(|id| set(*id, TAM_DUONG, 0, &[("summary", "x")])).collect();
     s.push(&lan, &batch).await;
@@ -217,7 +219,7 @@ async fn pull_paginates_with_its_cursor() {
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
-        let page = s.pull(&lan, cursor, 2).await;
+        let page = s.pull(&minh, cursor, 2).await;
         pages += 1;
         assert!(page.records.len() <= 2);
         assert!(page.next_cursor > cursor || page.records.is_empty());
@@ -232,11 +234,41 @@ async fn pull_paginates_with_its_cursor() {
 
     // A record changed again moves to the end of the sequence and is pulled again from the old cursor.
     s.push(&lan, &[set(ids[0], TAM_DUONG, 1, &[("summary", "y")])]).await;
-    let page = s.pull(&lan, cursor, 10).await;
+    let page = s.pull(&minh, cursor, 10).await;
     assert_eq!(page.records.len(), 1);
     assert_eq!(page.records[0].id, ids[0]);
     assert_eq!(page.records[0].fields["summary"], "y");
-    assert!(s.pull(&lan, page.next_cursor, 10).await.records.is_empty());
+    assert!(s.pull(&minh, page.next_cursor, 10).await.records.is_empty());
+}
+
+#[tokio::test]
+async fn a_tablet_does_not_pull_back_its_own_clean_edits() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
+    let (mine, shared) = (Uuid::new_v4(), Uuid::new_v4());
+    s.push(&lan, &[set(mine, TAM_DUONG, 0, &[("summary", "chỉ Lan sửa")])]).await;
+    s.push(&lan, &[set(shared, TAM_DUONG, 0, &[("summary", "Lan viết")])]).await;
+    s.push(&minh, &[set(shared, TAM_DUONG, 1, &[("achievements", "Minh thêm")])]).await;
+
+    let page = s.pull(&lan, 0, 100).await;
+    let ids: Vec<Uuid> = page.records.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [shared], "Lan already holds her own record as stored; Minh's change comes down");
+    assert!(page.next_cursor >= 3, "the cursor moves past the skipped record");
+    let minh_pulls: Vec<Uuid> = s.pull(&minh, 0, 100).await.records.iter().map(|r| r.id).collect();
+    assert_eq!(minh_pulls, [mine], "and Minh, whose edit of the shared record was clean, gets only Lan's");
+}
+
+#[tokio::test]
+async fn a_tablet_never_conflicts_with_its_own_earlier_write() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let record = Uuid::new_v4();
+    s.push(&lan, &[set(record, TAM_DUONG, 0, &[("summary", "bản 1")])]).await;
+    // Typed on while the first push was in flight, so based on rev 0 as well.
+    let answer = s.push(&lan, &[set(record, TAM_DUONG, 0, &[("summary", "bản 1, viết tiếp")])]).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Merged { rev: 2 });
+    assert_eq!(s.count("conflicts").await, 0);
 }
 
 #[tokio::test]

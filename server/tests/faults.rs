@@ -511,24 +511,32 @@ async fn check_invariants(world: &World, tablets: &[MemStore], observer: &str, s
     assert_eq!(audited_set.len(), audited.len(), "seed {seed}: a mutation was audited twice");
     assert_eq!(audited_set, changed.iter().collect(), "seed {seed}: audit log and applied mutations differ");
 
-    // No silent overwrite: each write of a field was based on a revision that had seen its previous write.
-    let rows = sqlx::query("select record_id, base_rev, rev, changes from audit_log order by id").fetch_all(&pool).await.expect("audit");
-    let mut last_write: BTreeMap<(String, String), i64> = BTreeMap::new();
+    // No silent overwrite: each write of a field was based on a revision that had seen its previous write, or
+    // came from the same writer (a tablet has seen its own writes).
+    let rows = sqlx::query("select record_id, base_rev, rev, user_id, device_id, changes from audit_log order by id")
+        .fetch_all(&pool)
+        .await
+        .expect("audit");
+    let mut last_write: BTreeMap<(String, String), (i64, String)> = BTreeMap::new();
     let mut history: BTreeSet<(String, String, String)> = BTreeSet::new();
     for row in &rows {
         let record: String = row.get("record_id");
         let base: i64 = row.get("base_rev");
         let rev: i64 = row.get("rev");
+        let writer = format!("{}/{}", row.get::<&str, _>("user_id"), row.get::<&str, _>("device_id"));
         let changes: BTreeMap<String, Value> = serde_json::from_str(row.get::<&str, _>("changes")).expect("changes");
         for (field, change) in changes {
-            if field == "state" {
+            if !FIELDS.contains(&field.as_str()) {
                 continue;
             }
             let key = (record.clone(), field.clone());
-            if let Some(previous) = last_write.get(&key) {
-                assert!(base >= *previous, "seed {seed}: {field} of {record} written at {previous} was overwritten blind (base {base})");
+            if let Some((previous, by)) = last_write.get(&key) {
+                assert!(
+                    base >= *previous || *by == writer,
+                    "seed {seed}: {field} of {record} written at {previous} by {by} was overwritten blind by {writer} (base {base})"
+                );
             }
-            last_write.insert(key, rev);
+            last_write.insert(key, (rev, writer.clone()));
             history.insert((record.clone(), field, change["new"].to_string()));
         }
     }

@@ -59,7 +59,11 @@ create table records (
     state_note text,
     created_by text not null references users (id),
     updated_by text not null references users (id),
-    updated_at text not null
+    updated_at text not null,
+    -- the writer (user/device) of the last change, and whether that change was a clean edit: such a writer already
+    -- holds the record as stored, so its pulls skip it
+    last_writer text not null,
+    echo_free integer not null default 0
 );
 
 create index records_unit_seq on records (unit_id, seq);
@@ -72,6 +76,8 @@ create table record_fields (
     rev integer not null,
     updated_by text not null references users (id),
     updated_at text not null,
+    -- user/device: a tablet has seen its own writes (domain::merge)
+    writer text not null,
     primary key (record_id, name)
 );
 
