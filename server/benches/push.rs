@@ -1,4 +1,4 @@
-//! Push throughput of the storage layer: mutations applied per second, each in its own durable transaction,
+//! Push throughput of the storage layer: mutations applied per second, each pushed alone (its own durable commit),
 //! with `synchronous = FULL` (the product) and `NORMAL` (what durability costs). Run by scripts/bench.sh.
 
 use std::time::Instant;
@@ -37,7 +37,7 @@ async fn rate(durability: Durability) -> f64 {
             op: Op::Set { fields: [("summary".to_owned(), json!(format!("Kết quả quý, bản {n}")))].into_iter().collect() },
             made_at: Utc::now(),
         };
-        db.apply_mutation(&session, &mutation, Utc::now()).await.expect("apply");
+        db.apply_mutations(&session, std::slice::from_ref(&mutation), Utc::now()).await.expect("apply");
     }
     let per_second = MUTATIONS as f64 / started.elapsed().as_secs_f64();
     db.close().await;

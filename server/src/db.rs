@@ -368,189 +368,23 @@ impl Db {
 
     // --- sync ---------------------------------------------------------------------------------------
 
-    /// Applies one mutation in its own transaction and returns the answer for it. A mutation id seen before
-    /// gets the stored answer and changes nothing. The answer is returned only after the commit is durable.
-    pub async fn apply_mutation(
+    /// Applies a batch of mutations, in order, and returns the answer for each. A mutation id seen before gets
+    /// the stored answer and changes nothing. The batch is one transaction: each mutation's changes are decided
+    /// and written whole, and the answers are returned only after the one commit is durable. If storage fails,
+    /// nothing of the batch is kept or acknowledged, and the client's retry replays it.
+    pub async fn apply_mutations(
         &self,
         session: &Session,
-        mutation: &Mutation,
+        mutations: &[Mutation],
         now: DateTime<Utc>,
-    ) -> Result<MutationResult> {
+    ) -> Result<Vec<MutationResult>> {
         let mut tx = self.writer.begin().await?;
-        let mutation_id = mutation.id.to_string();
-        let record_id = mutation.record_id.to_string();
-
-        let earlier = sqlx::query("select user_id, result from mutations where id = ?")
-            .bind(&mutation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(row) = earlier {
-            let owner: String = row.try_get("user_id")?;
-            // A mutation id is the client's, but the answer belongs to whoever sent it first.
-            let outcome = if owner == session.user_id {
-                parse_json(&row.try_get::<String, _>("result")?)?
-            } else {
-                Outcome::rejected(RejectCode::Forbidden, "Mã thay đổi đã được dùng bởi người khác")
-            };
-            return Ok(MutationResult { mutation_id: mutation.id, outcome });
+        let mut results = Vec::with_capacity(mutations.len());
+        for mutation in mutations {
+            results.push(apply_one(&mut tx, session, mutation, now).await?);
         }
-
-        let writer = session.writer();
-        let current = load_stored(&mut tx, &record_id).await?;
-        let decision = merge(current.as_ref(), mutation, session.role, &writer);
-        let at = timestamp(now);
-        let written = decision.written_rev();
-
-        if let Some(rev) = written {
-            let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records")
-                .fetch_one(&mut *tx)
-                .await?;
-            let (state, state_note) = match &decision.new_state {
-                Some((state, note)) => (*state, note.clone()),
-                None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(&mut tx, &record_id).await?),
-            };
-            // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
-            let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
-                && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
-            sqlx::query(
-                "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
-                     updated_at, last_writer, echo_free)
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
-                     state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
-                     updated_at = excluded.updated_at, last_writer = excluded.last_writer,
-                     echo_free = excluded.echo_free",
-            )
-            .bind(&record_id)
-            .bind(kind_name(mutation.kind)?)
-            .bind(&mutation.unit_id)
-            .bind(rev)
-            .bind(seq)
-            .bind(decision.delete || current.as_ref().is_some_and(|c| c.deleted))
-            .bind(state.as_str())
-            .bind(state_note)
-            .bind(&session.user_id)
-            .bind(&session.user_id)
-            .bind(&at)
-            .bind(&writer)
-            .bind(echo_free)
-            .execute(&mut *tx)
-            .await?;
-
-            let mut changes = serde_json::Map::new();
-            for (name, value) in &decision.writes {
-                let old = current
-                    .as_ref()
-                    .and_then(|c| c.fields.get(name))
-                    .map_or(Value::Null, |f| f.value.clone());
-                sqlx::query(
-                    "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
-                     values (?, ?, ?, ?, ?, ?, ?)
-                     on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
-                         updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
-                )
-                .bind(&record_id)
-                .bind(name)
-                .bind(to_json(value)?)
-                .bind(rev)
-                .bind(&session.user_id)
-                .bind(&at)
-                .bind(&writer)
-                .execute(&mut *tx)
-                .await?;
-                changes.insert(name.clone(), json!({"old": old, "new": value}));
-            }
-            for conflict_id in &decision.resolves {
-                sqlx::query(
-                    "update conflicts set resolved_by = ?, resolved_at = ?, resolved_mutation_id = ?
-                     where id = ? and resolved_at is null",
-                )
-                .bind(&session.user_id)
-                .bind(&at)
-                .bind(&mutation_id)
-                .bind(conflict_id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some((state, note)) = &decision.new_state {
-                changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
-            }
-            if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
-                let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
-                changes.insert("conflicts".into(), json!(fields));
-            }
-            let action = match &mutation.op {
-                Op::Set { .. } => "set",
-                Op::Delete => "delete",
-                Op::Resolve { .. } => "resolve",
-                Op::Transition { action } => match action {
-                    Action::Submit => "submit",
-                    Action::Return { .. } => "return",
-                    Action::Approve => "approve",
-                },
-            };
-            sqlx::query(
-                "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&at)
-            .bind(&session.user_id)
-            .bind(session.device_id.to_string())
-            .bind(&mutation_id)
-            .bind(&record_id)
-            .bind(action)
-            .bind(mutation.base_rev)
-            .bind(rev)
-            .bind(to_json(&changes)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-
-        if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
-            for conflict in conflicts {
-                // Who wrote the value the record kept, and when; a deleted record kept nothing.
-                let kept: Option<(String, String)> =
-                    sqlx::query_as("select updated_by, updated_at from record_fields where record_id = ? and name = ?")
-                        .bind(&record_id)
-                        .bind(&conflict.field)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let (kept_by, kept_at) = kept.unwrap_or_else(|| (String::new(), at.clone()));
-                sqlx::query(
-                    "insert into conflicts (record_id, field, mutation_id, kept_value, kept_by, kept_at, other_value,
-                         other_by, other_at, created_at)
-                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&record_id)
-                .bind(&conflict.field)
-                .bind(&mutation_id)
-                .bind(to_json(&conflict.server_value)?)
-                .bind(kept_by)
-                .bind(kept_at)
-                .bind(to_json(&conflict.client_value)?)
-                .bind(&session.user_id)
-                .bind(timestamp(mutation.made_at))
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-
-        sqlx::query(
-            "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
-             values (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&mutation_id)
-        .bind(&session.user_id)
-        .bind(session.device_id.to_string())
-        .bind(&record_id)
-        .bind(&at)
-        .bind(to_json(&decision.outcome)?)
-        .bind(written.is_some())
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
-        Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
+        Ok(results)
     }
 
     /// Records in `scope` changed after `cursor`, oldest change first, at most `limit` of them, except those
@@ -645,6 +479,188 @@ async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Res
             })
         })
         .collect()
+}
+
+/// One mutation of a batch, inside the batch's transaction.
+async fn apply_one(
+    tx: &mut sqlx::SqliteConnection,
+    session: &Session,
+    mutation: &Mutation,
+    now: DateTime<Utc>,
+) -> Result<MutationResult> {
+    let mutation_id = mutation.id.to_string();
+    let record_id = mutation.record_id.to_string();
+
+    let earlier = sqlx::query("select user_id, result from mutations where id = ?")
+        .bind(&mutation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(row) = earlier {
+        let owner: String = row.try_get("user_id")?;
+        // A mutation id is the client's, but the answer belongs to whoever sent it first.
+        let outcome = if owner == session.user_id {
+            parse_json(&row.try_get::<String, _>("result")?)?
+        } else {
+            Outcome::rejected(RejectCode::Forbidden, "Mã thay đổi đã được dùng bởi người khác")
+        };
+        return Ok(MutationResult { mutation_id: mutation.id, outcome });
+    }
+
+    let writer = session.writer();
+    let current = load_stored(tx, &record_id).await?;
+    let decision = merge(current.as_ref(), mutation, session.role, &writer);
+    let at = timestamp(now);
+    let written = decision.written_rev();
+
+    if let Some(rev) = written {
+        let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (state, state_note) = match &decision.new_state {
+            Some((state, note)) => (*state, note.clone()),
+            None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(tx, &record_id).await?),
+        };
+        // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
+        let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
+            && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
+        sqlx::query(
+            "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
+                 updated_at, last_writer, echo_free)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
+                 state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at, last_writer = excluded.last_writer,
+                 echo_free = excluded.echo_free",
+        )
+        .bind(&record_id)
+        .bind(kind_name(mutation.kind)?)
+        .bind(&mutation.unit_id)
+        .bind(rev)
+        .bind(seq)
+        .bind(decision.delete || current.as_ref().is_some_and(|c| c.deleted))
+        .bind(state.as_str())
+        .bind(state_note)
+        .bind(&session.user_id)
+        .bind(&session.user_id)
+        .bind(&at)
+        .bind(&writer)
+        .bind(echo_free)
+        .execute(&mut *tx)
+        .await?;
+
+        let mut changes = serde_json::Map::new();
+        for (name, value) in &decision.writes {
+            let old = current
+                .as_ref()
+                .and_then(|c| c.fields.get(name))
+                .map_or(Value::Null, |f| f.value.clone());
+            sqlx::query(
+                "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
+                 values (?, ?, ?, ?, ?, ?, ?)
+                 on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
+            )
+            .bind(&record_id)
+            .bind(name)
+            .bind(to_json(value)?)
+            .bind(rev)
+            .bind(&session.user_id)
+            .bind(&at)
+            .bind(&writer)
+            .execute(&mut *tx)
+            .await?;
+            changes.insert(name.clone(), json!({"old": old, "new": value}));
+        }
+        for conflict_id in &decision.resolves {
+            sqlx::query(
+                "update conflicts set resolved_by = ?, resolved_at = ?, resolved_mutation_id = ?
+                 where id = ? and resolved_at is null",
+            )
+            .bind(&session.user_id)
+            .bind(&at)
+            .bind(&mutation_id)
+            .bind(conflict_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some((state, note)) = &decision.new_state {
+            changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
+        }
+        if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
+            let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+            changes.insert("conflicts".into(), json!(fields));
+        }
+        let action = match &mutation.op {
+            Op::Set { .. } => "set",
+            Op::Delete => "delete",
+            Op::Resolve { .. } => "resolve",
+            Op::Transition { action } => match action {
+                Action::Submit => "submit",
+                Action::Return { .. } => "return",
+                Action::Approve => "approve",
+            },
+        };
+        sqlx::query(
+            "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&at)
+        .bind(&session.user_id)
+        .bind(session.device_id.to_string())
+        .bind(&mutation_id)
+        .bind(&record_id)
+        .bind(action)
+        .bind(mutation.base_rev)
+        .bind(rev)
+        .bind(to_json(&changes)?)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
+        for conflict in conflicts {
+            // Who wrote the value the record kept, and when; a deleted record kept nothing.
+            let kept: Option<(String, String)> =
+                sqlx::query_as("select updated_by, updated_at from record_fields where record_id = ? and name = ?")
+                    .bind(&record_id)
+                    .bind(&conflict.field)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (kept_by, kept_at) = kept.unwrap_or_else(|| (String::new(), at.clone()));
+            sqlx::query(
+                "insert into conflicts (record_id, field, mutation_id, kept_value, kept_by, kept_at, other_value,
+                     other_by, other_at, created_at)
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&record_id)
+            .bind(&conflict.field)
+            .bind(&mutation_id)
+            .bind(to_json(&conflict.server_value)?)
+            .bind(kept_by)
+            .bind(kept_at)
+            .bind(to_json(&conflict.client_value)?)
+            .bind(&session.user_id)
+            .bind(timestamp(mutation.made_at))
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+
+    sqlx::query(
+        "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
+         values (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&mutation_id)
+    .bind(&session.user_id)
+    .bind(session.device_id.to_string())
+    .bind(&record_id)
+    .bind(&at)
+    .bind(to_json(&decision.outcome)?)
+    .bind(written.is_some())
+    .execute(&mut *tx)
+    .await?;
+Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
 }
 
 async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<String>> {

@@ -7,7 +7,7 @@ use chrono::Utc;
 use domain::sync::{
     PullResponse, PushRequest, PushResponse, RejectCode, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
-use domain::{MutationResult, Outcome, PROTOCOL_VERSION};
+use domain::{Mutation, MutationResult, Outcome, PROTOCOL_VERSION};
 use serde::Deserialize;
 
 use crate::db::Session;
@@ -29,22 +29,28 @@ async fn push(
     if request.mutations.len() > MAX_PUSH_MUTATIONS {
         return Err(ApiError::TooManyMutations { count: request.mutations.len(), limit: MAX_PUSH_MUTATIONS });
     }
-    let now = Utc::now();
-    let mut results = Vec::with_capacity(request.mutations.len());
-    // Each mutation commits on its own: if a later one fails, the earlier ones are durable, and the client's
-    // retry of the whole batch replays them harmlessly.
-    for mutation in &request.mutations {
-        let result = if session.may_access(&mutation.unit_id) {
-            state.db.apply_mutation(&session, mutation, now).await?
-        } else {
-            tracing::warn!(user = %session.user_id, unit = %mutation.unit_id, "push outside the user's scope");
-            MutationResult {
-                mutation_id: mutation.id,
-                outcome: Outcome::rejected(RejectCode::Forbidden, "Bạn không có quyền sửa hồ sơ của đơn vị này"),
-            }
-        };
-        results.push(result);
+    // Mutations outside the user's scope are refused here; the rest go to storage as one batch, in order.
+    let (allowed, refused): (Vec<&Mutation>, Vec<&Mutation>) =
+        request.mutations.iter().partition(|m| session.may_access(&m.unit_id));
+    if !refused.is_empty() {
+        tracing::warn!(user = %session.user_id, count = refused.len(), "push outside the user's scope");
     }
+    let allowed: Vec<Mutation> = allowed.into_iter().cloned().collect();
+    let mut applied = state.db.apply_mutations(&session, &allowed, Utc::now()).await?.into_iter();
+    let results = request
+        .mutations
+        .iter()
+        .map(|mutation| {
+            if session.may_access(&mutation.unit_id) {
+                applied.next().ok_or_else(|| ApiError::Internal("a mutation of the batch got no answer".into()))
+            } else {
+                Ok(MutationResult {
+                    mutation_id: mutation.id,
+                    outcome: Outcome::rejected(RejectCode::Forbidden, "Bạn không có quyền sửa hồ sơ của đơn vị này"),
+                })
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(PushResponse { results }))
 }
 

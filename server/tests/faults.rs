@@ -23,9 +23,9 @@ use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use domain::api::ErrorBody;
 use domain::model::self_assessment_id;
-use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry, Transport, TransportError};
+use domain::replica::{self, MemoryStore, Transport, TransportError};
 use domain::sync::{PullResponse, PushRequest, PushResponse};
-use domain::{Fields, Mutation, MutationResult, Op, RecordKind};
+use domain::{Fields, Mutation, Op, RecordKind};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use server::db::Db;
@@ -85,111 +85,6 @@ impl Faults {
         self.late_deliveries += other.late_deliveries;
         self.server_restarts += other.server_restarts;
         self.reloads_mid_sync += other.reloads_mid_sync;
-    }
-}
-
-/// A tablet's IndexedDB, in memory: the same operations as `app::store`, over the same pure functions.
-struct MemStore {
-    user: &'static str,
-    records: RefCell<BTreeMap<Uuid, LocalRecord>>,
-    outbox: RefCell<Vec<OutboxEntry>>,
-    next_seq: Cell<u32>,
-    cursor: Cell<i64>,
-    /// The last value the user typed or chose for each (record, field): it must reach the server.
-    typed: RefCell<BTreeMap<(Uuid, String), Value>>,
-}
-
-impl MemStore {
-    fn new(user: &'static str) -> Self {
-        MemStore {
-            user,
-            records: RefCell::new(BTreeMap::new()),
-            outbox: RefCell::new(Vec::new()),
-            next_seq: Cell::new(1),
-            cursor: Cell::new(0),
-            typed: RefCell::new(BTreeMap::new()),
-        }
-    }
-
-    fn put_entry(&self, entry: OutboxEntry) {
-        let mut outbox = self.outbox.borrow_mut();
-        match entry.seq {
-            Some(seq) => {
-                if let Some(slot) = outbox.iter_mut().find(|e| e.seq == Some(seq)) {
-                    *slot = entry;
-                }
-            }
-            None => {
-                let seq = self.next_seq.get();
-                self.next_seq.set(seq + 1);
-                outbox.push(OutboxEntry { seq: Some(seq), ..entry });
-            }
-        }
-    }
-
-    fn edit(&self, record_id: Uuid, edits: Fields, now: chrono::DateTime<Utc>, id: Uuid) {
-        for (field, value) in &edits {
-            self.typed.borrow_mut().insert((record_id, field.clone()), value.clone());
-        }
-        let record = self.records.borrow().get(&record_id).cloned();
-        let (record, entry) =
-            replica::edit(record, &self.outbox.borrow(), record_id, RecordKind::SelfAssessment, UNIT, edits, now, id)
-                .expect("generated edits are valid");
-        self.records.borrow_mut().insert(record_id, record);
-        self.put_entry(entry);
-    }
-
-    fn queue_op(&self, record_id: Uuid, op: Op, now: chrono::DateTime<Utc>, id: Uuid) {
-        let Some(mut record) = self.records.borrow().get(&record_id).cloned() else { return };
-        if let Op::Resolve { field, value, .. } = &op {
-            self.typed.borrow_mut().insert((record_id, field.clone()), value.clone());
-        }
-        let entry = replica::local_op(&mut record, op, now, id);
-        self.records.borrow_mut().insert(record_id, record);
-        self.put_entry(entry);
-    }
-}
-
-impl LocalStore for MemStore {
-    type Error = String;
-
-    async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>, String> {
-        Ok(replica::select_batch(&mut self.outbox.borrow_mut(), max_count, max_bytes))
-    }
-
-    async fn apply_results(&self, results: &[MutationResult]) -> Result<(), String> {
-        for result in results {
-            let outbox = self.outbox.borrow().clone();
-            let Some(entry) = outbox.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
-            let record = self.records.borrow().get(&entry.mutation.record_id).cloned();
-            let (record, fate) = replica::apply_result(record, entry, &outbox, &result.outcome, self.user);
-            if let Some(record) = record {
-                self.records.borrow_mut().insert(record.id, record);
-            }
-            match fate {
-                EntryFate::Remove => self.outbox.borrow_mut().retain(|e| e.seq != entry.seq),
-                EntryFate::Keep(refused) => self.put_entry(refused),
-            }
-        }
-        Ok(())
-    }
-
-    async fn apply_pull(&self, page: &PullResponse) -> Result<(), String> {
-        let outbox = self.outbox.borrow().clone();
-        for incoming in &page.records {
-            let local = self.records.borrow().get(&incoming.id).cloned();
-            self.records.borrow_mut().insert(incoming.id, replica::merge_pulled(local, incoming, &outbox));
-        }
-        self.cursor.set(replica::next_cursor(self.cursor.get(), page));
-        Ok(())
-    }
-
-    async fn cursor(&self) -> Result<i64, String> {
-        Ok(self.cursor.get())
-    }
-
-    async fn pending(&self) -> Result<usize, String> {
-        Ok(self.outbox.borrow().iter().filter(|e| e.rejected.is_none()).count())
     }
 }
 
@@ -395,7 +290,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
         delivered: RefCell::new(BTreeMap::new()),
         faulty: Cell::new(true),
     };
-    let tablets: Vec<MemStore> = TABLETS.iter().map(|u| MemStore::new(u)).collect();
+    let tablets: Vec<MemoryStore> = TABLETS.iter().map(|u| MemoryStore::new(u)).collect();
     let records: Vec<Uuid> = PERIODS.iter().map(|p| self_assessment_id(UNIT, p)).collect();
     let start = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
     let rng = || world.rng.borrow_mut();
@@ -412,16 +307,15 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                 let count = rng().below(2) + 1;
                 for _ in 0..count {
                     let field = FIELDS[rng().below(FIELDS.len())];
-                    edits.insert(field.to_owned(), json!(format!("{} viết ở bước {step} (seed {seed})", tablet.user)));
+                    edits.insert(field.to_owned(), json!(format!("{} viết ở bước {step} (seed {seed})", tablet.user())));
                 }
                 let id = rng().uuid();
-                tablet.edit(record, edits, now, id);
+                tablet.edit(record, RecordKind::SelfAssessment, UNIT, edits, now, id).expect("generated edits are valid");
             }
             45..=49 => {
                 // Settle a conflict the tablet sees: keep one side, take the other, or combine.
                 let found = tablet
-                    .records
-                    .borrow()
+                    .records()
                     .values()
                     .find_map(|r| r.conflicts.iter().find(|c| c.id > 0).map(|c| (r.id, c.clone())));
                 if let Some((record_id, conflict)) = found {
@@ -463,7 +357,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
             let link = Link { world: &world, token: &template.tokens[t], reload_after: Cell::new(None) };
             replica::sync_once(tablet, &link, Uuid::nil(), |_| {}).await.unwrap_or_else(|e| panic!("seed {seed}: healed sync failed: {e}"));
         }
-        let idle = tablets.iter().all(|t| t.outbox.borrow().is_empty());
+        let idle = tablets.iter().all(|t| t.outbox().is_empty());
         if idle && max_seq(&world).await == before {
             settled = true;
             break;
@@ -483,22 +377,22 @@ async fn max_seq(world: &World) -> i64 {
     seq
 }
 
-async fn check_invariants(world: &World, tablets: &[MemStore], observer: &str, seed: u64) {
+async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str, seed: u64) {
     // The server's state, as an office user in scope pulls it from scratch.
     let page = call(&world.router.borrow(), Method::GET, "/api/sync/pull?cursor=0&limit=1000", observer, None).await.expect("pull");
     let server: PullResponse = serde_json::from_value(page).expect("decode");
     assert!(!server.has_more);
 
     for tablet in tablets {
-        assert!(tablet.outbox.borrow().is_empty(), "seed {seed}: {} kept unsent or refused entries", tablet.user);
-        let local = tablet.records.borrow();
-        assert_eq!(local.len(), server.records.len(), "seed {seed}: {} holds a different set of records", tablet.user);
+        assert!(tablet.outbox().is_empty(), "seed {seed}: {} kept unsent or refused entries", tablet.user());
+        let local = tablet.records();
+        assert_eq!(local.len(), server.records.len(), "seed {seed}: {} holds a different set of records", tablet.user());
         for record in &server.records {
             let mine = &local[&record.id];
-            assert_eq!(mine.fields, record.fields, "seed {seed}: {} disagrees on fields of {}", tablet.user, record.id);
-            assert_eq!(mine.rev, record.rev, "seed {seed}: {} disagrees on the revision", tablet.user);
-            assert_eq!(mine.conflicts, record.conflicts, "seed {seed}: {} disagrees on open conflicts", tablet.user);
-            assert!(mine.field_base.is_empty(), "seed {seed}: {} holds a stale base", tablet.user);
+            assert_eq!(mine.fields, record.fields, "seed {seed}: {} disagrees on fields of {}", tablet.user(), record.id);
+            assert_eq!(mine.rev, record.rev, "seed {seed}: {} disagrees on the revision", tablet.user());
+            assert_eq!(mine.conflicts, record.conflicts, "seed {seed}: {} disagrees on open conflicts", tablet.user());
+            assert!(mine.field_base.is_empty(), "seed {seed}: {} holds a stale base", tablet.user());
         }
     }
 
@@ -552,12 +446,12 @@ async fn check_invariants(world: &World, tablets: &[MemStore], observer: &str, s
 
     // What each user typed last in each field reached the server: nothing was lost on a tablet.
     for tablet in tablets {
-        for ((record, field), value) in tablet.typed.borrow().iter() {
+        for ((record, field), value) in tablet.typed().iter() {
             let key = (record.to_string(), field.clone(), value.to_string());
             assert!(
                 history.contains(&key) || kept_aside.contains(&key),
                 "seed {seed}: {} typed {field} = {value} last, and it never reached the server",
-                tablet.user
+                tablet.user()
             );
         }
     }

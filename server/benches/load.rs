@@ -1,0 +1,113 @@
+//! Server capacity: many devices, each syncing once a period with a few small changes, against the release server
+//! binary in its own process. The load runs in this process on loopback for a bounded time and reports request
+//! latency percentiles and the server's peak memory. `THIDUA_BENCH_DEVICES` (1000) and `THIDUA_BENCH_SECONDS` (60,
+//! also the period) set the size. Prints `key=value` lines for scripts/bench.sh.
+
+mod common;
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use domain::model::self_assessment_id;
+use domain::replica::{sync_once, MemoryStore};
+use domain::RecordKind;
+use serde_json::json;
+use uuid::Uuid;
+
+use common::{login, percentile, Http, ServerProcess};
+
+/// (login, unit) of the demo's staff accounts; devices take them in turn.
+const STAFF: [(&str, &str); 7] = [
+    ("tamduong.lan", "ttvh-tam-duong"),
+    ("tamduong.minh", "ttvh-tam-duong"),
+    ("tamduong.giamdoc", "ttvh-tam-duong"),
+    ("lapthach.hoa", "ttvh-lap-thach"),
+    ("lapthach.giamdoc", "ttvh-lap-thach"),
+    ("vinhtuong.son", "ttvh-vinh-tuong"),
+    ("phucyen.thu", "ttvh-phuc-yen"),
+];
+const FIELDS: [&str; 4] = ["summary", "achievements", "limitations", "next_steps"];
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn main() {
+    let devices = env_number("THIDUA_BENCH_DEVICES", 1000) as usize;
+    let period = Duration::from_secs(env_number("THIDUA_BENCH_SECONDS", 60));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        let server = ServerProcess::start();
+        // Sign every device in first (argon2 makes that the slow part); the measured window starts after.
+        let mut sessions = Vec::with_capacity(devices);
+        for chunk in (0..devices).collect::<Vec<_>>().chunks(16) {
+            let logins = chunk.iter().map(|d| login(server.port, STAFF[d % STAFF.len()].0));
+            sessions.extend(futures_join(logins).await);
+        }
+        let started = Instant::now();
+        let deadline = started + period;
+        let mut tasks = Vec::new();
+        for (d, token) in sessions.into_iter().enumerate() {
+            let (user, unit) = STAFF[d % STAFF.len()];
+            let http = Rc::new(Http::new(server.port, token));
+            let task_http = http.clone();
+            tasks.push((
+                http,
+                tokio::task::spawn_local(async move {
+                    let tablet = MemoryStore::new(user);
+                    let device = Uuid::new_v4();
+                    // Spread the devices over the period, as a minute of real traffic would.
+                    tokio::time::sleep(period.mul_f64(d as f64 / devices as f64)).await;
+                    let mut syncs = 0;
+                    while Instant::now() < deadline {
+                        let edits = 1 + d % 3;
+                        for e in 0..edits {
+                            let period_key = ["2026-Q3", "2026-Q4"][(d + e) % 2];
+                            let field = FIELDS[(d + e + syncs) % FIELDS.len()];
+                            let text = format!("{user}: cập nhật lần {syncs}, thiết bị {d}");
+                            let edit = [(field.to_owned(), json!(text))].into_iter().collect();
+                            let record = self_assessment_id(unit, period_key);
+                            let _ = tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
+                        }
+                        let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
+                        syncs += 1;
+                        tokio::time::sleep_until((Instant::now() + period).min(deadline).into()).await;
+                    }
+                }),
+            ));
+        }
+        let mut latencies = Vec::new();
+        let mut requests = 0;
+        for (http, task) in tasks {
+            task.await.expect("device task");
+            latencies.extend(http.latencies.borrow().iter().copied());
+            requests += http.requests.get();
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        latencies.sort();
+        println!("load_devices={devices}");
+        println!("load_seconds={elapsed:.0}");
+        println!("load_requests={requests}");
+        println!("load_requests_per_s={:.1}", requests as f64 / elapsed);
+        println!("load_p50_ms={:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0);
+        println!("load_p99_ms={:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0);
+        println!("load_max_ms={:.1}", latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0);
+        println!("load_server_peak_rss_mib={:.1}", server.peak_rss_kib() as f64 / 1024.0);
+    });
+}
+
+/// Awaits a batch of futures concurrently on this thread.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: 'static,
+    F::Output: 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::task::spawn_local).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}
