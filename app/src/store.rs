@@ -12,7 +12,7 @@ use domain::sync::PullResponse;
 use domain::{Fields, Mutation, MutationResult, Op, RecordKind};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use indexed_db_futures::KeyPath;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -79,6 +79,13 @@ pub struct Store {
     user_id: String,
 }
 
+/// What a person typed is flushed to disk before the save counts as done, so a crash of the tablet itself (not
+/// only of the tab) keeps it. Bookkeeping writes (acknowledgements, pulls) may be relaxed: if they are lost, the
+/// outbox entry simply goes again and the server answers the replay.
+fn strict() -> TransactionOptions {
+    TransactionOptions::new().with_durability(TransactionDurability::Strict)
+}
+
 /// Opens a database at `version`, running the upgrade steps between its stored version and that one.
 async fn open_at(name: &str, version: u32) -> Result<Database> {
     let db = Database::open(name)
@@ -132,7 +139,7 @@ impl Store {
         edits: Fields,
         now: DateTime<Utc>,
     ) -> Result<LocalRecord> {
-        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
         let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
@@ -147,7 +154,7 @@ impl Store {
 
     /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
     pub async fn queue_op(&self, record_id: Uuid, op: Op, now: DateTime<Utc>) -> Result<LocalRecord> {
-        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
         let records = tx.object_store(RECORDS)?;
         let Some(mut record): Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await? else {
             return Err(StoreError::Invalid("Hồ sơ chưa có trên máy".into()));

@@ -484,7 +484,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                                     let mine = editor.typed.get_value();
                                     spawn_local(async move {
                                         TimeoutFuture::new(AUTOSAVE_MS).await;
-                                        if editor.typed.get_value() == mine {
+                                        if editor.typed.get_value() == mine && editor.is_dirty() {
                                             save(editor);
                                         }
                                     });

@@ -32,6 +32,11 @@ async fn login(State(state): State<AppState>, Json(request): Json<LoginRequest>)
     };
     let stored = credentials.password_hash.clone();
     let password = request.password;
+    let _slot = state
+        .password_checks
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check slots: {e}")))?;
     let verified = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
         .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;

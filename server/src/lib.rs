@@ -13,6 +13,7 @@ mod reference;
 mod sync;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -23,6 +24,7 @@ use axum::Router;
 use domain::sync::MAX_PUSH_BYTES;
 use domain::PROTOCOL_VERSION;
 use serde_json::{json, Value};
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -34,6 +36,16 @@ use crate::error::{ApiError, Json};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Password checks allowed at once. Each argon2 check takes 19 MiB and a core for tens of milliseconds; a
+    /// burst of sign-ins queues here instead of exhausting memory.
+    pub password_checks: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        AppState { db, password_checks: Arc::new(Semaphore::new(cores)) }
+    }
 }
 
 /// The whole HTTP surface. With `dist`, the built app is served from that folder too.

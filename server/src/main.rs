@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
     tracing::info!(%addr, database = %database.display(), "listening");
-    axum::serve(listener, app(AppState { db }, Some(&dist)))
+    axum::serve(listener, app(AppState::new(db), Some(&dist)))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -24,7 +24,7 @@ async fn server() -> TestServer {
     let db_path = dir.path().join("thidua.sqlite");
     let db = Db::open(&db_path).await.unwrap();
     demo::seed(&db).await.unwrap();
-    TestServer { router: app(AppState { db }, None), db_path, _dir: dir }
+    TestServer { router: app(AppState::new(db), None), db_path, _dir: dir }
 }
 
 impl TestServer {

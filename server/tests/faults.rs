@@ -114,7 +114,7 @@ impl World {
     async fn restart_server(&self) {
         self.db.borrow().close().await;
         let db = Db::open(&self.db_path).await.expect("reopen database");
-        *self.router.borrow_mut() = app(AppState { db: db.clone() }, None);
+        *self.router.borrow_mut() = app(AppState::new(db.clone()), None);
         *self.db.borrow_mut() = db;
     }
 
@@ -282,7 +282,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
     let db = Db::open(&db_path).await.expect("open");
     let world = World {
         db_path: db_path.clone(),
-        router: RefCell::new(app(AppState { db: db.clone() }, None)),
+        router: RefCell::new(app(AppState::new(db.clone()), None)),
         db: RefCell::new(db),
         rng: RefCell::new(Rng(seed)),
         faults: RefCell::new(Faults::default()),

@@ -17,7 +17,7 @@ async fn serves_dist_with_cache_rules_and_precompressed_files() {
     std::fs::write(dist.join("app-0123456789abcdef.js.gz"), b"gzipped bytes").unwrap();
     std::fs::write(dist.join("sw.js"), "self.addEventListener('install', () => {})").unwrap();
     let db = Db::open(&dir.path().join("db.sqlite")).await.unwrap();
-    let router = app(AppState { db }, Some(&dist));
+    let router = app(AppState::new(db), Some(&dist));
 
     let get = |path: &str, encoding: Option<&str>| {
         let mut request = Request::builder().uri(path);

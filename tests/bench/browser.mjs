@@ -1,0 +1,118 @@
+// Browser benchmarks, in headless Chromium against the release server: start time on a weak 3G link with a slow
+// CPU, warm start offline through the service worker, and autosave latency with 10,000 records on the tablet.
+// Prints `key=value` lines for scripts/bench.sh. Not a test: it measures and never fails on a slow machine.
+import { startServer, launchBrowser, signIn } from '../e2e/harness.mjs';
+
+const RUNS = 3;
+const CPU_SLOWDOWN = 4;
+// "Weak 3G": 400 ms round trip, 400 kbit/s each way.
+const WEAK_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.round((xs.length - 1) * p))];
+
+const server = await startServer();
+const browser = await launchBrowser();
+const out = (key, value) => console.log(`${key}=${value}`);
+
+try {
+  // 1. Cold start: empty cache, weak 3G, CPU x4, until the sign-in form is rendered by the app.
+  const cold = [];
+  let transferred = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', WEAK_3G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+    const started = Date.now();
+    await page.goto(server.base);
+    await page.waitForSelector('#login');
+    cold.push(Date.now() - started);
+    transferred = bytes;
+    await context.close();
+  }
+  out('cold_start_weak3g_cpu4_ms', median(cold));
+  out('cold_start_transferred_bytes', transferred);
+
+  // 2. Warm start offline: the app was opened once; now no network, CPU x4, until the report is on screen.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'tamduong.lan');
+  await page.waitForSelector('#field-summary');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.fill('#field-summary', 'Bản nháp để kiểm tra khởi động ngoại tuyến.');
+  await page.locator('#field-summary').blur();
+  await context.setOffline(true);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  const warm = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = Date.now();
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#field-summary')?.value.length > 0);
+    warm.push(Date.now() - started);
+  }
+  out('warm_start_offline_cpu4_ms', median(warm));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await context.setOffline(false);
+
+  // 3. Autosave: 10,000 records on the tablet; from the input event until the record and its outbox entry are
+  //    committed (strict durability) in IndexedDB, when the field is left. (While typing, the save waits for a
+  //    0.3 s pause; every keystroke is journalled synchronously in the meantime.)
+  await page.evaluate(async (count) => {
+    const db = await new Promise((resolve) => { const o = indexedDB.open('thidua-tamduong.lan'); o.onsuccess = () => resolve(o.result); });
+    await new Promise((resolve) => {
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      for (let i = 0; i < count; i++) {
+        const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        store.put({ id, kind: 'self_assessment', unit_id: 'ttvh-tam-duong', rev: 1, deleted: false, state: 'draft',
+          state_note: null, fields: { summary: `Báo cáo lưu trữ số ${i}` }, field_base: {}, conflicts: [],
+          rejection: null, updated_by: 'tamduong.lan', saved_at: null });
+      }
+      tx.oncomplete = resolve;
+    });
+    db.close();
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (names, mode, options) {
+      const tx = original.call(this, names, mode, options);
+      const list = Array.from(typeof names === 'string' ? [names] : names);
+      if (mode === 'readwrite' && list.includes('records') && list.includes('outbox') && window.onSave) {
+        const report = window.onSave;
+        window.onSave = null;
+        tx.addEventListener('complete', () => report(performance.now() - window.inputAt));
+      }
+      return tx;
+    };
+  }, 10_000);
+  for (const [label, rate] of [['', 1], ['_cpu4', CPU_SLOWDOWN]]) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const samples = [];
+    for (let i = 0; i < 100; i++) {
+      samples.push(await page.evaluate((text) => new Promise((resolve) => {
+        const field = document.querySelector('#field-achievements');
+        field.focus();
+        window.onSave = resolve;
+        window.inputAt = performance.now();
+        field.value = text;
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+        field.blur();
+      }), `Lần lưu ${i}: mô hình mới ở xã Hợp Hòa.`));
+    }
+    out(`autosave${label}_p50_ms`, percentile(samples, 0.5).toFixed(1));
+    out(`autosave${label}_p95_ms`, percentile(samples, 0.95).toFixed(1));
+  }
+  const stored = await page.evaluate(() => new Promise((resolve) => {
+    const o = indexedDB.open('thidua-tamduong.lan');
+    o.onsuccess = () => { const r = o.result.transaction('records').objectStore('records').count(); r.onsuccess = () => resolve(r.result); };
+  }));
+  out('autosave_local_records', stored);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
