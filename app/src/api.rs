@@ -24,10 +24,12 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
         409 if body.as_ref().is_some_and(|b| b.code == "outdated_client") => {
             TransportError::Outdated(message("Ứng dụng đã có phiên bản mới. Vui lòng tải lại trang."))
         }
-        400..=499 => TransportError::Refused(body.unwrap_or(ErrorBody {
-            code: status.to_string(),
-            message: format!("Máy chủ từ chối yêu cầu ({status})"),
-        })),
+        400..=499 => {
+            TransportError::Refused(body.unwrap_or(ErrorBody {
+                code: status.to_string(),
+                message: format!("Máy chủ từ chối yêu cầu ({status})"),
+            }))
+        }
         _ => TransportError::Server(status),
     })
 }
@@ -48,8 +50,9 @@ pub struct HttpTransport<'a> {
 
 impl Transport for HttpTransport<'_> {
     async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
-        let builder =
-            authorized(Request::post("/api/sync/push"), self.token).json(request).map_err(|_| TransportError::Network)?;
+        let builder = authorized(Request::post("/api/sync/push"), self.token)
+            .json(request)
+            .map_err(|_| TransportError::Network)?;
         read(builder.send().await).await
     }
 

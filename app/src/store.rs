@@ -139,7 +139,12 @@ impl Store {
         edits: Fields,
         now: DateTime<Utc>,
     ) -> Result<LocalRecord> {
-        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
+        let tx = self
+            .db
+            .transaction([RECORDS, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
         let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
@@ -154,7 +159,12 @@ impl Store {
 
     /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
     pub async fn queue_op(&self, record_id: Uuid, op: Op, now: DateTime<Utc>) -> Result<LocalRecord> {
-        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
+        let tx = self
+            .db
+            .transaction([RECORDS, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
         let records = tx.object_store(RECORDS)?;
         let Some(mut record): Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await? else {
             return Err(StoreError::Invalid("Hồ sơ chưa có trên máy".into()));
@@ -336,7 +346,8 @@ pub fn clear_session() {
 /// This tablet's id, made once and kept.
 pub fn device_id() -> Uuid {
     let storage = local_storage();
-    if let Some(id) = storage.as_ref().and_then(|s| s.get_item(DEVICE_KEY).ok().flatten()).and_then(|t| t.parse().ok()) {
+    if let Some(id) = storage.as_ref().and_then(|s| s.get_item(DEVICE_KEY).ok().flatten()).and_then(|t| t.parse().ok())
+    {
         return id;
     }
     let id = Uuid::new_v4();
@@ -392,7 +403,8 @@ pub async fn replay_journal(user_id: &str, store: &Store) -> Result<usize> {
         (0..length).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(&prefix)).collect();
     let mut replayed = 0;
     for key in keys {
-        let Some(entry) = storage.get_item(&key).ok().flatten().and_then(|t| serde_json::from_str::<JournalEntry>(&t).ok())
+        let Some(entry) =
+            storage.get_item(&key).ok().flatten().and_then(|t| serde_json::from_str::<JournalEntry>(&t).ok())
         else {
             let _ = storage.remove_item(&key);
             continue;
@@ -442,7 +454,10 @@ mod tests {
     async fn an_edit_writes_the_record_and_its_outbox_entry() {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "Tổ chức 12 buổi"), Utc::now()).await.unwrap();
+        store
+            .save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "Tổ chức 12 buổi"), Utc::now())
+            .await
+            .unwrap();
         let record = store.record(id).await.unwrap().unwrap();
         assert_eq!(record.fields["summary"], "Tổ chức 12 buổi");
         let outbox = store.outbox().await.unwrap();

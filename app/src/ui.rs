@@ -117,9 +117,8 @@ fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                     Ok(()) => session.set(Some(response)),
                     Err(e) => error.set(Some(e.user_message())),
                 },
-                Err(TransportError::Network) => error.set(Some(
-                    "Không kết nối được máy chủ. Lần đăng nhập đầu tiên trên máy này cần có mạng.".into(),
-                )),
+                Err(TransportError::Network) => error
+                    .set(Some("Không kết nối được máy chủ. Lần đăng nhập đầu tiên trên máy này cần có mạng.".into())),
                 Err(e) => error.set(Some(e.to_string())),
             }
             busy.set(false);

@@ -36,9 +36,9 @@ fn words(text: &str) -> Vec<&str> {
 
 fn push(parts: &mut Vec<Part>, part: Part) {
     match (parts.last_mut(), part) {
-        (Some(Part::Same(a)), Part::Same(b)) | (Some(Part::Removed(a)), Part::Removed(b)) | (Some(Part::Added(a)), Part::Added(b)) => {
-            a.push_str(&b)
-        }
+        (Some(Part::Same(a)), Part::Same(b))
+        | (Some(Part::Removed(a)), Part::Removed(b))
+        | (Some(Part::Added(a)), Part::Added(b)) => a.push_str(&b),
         (_, part) => parts.push(part),
     }
 }

@@ -83,7 +83,10 @@ impl Merge {
 fn locked(state: WorkflowState) -> Merge {
     Merge::reject(
         RejectCode::Locked,
-        format!("Hồ sơ đang ở trạng thái “{}” nên không sửa được; nội dung của bạn vẫn được giữ trên máy", state.label()),
+        format!(
+            "Hồ sơ đang ở trạng thái “{}” nên không sửa được; nội dung của bạn vẫn được giữ trên máy",
+            state.label()
+        ),
     )
 }
 
@@ -371,7 +374,9 @@ mod tests {
     fn delete_against_newer_edits_is_a_conflict_not_a_loss() {
         let m = merge(Some(&stored()), &delete(2), STAFF, ME);
         assert!(!m.delete);
-        assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts.len() == 1 && conflicts[0].field == "achievements"));
+        assert!(
+            matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts.len() == 1 && conflicts[0].field == "achievements")
+        );
     }
 
     #[test]
@@ -381,12 +386,17 @@ mod tests {
         tomb.rev = 4;
         let m = merge(Some(&tomb), &set(3, &[("summary", "late edit")]), STAFF, ME);
         assert!(m.writes.is_empty() && !m.delete);
-        assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("late edit")));
+        assert!(
+            matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("late edit"))
+        );
     }
 
     #[test]
     fn delete_of_unknown_record_is_rejected() {
-        assert!(matches!(merge(None, &delete(0), STAFF, ME).outcome, Outcome::Rejected { code: RejectCode::NotFound, .. }));
+        assert!(matches!(
+            merge(None, &delete(0), STAFF, ME).outcome,
+            Outcome::Rejected { code: RejectCode::NotFound, .. }
+        ));
     }
 
     fn transition(base_rev: i64, action: Action) -> Mutation {
@@ -407,7 +417,10 @@ mod tests {
         submitted.state = WorkflowState::Submitted;
         let edit = merge(Some(&submitted), &set(3, &[("summary", "late")]), STAFF, ME);
         assert!(matches!(edit.outcome, Outcome::Rejected { code: RejectCode::Locked, .. }));
-        assert!(matches!(merge(Some(&submitted), &delete(3), STAFF, ME).outcome, Outcome::Rejected { code: RejectCode::Locked, .. }));
+        assert!(matches!(
+            merge(Some(&submitted), &delete(3), STAFF, ME).outcome,
+            Outcome::Rejected { code: RejectCode::Locked, .. }
+        ));
     }
 
     #[test]
@@ -422,7 +435,12 @@ mod tests {
     fn a_return_carries_its_reason() {
         let mut submitted = stored();
         submitted.state = WorkflowState::Submitted;
-        let m = merge(Some(&submitted), &transition(3, Action::Return { reason: " Thiếu số liệu ".into() }), Role::Office, ME);
+        let m = merge(
+            Some(&submitted),
+            &transition(3, Action::Return { reason: " Thiếu số liệu ".into() }),
+            Role::Office,
+            ME,
+        );
         assert_eq!(m.new_state, Some((WorkflowState::Returned, Some("Thiếu số liệu".into()))));
     }
 
@@ -451,7 +469,9 @@ mod tests {
         conflicted.fields.get_mut("achievements").unwrap().rev = 4;
         conflicted.fields.get_mut("achievements").unwrap().value = json!("first");
         let m = merge(Some(&conflicted), &resolve(3, "achievements", "second", vec![7]), STAFF, ME);
-        assert!(matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("second")));
+        assert!(
+            matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("second"))
+        );
         assert!(m.resolves.is_empty());
     }
 }
@@ -481,14 +501,23 @@ mod properties {
                 open_conflicts: Vec::new(),
                 fields: fields
                     .into_iter()
-                    .map(|(f, v, r)| (FIELDS[f].to_string(), StoredField { value: json!(format!("v{v}")), rev: r.min(rev), writer: "other".into() }))
+                    .map(|(f, v, r)| {
+                        (
+                            FIELDS[f].to_string(),
+                            StoredField { value: json!(format!("v{v}")), rev: r.min(rev), writer: "other".into() },
+                        )
+                    })
                     .collect(),
             }
         })
     }
 
     fn edits() -> impl Strategy<Value = Fields> {
-        proptest::collection::btree_map((0usize..4).prop_map(|f| FIELDS[f].to_string()), (0u8..3).prop_map(|v| json!(format!("v{v}"))), 1..4)
+        proptest::collection::btree_map(
+            (0usize..4).prop_map(|f| FIELDS[f].to_string()),
+            (0u8..3).prop_map(|v| json!(format!("v{v}"))),
+            1..4,
+        )
     }
 
     fn set(base_rev: i64, fields: Fields) -> Mutation {

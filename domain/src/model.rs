@@ -75,8 +75,7 @@ impl RecordKind {
     fn accepts(self, field: &str) -> bool {
         match self {
             RecordKind::SelfAssessment => {
-                SELF_ASSESSMENT_FIELDS.iter().any(|f| f.name == field)
-                    || SELF_ASSESSMENT_META_FIELDS.contains(&field)
+                SELF_ASSESSMENT_FIELDS.iter().any(|f| f.name == field) || SELF_ASSESSMENT_META_FIELDS.contains(&field)
             }
         }
     }

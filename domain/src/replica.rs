@@ -126,6 +126,9 @@ impl OutboxEntry {
 
 /// A local edit of some fields. Returns the updated record and the outbox entry to store: the newest entry of
 /// this record the network has not seen (or that the server refused) with the edit folded in, or a new one.
+// The arguments are the record (as stored, and which one), the edit, and the two values a pure function cannot make
+// itself (the time and a fresh id); bundling them would only move the list elsewhere.
+#[allow(clippy::too_many_arguments)]
 pub fn edit(
     record: Option<LocalRecord>,
     outbox: &[OutboxEntry],
@@ -278,8 +281,16 @@ pub fn apply_result(
                         record.conflicts.push(OpenConflict {
                             id: 0,
                             field: field.to_owned(),
-                            kept: ConflictSide { value: conflict.server_value.clone(), by: String::new(), at: entry.mutation.made_at },
-                            other: ConflictSide { value: conflict.client_value.clone(), by: me.to_owned(), at: entry.mutation.made_at },
+                            kept: ConflictSide {
+                                value: conflict.server_value.clone(),
+                                by: String::new(),
+                                at: entry.mutation.made_at,
+                            },
+                            other: ConflictSide {
+                                value: conflict.client_value.clone(),
+                                by: me.to_owned(),
+                                at: entry.mutation.made_at,
+                            },
                         });
                     }
                 }
@@ -314,7 +325,8 @@ pub fn merge_pulled(local: Option<LocalRecord>, incoming: &Record, outbox: &[Out
         .flatten()
         .collect();
 
-    let mut fields: Fields = incoming.fields.iter().filter(|(name, _)| !held(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut fields: Fields =
+        incoming.fields.iter().filter(|(name, _)| !held(name)).map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut field_base = BTreeMap::new();
     for (name, value) in &record.fields {
         if held(name) {
@@ -423,7 +435,8 @@ pub async fn sync_once<S: LocalStore, T: Transport>(
     let mut batch_size = PUSH_BATCH;
     // Each round acknowledges, marks or isolates at least one entry, so this bound never cuts a sync short.
     for _ in 0..=2 * total {
-        let batch = store.take_batch(batch_size, crate::sync::MAX_PUSH_BYTES * 3 / 4).await.map_err(SyncError::Store)?;
+        let batch =
+            store.take_batch(batch_size, crate::sync::MAX_PUSH_BYTES * 3 / 4).await.map_err(SyncError::Store)?;
         if batch.is_empty() {
             break;
         }
@@ -645,16 +658,38 @@ mod tests {
     fn unsent_edits_of_a_record_coalesce_and_sent_ones_never_change() {
         let id = Uuid::new_v4();
         let mut outbox = Vec::new();
-        let (record, entry) = edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4()).unwrap();
+        let (record, entry) =
+            edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
+                .unwrap();
         queued(&mut outbox, entry);
-        let (record, entry) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("limitations", "b"), now(), Uuid::new_v4()).unwrap();
+        let (record, entry) = edit(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("limitations", "b"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
         queued(&mut outbox, entry);
         assert_eq!(outbox.len(), 1);
         assert_eq!(outbox[0].mutation.op.fields(), ["limitations", "summary"]);
 
         let sent = select_batch(&mut outbox, 10, 1 << 20);
         assert!(outbox[0].sent);
-        let (_, entry) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a2"), now(), Uuid::new_v4()).unwrap();
+        let (_, entry) = edit(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "a2"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
         queued(&mut outbox, entry);
         assert_eq!(outbox.len(), 2);
         assert_eq!(outbox[0].mutation, sent[0], "the sent entry is untouched");
@@ -664,7 +699,17 @@ mod tests {
     fn batches_respect_count_and_bytes_and_skip_refused_entries() {
         let mut outbox: Vec<OutboxEntry> = (0..5)
             .map(|i| {
-                let (_, e) = edit(None, &[], Uuid::new_v4(), RecordKind::SelfAssessment, UNIT, one("summary", &"x".repeat(100)), now(), Uuid::new_v4()).unwrap();
+                let (_, e) = edit(
+                    None,
+                    &[],
+                    Uuid::new_v4(),
+                    RecordKind::SelfAssessment,
+                    UNIT,
+                    one("summary", &"x".repeat(100)),
+                    now(),
+                    Uuid::new_v4(),
+                )
+                .unwrap();
                 OutboxEntry { seq: Some(i), ..e }
             })
             .collect();
@@ -679,17 +724,26 @@ mod tests {
     #[test]
     fn a_conflict_answer_shows_the_kept_value_and_keeps_ours_beside_it() {
         let id = Uuid::new_v4();
-        let (record, entry) = edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4()).unwrap();
+        let (record, entry) =
+            edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
+                .unwrap();
         let entry = OutboxEntry { seq: Some(1), ..entry };
         let answer = Outcome::Conflict {
             rev: 3,
-            conflicts: vec![FieldConflict { field: "summary".into(), server_value: json!("theirs"), client_value: json!("mine") }],
+            conflicts: vec![FieldConflict {
+                field: "summary".into(),
+                server_value: json!("theirs"),
+                client_value: json!("mine"),
+            }],
         };
         let (record, fate) = apply_result(Some(record), &entry, std::slice::from_ref(&entry), &answer, "tamduong.lan");
         let record = record.unwrap();
         assert_eq!(fate, EntryFate::Remove);
         assert_eq!(record.fields["summary"], "theirs");
-        assert_eq!(record.conflicts[0].other, ConflictSide { value: json!("mine"), by: "tamduong.lan".into(), at: now() });
+        assert_eq!(
+            record.conflicts[0].other,
+            ConflictSide { value: json!("mine"), by: "tamduong.lan".into(), at: now() }
+        );
         assert_eq!(record.status(false), RecordStatus::Conflict);
     }
 
@@ -697,10 +751,22 @@ mod tests {
     fn an_acknowledged_field_takes_the_new_base_unless_edited_again() {
         let id = Uuid::new_v4();
         let mut outbox = Vec::new();
-        let (record, e1) = edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4()).unwrap();
+        let (record, e1) =
+            edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
+                .unwrap();
         queued(&mut outbox, e1);
         select_batch(&mut outbox, 10, 1 << 20);
-        let (record, e2) = edit(Some(record), &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "ab"), now(), Uuid::new_v4()).unwrap();
+        let (record, e2) = edit(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "ab"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
         queued(&mut outbox, e2);
         let (record, _) = apply_result(Some(record), &outbox[0].clone(), &outbox, &Outcome::Applied { rev: 1 }, "me");
         assert_eq!(record.unwrap().field_base["summary"], 0, "the later unsent edit keeps its own base");
@@ -709,7 +775,9 @@ mod tests {
     #[test]
     fn a_pull_keeps_unsent_fields_takes_the_rest_and_never_goes_back() {
         let id = Uuid::new_v4();
-        let (record, entry) = edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4()).unwrap();
+        let (record, entry) =
+            edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
+                .unwrap();
         let outbox = vec![OutboxEntry { seq: Some(1), ..entry }];
         let mut theirs = one("summary", "theirs");
         theirs.insert("achievements".into(), json!("new"));

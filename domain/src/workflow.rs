@@ -68,7 +68,12 @@ impl Action {
 }
 
 /// The state after `action`, or why it is not allowed, worded for the person who tried.
-pub fn transition(kind: RecordKind, state: WorkflowState, action: &Action, role: Role) -> Result<WorkflowState, String> {
+pub fn transition(
+    kind: RecordKind,
+    state: WorkflowState,
+    action: &Action,
+    role: Role,
+) -> Result<WorkflowState, String> {
     let RecordKind::SelfAssessment = kind;
     match action {
         Action::Submit => {

@@ -81,7 +81,8 @@ fn main() {
                             let text = format!("{user}: cập nhật lần {syncs}, thiết bị {d}");
                             let edit = [(field.to_owned(), json!(text))].into_iter().collect();
                             let record = self_assessment_id(unit, period_key);
-                            let _ = tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
+                            let _ =
+                                tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
                         }
                         let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
                         syncs += 1;
@@ -114,9 +115,9 @@ fn main() {
 }
 
 /// Awaits a batch of futures concurrently on this thread.
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: 'static,
+    F: std::future::Future + 'static,
     F::Output: 'static,
 {
     let handles: Vec<_> = futures.map(tokio::task::spawn_local).collect();

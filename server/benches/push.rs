@@ -34,7 +34,9 @@ async fn rate(durability: Durability) -> f64 {
             kind: RecordKind::SelfAssessment,
             unit_id: "ttvh-tam-duong".into(),
             base_rev: 0,
-            op: Op::Set { fields: [("summary".to_owned(), json!(format!("Kết quả quý, bản {n}")))].into_iter().collect() },
+            op: Op::Set {
+                fields: [("summary".to_owned(), json!(format!("Kết quả quý, bản {n}")))].into_iter().collect(),
+            },
             made_at: Utc::now(),
         };
         db.apply_mutations(&session, std::slice::from_ref(&mutation), Utc::now()).await.expect("apply");

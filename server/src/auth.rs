@@ -3,7 +3,6 @@
 //! Passwords are hashed with argon2id. A session is a random bearer token; the server stores only its SHA-256,
 //! with an expiry long enough for a tablet that works offline for weeks.
 
-use password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{FromRequestParts, State};
@@ -12,6 +11,7 @@ use axum::routing::post;
 use axum::Router;
 use chrono::{Duration, Utc};
 use domain::api::{LoginRequest, LoginResponse};
+use password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
 use crate::db::Session;
@@ -25,18 +25,18 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/auth/login", post(login))
 }
 
-async fn login(State(state): State<AppState>, Json(request): Json<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+async fn login(
+    State(state): State<AppState>,
+    Json(request): Json<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
     let credentials = state.db.credentials(request.login.trim()).await?;
     let Some(credentials) = credentials else {
         return Err(ApiError::BadCredentials);
     };
     let stored = credentials.password_hash.clone();
     let password = request.password;
-    let _slot = state
-        .password_checks
-        .acquire()
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check slots: {e}")))?;
+    let _slot =
+        state.password_checks.acquire().await.map_err(|e| ApiError::Internal(format!("password check slots: {e}")))?;
     let verified = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
         .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;

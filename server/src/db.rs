@@ -12,8 +12,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::api::{Movement, OrgUnit, Person, ReferenceData, Role, UserProfile};
 use domain::merge::{merge, StoredField, StoredRecord};
-use domain::sync::{PullResponse, RejectCode};
 use domain::model::ConflictSide;
+use domain::sync::{PullResponse, RejectCode};
 use domain::workflow::{Action, WorkflowState};
 use domain::{Mutation, MutationResult, Op, OpenConflict, Outcome, Record, RecordKind};
 use serde_json::{json, Value};
@@ -171,15 +171,17 @@ impl Db {
     // --- org tree, people, reference data -------------------------------------------------------------
 
     pub async fn insert_unit(&self, unit: &OrgUnit) -> Result<()> {
-        sqlx::query("insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values (?, ?, ?, ?, ?, ?)")
-            .bind(&unit.id)
-            .bind(&unit.parent_id)
-            .bind(&unit.kind)
-            .bind(&unit.name)
-            .bind(unit.valid_from.to_string())
-            .bind(unit.valid_to.map(|d| d.to_string()))
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&unit.id)
+        .bind(&unit.parent_id)
+        .bind(&unit.kind)
+        .bind(&unit.name)
+        .bind(unit.valid_from.to_string())
+        .bind(unit.valid_to.map(|d| d.to_string()))
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -247,9 +249,8 @@ impl Db {
                 valid_to: valid_to.as_deref().map(parse_date).transpose()?,
             });
         }
-        let movement_rows = sqlx::query("select * from movements order by period_from desc, id")
-            .fetch_all(&self.reader)
-            .await?;
+        let movement_rows =
+            sqlx::query("select * from movements order by period_from desc, id").fetch_all(&self.reader).await?;
         let mut movements = Vec::with_capacity(movement_rows.len());
         for row in movement_rows {
             movements.push(Movement {
@@ -433,11 +434,13 @@ impl Db {
         let next_cursor = if has_more {
             last_seq
         } else {
-            sqlx::query_scalar("select coalesce(max(seq), ?) from records where unit_id in (select value from json_each(?))")
-                .bind(cursor)
-                .bind(&scope)
-                .fetch_one(&mut *tx)
-                .await?
+            sqlx::query_scalar(
+                "select coalesce(max(seq), ?) from records where unit_id in (select value from json_each(?))",
+            )
+            .bind(cursor)
+            .bind(&scope)
+            .fetch_one(&mut *tx)
+            .await?
         };
         tx.commit().await?;
         Ok(PullResponse { records, next_cursor: next_cursor.max(cursor), has_more })
@@ -449,9 +452,7 @@ async fn fields_of(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<d
         .bind(record_id)
         .fetch_all(&mut *tx)
         .await?;
-    rows.into_iter()
-        .map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?)))
-        .collect()
+    rows.into_iter().map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?))).collect()
 }
 
 async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Vec<OpenConflict>> {
@@ -513,9 +514,7 @@ async fn apply_one(
     let written = decision.written_rev();
 
     if let Some(rev) = written {
-        let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records")
-            .fetch_one(&mut *tx)
-            .await?;
+        let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records").fetch_one(&mut *tx).await?;
         let (state, state_note) = match &decision.new_state {
             Some((state, note)) => (*state, note.clone()),
             None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(tx, &record_id).await?),
@@ -550,10 +549,7 @@ async fn apply_one(
 
         let mut changes = serde_json::Map::new();
         for (name, value) in &decision.writes {
-            let old = current
-                .as_ref()
-                .and_then(|c| c.fields.get(name))
-                .map_or(Value::Null, |f| f.value.clone());
+            let old = current.as_ref().and_then(|c| c.fields.get(name)).map_or(Value::Null, |f| f.value.clone());
             sqlx::query(
                 "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
                  values (?, ?, ?, ?, ?, ?, ?)
@@ -660,7 +656,7 @@ async fn apply_one(
     .bind(written.is_some())
     .execute(&mut *tx)
     .await?;
-Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
+    Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
 }
 
 async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<String>> {

@@ -40,11 +40,9 @@ impl ApiError {
                 "unauthorized",
                 "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.".into(),
             ),
-            ApiError::BadCredentials => (
-                StatusCode::UNAUTHORIZED,
-                "bad_credentials",
-                "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
-            ),
+            ApiError::BadCredentials => {
+                (StatusCode::UNAUTHORIZED, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.".into())
+            }
             ApiError::OutdatedClient { .. } => (
                 StatusCode::CONFLICT,
                 "outdated_client",
@@ -57,11 +55,7 @@ impl ApiError {
             ),
             ApiError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
             ApiError::Json(rejection) => json_rejection(rejection),
-            ApiError::Query(_) => (
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                "Tham số truy vấn không hợp lệ.".into(),
-            ),
+            ApiError::Query(_) => (StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.".into()),
             ApiError::NoSuchEndpoint => (StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.".into()),
             ApiError::Db(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -88,11 +82,9 @@ fn json_rejection(rejection: &JsonRejection) -> (StatusCode, &'static str, Strin
             "json_content_type_required",
             "Cần gửi nội dung dạng application/json.".into(),
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "Nội dung gửi lên quá lớn.".into(),
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Nội dung gửi lên quá lớn.".into())
+        }
         other => (other.status(), "bad_request", "Yêu cầu không hợp lệ.".into()),
     }
 }

@@ -25,7 +25,8 @@ async fn main() -> anyhow::Result<()> {
     if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     }
-    let db = Db::open_with(&database, durability).await.with_context(|| format!("open database {}", database.display()))?;
+    let db =
+        Db::open_with(&database, durability).await.with_context(|| format!("open database {}", database.display()))?;
     if with_demo && db.is_empty().await? {
         demo::seed(&db).await.context("seed demo data")?;
         tracing::info!("demo data created");

@@ -107,12 +107,14 @@ impl World {
         for m in &request.mutations {
             self.delivered.borrow_mut().insert(m.id, m.clone());
         }
-        let response = call(&self.router.borrow(), Method::POST, "/api/sync/push", token, Some(json!(request))).await?;
+        let router = self.router.borrow().clone();
+        let response = call(&router, Method::POST, "/api/sync/push", token, Some(json!(request))).await?;
         Ok(serde_json::from_value(response).expect("push response decodes"))
     }
 
     async fn restart_server(&self) {
-        self.db.borrow().close().await;
+        let db = self.db.borrow().clone();
+        db.close().await;
         let db = Db::open(&self.db_path).await.expect("reopen database");
         *self.router.borrow_mut() = app(AppState::new(db.clone()), None);
         *self.db.borrow_mut() = db;
@@ -133,7 +135,13 @@ impl World {
     }
 }
 
-async fn call(router: &Router, method: Method, uri: &str, token: &str, body: Option<Value>) -> Result<Value, TransportError> {
+async fn call(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Result<Value, TransportError> {
     let request = Request::builder()
         .method(method)
         .uri(uri)
@@ -222,7 +230,8 @@ impl Transport for Link<'_> {
             return Err(TransportError::Network);
         }
         let uri = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
-        let page = call(&world.router.borrow(), Method::GET, &uri, self.token, None).await?;
+        let router = world.router.borrow().clone();
+        let page = call(&router, Method::GET, &uri, self.token, None).await?;
         if world.faulty.get() && world.rng.borrow_mut().chance(10) {
             world.faults.borrow_mut().dropped_responses += 1;
             return Err(TransportError::Network);
@@ -307,10 +316,13 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                 let count = rng().below(2) + 1;
                 for _ in 0..count {
                     let field = FIELDS[rng().below(FIELDS.len())];
-                    edits.insert(field.to_owned(), json!(format!("{} viết ở bước {step} (seed {seed})", tablet.user())));
+                    edits
+                        .insert(field.to_owned(), json!(format!("{} viết ở bước {step} (seed {seed})", tablet.user())));
                 }
                 let id = rng().uuid();
-                tablet.edit(record, RecordKind::SelfAssessment, UNIT, edits, now, id).expect("generated edits are valid");
+                tablet
+                    .edit(record, RecordKind::SelfAssessment, UNIT, edits, now, id)
+                    .expect("generated edits are valid");
             }
             45..=49 => {
                 // Settle a conflict the tablet sees: keep one side, take the other, or combine.
@@ -355,7 +367,9 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
         let before = max_seq(&world).await;
         for (t, tablet) in tablets.iter().enumerate() {
             let link = Link { world: &world, token: &template.tokens[t], reload_after: Cell::new(None) };
-            replica::sync_once(tablet, &link, Uuid::nil(), |_| {}).await.unwrap_or_else(|e| panic!("seed {seed}: healed sync failed: {e}"));
+            replica::sync_once(tablet, &link, Uuid::nil(), |_| {})
+                .await
+                .unwrap_or_else(|e| panic!("seed {seed}: healed sync failed: {e}"));
         }
         let idle = tablets.iter().all(|t| t.outbox().is_empty());
         if idle && max_seq(&world).await == before {
@@ -366,7 +380,8 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
     assert!(settled, "seed {seed}: replicas did not quiesce");
     check_invariants(&world, &tablets, &template.tokens[3], seed).await;
     let faults = *world.faults.borrow();
-    world.db.borrow().close().await;
+    let db = world.db.borrow().clone();
+    db.close().await;
     faults
 }
 
@@ -379,17 +394,29 @@ async fn max_seq(world: &World) -> i64 {
 
 async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str, seed: u64) {
     // The server's state, as an office user in scope pulls it from scratch.
-    let page = call(&world.router.borrow(), Method::GET, "/api/sync/pull?cursor=0&limit=1000", observer, None).await.expect("pull");
+    let router = world.router.borrow().clone();
+    let page = call(&router, Method::GET, "/api/sync/pull?cursor=0&limit=1000", observer, None).await.expect("pull");
     let server: PullResponse = serde_json::from_value(page).expect("decode");
     assert!(!server.has_more);
 
     for tablet in tablets {
         assert!(tablet.outbox().is_empty(), "seed {seed}: {} kept unsent or refused entries", tablet.user());
         let local = tablet.records();
-        assert_eq!(local.len(), server.records.len(), "seed {seed}: {} holds a different set of records", tablet.user());
+        assert_eq!(
+            local.len(),
+            server.records.len(),
+            "seed {seed}: {} holds a different set of records",
+            tablet.user()
+        );
         for record in &server.records {
             let mine = &local[&record.id];
-            assert_eq!(mine.fields, record.fields, "seed {seed}: {} disagrees on fields of {}", tablet.user(), record.id);
+            assert_eq!(
+                mine.fields,
+                record.fields,
+                "seed {seed}: {} disagrees on fields of {}",
+                tablet.user(),
+                record.id
+            );
             assert_eq!(mine.rev, record.rev, "seed {seed}: {} disagrees on the revision", tablet.user());
             assert_eq!(mine.conflicts, record.conflicts, "seed {seed}: {} disagrees on open conflicts", tablet.user());
             assert!(mine.field_base.is_empty(), "seed {seed}: {} holds a stale base", tablet.user());
@@ -398,7 +425,8 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
 
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", world.db_path.display())).await.expect("connect");
     // No mutation applied twice; exactly one audit row per mutation that changed a record.
-    let audited: Vec<String> = sqlx::query_scalar("select mutation_id from audit_log").fetch_all(&pool).await.expect("audit");
+    let audited: Vec<String> =
+        sqlx::query_scalar("select mutation_id from audit_log").fetch_all(&pool).await.expect("audit");
     let changed: Vec<String> =
         sqlx::query_scalar("select id from mutations where changed = 1").fetch_all(&pool).await.expect("ledger");
     let audited_set: BTreeSet<&String> = audited.iter().collect();
@@ -435,13 +463,14 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
         }
     }
     // Values are compared as compact JSON text, as the server stores them.
-    let kept_aside: BTreeSet<(String, String, String)> = sqlx::query("select record_id, field, other_value from conflicts")
-        .fetch_all(&pool)
-        .await
-        .expect("conflicts")
-        .iter()
-        .map(|r| (r.get("record_id"), r.get("field"), r.get("other_value")))
-        .collect();
+    let kept_aside: BTreeSet<(String, String, String)> =
+        sqlx::query("select record_id, field, other_value from conflicts")
+            .fetch_all(&pool)
+            .await
+            .expect("conflicts")
+            .iter()
+            .map(|r| (r.get("record_id"), r.get("field"), r.get("other_value")))
+            .collect();
     pool.close().await;
 
     // What each user typed last in each field reached the server: nothing was lost on a tablet.
@@ -487,7 +516,8 @@ fn run(seeds: Vec<u64>) {
     let template = runtime.block_on(template());
     let mut total = Faults::default();
     for &seed in &seeds {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime.block_on(run_seed(&template, seed))));
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime.block_on(run_seed(&template, seed))));
         match outcome {
             Ok(faults) => total.add(faults),
             Err(panic) => {

@@ -27,9 +27,9 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the release server binary (`THIDUA_SERVER_BIN`) with demo data on a new database on the real disk.
     pub fn start() -> Self {
-        let bin = std::env::var("THIDUA_SERVER_BIN").map(PathBuf::from).unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/thidua-server")
-        });
+        let bin = std::env::var("THIDUA_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/thidua-server"));
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
         let child = Command::new(&bin)
@@ -39,7 +39,9 @@ impl ServerProcess {
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e} (build it with cargo build --release -p thidua-server)", bin.display()));
+            .unwrap_or_else(|e| {
+                panic!("start {}: {e} (build it with cargo build --release -p thidua-server)", bin.display())
+            });
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "server did not start");
@@ -105,7 +107,13 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 /// One request on a fresh connection.
-pub async fn request(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&[u8]>) -> std::io::Result<Reply> {
+pub async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+) -> std::io::Result<Reply> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
     let body = body.unwrap_or_default();
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
@@ -155,18 +163,25 @@ impl Http {
         Http { port, token, requests: Cell::new(0), wire_bytes: Cell::new(0), latencies: RefCell::new(Vec::new()) }
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<Vec<u8>>) -> Result<T, TransportError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, TransportError> {
         let started = Instant::now();
-        let reply = request(self.port, method, path, Some(&self.token), body.as_deref()).await.map_err(|_| TransportError::Network)?;
+        let reply = request(self.port, method, path, Some(&self.token), body.as_deref())
+            .await
+            .map_err(|_| TransportError::Network)?;
         self.latencies.borrow_mut().push(started.elapsed());
         self.requests.set(self.requests.get() + 1);
         self.wire_bytes.set(self.wire_bytes.get() + reply.wire);
         match reply.status {
             200..=299 => serde_json::from_slice(&reply.body).map_err(|_| TransportError::Network),
-            400..=499 => Err(TransportError::Refused(serde_json::from_slice::<ErrorBody>(&reply.body).unwrap_or(ErrorBody {
-                code: reply.status.to_string(),
-                message: String::new(),
-            }))),
+            400..=499 => Err(TransportError::Refused(
+                serde_json::from_slice::<ErrorBody>(&reply.body)
+                    .unwrap_or(ErrorBody { code: reply.status.to_string(), message: String::new() }),
+            )),
             status => Err(TransportError::Server(status)),
         }
     }
