@@ -187,7 +187,9 @@ pub fn edit(
 pub fn local_op(record: &mut LocalRecord, op: Op, now: DateTime<Utc>, new_mutation_id: Uuid) -> OutboxEntry {
     let base_rev = match &op {
         Op::Resolve { field, value, conflicts } => {
-            let base = record.base_for(field);
+            // Never above the revision the tablet holds of the whole record: the server reads `applied` as "this
+            // tablet now holds the new revision" and leaves it out of its pulls (see `apply_result`).
+            let base = record.base_for(field).min(record.rev);
             record.fields.insert(field.clone(), value.clone());
             record.conflicts.retain(|c| !(c.field == *field && (conflicts.contains(&c.id) || c.id == 0)));
             record.saved_at = Some(now);
@@ -789,6 +791,27 @@ mod tests {
 
         let stale = merge_pulled(Some(merged.clone()), &pulled(id, 2, Fields::new()), &[]);
         assert_eq!(stale, merged);
+    }
+
+    #[test]
+    fn no_mutation_claims_a_base_above_the_revision_the_tablet_holds() {
+        // The tablet holds rev 3; its own merged write made `summary` known at rev 5.
+        let mut record = merge_pulled(None, &pulled(Uuid::new_v4(), 3, one("summary", "A")), &[]);
+        record.field_base.insert("summary".into(), 5);
+        let resolve = Op::Resolve { field: "summary".into(), value: json!("B"), conflicts: vec![9] };
+        assert_eq!(local_op(&mut record.clone(), resolve, now(), Uuid::new_v4()).mutation.base_rev, 3);
+        let (_, entry) = edit(
+            Some(record),
+            &[],
+            Uuid::new_v4(),
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "C"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        assert_eq!(entry.mutation.base_rev, 3);
     }
 
     #[test]

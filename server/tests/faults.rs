@@ -260,9 +260,11 @@ async fn template() -> Template {
         db.insert_session(&hash, user, Uuid::new_v4(), now, now + Duration::days(1)).await.expect("session");
         tokens.push(token);
     }
-    // Closing checkpoints the WAL into the main file, so a plain copy carries everything.
+    // Fold the WAL into the main file, so a plain copy of that file carries everything.
     db.close().await;
-    assert!(!dir.path().join("template.sqlite-wal").exists(), "the template's WAL was not checkpointed");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("reopen template");
+    sqlx::query("pragma wal_checkpoint(truncate)").execute(&pool).await.expect("checkpoint");
+    pool.close().await;
     Template { _dir: dir, path, tokens }
 }
 
