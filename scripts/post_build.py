@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook: writes the service worker with this build's file list, then precompresses the shell.
+"""Trunk post-build hook: moves Trunk's inline boot script into a hashed file (so the Content-Security-Policy can
+forbid inline scripts), writes the service worker with this build's file list, then precompresses the shell.
 
 The precache list is generated, never hand-written, so a rebuilt app gets a new cache name and the service worker
 drops the old one. The server sends the .br/.gz twins to browsers that accept them, so nothing is compressed
@@ -10,10 +11,21 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 
 staging = pathlib.Path(os.environ["TRUNK_STAGING_DIR"])
+
+index = staging / "index.html"
+html = index.read_text(encoding="utf-8")
+inline = re.search(r'<script type="module">(.*?)</script>', html, re.S)
+if inline:
+    boot = inline.group(1).strip() + "\n"
+    name = f"boot-{hashlib.sha256(boot.encode()).hexdigest()[:16]}.js"
+    (staging / name).write_text(boot, encoding="utf-8")
+    html = html[: inline.start()] + f'<script type="module" src="/{name}"></script>' + html[inline.end():]
+    index.write_text(html, encoding="utf-8")
 template = pathlib.Path(__file__).resolve().parent.parent / "public" / "sw.js"
 COMPRESSIBLE = {".html", ".js", ".wasm", ".css", ".webmanifest", ".json", ".svg"}
 

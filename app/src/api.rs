@@ -1,6 +1,6 @@
 //! Calls to the server's HTTP API. `HttpTransport` is the sync procedure's way to the server.
 
-use domain::api::{ErrorBody, LoginRequest, LoginResponse, ReferenceData};
+use domain::api::{ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, ReferenceData};
 use domain::replica::{Transport, TransportError};
 use domain::sync::{PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -41,6 +41,30 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, TransportErr
 
 pub async fn reference(token: &str) -> Result<ReferenceData, TransportError> {
     read(authorized(Request::get("/api/reference"), token).send().await).await
+}
+
+/// Ends the session on the server (best effort: offline, the token simply expires).
+pub async fn logout(token: &str) -> Result<(), TransportError> {
+    let response =
+        authorized(Request::post("/api/auth/logout"), token).send().await.map_err(|_| TransportError::Network)?;
+    match response.status() {
+        200..=299 | 401 => Ok(()),
+        status => Err(TransportError::Server(status)),
+    }
+}
+
+pub async fn change_password(token: &str, request: &ChangePasswordRequest) -> Result<(), TransportError> {
+    let builder =
+        authorized(Request::post("/api/auth/password"), token).json(request).map_err(|_| TransportError::Network)?;
+    let response = builder.send().await.map_err(|_| TransportError::Network)?;
+    if (200..300).contains(&response.status()) {
+        return Ok(());
+    }
+    read::<serde_json::Value>(Ok(response)).await.map(|_| ())
+}
+
+pub async fn history(token: &str, record_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, TransportError> {
+    read(authorized(Request::get(&format!("/api/records/{record_id}/history")), token).send().await).await
 }
 
 /// The server, reached over HTTP with the user's bearer token.

@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use domain::api::{LoginRequest, LoginResponse, Movement, ReferenceData, Role, UserProfile};
+use domain::api::{
+    ChangePasswordRequest, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData, Role, UserProfile,
+};
 use domain::calendar::{format_date, Quarter};
 use domain::diff::{diff_words, Part};
 use domain::model::{self_assessment_id, FieldSpec};
@@ -164,11 +166,19 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
             Err(e) => open_error.set(Some(e.user_message())),
         }
     });
+    let token = StoredValue::new(current.token.clone());
     let leave = move || {
         sync::stop();
         store::clear_session();
         STORE.with(|s| s.borrow_mut().take());
         session.set(None);
+    };
+    let sign_out_everywhere = move || {
+        let token = token.get_value();
+        spawn_local(async move {
+            let _ = api::logout(&token).await;
+        });
+        leave();
     };
     let sign_out = move |_| {
         let unsent = state.pending.get_untracked() + state.rejected.get_untracked();
@@ -182,8 +192,9 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
                 return;
             }
         }
-        leave();
+        sign_out_everywhere();
     };
+    let show_password = RwSignal::new(false);
     let header_user = user.clone();
     let is_office = user.role == Role::Office;
     view! {
@@ -194,8 +205,14 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
                     {header_user.full_name.clone()} " · " {header_user.role.label()} " · " {header_user.unit_name.clone()}
                 </div>
             </div>
-            <button class="secondary" on:click=sign_out>"Đăng xuất"</button>
+            <div class="actions">
+                <button class="secondary" on:click=move |_| show_password.update(|v| *v = !*v)>"Đổi mật khẩu"</button>
+                <button class="secondary" on:click=sign_out>"Đăng xuất"</button>
+            </div>
         </header>
+        <Show when=move || show_password.get()>
+            <PasswordForm token=token.get_value() done=show_password />
+        </Show>
         <StatusBar state />
         <Show when=move || state.session_expired.get()>
             <div class="banner warn" role="alert">
@@ -218,7 +235,7 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
             {
                 let user = user.clone();
                 if is_office {
-                    view! { <OfficePage state /> }.into_any()
+                    view! { <OfficePage state token=token.get_value() /> }.into_any()
                 } else {
                     view! { <SelfAssessmentPage user state /> }.into_any()
                 }
@@ -592,9 +609,62 @@ fn ConflictView(
     }
 }
 
-/// The office's view: every unit's self-assessment of the quarter, with approve and return.
+/// Changes the password on the server (which ends the user's other sessions). Needs the network.
 #[component]
-fn OfficePage(state: SyncState) -> impl IntoView {
+fn PasswordForm(token: String, done: RwSignal<bool>) -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let token = StoredValue::new(token);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if new.get_untracked() != again.get_untracked() {
+            message.set(Some("Hai lần nhập mật khẩu mới không khớp.".into()));
+            return;
+        }
+        let request =
+            ChangePasswordRequest { current_password: current.get_untracked(), new_password: new.get_untracked() };
+        spawn_local(async move {
+            match api::change_password(&token.get_value(), &request).await {
+                Ok(()) => {
+                    message.set(None);
+                    done.set(false);
+                }
+                Err(TransportError::Network) => message.set(Some("Cần có mạng để đổi mật khẩu.".into())),
+                Err(TransportError::Refused(body)) if body.code == "bad_credentials" => {
+                    message.set(Some("Mật khẩu hiện tại không đúng.".into()))
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let field = |id: &'static str, label: &'static str, value: RwSignal<String>, autocomplete: &'static str| {
+        view! {
+            <label for=id>{label}</label>
+            <input id=id type="password" autocomplete=autocomplete required prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        }
+    };
+    view! {
+        <form class="card password" on:submit=submit>
+            <h2>"Đổi mật khẩu"</h2>
+            {field("current-password", "Mật khẩu hiện tại", current, "current-password")}
+            {field("new-password", "Mật khẩu mới (ít nhất 8 ký tự)", new, "new-password")}
+            {field("new-password-again", "Nhập lại mật khẩu mới", again, "new-password")}
+            <p class="muted">"Sau khi đổi, các phiên đăng nhập khác của bạn sẽ kết thúc."</p>
+            <button type="submit" class="primary">"Đổi mật khẩu"</button>
+            <p class="error" role="alert">{move || message.get()}</p>
+        </form>
+    }
+}
+
+/// The office's view: every unit's self-assessment of the quarter, with approve and return, and each report's
+/// history of changes (read from the server).
+#[component]
+fn OfficePage(state: SyncState, token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let history = RwSignal::new(None::<(String, Result<Vec<HistoryEntry>, String>)>);
     let quarter = Quarter::of(today());
     let period = quarter.key();
     let rows = RwSignal::new(Vec::<(String, String, Option<LocalRecord>)>::new());
@@ -630,6 +700,7 @@ fn OfficePage(state: SyncState) -> impl IntoView {
                 <thead><tr><th>"Đơn vị"</th><th>"Trạng thái"</th><th>"Kết quả thực hiện"</th><th></th></tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(unit_id, name, record)| {
+                        let unit_name = name.clone();
                         let reason = RwSignal::new(String::new());
                         let state_label = record.as_ref().map_or("Chưa có báo cáo", |r| r.state.label());
                         let summary = record.as_ref().map(|r| store::text_of(&r.fields, "summary")).unwrap_or_default();
@@ -652,14 +723,88 @@ fn OfficePage(state: SyncState) -> impl IntoView {
                                             queue(id, Op::Transition { action }, state, error);
                                         }>"Trả lại"</button>
                                     </Show>
+                                    <Show when=move || record_id.is_some()>
+                                        <button class="secondary history" on:click={
+                                            let unit_name = unit_name.clone();
+                                            move |_| if let Some(id) = record_id {
+                                                let unit_name = unit_name.clone();
+                                                spawn_local(async move {
+                                                    let entries = api::history(&token.get_value(), id).await.map_err(|e| match e {
+                                                        TransportError::Network => "Cần có mạng để xem lịch sử thay đổi.".to_owned(),
+                                                        other => other.to_string(),
+                                                    });
+                                                    history.set(Some((unit_name, entries)));
+                                                });
+                                            }
+                                        }>"Lịch sử"</button>
+                                    </Show>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            {move || history.get().map(|(unit, entries)| view! {
+                <section id="history" class="history">
+                    <h2>"Lịch sử thay đổi — " {unit}</h2>
+                    {match entries {
+                        Err(message) => view! { <p class="error">{message}</p> }.into_any(),
+                        Ok(entries) => view! {
+                            <ol>
+                                {entries.into_iter().map(|e| view! {
+                                    <li>
+                                        <strong>{format_time(e.at)}</strong> " · " {e.user_name} " · " {action_label(&e.action)}
+                                        <div class="muted">{describe_changes(&e.changes)}</div>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }}
+                </section>
+            })}
         </section>
     }
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "set" => "sửa nội dung",
+        "delete" => "xoá",
+        "resolve" => "giải quyết xung đột",
+        "submit" => "gửi báo cáo",
+        "return" => "trả lại",
+        "approve" => "duyệt",
+        _ => "thay đổi",
+    }
+}
+
+/// "Kết quả thực hiện nhiệm vụ trong quý: “cũ” → “mới”" for each changed field, by its Vietnamese label.
+fn describe_changes(changes: &Value) -> String {
+    let Some(map) = changes.as_object() else { return String::new() };
+    let label = |name: &str| {
+        RecordKind::SelfAssessment
+            .text_fields()
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(name.to_owned(), |f| f.label.to_owned())
+    };
+    map.iter()
+        .filter_map(|(name, change)| match name.as_str() {
+            "state" => Some(format!(
+                "trạng thái: {}",
+                change["new"].as_str().and_then(WorkflowState::parse).map_or("?", |s| s.label())
+            )),
+            "conflicts" => Some("ghi nhận xung đột".to_owned()),
+            "period" => None,
+            _ => Some(format!(
+                "{}: “{}” → “{}”",
+                label(name),
+                change["old"].as_str().unwrap_or(""),
+                change["new"].as_str().unwrap_or("")
+            )),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[component]

@@ -20,6 +20,59 @@ pub struct LoginRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// An admin creates an account: its role and the unit whose subtree it works on.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub login: String,
+    pub full_name: String,
+    #[serde(default)]
+    pub position: String,
+    pub role: Role,
+    pub unit_id: String,
+    pub password: String,
+}
+
+/// One accepted change of a record, as the audit log keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub user_id: String,
+    pub user_name: String,
+    pub device_id: String,
+    /// set, delete, resolve, submit, return, approve
+    pub action: String,
+    /// {field: {"old": …, "new": …}}, plus "state" and "conflicts" where they changed.
+    pub changes: serde_json::Value,
+}
+
+/// The shortest password an account may have.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Why a new password is refused, or None if it is acceptable.
+pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Some("Mật khẩu cần ít nhất 8 ký tự.")
+    } else if password.eq_ignore_ascii_case(login) {
+        Some("Mật khẩu không được trùng tên đăng nhập.")
+    } else {
+        None
+    }
+}
+
+/// Logins are 3–40 lower-case letters, digits, dots, dashes or underscores.
+pub fn valid_login(login: &str) -> bool {
+    (3..=40).contains(&login.len())
+        && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LoginResponse {
     /// Bearer token for the `Authorization` header. The server keeps only its hash.
     pub token: String,
@@ -125,6 +178,14 @@ pub struct Movement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_and_logins() {
+        assert_eq!(password_problem("lan", "ngắn"), Some("Mật khẩu cần ít nhất 8 ký tự."));
+        assert_eq!(password_problem("tamduong.lan", "TAMDUONG.LAN"), Some("Mật khẩu không được trùng tên đăng nhập."));
+        assert_eq!(password_problem("lan", "thidua2026"), None);
+        assert!(valid_login("tamduong.lan") && !valid_login("Tâm") && !valid_login("ab") && !valid_login("a b c"));
+    }
 
     #[test]
     fn role_names_match_serde() {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::api::Role;
 use crate::model::{validate_fields, Fields};
 use crate::sync::{FieldConflict, Mutation, Op, Outcome, RejectCode};
-use crate::workflow::{transition, WorkflowState};
+use crate::workflow::{may_edit_content, transition, WorkflowState};
 
 /// A stored field, the record revision at which it last changed, and who changed it (`sync::writer_id`).
 #[derive(Clone, Debug, PartialEq)]
@@ -101,6 +101,12 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
     };
     if let Err(e) = checked {
         return Merge::reject(RejectCode::Invalid, e.to_string());
+    }
+    if !matches!(mutation.op, Op::Transition { .. }) && !may_edit_content(role) {
+        return Merge::reject(
+            RejectCode::NotAllowed,
+            format!("Vai trò “{}” không được sửa nội dung báo cáo của đơn vị", role.label()),
+        );
     }
     let Some(current) = current else {
         return merge_new(mutation);

@@ -67,6 +67,12 @@ impl Action {
     }
 }
 
+/// Who may write a report's content (fields, deletes, conflict resolutions): the unit's own people. The office
+/// reviews, the council votes and admins manage accounts; none of them edits a unit's report.
+pub fn may_edit_content(role: Role) -> bool {
+    matches!(role, Role::Staff | Role::UnitHead)
+}
+
 /// The state after `action`, or why it is not allowed, worded for the person who tried.
 pub fn transition(
     kind: RecordKind,

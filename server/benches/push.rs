@@ -25,6 +25,7 @@ async fn rate(durability: Durability) -> f64 {
         unit_id: "ttvh-tam-duong".into(),
         scope: vec!["ttvh-tam-duong".into()],
         device_id: Uuid::new_v4(),
+        token_hash: String::new(),
     };
     let started = Instant::now();
     for n in 0..MUTATIONS {

@@ -51,6 +51,7 @@ mod tests {
         assert!(is_hashed_asset("/app-3f2a1b4c5d6e7f80.js"));
         assert!(is_hashed_asset("/app-cef612e678f19fe_bg.wasm"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/boot-0123456789abcdef.js"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/sw.js"));

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use domain::api::{Movement, OrgUnit, Person, ReferenceData, Role, UserProfile};
+use domain::api::{HistoryEntry, Movement, OrgUnit, Person, ReferenceData, Role, UserProfile};
 use domain::merge::{merge, StoredField, StoredRecord};
 use domain::model::ConflictSide;
 use domain::sync::{PullResponse, RejectCode};
@@ -48,6 +48,8 @@ pub struct Session {
     /// The units whose records this user may read and change: their own, or their unit's subtree.
     pub scope: Vec<String>,
     pub device_id: Uuid,
+    /// Names the session in storage, for signing it out.
+    pub token_hash: String,
 }
 
 impl Session {
@@ -363,8 +365,124 @@ impl Db {
             role,
             unit_id,
             scope,
+            token_hash: token_hash.to_owned(),
             device_id: device_id.parse().map_err(|_| DbError::Corrupt(format!("device id {device_id:?}")))?,
         }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("delete from sessions where token_hash = ?").bind(token_hash).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    pub async fn password_hash(&self, user_id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("select password_hash from users where id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    /// Sets a new password and ends every other session of the user, in one transaction.
+    pub async fn change_password(&self, user_id: &str, password_hash: &str, keep_session: &str) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("update users set password_hash = ? where id = ?")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from sessions where user_id = ? and token_hash <> ?")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an account; false if the login is taken.
+    pub async fn create_user(&self, user: &NewUser<'_>) -> Result<bool> {
+        match self.insert_user(user).await {
+            Ok(()) => Ok(true),
+            Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn unit_exists(&self, unit_id: &str) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("select 1 from org_units where id = ?")
+            .bind(unit_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    // --- sign-in rate limits --------------------------------------------------------------------------
+
+    /// Failed sign-ins under `key` since `window_start`.
+    pub async fn login_failures(&self, key: &str, window_start: DateTime<Utc>) -> Result<i64> {
+        let count: Option<i64> =
+            sqlx::query_scalar("select failures from login_failures where key = ? and window_start > ?")
+                .bind(key)
+                .bind(timestamp(window_start))
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(count.unwrap_or(0))
+    }
+
+    /// Counts one more failure under `key`; a window older than `window_start` starts again at one.
+    pub async fn record_login_failure(&self, key: &str, now: DateTime<Utc>, window_start: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "insert into login_failures (key, window_start, failures) values (?, ?, 1)
+             on conflict (key) do update set
+                 failures = case when login_failures.window_start > ? then login_failures.failures + 1 else 1 end,
+                 window_start = case when login_failures.window_start > ? then login_failures.window_start
+                     else excluded.window_start end",
+        )
+        .bind(key)
+        .bind(timestamp(now))
+        .bind(timestamp(window_start))
+        .bind(timestamp(window_start))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("delete from login_failures where key = ?").bind(key).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    // --- history ------------------------------------------------------------------------------------
+
+    /// The unit of a record and its audited changes, oldest first; None if there is no such record.
+    pub async fn history(&self, record_id: Uuid) -> Result<Option<(String, Vec<HistoryEntry>)>> {
+        let id = record_id.to_string();
+        let unit: Option<String> = sqlx::query_scalar("select unit_id from records where id = ?")
+            .bind(&id)
+            .fetch_optional(&self.reader)
+            .await?;
+        let Some(unit) = unit else { return Ok(None) };
+        let rows = sqlx::query(
+            "select a.at, a.user_id, coalesce(u.full_name, a.user_id) as user_name, a.device_id, a.action, a.changes
+             from audit_log a left join users u on u.id = a.user_id where a.record_id = ? order by a.id",
+        )
+        .bind(&id)
+        .fetch_all(&self.reader)
+        .await?;
+        let entries = rows
+            .iter()
+            .map(|row| {
+                Ok(HistoryEntry {
+                    at: parse_timestamp(&row.try_get::<String, _>("at")?)?,
+                    user_id: row.try_get("user_id")?,
+                    user_name: row.try_get("user_name")?,
+                    device_id: row.try_get("device_id")?,
+                    action: row.try_get("action")?,
+                    changes: parse_json(&row.try_get::<String, _>("changes")?)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some((unit, entries)))
     }
 
     // --- sync ---------------------------------------------------------------------------------------

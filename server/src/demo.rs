@@ -23,8 +23,10 @@ pub const CENTRES: [(&str, &str); 4] = [
 ];
 
 /// (login, full name, position, role, unit)
-pub const ACCOUNTS: [(&str, &str, &str, Role, &str); 8] = [
+pub const ACCOUNTS: [(&str, &str, &str, Role, &str); 10] = [
     ("vanphong", "Nguyễn Thị Hồng Nhung", "Chuyên viên Văn phòng Sở", Role::Office, DEPARTMENT_ID),
+    ("quantri", "Bùi Đức Anh", "Quản trị hệ thống", Role::Admin, DEPARTMENT_ID),
+    ("hoidong.thu", "Lê Thị Thu", "Ủy viên Hội đồng Thi đua - Khen thưởng", Role::CouncilMember, DEPARTMENT_ID),
     ("tamduong.lan", "Trần Thị Lan", "Viên chức tuyên truyền", Role::Staff, "ttvh-tam-duong"),
     ("tamduong.minh", "Lê Văn Minh", "Viên chức thông tin cơ sở", Role::Staff, "ttvh-tam-duong"),
     ("tamduong.giamdoc", "Phạm Quốc Hùng", "Giám đốc Trung tâm", Role::UnitHead, "ttvh-tam-duong"),

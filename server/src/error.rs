@@ -1,7 +1,7 @@
 //! The server's one error type at the HTTP boundary: each variant maps to a status and a safe Vietnamese
 //! message. Internal details are logged here and never sent.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
@@ -14,6 +14,14 @@ pub enum ApiError {
     Unauthorized,
     #[error("wrong login or password")]
     BadCredentials,
+    #[error("too many failed sign-ins, retry in {minutes} min")]
+    TooManySignIns { minutes: i64 },
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    #[error("login taken")]
+    LoginTaken,
     #[error("client speaks protocol {client}, server {server}")]
     OutdatedClient { client: u32, server: u32 },
     #[error("{count} mutations in one push, limit {limit}")]
@@ -24,6 +32,8 @@ pub enum ApiError {
     Json(#[from] JsonRejection),
     #[error(transparent)]
     Query(#[from] QueryRejection),
+    #[error(transparent)]
+    Path(#[from] PathRejection),
     #[error("no such API endpoint")]
     NoSuchEndpoint,
     #[error(transparent)]
@@ -43,6 +53,14 @@ impl ApiError {
             ApiError::BadCredentials => {
                 (StatusCode::UNAUTHORIZED, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.".into())
             }
+            ApiError::TooManySignIns { minutes } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_sign_ins",
+                format!("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."),
+            ),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", (*message).into()),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", (*message).into()),
+            ApiError::LoginTaken => (StatusCode::CONFLICT, "login_taken", "Tên đăng nhập này đã có người dùng.".into()),
             ApiError::OutdatedClient { .. } => (
                 StatusCode::CONFLICT,
                 "outdated_client",
@@ -56,6 +74,7 @@ impl ApiError {
             ApiError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
             ApiError::Json(rejection) => json_rejection(rejection),
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.".into()),
+            ApiError::Path(_) => (StatusCode::BAD_REQUEST, "bad_path", "Mã trong địa chỉ không hợp lệ.".into()),
             ApiError::NoSuchEndpoint => (StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.".into()),
             ApiError::Db(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,3 +135,8 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct Query<T>(pub T);
+
+/// `axum::extract::Path` with an [`ApiError`] rejection.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(pub T);

@@ -4,6 +4,7 @@
 //! `app(state, dist)` builds the whole router; `main` only reads configuration and binds a port, so tests drive
 //! the real router with `tower::ServiceExt::oneshot`.
 
+mod admin;
 pub mod assets;
 pub mod auth;
 pub mod db;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::{HeaderName, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{HeaderName, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, StatusCode};
 use axum::routing::get;
 use axum::Router;
@@ -32,6 +33,12 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
 use crate::error::{ApiError, Json};
+
+/// Only the app's own files run: no inline script (the build moves Trunk's boot script into a file), no eval
+/// beyond compiling the app's WebAssembly, no framing, and requests only to this origin.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+                   form-action 'self'; frame-ancestors 'none'";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -51,6 +58,7 @@ impl AppState {
 /// The whole HTTP surface. With `dist`, the built app is served from that folder too.
 pub fn app(state: AppState, dist: Option<&Path>) -> Router {
     let api = Router::new()
+        .merge(admin::router())
         .merge(auth::router())
         .merge(sync::router())
         .merge(reference::router())
@@ -64,6 +72,7 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         router = router.merge(assets::router(dist));
     }
     router
+        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(

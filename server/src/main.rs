@@ -37,7 +37,8 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
     tracing::info!(%addr, database = %database.display(), "listening");
-    axum::serve(listener, app(AppState::new(db), Some(&dist)))
+    let service = app(AppState::new(db), Some(&dist)).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

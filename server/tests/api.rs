@@ -1,108 +1,14 @@
 //! The real router over a real SQLite file in a temporary folder, driven with `oneshot`.
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
-use chrono::Utc;
-use domain::sync::{PullResponse, PushResponse, MAX_PUSH_MUTATIONS};
-use domain::{Mutation, Op, Outcome, RecordKind, PROTOCOL_VERSION};
-use http_body_util::BodyExt;
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{push_body, server, set, TAM_DUONG};
+use domain::sync::MAX_PUSH_MUTATIONS;
+use domain::{Mutation, Outcome, PROTOCOL_VERSION};
 use serde_json::{json, Value};
-use server::db::Db;
-use server::{app, demo, AppState};
-use tower::ServiceExt;
+use server::demo;
 use uuid::Uuid;
-
-struct TestServer {
-    router: Router,
-    db_path: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-async fn server() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("thidua.sqlite");
-    let db = Db::open(&db_path).await.unwrap();
-    demo::seed(&db).await.unwrap();
-    TestServer { router: app(AppState::new(db), None), db_path, _dir: dir }
-}
-
-impl TestServer {
-    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-        let body = body.map(|b| b.to_string());
-        self.raw(method, uri, token, body.map(String::into_bytes), "application/json").await
-    }
-
-    async fn raw(
-        &self,
-        method: Method,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Vec<u8>>,
-        content_type: &str,
-    ) -> (StatusCode, Value) {
-        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, content_type);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, login: &str) -> String {
-        let (status, body) = self
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"login": login, "password": demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()})),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["token"].as_str().unwrap().to_owned()
-    }
-
-    async fn push(&self, token: &str, mutations: &[Mutation]) -> PushResponse {
-        let (status, body) = self.call(Method::POST, "/api/sync/push", Some(token), Some(push_body(mutations))).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-
-    async fn pull(&self, token: &str, cursor: i64, limit: u32) -> PullResponse {
-        let uri = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
-        let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-
-    async fn count(&self, table: &str) -> i64 {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.unwrap();
-        let n = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    }
-}
-
-fn push_body(mutations: &[Mutation]) -> Value {
-    json!({"protocol": PROTOCOL_VERSION, "device_id": Uuid::new_v4(), "mutations": mutations})
-}
-
-const TAM_DUONG: &str = "ttvh-tam-duong";
-
-fn set(record_id: Uuid, unit: &str, base_rev: i64, pairs: &[(&str, &str)]) -> Mutation {
-    Mutation {
-        id: Uuid::new_v4(),
-        record_id,
-        kind: RecordKind::SelfAssessment,
-        unit_id: unit.into(),
-        base_rev,
-        op: Op::Set { fields: pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect() },
-        made_at: Utc::now(),
-    }
-}
 
 #[tokio::test]
 async fn health_answers_with_protocol_version() {

@@ -32,6 +32,8 @@ async fn serves_dist_with_cache_rules_and_precompressed_files() {
     assert_eq!(index.headers()[header::CACHE_CONTROL], "no-cache");
     assert_eq!(index.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(index.headers()[header::X_FRAME_OPTIONS], "DENY");
+    let csp = index.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';") && !csp.contains("unsafe-inline"), "{csp}");
 
     let sw = get("/sw.js", None).await.unwrap();
     assert_eq!(sw.headers()[header::CACHE_CONTROL], "no-cache");

@@ -25,6 +25,8 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
   const page = await tablet.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The Content-Security-Policy allows no inline script: the app must run without tripping it.
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
 
   await t.test('staff signs in and sees the unit self-assessment of the current quarter', async () => {
     await signIn(page, server.base, 'tamduong.lan');

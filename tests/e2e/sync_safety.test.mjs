@@ -118,6 +118,16 @@ test('the report moves between the unit and the office; a returned report is edi
     await eventually(async () => (await row.locator('.state').textContent()) === 'Bị trả lại', 20_000, 'returned row');
   });
 
+  await t.test('the office reads who changed the report, and when', async () => {
+    const row = office.page.locator('tr[data-unit="ttvh-tam-duong"]');
+    await row.locator('.history').click();
+    await office.page.waitForSelector('#history li', { timeout: 10_000 });
+    const text = await office.page.textContent('#history');
+    assert.match(text, /Phạm Quốc Hùng · gửi báo cáo/);
+    assert.match(text, /Nguyễn Thị Hồng Nhung · trả lại/);
+    assert.match(text, /Kết quả thực hiện nhiệm vụ trong quý: “/);
+  });
+
   await t.test('the unit sees the reason and can edit again', async () => {
     await syncNow(head.page);
     await head.page.waitForSelector('#workflow-state[data-state="returned"]', { timeout: 15_000 });
@@ -151,6 +161,16 @@ test('an expired session asks for a new sign-in and keeps every change', async (
   assert.equal(JSON.parse(value), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
   assert.equal(await lan.page.inputValue('#field-next_steps'), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
   await lan.context.close();
+});
+
+test('signing out ends the session on the server too', async () => {
+  const minh = await tablet('tamduong.minh');
+  const token = await minh.page.evaluate(() => JSON.parse(localStorage.getItem('thidua.session')).token);
+  await minh.page.click('text=Đăng xuất');
+  await minh.page.waitForSelector('#login');
+  await eventually(async () => (await fetch(`${server.base}/api/me`, { headers: { Authorization: `Bearer ${token}` } }))
+    .status === 401, 10_000, 'the token to be revoked');
+  await minh.context.close();
 });
 
 test('an outdated app is told to reload and keeps its outbox', async () => {

@@ -142,3 +142,11 @@ create trigger audit_log_no_delete before delete on audit_log
 begin
     select raise(abort, 'audit_log is append-only');
 end;
+
+-- Failed sign-ins per account and per address in the current window, for rate limiting. In the database, not in
+-- memory, so several server instances share the count.
+create table login_failures (
+    key text primary key,
+    window_start text not null,
+    failures integer not null
+);

@@ -1,0 +1,299 @@
+//! Who may do what, where: every role × action × a record inside or outside the role's scope, against the real
+//! router; and the account endpoints (sign-out, password change, rate limits, accounts made by an admin).
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use chrono::{NaiveDate, Utc};
+use common::{server, set, TestServer};
+use domain::api::OrgUnit;
+use domain::workflow::Action;
+use domain::{Mutation, Op, Outcome, RecordKind};
+use serde_json::json;
+use server::db::NewUser;
+use uuid::Uuid;
+
+const TAM_DUONG: &str = "ttvh-tam-duong";
+const LAP_THACH: &str = "ttvh-lap-thach";
+/// A centre under another department: outside the Vĩnh Phúc department's subtree.
+const VIET_TRI: &str = "ttvh-viet-tri";
+
+/// The demo, plus a second department with a centre and a staff member, so department roles have an outside.
+async fn world() -> TestServer {
+    let s = server().await;
+    let founded = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    for (id, parent, name) in [
+        ("so-vhttdl-phu-tho", None, "Sở Văn hóa, Thể thao và Du lịch tỉnh Phú Thọ"),
+        (VIET_TRI, Some("so-vhttdl-phu-tho"), "Trung tâm Văn hóa - Thông tin phường Việt Trì"),
+    ] {
+        let unit = OrgUnit {
+            id: id.into(),
+            parent_id: parent.map(Into::into),
+            kind: "đơn vị".into(),
+            name: name.into(),
+            valid_from: founded,
+            valid_to: None,
+        };
+        s.db.insert_unit(&unit).await.unwrap();
+    }
+    let hash = server::auth::hash_password(server::demo::DEMO_PASSWORD).unwrap();
+    for (login, full_name, role) in [
+        ("viettri.nam", "Đinh Văn Nam", domain::api::Role::Staff),
+        ("viettri.giamdoc", "Cao Minh Đức", domain::api::Role::UnitHead),
+    ] {
+        let user = NewUser { id: login, login, full_name, position: "", role, unit_id: VIET_TRI, password_hash: &hash };
+        s.db.insert_user(&user).await.unwrap();
+    }
+    s
+}
+
+/// The staff account that writes drafts in each unit.
+fn author_of(unit: &str) -> &'static str {
+    match unit {
+        TAM_DUONG => "tamduong.lan",
+        LAP_THACH => "lapthach.hoa",
+        _ => "viettri.nam",
+    }
+}
+
+/// A unit head of each unit, to submit.
+fn head_of(unit: &str) -> &'static str {
+    match unit {
+        TAM_DUONG => "tamduong.giamdoc",
+        LAP_THACH => "lapthach.giamdoc",
+        _ => "viettri.giamdoc",
+    }
+}
+
+/// A fresh record in `unit`, written by its staff, and moved to `state` by those allowed to.
+async fn record_in(s: &TestServer, unit: &str, submitted: bool) -> Uuid {
+    let id = Uuid::new_v4();
+    let author = s.login(author_of(unit)).await;
+    let answer = s.push(&author, &[set(id, unit, 0, &[("summary", "Báo cáo quý")])]).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 1 });
+    if submitted {
+        let head = s.login(head_of(unit)).await;
+        let answer = s.push(&head, &[transition(id, unit, 1, Action::Submit)]).await;
+        assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 2 }, "{unit}");
+    }
+    id
+}
+
+fn transition(record_id: Uuid, unit: &str, base_rev: i64, action: Action) -> Mutation {
+    Mutation {
+        id: Uuid::new_v4(),
+        record_id,
+        kind: RecordKind::SelfAssessment,
+        unit_id: unit.into(),
+        base_rev,
+        op: Op::Transition { action },
+        made_at: Utc::now(),
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Act {
+    Edit,
+    See,
+    Submit,
+    Return,
+    Approve,
+    History,
+    CreateUser,
+}
+
+/// Tries `act` as `login` on a record of `unit`; true if it was allowed.
+async fn attempt(s: &TestServer, login: &str, act: Act, unit: &str) -> bool {
+    let token = s.login(login).await;
+    let applied = |outcome: &Outcome| matches!(outcome, Outcome::Applied { .. } | Outcome::Merged { .. });
+    match act {
+        Act::Edit => {
+            let id = record_in(s, unit, false).await;
+            let answer = s.push(&token, &[set(id, unit, 1, &[("achievements", "sửa thử")])]).await;
+            applied(&answer.results[0].outcome)
+        }
+        Act::See => {
+            let id = record_in(s, unit, false).await;
+            let mut cursor = 0;
+            loop {
+                let page = s.pull(&token, cursor, 1000).await;
+                if page.records.iter().any(|r| r.id == id) {
+                    return true;
+                }
+                if !page.has_more {
+                    return false;
+                }
+                cursor = page.next_cursor;
+            }
+        }
+        Act::Submit => {
+            let id = record_in(s, unit, false).await;
+            let answer = s.push(&token, &[transition(id, unit, 1, Action::Submit)]).await;
+            applied(&answer.results[0].outcome)
+        }
+        Act::Return | Act::Approve => {
+            let id = record_in(s, unit, true).await;
+            let action = match act {
+                Act::Return => Action::Return { reason: "Thiếu số liệu".into() },
+                _ => Action::Approve,
+            };
+            let answer = s.push(&token, &[transition(id, unit, 2, action)]).await;
+            applied(&answer.results[0].outcome)
+        }
+        Act::History => {
+            let id = record_in(s, unit, false).await;
+            let (status, _) = s.call(Method::GET, &format!("/api/records/{id}/history"), Some(&token), None).await;
+            status == StatusCode::OK
+        }
+        Act::CreateUser => {
+            let login = format!("moi.{}", &Uuid::new_v4().simple().to_string()[..8]);
+            let body = json!({"login": login, "full_name": "Người mới", "role": "staff", "unit_id": unit,
+                "password": "matkhau-moi-2026"});
+            let (status, _) = s.call(Method::POST, "/api/admin/users", Some(&token), Some(body)).await;
+            status == StatusCode::CREATED
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_role_action_and_scope() {
+    let s = world().await;
+    // (role's account, a unit in its scope, a unit outside it)
+    let roles = [
+        ("tamduong.lan", TAM_DUONG, LAP_THACH),
+        ("tamduong.giamdoc", TAM_DUONG, LAP_THACH),
+        ("vanphong", TAM_DUONG, VIET_TRI),
+        ("hoidong.thu", TAM_DUONG, VIET_TRI),
+        ("quantri", TAM_DUONG, VIET_TRI),
+    ];
+    // What each role may do inside its scope; outside it, nothing is allowed.
+    let allowed_inside: [(&str, &[Act]); 5] = [
+        ("tamduong.lan", &[Act::Edit, Act::See]),
+        ("tamduong.giamdoc", &[Act::Edit, Act::See, Act::Submit, Act::History]),
+        ("vanphong", &[Act::See, Act::Return, Act::Approve, Act::History]),
+        ("hoidong.thu", &[Act::See]),
+        ("quantri", &[Act::See, Act::History, Act::CreateUser]),
+    ];
+    let acts = [Act::Edit, Act::See, Act::Submit, Act::Return, Act::Approve, Act::History, Act::CreateUser];
+    let mut cases = 0;
+    let mut wrong = Vec::new();
+    for (login, inside, outside) in roles {
+        let allowed = allowed_inside.iter().find(|(l, _)| *l == login).map(|(_, a)| *a).unwrap();
+        for act in acts {
+            for (unit, in_scope) in [(inside, true), (outside, false)] {
+                let expected =
+                    in_scope && allowed.iter().any(|a| std::mem::discriminant(a) == std::mem::discriminant(&act));
+                let got = attempt(&s, login, act, unit).await;
+                cases += 1;
+                if got != expected {
+                    wrong.push(format!("{login} {act:?} in {unit}: expected {expected}, got {got}"));
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 70);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let s = server().await;
+    let token = s.login("tamduong.lan").await;
+    assert_eq!(s.call(Method::POST, "/api/auth/logout", Some(&token), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(s.call(Method::GET, "/api/me", Some(&token), None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions() {
+    let s = server().await;
+    let here = s.login("tamduong.lan").await;
+    let stolen_tablet = s.login("tamduong.lan").await;
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+
+    let (status, body) =
+        s.call(Method::POST, "/api/auth/password", Some(&here), Some(change("sai", "mot-mat-khau-moi"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+    let (status, body) = s
+        .call(Method::POST, "/api/auth/password", Some(&here), Some(change(server::demo::DEMO_PASSWORD, "ngan")))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["message"], "Mật khẩu cần ít nhất 8 ký tự.");
+
+    let good = change(server::demo::DEMO_PASSWORD, "Tam-Duong-quy-IV");
+    assert_eq!(s.call(Method::POST, "/api/auth/password", Some(&here), Some(good)).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(s.call(Method::GET, "/api/me", Some(&here), None).await.0, StatusCode::OK, "this session stays");
+    assert_eq!(s.call(Method::GET, "/api/me", Some(&stolen_tablet), None).await.0, StatusCode::UNAUTHORIZED);
+    let old = json!({"login": "tamduong.lan", "password": server::demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(old)).await.0, StatusCode::UNAUTHORIZED);
+    let new = json!({"login": "tamduong.lan", "password": "Tam-Duong-quy-IV", "device_id": Uuid::new_v4()});
+    assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(new)).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let s = server().await;
+    let attempt =
+        |login: &str, password: &str| json!({"login": login, "password": password, "device_id": Uuid::new_v4()});
+    for _ in 0..5 {
+        let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(attempt("tamduong.lan", "sai"))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let right = attempt("tamduong.lan", server::demo::DEMO_PASSWORD);
+    let (status, body) = s.call(Method::POST, "/api/auth/login", None, Some(right)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["message"], "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.");
+    // Another account is not affected, and an unknown login fails like a wrong password.
+    let other = attempt("tamduong.minh", server::demo::DEMO_PASSWORD);
+    assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(other)).await.0, StatusCode::OK);
+    let unknown = attempt("khong.co.ai", "x");
+    let (status, body) = s.call(Method::POST, "/api/auth/login", None, Some(unknown)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+}
+
+#[tokio::test]
+async fn an_admin_creates_accounts_that_can_sign_in() {
+    let s = server().await;
+    let admin = s.login("quantri").await;
+    let new_user = |login: &str, password: &str| {
+        json!({"login": login, "full_name": "Ngô Thị Mai", "position": "Viên chức", "role": "staff",
+            "unit_id": TAM_DUONG, "password": password})
+    };
+    let (status, body) =
+        s.call(Method::POST, "/api/admin/users", Some(&admin), Some(new_user("tamduong.mai", "bat-dau-2026"))).await;
+    assert_eq!((status, body["id"].as_str()), (StatusCode::CREATED, Some("tamduong.mai")));
+    let mai = s.login_with("tamduong.mai", "bat-dau-2026").await;
+    let (_, me) = s.call(Method::GET, "/api/me", Some(&mai), None).await;
+    assert_eq!((me["role"].as_str(), me["unit_id"].as_str()), (Some("staff"), Some(TAM_DUONG)));
+
+    let (status, body) =
+        s.call(Method::POST, "/api/admin/users", Some(&admin), Some(new_user("tamduong.mai", "bat-dau-2026"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("login_taken")));
+    let (status, _) =
+        s.call(Method::POST, "/api/admin/users", Some(&admin), Some(new_user("Mai Ngô", "bat-dau-2026"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let staff = s.login("tamduong.lan").await;
+    let (status, _) =
+        s.call(Method::POST, "/api/admin/users", Some(&staff), Some(new_user("tamduong.x", "bat-dau-2026"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_history_shows_who_changed_what() {
+    let s = server().await;
+    let id = Uuid::new_v4();
+    let lan = s.login("tamduong.lan").await;
+    s.push(&lan, &[set(id, TAM_DUONG, 0, &[("summary", "bản đầu")])]).await;
+    s.push(&lan, &[set(id, TAM_DUONG, 1, &[("summary", "bản sửa")])]).await;
+    let office = s.login("vanphong").await;
+    let (status, history) = s.call(Method::GET, &format!("/api/records/{id}/history"), Some(&office), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history[1]["user_name"], "Trần Thị Lan");
+    assert_eq!(history[1]["action"], "set");
+    assert_eq!(history[1]["changes"]["summary"], json!({"old": "bản đầu", "new": "bản sửa"}));
+    let (status, _) =
+        s.call(Method::GET, &format!("/api/records/{}/history", Uuid::new_v4()), Some(&office), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = s.call(Method::GET, "/api/records/not-a-uuid/history", Some(&office), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

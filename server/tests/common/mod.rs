@@ -1,0 +1,113 @@
+//! The real router over a real SQLite file in a temporary folder, driven with `oneshot`: shared by the
+//! integration tests.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use chrono::Utc;
+use domain::sync::{PullResponse, PushResponse};
+use domain::{Mutation, Op, RecordKind, PROTOCOL_VERSION};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use server::db::Db;
+use server::{app, demo, AppState};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub struct TestServer {
+    pub router: Router,
+    pub db_path: std::path::PathBuf,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn server() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("thidua.sqlite");
+    let db = Db::open(&db_path).await.unwrap();
+    demo::seed(&db).await.unwrap();
+    TestServer { router: app(AppState::new(db.clone()), None), db_path, db, _dir: dir }
+}
+
+impl TestServer {
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let body = body.map(|b| b.to_string());
+        self.raw(method, uri, token, body.map(String::into_bytes), "application/json").await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        content_type: &str,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    pub async fn login(&self, login: &str) -> String {
+        self.login_with(login, demo::DEMO_PASSWORD).await
+    }
+
+    pub async fn login_with(&self, login: &str, password: &str) -> String {
+        let body = json!({"login": login, "password": password, "device_id": Uuid::new_v4()});
+        let (status, body) = self.call(Method::POST, "/api/auth/login", None, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn push(&self, token: &str, mutations: &[Mutation]) -> PushResponse {
+        let (status, body) = self.call(Method::POST, "/api/sync/push", Some(token), Some(push_body(mutations))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    pub async fn pull(&self, token: &str, cursor: i64, limit: u32) -> PullResponse {
+        let uri = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
+        let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_value(body).unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.unwrap();
+        let n = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    }
+}
+
+pub fn push_body(mutations: &[Mutation]) -> Value {
+    json!({"protocol": PROTOCOL_VERSION, "device_id": Uuid::new_v4(), "mutations": mutations})
+}
+
+pub const TAM_DUONG: &str = "ttvh-tam-duong";
+
+pub fn set(record_id: Uuid, unit: &str, base_rev: i64, pairs: &[(&str, &str)]) -> Mutation {
+    Mutation {
+        id: Uuid::new_v4(),
+        record_id,
+        kind: RecordKind::SelfAssessment,
+        unit_id: unit.into(),
+        base_rev,
+        op: Op::Set { fields: pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect() },
+        made_at: Utc::now(),
+    }
+}
