@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, Timelike, Utc};
 use domain::api::{
     ChangePasswordRequest, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData, Role, UserProfile,
 };
@@ -39,8 +39,10 @@ fn current_store() -> Option<Rc<Store>> {
     STORE.with(|s| s.borrow().clone())
 }
 
+/// "14:05 22/11/2026", in the tablet's time zone.
 fn format_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%H:%M %d/%m/%Y").to_string()
+    let local = at.with_timezone(&Local);
+    format!("{:02}:{:02} {}", local.hour(), local.minute(), format_date(local.date_naive()))
 }
 
 /// "1,5 MB": Vietnamese writes a decimal comma.

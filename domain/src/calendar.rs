@@ -38,9 +38,10 @@ impl Quarter {
     }
 }
 
-/// dd/mm/yyyy, as Vietnamese documents write dates.
+/// dd/mm/yyyy, as Vietnamese documents write dates. (Written out by hand: chrono's formatter costs the tablet
+/// bundle more than it is worth here.)
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%d/%m/%Y").to_string()
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
 }
 
 #[cfg(test)]
