@@ -41,6 +41,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}$"; t
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+if ! cargo fuzz --version 2>/dev/null | grep -q " 0.13.2"; then
+  step "cargo install cargo-fuzz 0.13.2 (about 2 minutes, once)"
+  cargo install cargo-fuzz --locked --version 0.13.2
+fi
+
 # wasm-opt 132 (Debian's 108 produces broken wasm) and playwright-core, pinned by package-lock.json.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm ci"

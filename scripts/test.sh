@@ -11,6 +11,14 @@ cargo test -p thidua-domain -p thidua-server -- --skip replicas_converge
 step "fault injection: seeded tablets against the server through a lossy network (THIDUA_FAULT_SEEDS, default 1000)"
 cargo test -p thidua-server --test faults -- --nocapture
 
+step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"
+# Its own target folder: the fuzzing flags differ, and sharing ../target would rebuild the workspace each time.
+corpus=$(mktemp -d)
+cp fuzz/seeds/decode/* "$corpus"/
+(cd fuzz && cargo fuzz run decode -s none "$corpus" -- -max_total_time="${THIDUA_FUZZ_SECONDS:-20}" 2>&1 |
+  grep -E '^(Done|==|ERROR|SUMMARY)' ) || { rm -rf "$corpus"; echo "fuzzing found a failure (see fuzz/artifacts)"; exit 1; }
+rm -rf "$corpus"
+
 step "browser tests: the IndexedDB store in headless Chromium"
 cargo test -p thidua-app --target wasm32-unknown-unknown --lib
 

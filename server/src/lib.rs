@@ -63,6 +63,7 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         .merge(sync::router())
         .merge(reference::router())
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NoSuchEndpoint })
         .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
         .layer(CompressionLayer::new())
@@ -81,6 +82,12 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         ))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The API described in OpenAPI 3.0 (written by hand next to the routes it describes; `server/tests/api.rs`
+/// checks that every route is in it).
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
 }
 
 /// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators.
