@@ -5,6 +5,7 @@
 //! push/pull loop, and `ui` holds the screens.
 
 pub mod api;
+pub mod local_auth;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -314,33 +314,84 @@ impl LocalStore for Store {
     }
 }
 
-// --- localStorage: the signed-in session and the tablet's device id --------------------------------------
+// --- localStorage: the people who signed in on this tablet, and the tablet's device id ---------------------
 
-const SESSION_KEY: &str = "thidua.session";
+const ACCOUNTS_KEY: &str = "thidua.accounts";
+const CURRENT_KEY: &str = "thidua.current";
 const DEVICE_KEY: &str = "thidua.device";
+
+/// A person who signed in on this tablet: their session, and a verifier of their password for offline sign-in.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedAccount {
+    pub session: LoginResponse,
+    pub verifier: Option<crate::local_auth::Verifier>,
+}
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-pub fn load_session() -> Option<LoginResponse> {
-    let text = local_storage()?.get_item(SESSION_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+fn accounts() -> Vec<SavedAccount> {
+    local_storage()
+        .and_then(|s| s.get_item(ACCOUNTS_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
-pub fn save_session(session: &LoginResponse) -> Result<()> {
-    let text = serde_json::to_string(session).map_err(|e| StoreError::Invalid(e.to_string()))?;
+fn write_accounts(accounts: &[SavedAccount]) -> Result<()> {
+    let text = serde_json::to_string(accounts).map_err(|e| StoreError::Invalid(e.to_string()))?;
     local_storage()
         .ok_or_else(|| StoreError::Invalid("localStorage không dùng được".into()))?
-        .set_item(SESSION_KEY, &text)
+        .set_item(ACCOUNTS_KEY, &text)
         .map_err(|_| StoreError::Invalid("không lưu được phiên đăng nhập".into()))
 }
 
-/// Forgets the session only; the user's database, with any unsent drafts, stays on the tablet.
-pub fn clear_session() {
+/// The people who signed in on this tablet and did not sign out.
+pub fn saved_accounts() -> Vec<SavedAccount> {
+    accounts()
+}
+
+pub fn saved_account(login: &str) -> Option<SavedAccount> {
+    accounts().into_iter().find(|a| a.session.user.login == login)
+}
+
+/// The session of whoever is using the app now.
+pub fn load_session() -> Option<LoginResponse> {
+    let current = local_storage()?.get_item(CURRENT_KEY).ok().flatten()?;
+    saved_account(&current).map(|a| a.session)
+}
+
+/// Keeps an account (replacing an older entry of the same person) and makes it the current one.
+pub fn save_account(account: SavedAccount) -> Result<()> {
+    let login = account.session.user.login.clone();
+    let mut all = accounts();
+    all.retain(|a| a.session.user.login != login);
+    all.push(account);
+    write_accounts(&all)?;
+    set_current(&login)
+}
+
+pub fn set_current(login: &str) -> Result<()> {
+    local_storage()
+        .ok_or_else(|| StoreError::Invalid("localStorage không dùng được".into()))?
+        .set_item(CURRENT_KEY, login)
+        .map_err(|_| StoreError::Invalid("không lưu được phiên đăng nhập".into()))
+}
+
+/// Leaves the app to the next person; the account stays on the tablet for offline sign-in.
+pub fn clear_current() {
     if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(SESSION_KEY);
+        let _ = storage.remove_item(CURRENT_KEY);
     }
+}
+
+/// Forgets a person's session on this tablet (after they signed out). Their database, with any unsent drafts,
+/// stays.
+pub fn forget_account(login: &str) {
+    let mut all = accounts();
+    all.retain(|a| a.session.user.login != login);
+    let _ = write_accounts(&all);
+    clear_current();
 }
 
 /// This tablet's id, made once and kept.

@@ -21,9 +21,9 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::api;
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
+use crate::{api, local_auth};
 
 /// Typing pauses this long before the field is written to IndexedDB.
 const AUTOSAVE_MS: u32 = 300;
@@ -100,6 +100,28 @@ async fn storage_used() -> Option<f64> {
     js_sys::Reflect::get(&estimate, &"usage".into()).ok()?.as_f64()
 }
 
+/// Signs in without the server, against the verifier kept at this person's last online sign-in here. Returns
+/// the message to show if that is not possible.
+async fn sign_in_offline(request: &LoginRequest, session: RwSignal<Option<LoginResponse>>) -> Option<String> {
+    let Some(account) = store::saved_account(request.login.trim()) else {
+        return Some(
+            "Không kết nối được máy chủ. Tài khoản này chưa từng đăng nhập trên máy này, nên lần đầu cần có mạng."
+                .into(),
+        );
+    };
+    let Some(verifier) = &account.verifier else {
+        return Some("Không kết nối được máy chủ. Hãy đăng nhập lại khi có mạng.".into());
+    };
+    if !local_auth::check(&request.password, verifier).await {
+        return Some("Mật khẩu không đúng.".into());
+    }
+    if let Err(e) = store::set_current(&account.session.user.login) {
+        return Some(e.user_message());
+    }
+    session.set(Some(account.session));
+    None
+}
+
 #[component]
 fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
     let login = RwSignal::new(String::new());
@@ -117,17 +139,21 @@ fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                 device_id: store::device_id(),
             };
             match api::login(&request).await {
-                Ok(response) => match store::save_session(&response) {
-                    Ok(()) => session.set(Some(response)),
-                    Err(e) => error.set(Some(e.user_message())),
-                },
-                Err(TransportError::Network) => error
-                    .set(Some("Không kết nối được máy chủ. Lần đăng nhập đầu tiên trên máy này cần có mạng.".into())),
+                Ok(response) => {
+                    // Kept for offline sign-in on this tablet later.
+                    let verifier = local_auth::make_verifier(&request.password).await;
+                    match store::save_account(store::SavedAccount { session: response.clone(), verifier }) {
+                        Ok(()) => session.set(Some(response)),
+                        Err(e) => error.set(Some(e.user_message())),
+                    }
+                }
+                Err(TransportError::Network) => error.set(sign_in_offline(&request, session).await),
                 Err(e) => error.set(Some(e.to_string())),
             }
             busy.set(false);
         });
     };
+    let known = store::saved_accounts();
     view! {
         <form class="login card" on:submit=submit>
             <h1>"Thi đua – Khen thưởng"</h1>
@@ -142,6 +168,23 @@ fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                 {move || if busy.get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
             </button>
             <p class="error" role="alert">{move || error.get()}</p>
+            <Show when={
+                let any = !known.is_empty();
+                move || any
+            }>
+                <p class="muted">"Tài khoản đã đăng nhập trên máy này (đăng nhập được cả khi mất mạng):"</p>
+                <ul class="accounts">
+                    {known.iter().map(|account| {
+                        let user = account.session.user.clone();
+                        let name = user.login.clone();
+                        view! {
+                            <li><button type="button" class="secondary" on:click=move |_| login.set(name.clone())>
+                                {user.full_name.clone()} " (" {user.login.clone()} ")"
+                            </button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
         </form>
     }
 }
@@ -169,17 +212,20 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         }
     });
     let token = StoredValue::new(current.token.clone());
+    // Hands the tablet to the next person: this account stays here for offline sign-in.
     let leave = move || {
         sync::stop();
-        store::clear_session();
+        store::clear_current();
         STORE.with(|s| s.borrow_mut().take());
         session.set(None);
     };
+    let login_name = StoredValue::new(user.login.clone());
     let sign_out_everywhere = move || {
         let token = token.get_value();
         spawn_local(async move {
             let _ = api::logout(&token).await;
         });
+        store::forget_account(&login_name.get_value());
         leave();
     };
     let sign_out = move |_| {
@@ -209,6 +255,7 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
             </div>
             <div class="actions">
                 <button class="secondary" on:click=move |_| show_password.update(|v| *v = !*v)>"Đổi mật khẩu"</button>
+                <button id="switch-user" class="secondary" on:click=move |_| leave()>"Đổi người dùng"</button>
                 <button class="secondary" on:click=sign_out>"Đăng xuất"</button>
             </div>
         </header>

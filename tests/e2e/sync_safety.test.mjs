@@ -165,12 +165,57 @@ test('an expired session asks for a new sign-in and keeps every change', async (
 
 test('signing out ends the session on the server too', async () => {
   const minh = await tablet('tamduong.minh');
-  const token = await minh.page.evaluate(() => JSON.parse(localStorage.getItem('thidua.session')).token);
+  const token = await minh.page.evaluate(() => {
+    const current = localStorage.getItem('thidua.current');
+    return JSON.parse(localStorage.getItem('thidua.accounts')).find((a) => a.session.user.login === current).session.token;
+  });
   await minh.page.click('text=Đăng xuất');
   await minh.page.waitForSelector('#login');
+  assert.equal(await minh.page.locator('ul.accounts').count(), 0, 'a signed-out account is forgotten on the tablet');
   await eventually(async () => (await fetch(`${server.base}/api/me`, { headers: { Authorization: `Bearer ${token}` } }))
     .status === 401, 10_000, 'the token to be revoked');
   await minh.context.close();
+});
+
+test('colleagues share a tablet, each with their own drafts, and switch offline with their password', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server.base, 'tamduong.lan');
+  await page.waitForSelector('#field-summary');
+  await page.click('#switch-user');
+  await signIn(page, server.base, 'tamduong.minh');
+  await page.waitForSelector('#field-summary');
+  await page.waitForSelector('#last-sync:not([data-at=""])', { timeout: 15_000 });
+
+  await context.setOffline(true);
+  await type(page, 'next_steps', 'Minh: soạn khi mất mạng, chưa gửi.');
+  await page.click('#switch-user');
+  assert.match(await page.textContent('ul.accounts'), /Trần Thị Lan \(tamduong\.lan\)/);
+  await page.fill('#login', 'tamduong.lan');
+  await page.fill('#password', 'sai-mat-khau');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('text=Mật khẩu không đúng.', { timeout: 10_000 });
+  await page.fill('#password', 'thidua2026');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#field-summary', { timeout: 10_000 });
+  assert.match(await page.textContent('header'), /Trần Thị Lan/);
+  await page.waitForSelector('#pending-count[data-pending="0"]');
+  assert.notEqual(await page.inputValue('#field-next_steps'), 'Minh: soạn khi mất mạng, chưa gửi.',
+    "Minh's unsent draft stays in his own database");
+
+  await page.click('#switch-user');
+  await page.fill('#login', 'khach.la');
+  await page.fill('#password', 'thidua2026');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('text=chưa từng đăng nhập trên máy này', { timeout: 10_000 });
+
+  await context.setOffline(false);
+  await page.fill('#login', 'tamduong.minh');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#field-summary');
+  await eventually(() => server.query("select value from record_fields where name = 'next_steps'")
+    .some(([v]) => v.includes('soạn khi mất mạng')), 20_000, "Minh's offline draft to reach the server");
+  await context.close();
 });
 
 test('an outdated app is told to reload and keeps its outbox', async () => {
