@@ -149,12 +149,15 @@ impl Store {
         let outbox = tx.object_store(OUTBOX)?;
         let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
         let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        let (record, entry) = replica::edit(record, &entries, record_id, kind, unit_id, edits, now, Uuid::new_v4())
+        let edited = replica::edit(record, &entries, record_id, kind, unit_id, edits, now, Uuid::new_v4())
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        records.put(&record).serde()?.await?;
-        outbox.put(&entry).serde()?.await?;
+        records.put(&edited.record).serde()?.await?;
+        for seq in edited.dropped {
+            outbox.delete(seq).await?;
+        }
+        outbox.put(&edited.entry).serde()?.await?;
         tx.commit().await?;
-        Ok(record)
+        Ok(edited.record)
     }
 
     /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
@@ -331,7 +334,8 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn accounts() -> Vec<SavedAccount> {
+/// The people who signed in on this tablet and did not sign out.
+pub fn saved_accounts() -> Vec<SavedAccount> {
     local_storage()
         .and_then(|s| s.get_item(ACCOUNTS_KEY).ok().flatten())
         .and_then(|text| serde_json::from_str(&text).ok())
@@ -346,13 +350,8 @@ fn write_accounts(accounts: &[SavedAccount]) -> Result<()> {
         .map_err(|_| StoreError::Invalid("không lưu được phiên đăng nhập".into()))
 }
 
-/// The people who signed in on this tablet and did not sign out.
-pub fn saved_accounts() -> Vec<SavedAccount> {
-    accounts()
-}
-
 pub fn saved_account(login: &str) -> Option<SavedAccount> {
-    accounts().into_iter().find(|a| a.session.user.login == login)
+    saved_accounts().into_iter().find(|a| a.session.user.login == login)
 }
 
 /// The session of whoever is using the app now.
@@ -364,7 +363,7 @@ pub fn load_session() -> Option<LoginResponse> {
 /// Keeps an account (replacing an older entry of the same person) and makes it the current one.
 pub fn save_account(account: SavedAccount) -> Result<()> {
     let login = account.session.user.login.clone();
-    let mut all = accounts();
+    let mut all = saved_accounts();
     all.retain(|a| a.session.user.login != login);
     all.push(account);
     write_accounts(&all)?;
@@ -388,7 +387,7 @@ pub fn clear_current() {
 /// Forgets a person's session on this tablet (after they signed out). Their database, with any unsent drafts,
 /// stays.
 pub fn forget_account(login: &str) {
-    let mut all = accounts();
+    let mut all = saved_accounts();
     all.retain(|a| a.session.user.login != login);
     let _ = write_accounts(&all);
     clear_current();

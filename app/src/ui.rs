@@ -451,7 +451,11 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
             let text = editor.value.get_untracked();
             let mut edits = Fields::new();
             edits.insert(editor.spec.name.to_owned(), Value::String(text.clone()));
-            edits.insert("period".to_owned(), Value::String(period_value.get_value()));
+            // The period is set once, when the record is made: sent with every save it would pin every edit's
+            // base revision to the oldest unacknowledged one.
+            if !exists.get_untracked() {
+                edits.insert("period".to_owned(), Value::String(period_value.get_value()));
+            }
             match store.save_edit(record_id, kind, &unit_id.get_value(), edits, Utc::now()).await {
                 Ok(record) => {
                     store::journal_settle(&user_id.get_value(), record_id, editor.spec.name, &text);
@@ -730,7 +734,7 @@ fn OfficePage(state: SyncState, token: String) -> impl IntoView {
                     .into_iter()
                     .map(|unit| {
                         let id = self_assessment_id(&unit.id, &period);
-                        let record = records.iter().find(|r| r.id == id).cloned();
+                        let record = records.iter().find(|r| r.id == id && r.unit_id == unit.id).cloned();
                         (unit.id, unit.name, record)
                     })
                     .collect(),

@@ -57,6 +57,7 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// Why a new password is refused, or None if it is acceptable.
 pub fn password_problem(login: &str, password: &str) -> Option<&'static str> {
+    // The message spells out MIN_PASSWORD_CHARS (8).
     if password.chars().count() < MIN_PASSWORD_CHARS {
         Some("Mật khẩu cần ít nhất 8 ký tự.")
     } else if password.eq_ignore_ascii_case(login) {

@@ -49,6 +49,8 @@ pub struct Merge {
     /// Fields to write at the new revision.
     pub writes: Fields,
     pub delete: bool,
+    /// Bring a deleted record back (a person settled an edit made against its deletion).
+    pub restore: bool,
     /// A new workflow state, with the note that goes with it (the reason of a return).
     pub new_state: Option<(WorkflowState, Option<String>)>,
     /// Open conflicts this mutation settles.
@@ -62,7 +64,13 @@ impl Merge {
     /// now carries an open conflict every tablet must pull.
     pub fn written_rev(&self) -> Option<i64> {
         let conflict = matches!(self.outcome, Outcome::Conflict { .. });
-        if !self.delete && self.writes.is_empty() && self.new_state.is_none() && self.resolves.is_empty() && !conflict {
+        if !self.delete
+            && !self.restore
+            && self.writes.is_empty()
+            && self.new_state.is_none()
+            && self.resolves.is_empty()
+            && !conflict
+        {
             return None;
         }
         match self.outcome {
@@ -72,7 +80,7 @@ impl Merge {
     }
 
     fn nothing(outcome: Outcome) -> Self {
-        Merge { writes: Fields::new(), delete: false, new_state: None, resolves: Vec::new(), outcome }
+        Merge { writes: Fields::new(), delete: false, restore: false, new_state: None, resolves: Vec::new(), outcome }
     }
 
     fn reject(code: RejectCode, message: impl Into<String>) -> Self {
@@ -139,9 +147,18 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
             }
         }
         Op::Set { fields } if current.deleted => deleted_conflict(current, fields),
-        Op::Resolve { field, value, .. } if current.deleted => {
-            deleted_conflict(current, &[(field.clone(), value.clone())].into_iter().collect())
-        }
+        // Settling an edit made against a deletion brings the record back with the chosen value.
+        Op::Resolve { field, value, conflicts } if current.deleted => Merge {
+            writes: [(field.clone(), value.clone())].into_iter().collect(),
+            restore: true,
+            resolves: current
+                .open_conflicts
+                .iter()
+                .filter(|(id, f)| f == field && conflicts.contains(id))
+                .map(|(id, _)| *id)
+                .collect(),
+            ..Merge::nothing(Outcome::Applied { rev: next_rev })
+        },
         Op::Set { .. } | Op::Resolve { .. } | Op::Delete if !current.state.editable() => locked(current.state),
         Op::Set { fields } => merge_fields(current, mutation.base_rev, writer, fields, Vec::new()),
         Op::Resolve { field, value, conflicts } => {
@@ -207,7 +224,7 @@ fn merge_fields(current: &StoredRecord, base_rev: i64, writer: &str, fields: &Fi
     } else {
         Outcome::Applied { rev }
     };
-    Merge { writes, delete: false, new_state: None, resolves, outcome }
+    Merge { writes, delete: false, restore: false, new_state: None, resolves, outcome }
 }
 
 /// An edit of a deleted record is kept as a conflict so a person can restore it.
@@ -395,6 +412,19 @@ mod tests {
         assert!(
             matches!(&m.outcome, Outcome::Conflict { conflicts, .. } if conflicts[0].client_value == json!("late edit"))
         );
+    }
+
+    #[test]
+    fn settling_an_edit_against_a_delete_restores_the_record() {
+        let mut tomb = stored();
+        tomb.deleted = true;
+        tomb.rev = 4;
+        tomb.open_conflicts = vec![(5, "summary".into())];
+        let m = merge(Some(&tomb), &resolve(4, "summary", "late edit", vec![5]), STAFF, ME);
+        assert!(m.restore && !m.delete);
+        assert_eq!(m.resolves, vec![5]);
+        assert_eq!(m.writes["summary"], json!("late edit"));
+        assert_eq!(m.written_rev(), Some(5));
     }
 
     #[test]

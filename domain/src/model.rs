@@ -59,6 +59,17 @@ const SELF_ASSESSMENT_FIELDS: &[FieldSpec] = &[
 const SELF_ASSESSMENT_META_FIELDS: &[&str] = &["period"];
 
 impl RecordKind {
+    /// The name used on the wire and in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::SelfAssessment => "self_assessment",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [RecordKind::SelfAssessment].into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             RecordKind::SelfAssessment => "Tự đánh giá quý",
@@ -198,6 +209,13 @@ mod tests {
             validate_fields(RecordKind::SelfAssessment, &over),
             Err(FieldError::TooLong { chars, .. }) if chars == MAX_TEXT_CHARS + 1
         ));
+    }
+
+    #[test]
+    fn kind_names_match_serde() {
+        let kind = RecordKind::SelfAssessment;
+        assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        assert_eq!(RecordKind::parse(kind.as_str()), Some(kind));
     }
 
     #[test]

@@ -124,8 +124,22 @@ impl OutboxEntry {
     }
 }
 
-/// A local edit of some fields. Returns the updated record and the outbox entry to store: the newest entry of
-/// this record the network has not seen (or that the server refused) with the edit folded in, or a new one.
+/// A local edit, as the store must write it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub record: LocalRecord,
+    /// The entry to put: the record's newest entry with the edit folded in, or a new one.
+    pub entry: OutboxEntry,
+    /// Refused entries of the record that leave the queue: their fields go again in `entry`, with the text the
+    /// record holds now.
+    pub dropped: Vec<u32>,
+}
+
+/// A local edit of some fields.
+///
+/// The edit folds into the record's newest entry only if that entry is a plain edit the network has not seen;
+/// folding into anything older would let it overtake a later resolution or transition. Entries the server
+/// refused go again under a new id, with the latest text of their fields (never the stale text they carried).
 // The arguments are the record (as stored, and which one), the edit, and the two values a pure function cannot make
 // itself (the time and a fresh id); bundling them would only move the list elsewhere.
 #[allow(clippy::too_many_arguments)]
@@ -138,7 +152,7 @@ pub fn edit(
     edits: Fields,
     now: DateTime<Utc>,
     new_mutation_id: Uuid,
-) -> Result<(LocalRecord, OutboxEntry), FieldError> {
+) -> Result<Edit, FieldError> {
     validate_fields(kind, &edits)?;
     let mut record = record.unwrap_or_else(|| LocalRecord::new(id, kind, unit_id));
     let mut base_rev = record.rev;
@@ -149,36 +163,42 @@ pub fn edit(
     record.rejection = None;
     record.saved_at = Some(now);
 
-    let open = outbox.iter().rev().find(|e| {
-        e.mutation.record_id == id && matches!(e.mutation.op, Op::Set { .. }) && (!e.sent || e.rejected.is_some())
-    });
-    let entry = match open {
-        Some(open) => {
-            let mut entry = open.clone();
-            if let Op::Set { fields } = &mut entry.mutation.op {
-                fields.extend(edits);
+    let mut fields = edits;
+    let mut dropped = Vec::new();
+    for refused in outbox.iter().filter(|e| e.mutation.record_id == id && e.rejected.is_some()) {
+        for name in refused.mutation.op.fields() {
+            if !fields.contains_key(name) {
+                if let Some(value) = record.fields.get(name).cloned() {
+                    base_rev = base_rev.min(record.base_for(name));
+                    fields.insert(name.to_owned(), value);
+                }
             }
-            if entry.sent {
-                // Refused before: it goes again under a new id, since the old id already has its answer.
-                entry.mutation.id = new_mutation_id;
-                entry.sent = false;
-                entry.rejected = None;
+        }
+        dropped.extend(refused.seq);
+    }
+
+    let newest = outbox.iter().rev().find(|e| e.mutation.record_id == id && e.rejected.is_none());
+    let entry = match newest {
+        Some(open) if !open.sent && matches!(open.mutation.op, Op::Set { .. }) => {
+            let mut entry = open.clone();
+            if let Op::Set { fields: queued } = &mut entry.mutation.op {
+                queued.extend(fields);
             }
             entry.mutation.base_rev = entry.mutation.base_rev.min(base_rev);
             entry.mutation.made_at = now;
             entry
         }
-        None => OutboxEntry::new(Mutation {
+        _ => OutboxEntry::new(Mutation {
             id: new_mutation_id,
             record_id: id,
             kind,
             unit_id: unit_id.to_owned(),
             base_rev,
-            op: Op::Set { fields: edits },
+            op: Op::Set { fields },
             made_at: now,
         }),
     };
-    Ok((record, entry))
+    Ok(Edit { record, entry, dropped })
 }
 
 /// A workflow transition or a conflict resolution made on the tablet: always a new entry of its own. A
@@ -303,7 +323,17 @@ pub fn apply_result(
             record.rejection = Some(message.clone());
             let mut refused = entry.clone();
             refused.rejected = Some(message.clone());
-            (Some(record), EntryFate::Keep(refused))
+            match &entry.mutation.op {
+                Op::Set { .. } => (Some(record), EntryFate::Keep(refused)),
+                // The chosen or combined text stays, as a refused edit that goes again with the next edit; the
+                // conflict shows again from the server.
+                Op::Resolve { field, value, .. } => {
+                    refused.mutation.op = Op::Set { fields: [(field.clone(), value.clone())].into_iter().collect() };
+                    (Some(record), EntryFate::Keep(refused))
+                }
+                // Nothing typed to keep: the reason shows on the record, and the person can try again.
+                Op::Transition { .. } | Op::Delete => (Some(record), EntryFate::Remove),
+            }
         }
     }
 }
@@ -547,9 +577,10 @@ impl MemoryStore {
             self.typed.borrow_mut().insert((record_id, field.clone()), value.clone());
         }
         let record = self.records.borrow().get(&record_id).cloned();
-        let (record, entry) = edit(record, &self.outbox.borrow(), record_id, kind, unit_id, edits, now, mutation_id)?;
-        self.records.borrow_mut().insert(record_id, record);
-        self.put_entry(entry);
+        let edited = edit(record, &self.outbox.borrow(), record_id, kind, unit_id, edits, now, mutation_id)?;
+        self.records.borrow_mut().insert(record_id, edited.record);
+        self.outbox.borrow_mut().retain(|e| !e.seq.is_some_and(|seq| edited.dropped.contains(&seq)));
+        self.put_entry(edited.entry);
         Ok(())
     }
 
@@ -640,6 +671,21 @@ mod tests {
         }
     }
 
+    /// `edit`, for tests that do not drop refused entries.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_pair(
+        record: Option<LocalRecord>,
+        outbox: &[OutboxEntry],
+        id: Uuid,
+        kind: RecordKind,
+        unit_id: &str,
+        edits: Fields,
+        now: DateTime<Utc>,
+        new_id: Uuid,
+    ) -> Result<(LocalRecord, OutboxEntry), FieldError> {
+        edit(record, outbox, id, kind, unit_id, edits, now, new_id).map(|e| (e.record, e.entry))
+    }
+
     fn pulled(id: Uuid, rev: i64, fields: Fields) -> Record {
         Record {
             id,
@@ -661,10 +707,10 @@ mod tests {
         let id = Uuid::new_v4();
         let mut outbox = Vec::new();
         let (record, entry) =
-            edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
+            edit_pair(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
                 .unwrap();
         queued(&mut outbox, entry);
-        let (record, entry) = edit(
+        let (record, entry) = edit_pair(
             Some(record),
             &outbox,
             id,
@@ -681,7 +727,7 @@ mod tests {
 
         let sent = select_batch(&mut outbox, 10, 1 << 20);
         assert!(outbox[0].sent);
-        let (_, entry) = edit(
+        let (_, entry) = edit_pair(
             Some(record),
             &outbox,
             id,
@@ -698,10 +744,122 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_never_overtakes_a_later_resolution() {
+        let id = Uuid::new_v4();
+        let mut outbox = Vec::new();
+        let (mut record, e1) = edit_pair(
+            None,
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("limitations", "y"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        queued(&mut outbox, e1);
+        let resolve = Op::Resolve { field: "summary".into(), value: json!("V"), conflicts: vec![7] };
+        queued(&mut outbox, local_op(&mut record, resolve, now(), Uuid::new_v4()));
+        let (_, e3) = edit_pair(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "V2"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        queued(&mut outbox, e3);
+        assert_eq!(outbox.len(), 3, "the later edit queues after the resolution, not inside the earlier entry");
+        assert_eq!(outbox[2].mutation.op.fields(), ["summary"]);
+    }
+
+    #[test]
+    fn refused_entries_go_again_with_the_latest_text() {
+        let id = Uuid::new_v4();
+        let mut outbox = Vec::new();
+        let (record, e1) = edit_pair(
+            None,
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "abc"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        queued(&mut outbox, e1);
+        select_batch(&mut outbox, 10, 1 << 20);
+        let (record, e2) = edit_pair(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("summary", "abcdef"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        queued(&mut outbox, e2);
+        select_batch(&mut outbox, 10, 1 << 20);
+        for entry in outbox.clone() {
+            let refusal = Outcome::rejected(RejectCode::Locked, "Đã gửi");
+            let (_, fate) = apply_result(Some(record.clone()), &entry, &outbox, &refusal, "me");
+            let EntryFate::Keep(kept) = fate else { panic!() };
+            queued(&mut outbox, kept);
+        }
+        let edited = edit(
+            Some(record),
+            &outbox,
+            id,
+            RecordKind::SelfAssessment,
+            UNIT,
+            one("limitations", "x"),
+            now(),
+            Uuid::new_v4(),
+        )
+        .unwrap();
+        assert_eq!(edited.dropped, vec![1, 2], "both refused entries leave the queue");
+        let Op::Set { fields } = &edited.entry.mutation.op else { panic!() };
+        assert_eq!(fields["summary"], "abcdef", "the latest text, never the stale one");
+        assert_eq!(fields["limitations"], "x");
+    }
+
+    #[test]
+    fn a_refused_resolution_keeps_its_text_and_a_refused_transition_leaves() {
+        let id = Uuid::new_v4();
+        let mut record = merge_pulled(None, &pulled(id, 3, one("summary", "A")), &[]);
+        let resolve = local_op(
+            &mut record,
+            Op::Resolve { field: "summary".into(), value: json!("A+B"), conflicts: vec![7] },
+            now(),
+            Uuid::new_v4(),
+        );
+        let resolve = OutboxEntry { seq: Some(1), ..resolve };
+        let refusal = Outcome::rejected(RejectCode::Locked, "Đã gửi");
+        let (record, fate) = apply_result(Some(record), &resolve, std::slice::from_ref(&resolve), &refusal, "me");
+        let EntryFate::Keep(kept) = fate else { panic!() };
+        assert_eq!(kept.mutation.op, Op::Set { fields: one("summary", "A+B") });
+        let mut record = record.unwrap();
+        let submit = OutboxEntry {
+            seq: Some(2),
+            ..local_op(&mut record, Op::Transition { action: crate::workflow::Action::Submit }, now(), Uuid::new_v4())
+        };
+        let (record, fate) = apply_result(Some(record), &submit, std::slice::from_ref(&submit), &refusal, "me");
+        assert_eq!(fate, EntryFate::Remove);
+        assert_eq!(record.unwrap().rejection.as_deref(), Some("Đã gửi"));
+    }
+
+    #[test]
     fn batches_respect_count_and_bytes_and_skip_refused_entries() {
         let mut outbox: Vec<OutboxEntry> = (0..5)
             .map(|i| {
-                let (_, e) = edit(
+                let (_, e) = edit_pair(
                     None,
                     &[],
                     Uuid::new_v4(),
@@ -727,7 +885,7 @@ mod tests {
     fn a_conflict_answer_shows_the_kept_value_and_keeps_ours_beside_it() {
         let id = Uuid::new_v4();
         let (record, entry) =
-            edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
+            edit_pair(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
                 .unwrap();
         let entry = OutboxEntry { seq: Some(1), ..entry };
         let answer = Outcome::Conflict {
@@ -754,11 +912,11 @@ mod tests {
         let id = Uuid::new_v4();
         let mut outbox = Vec::new();
         let (record, e1) =
-            edit(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
+            edit_pair(None, &outbox, id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), now(), Uuid::new_v4())
                 .unwrap();
         queued(&mut outbox, e1);
         select_batch(&mut outbox, 10, 1 << 20);
-        let (record, e2) = edit(
+        let (record, e2) = edit_pair(
             Some(record),
             &outbox,
             id,
@@ -778,7 +936,7 @@ mod tests {
     fn a_pull_keeps_unsent_fields_takes_the_rest_and_never_goes_back() {
         let id = Uuid::new_v4();
         let (record, entry) =
-            edit(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
+            edit_pair(None, &[], id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), now(), Uuid::new_v4())
                 .unwrap();
         let outbox = vec![OutboxEntry { seq: Some(1), ..entry }];
         let mut theirs = one("summary", "theirs");
@@ -800,7 +958,7 @@ mod tests {
         record.field_base.insert("summary".into(), 5);
         let resolve = Op::Resolve { field: "summary".into(), value: json!("B"), conflicts: vec![9] };
         assert_eq!(local_op(&mut record.clone(), resolve, now(), Uuid::new_v4()).mutation.base_rev, 3);
-        let (_, entry) = edit(
+        let (_, entry) = edit_pair(
             Some(record),
             &[],
             Uuid::new_v4(),

@@ -57,15 +57,8 @@ pub enum Action {
     Approve,
 }
 
-impl Action {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Action::Submit => "Gửi",
-            Action::Return { .. } => "Trả lại",
-            Action::Approve => "Duyệt",
-        }
-    }
-}
+/// The longest reason a return may give: it is shown on every tablet of the unit.
+pub const MAX_REASON_CHARS: usize = 2000;
 
 /// Who may write a report's content (fields, deletes, conflict resolutions): the unit's own people. The office
 /// reviews, the council votes and admins manage accounts; none of them edits a unit's report.
@@ -100,6 +93,9 @@ pub fn transition(
             }
             if reason.trim().is_empty() {
                 return Err("Cần ghi rõ lý do trả lại".into());
+            }
+            if reason.chars().count() > MAX_REASON_CHARS {
+                return Err(format!("Lý do trả lại dài quá {MAX_REASON_CHARS} ký tự"));
             }
             Ok(WorkflowState::Returned)
         }
@@ -146,9 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn a_return_needs_a_reason() {
+    fn a_return_needs_a_reason_of_reasonable_length() {
         let blank = Action::Return { reason: "  ".into() };
         assert_eq!(transition(SA, Submitted, &blank, Role::Office), Err("Cần ghi rõ lý do trả lại".into()));
+        let long = Action::Return { reason: "x".repeat(MAX_REASON_CHARS + 1) };
+        assert!(transition(SA, Submitted, &long, Role::Office).is_err());
     }
 
     #[test]

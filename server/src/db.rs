@@ -84,9 +84,9 @@ fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| DbError::Corrupt(format!("timestamp {text:?}: {e}")))
+    // The same lenient parser that decoded the value from the client: a timestamp accepted once (a tablet's
+    // clock may be far off, even past year 9999) must read back, or every pull of its record would fail.
+    text.parse::<DateTime<Utc>>().map_err(|e| DbError::Corrupt(format!("timestamp {text:?}: {e}")))
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
@@ -101,16 +101,8 @@ fn to_json(value: &impl serde::Serialize) -> Result<String> {
     serde_json::to_string(value).map_err(|e| DbError::Corrupt(format!("json: {e}")))
 }
 
-fn kind_name(kind: RecordKind) -> Result<String> {
-    match serde_json::to_value(kind) {
-        Ok(Value::String(name)) => Ok(name),
-        _ => Err(DbError::Corrupt(format!("record kind {kind:?}"))),
-    }
-}
-
 fn parse_kind(name: &str) -> Result<RecordKind> {
-    serde_json::from_value(Value::String(name.to_owned()))
-        .map_err(|_| DbError::Corrupt(format!("record kind {name:?}")))
+    RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
 
 /// How hard a commit waits for the disk.
@@ -408,14 +400,6 @@ impl Db {
         }
     }
 
-    pub async fn unit_exists(&self, unit_id: &str) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("select 1 from org_units where id = ?")
-            .bind(unit_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(found.is_some())
-    }
-
     // --- sign-in rate limits --------------------------------------------------------------------------
 
     /// Failed sign-ins under `key` since `window_start`.
@@ -650,7 +634,7 @@ async fn apply_one(
                  echo_free = excluded.echo_free",
         )
         .bind(&record_id)
-        .bind(kind_name(mutation.kind)?)
+        .bind(mutation.kind.as_str())
         .bind(&mutation.unit_id)
         .bind(rev)
         .bind(seq)

@@ -443,6 +443,10 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
         .expect("audit");
     let mut last_write: BTreeMap<(String, String), (i64, String)> = BTreeMap::new();
     let mut history: BTreeSet<(String, String, String)> = BTreeSet::new();
+    // (record, field, user) -> the value of that user's last write of the field.
+    let mut last_by_user: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    // (record, field, value, user) for every write: a resolution may settle on a value someone else wrote.
+    let mut written_by: BTreeSet<(String, String, String, String)> = BTreeSet::new();
     for row in &rows {
         let record: String = row.get("record_id");
         let base: i64 = row.get("base_rev");
@@ -461,6 +465,9 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
                 );
             }
             last_write.insert(key, (rev, writer.clone()));
+            let user: String = row.get("user_id");
+            written_by.insert((record.clone(), field.clone(), change["new"].to_string(), user.clone()));
+            last_by_user.insert((record.clone(), field.clone(), user), change["new"].to_string());
             history.insert((record.clone(), field, change["new"].to_string()));
         }
     }
@@ -475,13 +482,17 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             .collect();
     pool.close().await;
 
-    // What each user typed last in each field reached the server: nothing was lost on a tablet.
+    // What each user typed last in each field is what their last write of it carried (or it was set aside in a
+    // conflict): no stale text of theirs overtook it, and nothing was lost on a tablet.
     for tablet in tablets {
         for ((record, field), value) in tablet.typed().iter() {
             let key = (record.to_string(), field.clone(), value.to_string());
+            let last = last_by_user.get(&(record.to_string(), field.clone(), tablet.user().to_owned()));
+            let chosen_from_another =
+                written_by.iter().any(|(r, f, v, by)| *r == key.0 && *f == key.1 && *v == key.2 && by != tablet.user());
             assert!(
-                history.contains(&key) || kept_aside.contains(&key),
-                "seed {seed}: {} typed {field} = {value} last, and it never reached the server",
+                last == Some(&value.to_string()) || kept_aside.contains(&key) || chosen_from_another,
+                "seed {seed}: {} typed {field} = {value} last, but their last write carried {last:?}",
                 tablet.user()
             );
         }
