@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::api::Role;
-use crate::model::{validate_fields, Fields};
+use crate::model::{derived_for_unit, validate_fields, Fields};
 use crate::sync::{FieldConflict, Mutation, Op, Outcome, RejectCode};
 use crate::workflow::{may_edit_content, transition, WorkflowState};
 
@@ -243,6 +243,9 @@ fn deleted_conflict(current: &StoredRecord, fields: &Fields) -> Merge {
 }
 
 fn merge_new(mutation: &Mutation) -> Merge {
+    if !derived_for_unit(mutation.record_id, &mutation.unit_id) {
+        return Merge::reject(RejectCode::Forbidden, "Mã hồ sơ này là báo cáo của một đơn vị khác");
+    }
     match &mutation.op {
         Op::Set { fields } if mutation.base_rev == 0 => {
             Merge { writes: fields.clone(), ..Merge::nothing(Outcome::Applied { rev: 1 }) }

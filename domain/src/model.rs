@@ -172,6 +172,16 @@ pub fn self_assessment_id(unit_id: &str, period: &str) -> Uuid {
     Uuid::new_v5(&THIDUA_NAMESPACE, format!("self_assessment/{unit_id}/{period}").as_bytes())
 }
 
+/// Whether `id`, if it is a derived id (UUID v5), was derived for `unit_id` and a quarter between 2000 and 2100.
+/// Random ids (v4) are anyone's to make. Without this check a unit could create another unit's quarterly
+/// report under its own name first, and lock that unit out of it.
+pub fn derived_for_unit(id: Uuid, unit_id: &str) -> bool {
+    if id.get_version_num() != 5 {
+        return true;
+    }
+    (2000..=2100).any(|year| (1..=4).any(|q| self_assessment_id(unit_id, &format!("{year}-Q{q}")) == id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +226,14 @@ mod tests {
         let kind = RecordKind::SelfAssessment;
         assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
         assert_eq!(RecordKind::parse(kind.as_str()), Some(kind));
+    }
+
+    #[test]
+    fn a_derived_id_belongs_to_its_unit() {
+        let theirs = self_assessment_id("ttvh-lap-thach", "2026-Q4");
+        assert!(derived_for_unit(theirs, "ttvh-lap-thach"));
+        assert!(!derived_for_unit(theirs, "ttvh-tam-duong"));
+        assert!(derived_for_unit(Uuid::new_v4(), "ttvh-tam-duong"), "random ids are anyone's");
     }
 
     #[test]

@@ -304,3 +304,15 @@ async fn the_openapi_document_describes_every_route() {
         assert!(paths.contains(&route.as_str()), "{route} is not in openapi.json");
     }
 }
+
+#[tokio::test]
+async fn a_unit_cannot_take_another_units_report_id() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let hoa = s.login("lapthach.hoa").await;
+    let theirs = domain::model::self_assessment_id("ttvh-lap-thach", "2026-Q4");
+    let squat = s.push(&lan, &[set(theirs, TAM_DUONG, 0, &[("summary", "chiếm chỗ")])]).await;
+    assert!(matches!(squat.results[0].outcome, Outcome::Rejected { .. }), "{squat:?}");
+    let own = s.push(&hoa, &[set(theirs, "ttvh-lap-thach", 0, &[("summary", "báo cáo của Lập Thạch")])]).await;
+    assert_eq!(own.results[0].outcome, Outcome::Applied { rev: 1 });
+}
