@@ -130,6 +130,16 @@ impl Store {
         Ok(records)
     }
 
+    /// A transaction over a record and the outbox, for what a person typed: flushed to disk before it counts.
+    fn typed_text_tx(&self) -> Result<indexed_db_futures::transaction::Transaction<'_>> {
+        Ok(self
+            .db
+            .transaction([RECORDS, OUTBOX])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?)
+    }
+
     /// Saves edited fields and queues them for the server, in one transaction.
     pub async fn save_edit(
         &self,
@@ -139,12 +149,7 @@ impl Store {
         edits: Fields,
         now: DateTime<Utc>,
     ) -> Result<LocalRecord> {
-        let tx = self
-            .db
-            .transaction([RECORDS, OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.typed_text_tx()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
         let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
@@ -162,12 +167,7 @@ impl Store {
 
     /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
     pub async fn queue_op(&self, record_id: Uuid, op: Op, now: DateTime<Utc>) -> Result<LocalRecord> {
-        let tx = self
-            .db
-            .transaction([RECORDS, OUTBOX])
-            .with_mode(TransactionMode::Readwrite)
-            .with_options(strict())
-            .build()?;
+        let tx = self.typed_text_tx()?;
         let records = tx.object_store(RECORDS)?;
         let Some(mut record): Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await? else {
             return Err(StoreError::Invalid("Hồ sơ chưa có trên máy".into()));
@@ -195,63 +195,6 @@ impl Store {
             }
         }
         Ok(counts)
-    }
-
-    /// The next entries to push, oldest first, marked as sent before they leave.
-    pub async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let mut entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        let before = entries.clone();
-        let batch = replica::select_batch(&mut entries, max_count, max_bytes);
-        for (entry, old) in entries.iter().zip(&before) {
-            if entry != old {
-                outbox.put(entry).serde()?.await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(batch)
-    }
-
-    /// Applies the server's answers in one transaction.
-    pub async fn apply_results(&self, results: &[MutationResult]) -> Result<()> {
-        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
-        let records = tx.object_store(RECORDS)?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        for result in results {
-            let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
-            let Some(seq) = entry.seq else { continue };
-            let record: Option<LocalRecord> = records.get(entry.mutation.record_id.to_string()).serde()?.await?;
-            let (record, fate) = replica::apply_result(record, entry, &entries, &result.outcome, &self.user_id);
-            if let Some(record) = record {
-                records.put(&record).serde()?.await?;
-            }
-            match fate {
-                EntryFate::Remove => outbox.delete(seq).await?,
-                EntryFate::Keep(refused) => outbox.put(&refused).serde()?.await?,
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Stores one pulled page and its cursor together, so an interrupted pull resumes where it stopped.
-    pub async fn apply_pull(&self, page: &PullResponse) -> Result<()> {
-        let tx = self.db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
-        let records = tx.object_store(RECORDS)?;
-        let meta = tx.object_store(META)?;
-        let entries: Vec<OutboxEntry> =
-            tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        for incoming in &page.records {
-            let local: Option<LocalRecord> = records.get(incoming.id.to_string()).serde()?.await?;
-            records.put(&replica::merge_pulled(local, incoming, &entries)).serde()?.await?;
-        }
-        let cursor: i64 = meta.get(CURSOR_KEY).serde()?.await?.map_or(0, |e: MetaEntry<i64>| e.value);
-        let next = replica::next_cursor(cursor, page);
-        meta.put(&MetaEntry { key: CURSOR_KEY.into(), value: next }).serde()?.await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     pub async fn cursor(&self) -> Result<i64> {
@@ -296,16 +239,61 @@ impl Store {
 impl LocalStore for Store {
     type Error = StoreError;
 
+    /// The next entries to push, oldest first, marked as sent before they leave.
     async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
-        Store::take_batch(self, max_count, max_bytes).await
+        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let mut entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let before = entries.clone();
+        let batch = replica::select_batch(&mut entries, max_count, max_bytes);
+        for (entry, old) in entries.iter().zip(&before) {
+            if entry != old {
+                outbox.put(entry).serde()?.await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(batch)
     }
 
+    /// Applies the server's answers in one transaction.
     async fn apply_results(&self, results: &[MutationResult]) -> Result<()> {
-        Store::apply_results(self, results).await
+        let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        for result in results {
+            let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
+            let Some(seq) = entry.seq else { continue };
+            let record: Option<LocalRecord> = records.get(entry.mutation.record_id.to_string()).serde()?.await?;
+            let (record, fate) = replica::apply_result(record, entry, &entries, &result.outcome, &self.user_id);
+            if let Some(record) = record {
+                records.put(&record).serde()?.await?;
+            }
+            match fate {
+                EntryFate::Remove => outbox.delete(seq).await?,
+                EntryFate::Keep(refused) => outbox.put(&refused).serde()?.await?,
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
+    /// Stores one pulled page and its cursor together, so an interrupted pull resumes where it stopped.
     async fn apply_pull(&self, page: &PullResponse) -> Result<()> {
-        Store::apply_pull(self, page).await
+        let tx = self.db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
+        let records = tx.object_store(RECORDS)?;
+        let meta = tx.object_store(META)?;
+        let entries: Vec<OutboxEntry> =
+            tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        for incoming in &page.records {
+            let local: Option<LocalRecord> = records.get(incoming.id.to_string()).serde()?.await?;
+            records.put(&replica::merge_pulled(local, incoming, &entries)).serde()?.await?;
+        }
+        let cursor: i64 = meta.get(CURSOR_KEY).serde()?.await?.map_or(0, |e: MetaEntry<i64>| e.value);
+        let next = replica::next_cursor(cursor, page);
+        meta.put(&MetaEntry { key: CURSOR_KEY.into(), value: next }).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn cursor(&self) -> Result<i64> {
@@ -481,7 +469,7 @@ pub fn text_of(fields: &Fields, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::replica::RecordStatus;
+    use domain::replica::{LocalStore, RecordStatus};
     use domain::sync::Outcome;
     use domain::Record;
     use serde_json::json;

@@ -88,6 +88,10 @@ impl Merge {
     }
 }
 
+fn one_field(name: &str, value: &Value) -> Fields {
+    [(name.to_owned(), value.clone())].into_iter().collect()
+}
+
 fn locked(state: WorkflowState) -> Merge {
     Merge::reject(
         RejectCode::Locked,
@@ -102,9 +106,7 @@ fn locked(state: WorkflowState) -> Merge {
 pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, writer: &str) -> Merge {
     let checked = match &mutation.op {
         Op::Set { fields } => validate_fields(mutation.kind, fields),
-        Op::Resolve { field, value, .. } => {
-            validate_fields(mutation.kind, &[(field.clone(), value.clone())].into_iter().collect())
-        }
+        Op::Resolve { field, value, .. } => validate_fields(mutation.kind, &one_field(field, value)),
         Op::Delete | Op::Transition { .. } => Ok(()),
     };
     if let Err(e) = checked {
@@ -149,7 +151,7 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
         Op::Set { fields } if current.deleted => deleted_conflict(current, fields),
         // Settling an edit made against a deletion brings the record back with the chosen value.
         Op::Resolve { field, value, conflicts } if current.deleted => Merge {
-            writes: [(field.clone(), value.clone())].into_iter().collect(),
+            writes: one_field(field, value),
             restore: true,
             resolves: current
                 .open_conflicts
@@ -168,8 +170,7 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
                 .filter(|(id, f)| f == field && conflicts.contains(id))
                 .map(|(id, _)| *id)
                 .collect();
-            let fields = [(field.clone(), value.clone())].into_iter().collect();
-            merge_fields(current, mutation.base_rev, writer, &fields, still_open)
+            merge_fields(current, mutation.base_rev, writer, &one_field(field, value), still_open)
         }
         Op::Delete if current.deleted => Merge::nothing(Outcome::Applied { rev: current.rev }),
         Op::Delete => {

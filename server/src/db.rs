@@ -610,7 +610,10 @@ async fn apply_one(
     }
 
     let writer = session.writer();
-    let current = load_stored(tx, &record_id).await?;
+    let (current, current_note) = match load_stored(tx, &record_id).await? {
+        Some((stored, note)) => (Some(stored), note),
+        None => (None, None),
+    };
     let decision = merge(current.as_ref(), mutation, session.role, &writer);
     let at = timestamp(now);
     let written = decision.written_rev();
@@ -619,7 +622,7 @@ async fn apply_one(
         let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records").fetch_one(&mut *tx).await?;
         let (state, state_note) = match &decision.new_state {
             Some((state, note)) => (*state, note.clone()),
-            None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note(tx, &record_id).await?),
+            None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note),
         };
         // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
         let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
@@ -761,16 +764,12 @@ async fn apply_one(
     Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
 }
 
-async fn current_note(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<String>> {
-    let note: Option<Option<String>> = sqlx::query_scalar("select state_note from records where id = ?")
-        .bind(record_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    Ok(note.flatten())
-}
-
-async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Option<StoredRecord>> {
-    let row = sqlx::query("select kind, unit_id, rev, deleted, state from records where id = ?")
+/// The record as the merge needs it, and the note of its last return.
+async fn load_stored(
+    tx: &mut sqlx::SqliteConnection,
+    record_id: &str,
+) -> Result<Option<(StoredRecord, Option<String>)>> {
+    let row = sqlx::query("select kind, unit_id, rev, deleted, state, state_note from records where id = ?")
         .bind(record_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -796,7 +795,7 @@ async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result
             .fetch_all(&mut *tx)
             .await?;
     let state: String = row.try_get("state")?;
-    Ok(Some(StoredRecord {
+    let stored = StoredRecord {
         kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
         unit_id: row.try_get("unit_id")?,
         rev: row.try_get("rev")?,
@@ -804,5 +803,6 @@ async fn load_stored(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result
         state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
         fields,
         open_conflicts,
-    }))
+    };
+    Ok(Some((stored, row.try_get("state_note")?)))
 }
