@@ -6,9 +6,12 @@
 pub mod api;
 pub mod calendar;
 pub mod diff;
+pub mod dossier;
 pub mod merge;
 pub mod model;
+pub mod org;
 pub mod replica;
+pub mod rules;
 pub mod sync;
 pub mod workflow;
 

@@ -244,7 +244,7 @@ fn deleted_conflict(current: &StoredRecord, fields: &Fields) -> Merge {
 }
 
 fn merge_new(mutation: &Mutation) -> Merge {
-    if !derived_for_unit(mutation.record_id, &mutation.unit_id) {
+    if !derived_for_unit(mutation.record_id, mutation.kind, &mutation.unit_id) {
         return Merge::reject(RejectCode::Forbidden, "Mã hồ sơ này là báo cáo của một đơn vị khác");
     }
     match &mutation.op {
@@ -468,7 +468,7 @@ mod tests {
         let m = merge(Some(&stored()), &transition(3, Action::Submit), STAFF, ME);
         let Outcome::Rejected { code, message } = m.outcome else { panic!() };
         assert_eq!(code, RejectCode::NotAllowed);
-        assert_eq!(message, "Chỉ lãnh đạo đơn vị được gửi báo cáo tự đánh giá");
+        assert_eq!(message, "Chỉ lãnh đạo đơn vị được gửi tự đánh giá quý");
     }
 
     #[test]

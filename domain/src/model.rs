@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::dossier::{field_type, well_formed, FieldType};
 use crate::workflow::WorkflowState;
 
 /// A record's content: field name → JSON value. Fields merge one by one, so they are kept as a map.
@@ -21,6 +22,14 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub enum RecordKind {
     /// A unit's quarterly self-assessment (tự đánh giá) against its emulation targets.
     SelfAssessment,
+    /// A unit's yearly registration (đăng ký thi đua): the titles it and its people aim for, and its targets.
+    Registration,
+    /// A person's record: position, yearly ratings, discipline, initiatives and award history.
+    Person,
+    /// A unit's profile and collective award history.
+    UnitProfile,
+    /// A proposal to award a title or form (đề nghị khen thưởng) to a person or a collective.
+    Nomination,
 }
 
 /// A field a record kind accepts, with its Vietnamese label for the interface.
@@ -55,40 +64,70 @@ const SELF_ASSESSMENT_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-/// Fields the app sets itself rather than the user types.
-const SELF_ASSESSMENT_META_FIELDS: &[&str] = &["period"];
+const NOMINATION_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "summary",
+        label: "Tóm tắt thành tích",
+        hint: "Thành tích nổi bật làm căn cứ đề nghị, có số liệu",
+    },
+    FieldSpec {
+        name: "section_profile",
+        label: "I. Sơ lược lý lịch / đặc điểm, tình hình",
+        hint: "Họ tên, ngày sinh, quê quán, đơn vị, chức vụ, trình độ; với tập thể: tên, địa chỉ, cơ cấu, số lượng cán bộ, chức năng",
+    },
+    FieldSpec {
+        name: "section_achievements",
+        label: "II. Thành tích đạt được",
+        hint: "Nhiệm vụ được giao; kết quả có số liệu; sáng kiến và số công nhận",
+    },
+];
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::SelfAssessment,
+        RecordKind::Registration,
+        RecordKind::Person,
+        RecordKind::UnitProfile,
+        RecordKind::Nomination,
+    ];
+
     /// The name used on the wire and in storage.
     pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::SelfAssessment => "self_assessment",
+            RecordKind::Registration => "registration",
+            RecordKind::Person => "person",
+            RecordKind::UnitProfile => "unit_profile",
+            RecordKind::Nomination => "nomination",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [RecordKind::SelfAssessment].into_iter().find(|k| k.as_str() == name)
+        RecordKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             RecordKind::SelfAssessment => "Tự đánh giá quý",
+            RecordKind::Registration => "Đăng ký thi đua",
+            RecordKind::Person => "Hồ sơ cá nhân",
+            RecordKind::UnitProfile => "Hồ sơ tập thể",
+            RecordKind::Nomination => "Đề nghị khen thưởng",
         }
     }
 
-    /// The fields a person types, in display order.
+    /// The long texts a person types, in display order.
     pub fn text_fields(self) -> &'static [FieldSpec] {
         match self {
             RecordKind::SelfAssessment => SELF_ASSESSMENT_FIELDS,
+            RecordKind::Nomination => NOMINATION_FIELDS,
+            RecordKind::Registration | RecordKind::Person | RecordKind::UnitProfile => &[],
         }
     }
 
-    fn accepts(self, field: &str) -> bool {
-        match self {
-            RecordKind::SelfAssessment => {
-                SELF_ASSESSMENT_FIELDS.iter().any(|f| f.name == field) || SELF_ASSESSMENT_META_FIELDS.contains(&field)
-            }
-        }
+    /// Whether the kind goes through submission and review (domain::workflow).
+    pub fn has_workflow(self) -> bool {
+        matches!(self, RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::Nomination)
     }
 }
 
@@ -140,6 +179,10 @@ pub enum FieldError {
     Unknown(String),
     #[error("Trường \"{0}\" phải là văn bản")]
     NotText(String),
+    #[error("Trường \"{0}\" sai định dạng")]
+    Malformed(String),
+    #[error("Trường \"{0}\" do máy chủ ghi, không sửa được")]
+    ServerOnly(String),
     #[error("Trường \"{field}\" dài {chars} ký tự, vượt giới hạn {max} ký tự")]
     TooLong { field: String, chars: usize, max: usize },
 }
@@ -148,13 +191,16 @@ pub enum FieldError {
 /// and the server (before storing) call this, so a draft the app accepts is one the server accepts.
 pub fn validate_fields(kind: RecordKind, fields: &Fields) -> Result<(), FieldError> {
     for (name, value) in fields {
-        if !kind.accepts(name) {
-            return Err(FieldError::Unknown(name.clone()));
-        }
-        let Value::String(text) = value else {
-            return Err(FieldError::NotText(name.clone()));
+        let ty = field_type(kind, name).ok_or_else(|| FieldError::Unknown(name.clone()))?;
+        let chars = match (ty, value) {
+            (FieldType::ServerVerdict, _) => return Err(FieldError::ServerOnly(name.clone())),
+            (FieldType::Text, Value::String(text)) => text.chars().count(),
+            (FieldType::Text, Value::Null) => 0,
+            (FieldType::Text, _) => return Err(FieldError::NotText(name.clone())),
+            (_, value) if !well_formed(ty, value) => return Err(FieldError::Malformed(name.clone())),
+            // A table's size counts what it holds, so many short rows cannot add up to more than one long text.
+            (_, value) => value.to_string().chars().count(),
         };
-        let chars = text.chars().count();
         if chars > MAX_TEXT_CHARS {
             return Err(FieldError::TooLong { field: name.clone(), chars, max: MAX_TEXT_CHARS });
         }
@@ -172,14 +218,31 @@ pub fn self_assessment_id(unit_id: &str, period: &str) -> Uuid {
     Uuid::new_v5(&THIDUA_NAMESPACE, format!("self_assessment/{unit_id}/{period}").as_bytes())
 }
 
-/// Whether `id`, if it is a derived id (UUID v5), was derived for `unit_id` and a quarter between 2000 and 2100.
-/// Random ids (v4) are anyone's to make. Without this check a unit could create another unit's quarterly
-/// report under its own name first, and lock that unit out of it.
-pub fn derived_for_unit(id: Uuid, unit_id: &str) -> bool {
+/// The id of a unit's registration for a year: one per unit and year, for the same reason.
+pub fn registration_id(unit_id: &str, year: i32) -> Uuid {
+    Uuid::new_v5(&THIDUA_NAMESPACE, format!("registration/{unit_id}/{year}").as_bytes())
+}
+
+/// The id of a unit's profile: one per unit.
+pub fn unit_profile_id(unit_id: &str) -> Uuid {
+    Uuid::new_v5(&THIDUA_NAMESPACE, format!("unit_profile/{unit_id}").as_bytes())
+}
+
+/// Whether `id`, if it is a derived id (UUID v5), was derived for `unit_id` (and a year from 2000 to 2100).
+/// Random ids (v4) are anyone's to make. Without this check a unit could create another unit's report under
+/// its own name first, and lock that unit out of it.
+pub fn derived_for_unit(id: Uuid, kind: RecordKind, unit_id: &str) -> bool {
     if id.get_version_num() != 5 {
         return true;
     }
-    (2000..=2100).any(|year| (1..=4).any(|q| self_assessment_id(unit_id, &format!("{year}-Q{q}")) == id))
+    match kind {
+        RecordKind::SelfAssessment => {
+            (2000..=2100).any(|year| (1..=4).any(|q| self_assessment_id(unit_id, &format!("{year}-Q{q}")) == id))
+        }
+        RecordKind::Registration => (2000..=2100).any(|year| registration_id(unit_id, year) == id),
+        RecordKind::UnitProfile => unit_profile_id(unit_id) == id,
+        RecordKind::Person | RecordKind::Nomination => false,
+    }
 }
 
 #[cfg(test)]
@@ -223,17 +286,35 @@ mod tests {
 
     #[test]
     fn kind_names_match_serde() {
-        let kind = RecordKind::SelfAssessment;
-        assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
-        assert_eq!(RecordKind::parse(kind.as_str()), Some(kind));
+        for kind in RecordKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+            assert_eq!(RecordKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn structured_fields_and_server_fields() {
+        let person = fields(&[("years", json!([{"year": 2025, "rating": "tot"}])), ("direct_worker", json!(true))]);
+        assert_eq!(validate_fields(RecordKind::Person, &person), Ok(()));
+        let bad = fields(&[("years", json!([{"year": "năm ngoái"}]))]);
+        assert_eq!(validate_fields(RecordKind::Person, &bad), Err(FieldError::Malformed("years".into())));
+        let verdict = fields(&[("verdict", json!({}))]);
+        assert_eq!(validate_fields(RecordKind::Nomination, &verdict), Err(FieldError::ServerOnly("verdict".into())));
+        let huge = fields(&[("awards", json!(vec![json!({"year": 2020, "title": "x".repeat(100)}); 300]))]);
+        assert!(matches!(validate_fields(RecordKind::Person, &huge), Err(FieldError::TooLong { .. })));
     }
 
     #[test]
     fn a_derived_id_belongs_to_its_unit() {
+        const SA: RecordKind = RecordKind::SelfAssessment;
         let theirs = self_assessment_id("ttvh-lap-thach", "2026-Q4");
-        assert!(derived_for_unit(theirs, "ttvh-lap-thach"));
-        assert!(!derived_for_unit(theirs, "ttvh-tam-duong"));
-        assert!(derived_for_unit(Uuid::new_v4(), "ttvh-tam-duong"), "random ids are anyone's");
+        assert!(derived_for_unit(theirs, SA, "ttvh-lap-thach"));
+        assert!(!derived_for_unit(theirs, SA, "ttvh-tam-duong"));
+        assert!(!derived_for_unit(theirs, RecordKind::Registration, "ttvh-lap-thach"), "kinds do not share ids");
+        assert!(derived_for_unit(registration_id("a", 2026), RecordKind::Registration, "a"));
+        assert!(derived_for_unit(unit_profile_id("a"), RecordKind::UnitProfile, "a"));
+        assert!(!derived_for_unit(unit_profile_id("a"), RecordKind::UnitProfile, "b"));
+        assert!(derived_for_unit(Uuid::new_v4(), SA, "ttvh-tam-duong"), "random ids are anyone's");
     }
 
     #[test]

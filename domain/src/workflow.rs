@@ -73,23 +73,25 @@ pub fn transition(
     action: &Action,
     role: Role,
 ) -> Result<WorkflowState, String> {
-    let RecordKind::SelfAssessment = kind;
+    if !kind.has_workflow() {
+        return Err(format!("{} không có bước gửi, duyệt", kind.label()));
+    }
     match action {
         Action::Submit => {
             if role != Role::UnitHead {
-                return Err("Chỉ lãnh đạo đơn vị được gửi báo cáo tự đánh giá".into());
+                return Err(format!("Chỉ lãnh đạo đơn vị được gửi {}", kind.label().to_lowercase()));
             }
             if !state.editable() {
-                return Err(format!("Báo cáo đang ở trạng thái “{}”, không gửi lại được", state.label()));
+                return Err(format!("Hồ sơ đang ở trạng thái “{}”, không gửi lại được", state.label()));
             }
             Ok(WorkflowState::Submitted)
         }
         Action::Return { reason } => {
             if role != Role::Office {
-                return Err("Chỉ Văn phòng (thường trực Hội đồng) được trả lại báo cáo".into());
+                return Err("Chỉ Văn phòng (thường trực Hội đồng) được trả lại hồ sơ".into());
             }
             if state != WorkflowState::Submitted {
-                return Err(format!("Chỉ trả lại được báo cáo đang chờ duyệt (hiện: “{}”)", state.label()));
+                return Err(format!("Chỉ trả lại được hồ sơ đang chờ duyệt (hiện: “{}”)", state.label()));
             }
             if reason.trim().is_empty() {
                 return Err("Cần ghi rõ lý do trả lại".into());
@@ -101,10 +103,10 @@ pub fn transition(
         }
         Action::Approve => {
             if role != Role::Office {
-                return Err("Chỉ Văn phòng (thường trực Hội đồng) được duyệt báo cáo".into());
+                return Err("Chỉ Văn phòng (thường trực Hội đồng) được duyệt hồ sơ".into());
             }
             if state != WorkflowState::Submitted {
-                return Err(format!("Chỉ duyệt được báo cáo đang chờ duyệt (hiện: “{}”)", state.label()));
+                return Err(format!("Chỉ duyệt được hồ sơ đang chờ duyệt (hiện: “{}”)", state.label()));
             }
             Ok(WorkflowState::Approved)
         }
@@ -136,8 +138,17 @@ mod tests {
             (Returned, &Action::Approve, Role::Office, None),
             (Approved, &Action::Approve, Role::Office, None),
         ];
-        for (state, action, role, expected) in cases {
-            assert_eq!(transition(SA, *state, action, *role).ok(), *expected, "{state:?} {action:?} by {role:?}");
+        for kind in [SA, RecordKind::Registration, RecordKind::Nomination] {
+            for (state, action, role, expected) in cases {
+                assert_eq!(
+                    transition(kind, *state, action, *role).ok(),
+                    *expected,
+                    "{kind:?} {state:?} {action:?} by {role:?}"
+                );
+            }
+        }
+        for kind in [RecordKind::Person, RecordKind::UnitProfile] {
+            assert!(transition(kind, Draft, &Action::Submit, Role::UnitHead).is_err(), "{kind:?} has no review");
         }
     }
 

@@ -1,0 +1,781 @@
+//! The eligibility rules as data, and the evaluation of one nomination against them.
+//!
+//! The catalog of titles and forms, the legal regimes and every threshold live in a [`RuleBook`]: JSON an admin
+//! edits and every tablet caches. A verdict lists each condition with whether it is met, why, in Vietnamese,
+//! and the article it comes from. The tablet (for the panel beside a draft) and the server (when the nomination
+//! is submitted) call the same [`evaluate`] on the same facts, so they reach the same verdict.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dossier::{AwardEntry, Discipline, Facts, NominationFacts, NomineeKind, PersonFacts, Rating, Scope};
+
+/// The rulebook the server starts with. Its thresholds are defaults: every one of them can be changed by an admin.
+pub const DEFAULT_RULEBOOK: &str = include_str!("../rules/default.json");
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleBook {
+    /// Raised by the server on every accepted edit; a verdict records the version it was reached with.
+    pub version: i64,
+    pub regimes: Vec<Regime>,
+    pub titles: Vec<TitleDef>,
+    pub rules: Vec<Rule>,
+}
+
+/// A legal regime: the instruments in force between two dates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub id: String,
+    pub name: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleKind {
+    /// An emulation title (danh hiệu thi đua).
+    DanhHieu,
+    /// A form of commendation (hình thức khen thưởng).
+    HinhThuc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Person,
+    Collective,
+    Any,
+}
+
+impl Subject {
+    fn admits(self, nominee: NomineeKind) -> bool {
+        matches!(
+            (self, nominee),
+            (Subject::Any, _) | (Subject::Person, NomineeKind::Person) | (Subject::Collective, NomineeKind::Collective)
+        )
+    }
+}
+
+/// A title or form in the catalog. `aliases` are the names it had under earlier regimes or on old decisions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleDef {
+    pub code: String,
+    pub name: String,
+    pub kind: TitleKind,
+    pub subject: Subject,
+    /// Defined by law: an admin may rename it or add aliases but not delete it.
+    pub statutory: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// The conditions for one title under some regimes. `title` "*" applies to every title.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub title: String,
+    /// Only for this kind of nominee; absent for both.
+    #[serde(default)]
+    pub subject: Option<Subject>,
+    pub regimes: Vec<String>,
+    #[serde(default)]
+    pub vote: Option<Vote>,
+    pub conditions: Vec<Condition>,
+}
+
+/// How the council votes on the title.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vote {
+    pub percent: u32,
+    /// Counted over all council members, not only those present.
+    pub of_all_members: bool,
+    pub secret: bool,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+/// How sure we are of a rule, as tagged in the domain notes: confirmed in a public source, believed true, or
+/// uncertain. Shown beside each condition so nobody mistakes a default for the gazette.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    C,
+    K,
+    U,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub check: Check,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+/// One checkable condition. Years are counted back from the nomination's year, which is included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The year's rating is at least `rating`.
+    MinRating { rating: Rating },
+    /// No discipline in the year.
+    NoDiscipline,
+    /// Holds `title` that year (awarded, or proposed in the same round).
+    HoldsTitle { title: String },
+    /// Held `title` in some earlier year.
+    HoldsTitleBefore { title: String },
+    /// Rated "xuất sắc" that year, or an initiative recognised that year.
+    ExcellentOrInitiative,
+    /// `years` consecutive years of `title`, up to the nomination's year.
+    ConsecutiveTitle { title: String, years: u32 },
+    /// `years` consecutive years rated at least `rating`.
+    ConsecutiveRating { rating: Rating, years: u32 },
+    /// At least `count` initiatives of at least `scope` recognised in the last `years` years.
+    Initiatives { scope: Scope, count: u32, years: u32 },
+    /// Any one of the groups holds in full.
+    AnyOf { options: Vec<Vec<Check>> },
+    /// Of the members serving that year, more than (or at least) `percent`% hold `title`.
+    MemberShare { title: String, percent: u32, strictly_more: bool },
+    /// At least `count` members hold `title` that year.
+    MembersWithTitle { title: String, count: u32 },
+    /// Every member serving that year is rated at least `rating`.
+    AllMembersRating { rating: Rating },
+    /// No member disciplined at `from` or heavier that year.
+    NoMemberDisciplined { from: Discipline },
+    /// The unit's nominations for `title` that year are at most `max_percent`% (rounded up) of its `of_title`
+    /// holders.
+    Quota { title: String, of_title: String, max_percent: u32 },
+    /// The same achievement is not rewarded twice, nor proposed twice.
+    NotRewardedTwice,
+    /// Not checkable from records: the office confirms it.
+    Manual { text: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub title: String,
+    pub title_name: String,
+    pub year: i32,
+    pub regime: String,
+    pub regime_name: String,
+    /// No condition unmet. Conditions to confirm by hand do not count against it.
+    pub eligible: bool,
+    pub items: Vec<VerdictItem>,
+    #[serde(default)]
+    pub vote: Option<Vote>,
+    pub rulebook_version: i64,
+}
+
+impl Verdict {
+    pub fn unmet(&self) -> impl Iterator<Item = &VerdictItem> {
+        self.items.iter().filter(|i| i.met == Some(false))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerdictItem {
+    /// None: to be confirmed by a person.
+    pub met: Option<bool>,
+    pub text: String,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+fn normalize(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl RuleBook {
+    /// The rulebook shipped with the server.
+    pub fn default_book() -> Result<RuleBook, serde_json::Error> {
+        serde_json::from_str(DEFAULT_RULEBOOK)
+    }
+
+    /// The catalog entry for a code, current name or former name, as written on a decision.
+    pub fn title(&self, name_or_code: &str) -> Option<&TitleDef> {
+        let wanted = normalize(name_or_code);
+        self.titles.iter().find(|t| {
+            t.code == name_or_code || normalize(&t.name) == wanted || t.aliases.iter().any(|a| normalize(a) == wanted)
+        })
+    }
+
+    pub fn title_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.title(code).map_or(code, |t| t.name.as_str())
+    }
+
+    /// The regime in force at the end of `year`: the year a title is awarded for.
+    pub fn regime_for_year(&self, year: i32) -> Option<&Regime> {
+        let date = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        self.regimes.iter().find(|r| r.valid_from <= date && r.valid_to.is_none_or(|to| date <= to))
+    }
+
+    /// Problems that make this book unusable, or that would delete a statutory entry of `previous`.
+    pub fn problems(&self, previous: &RuleBook) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut codes = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for title in &self.titles {
+            if title.code.trim().is_empty() || title.name.trim().is_empty() {
+                problems.push("Mỗi danh hiệu, hình thức cần có mã và tên".to_string());
+            }
+            if !codes.insert(title.code.as_str()) {
+                problems.push(format!("Mã \"{}\" bị trùng", title.code));
+            }
+            for name in std::iter::once(&title.name).chain(&title.aliases) {
+                if !names.insert(normalize(name)) {
+                    problems.push(format!("Tên \"{name}\" dùng cho hai danh hiệu, hình thức"));
+                }
+            }
+        }
+        for old in previous.titles.iter().filter(|t| t.statutory) {
+            if !self.titles.iter().any(|t| t.code == old.code && t.statutory) {
+                problems.push(format!("\"{}\" thuộc danh mục theo luật, không được xóa", old.name));
+            }
+        }
+        let mut regimes: Vec<&Regime> = self.regimes.iter().collect();
+        regimes.sort_by_key(|r| r.valid_from);
+        for pair in regimes.windows(2) {
+            if pair[0].valid_to.is_none_or(|to| to >= pair[1].valid_from) {
+                problems.push(format!("Chế độ \"{}\" và \"{}\" chồng thời gian", pair[0].name, pair[1].name));
+            }
+        }
+        for regime in &regimes {
+            if regime.valid_to.is_some_and(|to| to < regime.valid_from) {
+                problems.push(format!("Chế độ \"{}\" kết thúc trước khi bắt đầu", regime.name));
+            }
+        }
+        for rule in &self.rules {
+            if rule.title != "*" && !codes.contains(rule.title.as_str()) {
+                problems.push(format!("Quy tắc cho mã \"{}\" không có trong danh mục", rule.title));
+            }
+            for regime in &rule.regimes {
+                if !self.regimes.iter().any(|r| &r.id == regime) {
+                    problems.push(format!("Quy tắc cho \"{}\" dùng chế độ không có: \"{regime}\"", rule.title));
+                }
+            }
+            if rule.vote.as_ref().is_some_and(|v| v.percent > 100) {
+                problems.push(format!("Tỷ lệ biểu quyết cho \"{}\" vượt 100%", rule.title));
+            }
+            for condition in &rule.conditions {
+                check_problems(&condition.check, &codes, &rule.title, &mut problems);
+            }
+        }
+        problems.dedup();
+        problems
+    }
+}
+
+fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str, problems: &mut Vec<String>) {
+    let mut title = |code: &str| {
+        if !codes.contains(code) {
+            problems.push(format!("Quy tắc cho \"{rule}\" nhắc đến mã không có: \"{code}\""));
+        }
+    };
+    let (percent, years) = match check {
+        Check::HoldsTitle { title: t } | Check::HoldsTitleBefore { title: t } => {
+            title(t);
+            (0, 1)
+        }
+        Check::MembersWithTitle { title: t, .. } => {
+            title(t);
+            (0, 1)
+        }
+        Check::ConsecutiveTitle { title: t, years } => {
+            title(t);
+            (0, *years)
+        }
+        Check::MemberShare { title: t, percent, .. } => {
+            title(t);
+            (*percent, 1)
+        }
+        Check::Quota { title: t, of_title, max_percent } => {
+            title(t);
+            title(of_title);
+            (*max_percent, 1)
+        }
+        Check::ConsecutiveRating { years, .. } | Check::Initiatives { years, .. } => (0, *years),
+        Check::AnyOf { options } => {
+            for check in options.iter().flatten() {
+                check_problems(check, codes, rule, problems);
+            }
+            (0, 1)
+        }
+        Check::MinRating { .. }
+        | Check::NoDiscipline
+        | Check::ExcellentOrInitiative
+        | Check::AllMembersRating { .. }
+        | Check::NoMemberDisciplined { .. }
+        | Check::NotRewardedTwice
+        | Check::Manual { .. } => (0, 1),
+    };
+    if percent > 100 {
+        problems.push(format!("Tỷ lệ trong quy tắc cho \"{rule}\" vượt 100%"));
+    }
+    if !(1..=30).contains(&years) {
+        problems.push(format!("Số năm trong quy tắc cho \"{rule}\" phải từ 1 đến 30"));
+    }
+}
+
+/// The nominee as the checks see it.
+enum Nominee<'a> {
+    Person(&'a PersonFacts),
+    Collective { unit_id: &'a str },
+}
+
+struct Context<'a> {
+    book: &'a RuleBook,
+    nomination: &'a NominationFacts,
+    facts: &'a Facts,
+    nominee: Nominee<'a>,
+}
+
+/// One check's result: met or not (None: a person confirms it) and the sentence saying why.
+type Outcome = (Option<bool>, String);
+
+impl Context<'_> {
+    fn year(&self) -> i32 {
+        self.nomination.year
+    }
+
+    /// The unit's nominations, with the one being checked counted once whether or not the caller's records
+    /// already hold it.
+    fn nominations(&self) -> impl Iterator<Item = &NominationFacts> {
+        let current = self.nomination;
+        self.facts.nominations.iter().filter(move |n| n.id != current.id).chain(std::iter::once(current))
+    }
+
+    fn resolves_to(&self, name: &str, code: &str) -> bool {
+        self.book.title(name).is_some_and(|t| t.code == code)
+    }
+
+    fn awards_of(&self, nominee_id: &str, collective: bool) -> &[AwardEntry] {
+        if collective {
+            &self.facts.unit_awards
+        } else {
+            self.facts.person(nominee_id).map_or(&[], |p| p.awards.as_slice())
+        }
+    }
+
+    /// Whether a nominee held `code` in `year`: awarded, or proposed by another nomination of the same round.
+    /// The nomination being checked does not count for itself.
+    fn holds(&self, nominee_id: &str, collective: bool, code: &str, year: i32) -> bool {
+        self.awards_of(nominee_id, collective).iter().any(|a| a.year == year && self.resolves_to(&a.title, code))
+            || self.facts.nominations.iter().any(|n| {
+                n.id != self.nomination.id
+                    && n.nominee_id == nominee_id
+                    && n.year == year
+                    && (n.nominee_kind == NomineeKind::Collective) == collective
+                    && n.title == code
+            })
+    }
+
+    fn nominee_holds(&self, code: &str, year: i32) -> bool {
+        match self.nominee {
+            Nominee::Person(p) => self.holds(&p.id, false, code, year),
+            Nominee::Collective { unit_id } => self.holds(unit_id, true, code, year),
+        }
+    }
+
+    /// Members serving in the year: people of the unit (and its predecessors) with a rating for it.
+    fn members(&self) -> impl Iterator<Item = (&PersonFacts, &crate::dossier::YearRecord)> {
+        let year = self.year();
+        self.facts.people.iter().filter_map(move |p| p.year(year).map(|y| (p, y)))
+    }
+
+    fn person(&self) -> Option<&PersonFacts> {
+        match self.nominee {
+            Nominee::Person(p) => Some(p),
+            Nominee::Collective { .. } => None,
+        }
+    }
+
+    fn run(&self, check: &Check) -> Outcome {
+        let year = self.year();
+        let name = |code: &str| self.book.title_name(code).to_string();
+        let individual_only = (Some(false), "Điều kiện này chỉ áp dụng cho cá nhân".to_string());
+        let collective_only = (Some(false), "Điều kiện này chỉ áp dụng cho tập thể".to_string());
+        match check {
+            Check::MinRating { rating } => {
+                let Some(person) = self.person() else { return individual_only };
+                match person.year(year) {
+                    Some(y) if y.rating >= *rating => {
+                        (Some(true), format!("Năm {year} xếp loại \"{}\"", y.rating.label().to_lowercase()))
+                    }
+                    Some(y) => (
+                        Some(false),
+                        format!(
+                            "Năm {year} xếp loại \"{}\", cần từ \"{}\" trở lên",
+                            y.rating.label().to_lowercase(),
+                            rating.label().to_lowercase()
+                        ),
+                    ),
+                    None => (Some(false), format!("Chưa có kết quả xếp loại năm {year}")),
+                }
+            }
+            Check::NoDiscipline => {
+                let Some(person) = self.person() else { return individual_only };
+                match person.year(year).and_then(|y| y.discipline) {
+                    Some(d) => (Some(false), format!("Bị kỷ luật \"{}\" trong năm {year}", d.label().to_lowercase())),
+                    None => (Some(true), format!("Không bị kỷ luật trong năm {year}")),
+                }
+            }
+            Check::HoldsTitle { title } => {
+                if self.nominee_holds(title, year) {
+                    (Some(true), format!("Đạt \"{}\" năm {year}", name(title)))
+                } else {
+                    (Some(false), format!("Chưa đạt (hoặc chưa được đề nghị) \"{}\" năm {year}", name(title)))
+                }
+            }
+            Check::HoldsTitleBefore { title } => {
+                let (id, collective) = match self.nominee {
+                    Nominee::Person(p) => (p.id.as_str(), false),
+                    Nominee::Collective { unit_id } => (unit_id, true),
+                };
+                let earlier = self
+                    .awards_of(id, collective)
+                    .iter()
+                    .filter(|a| a.year < year && self.resolves_to(&a.title, title))
+                    .map(|a| a.year)
+                    .max();
+                match earlier {
+                    Some(y) => (Some(true), format!("Đã được tặng \"{}\" năm {y}", name(title))),
+                    None => (Some(false), format!("Chưa được tặng \"{}\" trước năm {year}", name(title))),
+                }
+            }
+            Check::ExcellentOrInitiative => {
+                let Some(person) = self.person() else { return individual_only };
+                let excellent = person.year(year).is_some_and(|y| y.rating == Rating::XuatSac);
+                let initiative = person.initiatives.iter().find(|i| i.year == year);
+                match (excellent, initiative) {
+                    (true, _) => (Some(true), format!("Năm {year} hoàn thành xuất sắc nhiệm vụ")),
+                    (false, Some(i)) => {
+                        (Some(true), format!("Có sáng kiến \"{}\" được công nhận năm {year} (số {})", i.name, i.number))
+                    }
+                    (false, None) => (
+                        Some(false),
+                        format!("Năm {year} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến được công nhận"),
+                    ),
+                }
+            }
+            Check::ConsecutiveTitle { title, years } => {
+                let streak: Vec<i32> =
+                    (0..*years as i32).map(|back| year - back).take_while(|y| self.nominee_holds(title, *y)).collect();
+                if streak.len() as u32 >= *years {
+                    (Some(true), format!("{years} năm liên tục đạt \"{}\" ({})", name(title), list_years(&streak)))
+                } else {
+                    let have = if streak.is_empty() {
+                        format!("năm {year} chưa đạt")
+                    } else {
+                        format!("mới có {}", list_years(&streak))
+                    };
+                    (Some(false), format!("Chưa đủ {years} năm liên tục đạt \"{}\" ({have})", name(title)))
+                }
+            }
+            Check::ConsecutiveRating { rating, years } => {
+                let Some(person) = self.person() else { return individual_only };
+                let streak: Vec<i32> = (0..*years as i32)
+                    .map(|back| year - back)
+                    .take_while(|y| person.year(*y).is_some_and(|r| r.rating >= *rating))
+                    .collect();
+                let label = rating.label().to_lowercase();
+                if streak.len() as u32 >= *years {
+                    (Some(true), format!("{years} năm liên tục {label} ({})", list_years(&streak)))
+                } else {
+                    let have = if streak.is_empty() {
+                        format!("năm {year} chưa đạt")
+                    } else {
+                        format!("mới có {}", list_years(&streak))
+                    };
+                    (Some(false), format!("Chưa đủ {years} năm liên tục {label} ({have})"))
+                }
+            }
+            Check::Initiatives { scope, count, years } => {
+                let Some(person) = self.person() else { return individual_only };
+                let from = year - *years as i32 + 1;
+                let found: Vec<&str> = person
+                    .initiatives
+                    .iter()
+                    .filter(|i| i.scope >= *scope && (from..=year).contains(&i.year))
+                    .map(|i| i.number.as_str())
+                    .collect();
+                let window = if *years == 1 { format!("năm {year}") } else { format!("từ {from} đến {year}") };
+                if found.len() as u32 >= *count {
+                    (
+                        Some(true),
+                        format!(
+                            "Có {} sáng kiến phạm vi {} {window} ({})",
+                            found.len(),
+                            scope.label(),
+                            found.join(", ")
+                        ),
+                    )
+                } else {
+                    (
+                        Some(false),
+                        format!(
+                            "Cần {count} sáng kiến phạm vi {} trở lên {window}, mới có {}",
+                            scope.label(),
+                            found.len()
+                        ),
+                    )
+                }
+            }
+            Check::AnyOf { options } => {
+                let mut reasons = Vec::new();
+                for (index, option) in options.iter().enumerate() {
+                    let results: Vec<Outcome> = option.iter().map(|c| self.run(c)).collect();
+                    if results.iter().all(|(met, _)| *met == Some(true)) {
+                        let texts: Vec<String> = results.into_iter().map(|(_, t)| t).collect();
+                        return (Some(true), texts.join("; "));
+                    }
+                    let failing: Vec<String> =
+                        results.into_iter().filter(|(met, _)| *met != Some(true)).map(|(_, t)| t).collect();
+                    reasons.push(format!("({}) {}", (b'a' + index as u8) as char, failing.join("; ")));
+                }
+                (Some(false), format!("Chưa đáp ứng trường hợp nào: {}", reasons.join(" — ")))
+            }
+            Check::MemberShare { title, percent, strictly_more } => {
+                let Nominee::Collective { .. } = self.nominee else { return collective_only };
+                let members: Vec<&PersonFacts> = self.members().map(|(p, _)| p).collect();
+                let holding = members.iter().filter(|p| self.holds(&p.id, false, title, year)).count();
+                let total = members.len();
+                let share = if total == 0 { 0.0 } else { holding as f64 * 100.0 / total as f64 };
+                let met = total > 0
+                    && if *strictly_more {
+                        holding * 100 > *percent as usize * total
+                    } else {
+                        holding * 100 >= *percent as usize * total
+                    };
+                let need =
+                    if *strictly_more { format!("trên {percent}%") } else { format!("từ {percent}% trở lên") };
+                let text = format!(
+                    "{holding}/{total} thành viên ({share:.0}%) đạt \"{}\" năm {year}; cần {need}",
+                    name(title)
+                );
+                (Some(met), text)
+            }
+            Check::MembersWithTitle { title, count } => {
+                let Nominee::Collective { .. } = self.nominee else { return collective_only };
+                let holding: Vec<&str> = self
+                    .members()
+                    .filter(|(p, _)| self.holds(&p.id, false, title, year))
+                    .map(|(p, _)| p.name.as_str())
+                    .collect();
+                if holding.len() as u32 >= *count {
+                    (
+                        Some(true),
+                        format!(
+                            "Có {} cá nhân đạt \"{}\" năm {year} ({})",
+                            holding.len(),
+                            name(title),
+                            holding.join(", ")
+                        ),
+                    )
+                } else {
+                    (
+                        Some(false),
+                        format!(
+                            "Cần ít nhất {count} cá nhân đạt \"{}\" năm {year}, mới có {}",
+                            name(title),
+                            holding.len()
+                        ),
+                    )
+                }
+            }
+            Check::AllMembersRating { rating } => {
+                let Nominee::Collective { .. } = self.nominee else { return collective_only };
+                let below: Vec<&str> =
+                    self.members().filter(|(_, y)| y.rating < *rating).map(|(p, _)| p.name.as_str()).collect();
+                let total = self.members().count();
+                if total > 0 && below.is_empty() {
+                    (
+                        Some(true),
+                        format!(
+                            "Cả {total} thành viên xếp loại từ \"{}\" trở lên năm {year}",
+                            rating.label().to_lowercase()
+                        ),
+                    )
+                } else if total == 0 {
+                    (Some(false), format!("Chưa có kết quả xếp loại năm {year} của thành viên nào"))
+                } else {
+                    (
+                        Some(false),
+                        format!(
+                            "Có thành viên xếp loại dưới \"{}\" năm {year}: {}",
+                            rating.label().to_lowercase(),
+                            below.join(", ")
+                        ),
+                    )
+                }
+            }
+            Check::NoMemberDisciplined { from } => {
+                let Nominee::Collective { .. } = self.nominee else { return collective_only };
+                let disciplined: Vec<String> = self
+                    .members()
+                    .filter_map(|(p, y)| {
+                        y.discipline.filter(|d| d >= from).map(|d| format!("{} ({})", p.name, d.label().to_lowercase()))
+                    })
+                    .collect();
+                if disciplined.is_empty() {
+                    (
+                        Some(true),
+                        format!(
+                            "Không có thành viên bị kỷ luật từ mức {} trở lên năm {year}",
+                            from.label().to_lowercase()
+                        ),
+                    )
+                } else {
+                    (
+                        Some(false),
+                        format!(
+                            "Có thành viên bị kỷ luật từ mức {} trở lên năm {year}: {}",
+                            from.label().to_lowercase(),
+                            disciplined.join(", ")
+                        ),
+                    )
+                }
+            }
+            Check::Quota { title, of_title, max_percent } => {
+                let proposed = self
+                    .nominations()
+                    .filter(|n| n.year == year && n.nominee_kind == NomineeKind::Person && n.title == *title)
+                    .count();
+                let holders = self.members().filter(|(p, _)| self.holds(&p.id, false, of_title, year)).count()
+                    + usize::from(
+                        self.nomination.title == *of_title && self.nomination.nominee_kind == NomineeKind::Person,
+                    );
+                let allowed = (holders * *max_percent as usize).div_ceil(100);
+                let text = format!(
+                    "Đơn vị đề nghị {proposed} \"{}\" năm {year} trên {holders} người đạt \"{}\"; tối đa {max_percent}% ({allowed} người)",
+                    name(title),
+                    name(of_title)
+                );
+                (Some(proposed <= allowed), text)
+            }
+            Check::NotRewardedTwice => {
+                let (id, collective) = match self.nominee {
+                    Nominee::Person(p) => (p.id.as_str(), false),
+                    Nominee::Collective { unit_id } => (unit_id, true),
+                };
+                let code = &self.nomination.title;
+                if let Some(award) =
+                    self.awards_of(id, collective).iter().find(|a| a.year == year && self.resolves_to(&a.title, code))
+                {
+                    let decision = if award.decision_number.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (Quyết định số {})", award.decision_number)
+                    };
+                    return (Some(false), format!("Đã được tặng \"{}\" năm {year}{decision}", name(code)));
+                }
+                let twice =
+                    self.facts.nominations.iter().any(|n| {
+                        n.id != self.nomination.id && n.nominee_id == id && n.year == year && n.title == *code
+                    });
+                if twice {
+                    (Some(false), format!("Đã có một đề nghị \"{}\" năm {year} khác cho cùng đối tượng", name(code)))
+                } else {
+                    (Some(true), format!("Chưa được khen \"{}\" cho thành tích năm {year}", name(code)))
+                }
+            }
+            Check::Manual { text } => (None, format!("Cần xác nhận: {text}")),
+        }
+    }
+}
+
+fn list_years(years: &[i32]) -> String {
+    let mut sorted = years.to_vec();
+    sorted.sort_unstable();
+    sorted.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The verdict on `nomination` under the regime in force for its year.
+pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) -> Verdict {
+    let mut verdict = Verdict {
+        title: nomination.title.clone(),
+        title_name: book.title_name(&nomination.title).to_string(),
+        year: nomination.year,
+        regime: String::new(),
+        regime_name: String::new(),
+        eligible: false,
+        items: Vec::new(),
+        vote: None,
+        rulebook_version: book.version,
+    };
+    let fail = |verdict: &mut Verdict, text: String| {
+        verdict.items.push(VerdictItem { met: Some(false), text, article: String::new(), certainty: Certainty::C });
+    };
+    let Some(title) = book.title(&nomination.title) else {
+        fail(
+            &mut verdict,
+            format!("\"{}\" không có trong danh mục danh hiệu, hình thức khen thưởng", nomination.title),
+        );
+        return verdict;
+    };
+    if !title.subject.admits(nomination.nominee_kind) {
+        let who = match nomination.nominee_kind {
+            NomineeKind::Person => "cá nhân",
+            NomineeKind::Collective => "tập thể",
+        };
+        fail(&mut verdict, format!("\"{}\" không xét tặng cho {who}", title.name));
+        return verdict;
+    }
+    let Some(regime) = book.regime_for_year(nomination.year) else {
+        fail(&mut verdict, format!("Không có chế độ pháp lý nào áp dụng cho năm {}", nomination.year));
+        return verdict;
+    };
+    verdict.regime = regime.id.clone();
+    verdict.regime_name = regime.name.clone();
+    let nominee = match nomination.nominee_kind {
+        NomineeKind::Person => match facts.person(&nomination.nominee_id) {
+            Some(person) => Nominee::Person(person),
+            None => {
+                fail(&mut verdict, "Không tìm thấy hồ sơ cá nhân của người được đề nghị trong đơn vị".into());
+                return verdict;
+            }
+        },
+        NomineeKind::Collective => Nominee::Collective { unit_id: &nomination.nominee_id },
+    };
+    let context = Context { book, nomination, facts, nominee };
+    let rules: Vec<&Rule> = book
+        .rules
+        .iter()
+        .filter(|r| r.title == "*" || r.title == title.code)
+        .filter(|r| r.regimes.contains(&regime.id))
+        .filter(|r| r.subject.is_none_or(|s| s.admits(nomination.nominee_kind)))
+        .collect();
+    if !rules.iter().any(|r| r.title != "*") {
+        verdict.items.push(VerdictItem {
+            met: None,
+            text: format!(
+                "Chưa có tiêu chuẩn tự kiểm tra cho \"{}\" theo {}: Văn phòng thẩm định hồ sơ",
+                title.name, regime.name
+            ),
+            article: String::new(),
+            certainty: Certainty::U,
+        });
+    }
+    for rule in rules {
+        if rule.vote.is_some() {
+            verdict.vote = rule.vote.clone();
+        }
+        for condition in &rule.conditions {
+            let (met, text) = context.run(&condition.check);
+            verdict.items.push(VerdictItem {
+                met,
+                text,
+                article: condition.article.clone(),
+                certainty: condition.certainty,
+            });
+        }
+    }
+    verdict.eligible = !verdict.items.iter().any(|i| i.met == Some(false));
+    verdict
+}
