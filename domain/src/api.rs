@@ -4,6 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::org::UnitMerge;
+use crate::rules::RuleBook;
+
 /// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -131,7 +134,8 @@ impl Role {
     }
 }
 
-/// Reference data a tablet caches so it can work offline: the units it sees and the movements they join.
+/// Reference data a tablet caches so it can work offline: the units it sees, the movements they join, and the
+/// rulebook the eligibility panel checks nominations against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceData {
     pub units: Vec<OrgUnit>,
@@ -139,6 +143,10 @@ pub struct ReferenceData {
     /// People in the user's scope, to name who wrote what.
     #[serde(default)]
     pub people: Vec<Person>,
+    #[serde(default)]
+    pub merges: Vec<UnitMerge>,
+    #[serde(default)]
+    pub rulebook: RuleBook,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -174,6 +182,50 @@ pub struct Movement {
     pub period_to: NaiveDate,
     /// The fields (lĩnh vực) the movement covers, in the directive's order.
     pub fields: Vec<String>,
+    #[serde(default)]
+    pub goals: String,
+}
+
+/// The kinds of movement the directives launch.
+pub const MOVEMENT_KINDS: [&str; 3] = ["thường xuyên", "chuyên đề", "đặc biệt"];
+
+impl Movement {
+    /// What keeps the office's form from being saved, worded for the office.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let required = [
+            (&self.name, "Tên phong trào", 500),
+            (&self.theme, "Chủ đề", 2000),
+            (&self.document_number, "Số văn bản phát động", 100),
+            (&self.issuer, "Cơ quan ban hành", 500),
+        ];
+        for (value, label, max) in required {
+            if value.trim().is_empty() {
+                problems.push(format!("{label} không được để trống"));
+            } else if value.chars().count() > max {
+                problems.push(format!("{label} dài quá {max} ký tự"));
+            }
+        }
+        if !MOVEMENT_KINDS.contains(&self.kind.as_str()) {
+            problems.push(format!("Loại phong trào phải là một trong: {}", MOVEMENT_KINDS.join(", ")));
+        }
+        if self.period_to < self.period_from {
+            problems.push("Thời gian kết thúc trước thời gian bắt đầu".into());
+        }
+        if self.fields.is_empty() || self.fields.len() > 30 {
+            problems.push("Cần từ 1 đến 30 lĩnh vực".into());
+        }
+        if self.fields.iter().any(|f| f.trim().is_empty() || f.chars().count() > 200) {
+            problems.push("Mỗi lĩnh vực cần có tên, không quá 200 ký tự".into());
+        }
+        if self.goals.chars().count() > crate::model::MAX_TEXT_CHARS {
+            problems.push("Mục tiêu dài quá giới hạn".into());
+        }
+        if self.id.is_empty() || self.id.len() > 100 {
+            problems.push("Mã phong trào không hợp lệ".into());
+        }
+        problems
+    }
 }
 
 #[cfg(test)]

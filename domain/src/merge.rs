@@ -83,7 +83,7 @@ impl Merge {
         Merge { writes: Fields::new(), delete: false, restore: false, new_state: None, resolves: Vec::new(), outcome }
     }
 
-    fn reject(code: RejectCode, message: impl Into<String>) -> Self {
+    pub fn reject(code: RejectCode, message: impl Into<String>) -> Self {
         Self::nothing(Outcome::rejected(code, message))
     }
 }

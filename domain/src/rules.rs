@@ -741,7 +741,13 @@ pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) ->
                 return verdict;
             }
         },
-        NomineeKind::Collective => Nominee::Collective { unit_id: &nomination.nominee_id },
+        NomineeKind::Collective if nomination.nominee_id == nomination.unit_id => {
+            Nominee::Collective { unit_id: &nomination.nominee_id }
+        }
+        NomineeKind::Collective => {
+            fail(&mut verdict, "Đơn vị chỉ đề nghị khen thưởng tập thể cho chính đơn vị mình".into());
+            return verdict;
+        }
     };
     let context = Context { book, nomination, facts, nominee };
     let rules: Vec<&Rule> = book

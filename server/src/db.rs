@@ -11,8 +11,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::api::{HistoryEntry, Movement, OrgUnit, Person, ReferenceData, Role, UserProfile};
+use domain::dossier::{Facts, NominationFacts, RecordView};
 use domain::merge::{merge, StoredField, StoredRecord};
 use domain::model::ConflictSide;
+use domain::org::{lineage, UnitMerge};
+use domain::rules::{evaluate, RuleBook};
 use domain::sync::{PullResponse, RejectCode};
 use domain::workflow::{Action, WorkflowState};
 use domain::{Mutation, MutationResult, Op, OpenConflict, Outcome, Record, RecordKind};
@@ -146,6 +149,16 @@ impl Db {
             .busy_timeout(Duration::from_secs(5));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        // A new database starts with the shipped rulebook; after that only admins change it.
+        let shipped = RuleBook::default_book().map_err(|e| DbError::Corrupt(format!("shipped rulebook: {e}")))?;
+        sqlx::query(
+            "insert into rulebooks (version, body, updated_at) select ?, ?, ? where not exists (select 1 from rulebooks)",
+        )
+        .bind(shipped.version)
+        .bind(to_json(&shipped)?)
+        .bind(timestamp(Utc::now()))
+        .execute(&writer)
+        .await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
         Ok(Db { writer, reader })
     }
@@ -196,10 +209,15 @@ impl Db {
         Ok(())
     }
 
-    pub async fn insert_movement(&self, movement: &Movement) -> Result<()> {
+    /// Creates or replaces a movement (the office edits them; `Movement::problems` has been checked).
+    pub async fn save_movement(&self, movement: &Movement) -> Result<()> {
         sqlx::query(
             "insert into movements (id, name, theme, kind, document_number, document_date, issuer, period_from,
-             period_to, fields) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 period_to, fields, goals) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict (id) do update set name = excluded.name, theme = excluded.theme, kind = excluded.kind,
+                 document_number = excluded.document_number, document_date = excluded.document_date,
+                 issuer = excluded.issuer, period_from = excluded.period_from, period_to = excluded.period_to,
+                 fields = excluded.fields, goals = excluded.goals",
         )
         .bind(&movement.id)
         .bind(&movement.name)
@@ -211,9 +229,52 @@ impl Db {
         .bind(movement.period_from.to_string())
         .bind(movement.period_to.to_string())
         .bind(to_json(&movement.fields)?)
+        .bind(&movement.goals)
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    pub async fn insert_merge(&self, merge: &UnitMerge) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        for from in &merge.from {
+            sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values (?, ?, ?)")
+                .bind(from)
+                .bind(&merge.into)
+                .bind(merge.on.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn merges(&self) -> Result<Vec<UnitMerge>> {
+        merges_in(&mut *self.reader.acquire().await?).await
+    }
+
+    pub async fn rulebook(&self) -> Result<RuleBook> {
+        rulebook_in(&mut *self.reader.acquire().await?).await
+    }
+
+    /// Stores `book` as the next edition if the current one is still `book.version` (no one else saved
+    /// meanwhile); returns the new version, or None if `book` was based on an older edition.
+    pub async fn save_rulebook(&self, book: &RuleBook, user_id: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+        let mut tx = self.writer.begin().await?;
+        let current: i64 = sqlx::query_scalar("select max(version) from rulebooks").fetch_one(&mut *tx).await?;
+        if current != book.version {
+            return Ok(None);
+        }
+        let next = RuleBook { version: current + 1, ..book.clone() };
+        sqlx::query("insert into rulebooks (version, body, updated_by, updated_at) values (?, ?, ?, ?)")
+            .bind(next.version)
+            .bind(to_json(&next)?)
+            .bind(user_id)
+            .bind(timestamp(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(next.version))
     }
 
     /// What a user's tablet caches: the units in their scope and above their own unit (for names and context),
@@ -258,6 +319,7 @@ impl Db {
                 period_from: parse_date(&row.try_get::<String, _>("period_from")?)?,
                 period_to: parse_date(&row.try_get::<String, _>("period_to")?)?,
                 fields: parse_json(&row.try_get::<String, _>("fields")?)?,
+                goals: row.try_get("goals")?,
             });
         }
         let people = sqlx::query_as::<_, (String, String, String)>(
@@ -269,7 +331,9 @@ impl Db {
         .into_iter()
         .map(|(id, full_name, unit_id)| Person { id, full_name, unit_id })
         .collect();
-        Ok(ReferenceData { units, movements, people })
+        let merges = self.merges().await?;
+        let rulebook = self.rulebook().await?;
+        Ok(ReferenceData { units, movements, people, merges, rulebook })
     }
 
     // --- sign-in and sessions -------------------------------------------------------------------------
@@ -342,11 +406,15 @@ impl Db {
         let unit_id: String = row.try_get("unit_id")?;
         // Staff and unit heads work on their own unit; the office, the council and admins on its whole subtree.
         let subtree = matches!(role, Role::Office | Role::CouncilMember | Role::Admin);
+        // A unit merged into one in scope stays in scope: its people and award history belong to its successor.
         let scope = sqlx::query_scalar(
             "with recursive scope(id) as (
                  select ? union all
-                 select u.id from org_units u join scope s on u.parent_id = s.id where ?)
-             select id from scope",
+                 select u.id from org_units u join scope s on u.parent_id = s.id where ?),
+             lineage(id) as (
+                 select id from scope union
+                 select m.from_unit from unit_merges m join lineage l on m.into_unit = l.id)
+             select id from lineage",
         )
         .bind(&unit_id)
         .bind(subtree)
@@ -584,6 +652,71 @@ async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Res
         .collect()
 }
 
+async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitMerge>> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("select from_unit, into_unit, on_date from unit_merges order by into_unit, on_date, from_unit")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut merges: Vec<UnitMerge> = Vec::new();
+    for (from, into, on) in rows {
+        let on = parse_date(&on)?;
+        match merges.last_mut() {
+            Some(last) if last.into == into && last.on == on => last.from.push(from),
+            _ => merges.push(UnitMerge { from: vec![from], into, on }),
+        }
+    }
+    Ok(merges)
+}
+
+async fn rulebook_in(conn: &mut sqlx::SqliteConnection) -> Result<RuleBook> {
+    let body: String =
+        sqlx::query_scalar("select body from rulebooks order by version desc limit 1").fetch_one(&mut *conn).await?;
+    parse_json(&body)
+}
+
+/// The verdict on a nomination being submitted, reached from the records stored in its unit's lineage with the
+/// current rulebook: the same function over the same facts the tablet's panel used. None if the nomination
+/// lacks a year, a nominee or a title.
+async fn nomination_verdict(
+    tx: &mut sqlx::SqliteConnection,
+    record_id: Uuid,
+    stored: &StoredRecord,
+) -> Result<Option<domain::rules::Verdict>> {
+    let fields: domain::Fields = stored.fields.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect();
+    let view =
+        RecordView { id: record_id, deleted: false, kind: stored.kind, unit_id: &stored.unit_id, fields: &fields };
+    let Some(nomination) = NominationFacts::from_record(&view) else { return Ok(None) };
+    let units: Vec<String> = lineage(&stored.unit_id, &merges_in(tx).await?).into_iter().collect();
+    let rows = sqlx::query(
+        "select id, kind, unit_id from records
+         where deleted = 0 and kind in ('person', 'unit_profile', 'nomination')
+             and unit_id in (select value from json_each(?))",
+    )
+    .bind(to_json(&units)?)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut loaded = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let fields = fields_of(tx, &id).await?;
+        loaded.push((
+            id.parse::<Uuid>().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?,
+            parse_kind(&row.try_get::<String, _>("kind")?)?,
+            row.try_get::<String, _>("unit_id")?,
+            fields,
+        ));
+    }
+    let views = loaded.iter().map(|(id, kind, unit_id, fields)| RecordView {
+        id: *id,
+        deleted: false,
+        kind: *kind,
+        unit_id,
+        fields,
+    });
+    let facts = Facts::gather(views, &units);
+    Ok(Some(evaluate(&rulebook_in(tx).await?, &nomination, &facts)))
+}
+
 /// One mutation of a batch, inside the batch's transaction.
 async fn apply_one(
     tx: &mut sqlx::SqliteConnection,
@@ -614,7 +747,12 @@ async fn apply_one(
         Some((stored, note)) => (Some(stored), note),
         None => (None, None),
     };
-    let decision = merge(current.as_ref(), mutation, session.role, &writer);
+    let mut decision = merge(current.as_ref(), mutation, session.role, &writer);
+    if let (Some(stored), Some((WorkflowState::Submitted, _))) = (&current, &decision.new_state) {
+        if stored.kind == RecordKind::Nomination {
+            check_nomination(tx, mutation.record_id, stored, &mut decision).await?;
+        }
+    }
     let at = timestamp(now);
     let written = decision.written_rev();
 
@@ -762,6 +900,37 @@ async fn apply_one(
     .execute(&mut *tx)
     .await?;
     Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
+}
+
+/// The server trusts no tablet's panel: it reruns the checks on submission and stores the verdict with the
+/// nomination. A nomination that fails a rule goes forward only with a written justification.
+async fn check_nomination(
+    tx: &mut sqlx::SqliteConnection,
+    record_id: Uuid,
+    stored: &StoredRecord,
+    decision: &mut domain::merge::Merge,
+) -> Result<()> {
+    let Some(verdict) = nomination_verdict(tx, record_id, stored).await? else {
+        *decision = domain::merge::Merge::reject(
+            RejectCode::NotAllowed,
+            "Đề nghị chưa đủ thông tin: cần năm, đối tượng và danh hiệu hoặc hình thức khen thưởng",
+        );
+        return Ok(());
+    };
+    let justified =
+        stored.fields.get("justification").and_then(|f| f.value.as_str()).is_some_and(|text| !text.trim().is_empty());
+    if !verdict.eligible && !justified {
+        let reasons: Vec<&str> = verdict.unmet().map(|item| item.text.as_str()).collect();
+        *decision = domain::merge::Merge::reject(
+            RejectCode::NotAllowed,
+            format!("Đề nghị chưa đáp ứng tiêu chuẩn ({}); cần ghi giải trình để gửi", reasons.join("; ")),
+        );
+        return Ok(());
+    }
+    decision
+        .writes
+        .insert("verdict".into(), serde_json::to_value(&verdict).map_err(|e| DbError::Corrupt(e.to_string()))?);
+    Ok(())
 }
 
 /// The record as the merge needs it, and the note of its last return.

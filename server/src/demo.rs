@@ -2,11 +2,17 @@
 //! Vĩnh Phúc department of information and communications with its culture-information centres, as in its
 //! 2021 plan (the district centres report yearly to the department office).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use domain::api::{Movement, OrgUnit, Role};
+use domain::model::unit_profile_id;
+use domain::org::UnitMerge;
+use domain::sync::Op;
+use domain::{Fields, Mutation, RecordKind};
+use serde_json::json;
+use uuid::Uuid;
 
 use crate::auth::hash_password;
-use crate::db::{Db, NewUser};
+use crate::db::{Db, NewUser, Session};
 use crate::error::ApiError;
 
 /// Every demo account signs in with this password.
@@ -64,8 +70,66 @@ pub fn movement_2022() -> Movement {
         ]
         .map(String::from)
         .to_vec(),
+        goals:
+            "Đổi mới, sáng tạo, đi đầu thực hiện chuyển đổi số; hoàn thành vượt mức các chỉ tiêu trọng tâm năm 2022 \
+                của từng lĩnh vực; phát hiện, bồi dưỡng, tổng kết và nhân rộng các điển hình tiên tiến."
+                .into(),
     }
 }
+
+/// The Vĩnh Phúc department's five-year plan of 11/2021 (seed 004).
+pub fn movement_2021_2025() -> Movement {
+    Movement {
+        id: "kh-stttt-vinh-phuc-2021-2025".into(),
+        name: "Phong trào thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội hàng năm và Kế hoạch 05 \
+               năm (2021-2025)"
+            .into(),
+        theme: "Đoàn kết, sáng tạo, thi đua xây dựng và bảo vệ Tổ quốc".into(),
+        kind: "thường xuyên".into(),
+        document_number: "Kế hoạch của Sở TT&TT (11/2021)".into(),
+        document_date: date(2021, 11, 1),
+        issuer: "Sở Thông tin và Truyền thông tỉnh Vĩnh Phúc".into(),
+        period_from: date(2021, 1, 1),
+        period_to: date(2025, 12, 31),
+        fields: [
+            "Bưu chính",
+            "Viễn thông",
+            "Ứng dụng công nghệ thông tin",
+            "An toàn, an ninh mạng",
+            "Báo chí, truyền thông",
+        ]
+        .map(String::from)
+        .to_vec(),
+        goals: "Hoàn thành đạt và vượt các nhiệm vụ, chỉ tiêu được giao theo Nghị quyết Đại hội Đảng bộ tỉnh lần thứ \
+                XVII; thực hiện văn hóa công sở; đẩy mạnh chuyển đổi số."
+            .into(),
+    }
+}
+
+/// The special movement against COVID-19, named in the same plan.
+pub fn movement_covid() -> Movement {
+    Movement {
+        id: "dac-biet-covid-19".into(),
+        name: "Cả nước đoàn kết, chung sức đồng lòng, thi đua phòng, chống và chiến thắng đại dịch COVID-19".into(),
+        theme: "Mục tiêu kép: vừa phòng chống dịch bệnh COVID-19, vừa duy trì, phục hồi, phát triển kinh tế - xã hội"
+            .into(),
+        kind: "đặc biệt".into(),
+        document_number: "Kế hoạch của Sở TT&TT (11/2021)".into(),
+        document_date: date(2021, 11, 1),
+        issuer: "Sở Thông tin và Truyền thông tỉnh Vĩnh Phúc".into(),
+        period_from: date(2021, 11, 1),
+        period_to: date(2022, 12, 31),
+        fields: vec!["Báo chí, truyền thông".into()],
+        goals: String::new(),
+    }
+}
+
+/// Two Lập Thạch units that merged into today's centre, so the demo shows history earned before a merge.
+pub const MERGED_INTO_LAP_THACH: [(&str, &str); 2] = [
+    ("tt-van-hoa-lap-thach", "Trung tâm Văn hóa huyện Lập Thạch"),
+    ("dai-truyen-thanh-lap-thach", "Đài Truyền thanh huyện Lập Thạch"),
+];
+const LAP_THACH_MERGED_ON: (i32, u32, u32) = (2020, 1, 1);
 
 /// Fills an empty database with the demo org tree, accounts and movement.
 pub async fn seed(db: &Db) -> Result<(), ApiError> {
@@ -79,17 +143,36 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
         valid_to: None,
     })
     .await?;
+    let (y, m, d) = LAP_THACH_MERGED_ON;
+    let merged_on = date(y, m, d);
     for (id, name) in CENTRES {
         db.insert_unit(&OrgUnit {
             id: id.into(),
             parent_id: Some(DEPARTMENT_ID.into()),
             kind: "Trung tâm Văn hóa - Thông tin".into(),
             name: name.into(),
-            valid_from: founded,
+            valid_from: if id == "ttvh-lap-thach" { merged_on } else { founded },
             valid_to: None,
         })
         .await?;
     }
+    for (id, name) in MERGED_INTO_LAP_THACH {
+        db.insert_unit(&OrgUnit {
+            id: id.into(),
+            parent_id: Some(DEPARTMENT_ID.into()),
+            kind: "Đơn vị sự nghiệp (đã hợp nhất)".into(),
+            name: name.into(),
+            valid_from: founded,
+            valid_to: merged_on.pred_opt(),
+        })
+        .await?;
+    }
+    db.insert_merge(&UnitMerge {
+        from: MERGED_INTO_LAP_THACH.map(|(id, _)| id.to_string()).to_vec(),
+        into: "ttvh-lap-thach".into(),
+        on: merged_on,
+    })
+    .await?;
     // One hash for all demo accounts: each argon2 hash costs tens of milliseconds, and they share a password.
     let password_hash = hash_password(DEMO_PASSWORD)?;
     for (login, full_name, position, role, unit_id) in ACCOUNTS {
@@ -104,6 +187,146 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
         })
         .await?;
     }
-    db.insert_movement(&movement_2022()).await?;
+    for movement in [movement_2022(), movement_2021_2025(), movement_covid()] {
+        db.save_movement(&movement).await?;
+    }
     Ok(())
+}
+
+/// A field map from pairs.
+fn fields(pairs: &[(&str, serde_json::Value)]) -> Fields {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// People's records and unit profiles, written the way a tablet writes them: as mutations by the unit's head,
+/// so they are audited and sync like any other record. (Separate from `seed`, so tests start with no records.)
+pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
+    let as_head = |user: &str, unit: &str| Session {
+        user_id: user.into(),
+        role: Role::UnitHead,
+        unit_id: unit.into(),
+        scope: vec![unit.into()],
+        device_id: Uuid::nil(),
+        token_hash: String::new(),
+    };
+    let years = |ratings: &[(i32, &str)]| {
+        json!(ratings.iter().map(|(year, rating)| json!({"year": year, "rating": rating})).collect::<Vec<_>>())
+    };
+    let award = |year: i32, title: &str, number: &str, issuer: &str| json!({"year": year, "title": title, "decision_number": number, "decision_date": "", "issuer": issuer});
+    let tam_duong = [
+        fields(&[
+            ("full_name", json!("Trần Thị Lan")),
+            ("birth_date", json!("12/05/1988")),
+            ("gender", json!("Nữ")),
+            ("position", json!("Viên chức tuyên truyền")),
+            ("qualification", json!("Cử nhân Báo chí")),
+            ("direct_worker", json!(true)),
+            ("years", years(&[(2023, "xuat_sac"), (2024, "xuat_sac"), (2025, "xuat_sac")])),
+            (
+                "initiatives",
+                json!([{"number": "05/QĐ-SKCS", "name": "Bản tin số phát thanh cơ sở trên nền tảng Zalo", "year": 2025,
+                        "scope": "bo_tinh"}]),
+            ),
+            (
+                "awards",
+                json!([
+                    award(2023, "Chiến sĩ thi đua cơ sở", "35/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2024, "Chiến sĩ thi đua cơ sở", "21/QĐ-TTVH", "Giám đốc Trung tâm"),
+                ]),
+            ),
+        ]),
+        fields(&[
+            ("full_name", json!("Lê Văn Minh")),
+            ("position", json!("Viên chức thông tin cơ sở")),
+            ("direct_worker", json!(true)),
+            ("years", years(&[(2024, "tot"), (2025, "tot")])),
+            ("awards", json!([award(2024, "Lao động tiên tiến", "21/QĐ-TTVH", "Giám đốc Trung tâm")])),
+        ]),
+        fields(&[
+            ("full_name", json!("Phạm Quốc Hùng")),
+            ("position", json!("Giám đốc Trung tâm")),
+            ("direct_worker", json!(false)),
+            ("years", years(&[(2024, "xuat_sac"), (2025, "tot")])),
+        ]),
+        fields(&[
+            ("full_name", json!("Nguyễn Thị Mai")),
+            ("position", json!("Diễn viên, tuyên truyền viên lưu động")),
+            ("direct_worker", json!(true)),
+            ("years", years(&[(2025, "hoan_thanh")])),
+        ]),
+    ];
+    let head = as_head("tamduong.giamdoc", "ttvh-tam-duong");
+    let mut batch: Vec<Mutation> =
+        tam_duong.into_iter().map(|f| set(RecordKind::Person, Uuid::new_v4(), "ttvh-tam-duong", f)).collect();
+    batch.push(set(
+        RecordKind::UnitProfile,
+        unit_profile_id("ttvh-tam-duong"),
+        "ttvh-tam-duong",
+        fields(&[
+            (
+                "profile",
+                json!(
+                    "Trung tâm Văn hóa - Thông tin - Thể thao huyện Tam Dương, đơn vị sự nghiệp trực thuộc UBND huyện"
+                ),
+            ),
+            (
+                "awards",
+                json!([award(2025, "Tập thể lao động tiên tiến", "40/QĐ-UBND", "Chủ tịch UBND huyện Tam Dương")]),
+            ),
+        ]),
+    ));
+    db.apply_mutations(&head, &batch, Utc::now()).await?;
+
+    // History earned before the 2020 merge, kept in the predecessors' own records.
+    let (old_centre, _) = MERGED_INTO_LAP_THACH[0];
+    let lap_thach = as_head("lapthach.giamdoc", "ttvh-lap-thach");
+    let predecessors = Session { scope: vec![old_centre.into()], ..lap_thach.clone() };
+    let history = [
+        set(
+            RecordKind::UnitProfile,
+            unit_profile_id(old_centre),
+            old_centre,
+            fields(&[(
+                "awards",
+                json!([
+                    award(2018, "Tập thể lao động xuất sắc", "112/QĐ-UBND", "Chủ tịch UBND huyện Lập Thạch"),
+                    award(2019, "Bằng khen của Chủ tịch UBND tỉnh", "3021/QĐ-UBND", "Chủ tịch UBND tỉnh Vĩnh Phúc"),
+                ]),
+            )]),
+        ),
+        set(
+            RecordKind::Person,
+            Uuid::new_v4(),
+            old_centre,
+            fields(&[
+                ("full_name", json!("Đỗ Thị Hoa")),
+                ("position", json!("Viên chức văn hóa")),
+                ("direct_worker", json!(true)),
+                ("years", years(&[(2024, "xuat_sac"), (2025, "xuat_sac")])),
+                (
+                    "awards",
+                    json!([
+                        {"year": 2019, "title": "Chiến sĩ thi đua cơ sở", "decision_number": "15/QĐ-TTVH",
+                         "decision_date": "", "issuer": "Giám đốc Trung tâm Văn hóa huyện Lập Thạch",
+                         "unit": "Trung tâm Văn hóa huyện Lập Thạch"},
+                        award(2024, "Chiến sĩ thi đua cơ sở", "18/QĐ-TTVH", "Giám đốc Trung tâm")
+                    ]),
+                ),
+            ]),
+        ),
+    ];
+    db.apply_mutations(&predecessors, &history, Utc::now()).await?;
+    Ok(())
+}
+
+fn set(kind: RecordKind, record_id: Uuid, unit_id: &str, fields: Fields) -> Mutation {
+    Mutation {
+        id: Uuid::new_v4(),
+        record_id,
+        kind,
+        unit_id: unit_id.into(),
+        base_rev: 0,
+        made_at: Utc::now(),
+        op: Op::Set { fields },
+    }
 }

@@ -28,6 +28,8 @@ pub enum ApiError {
     TooManyMutations { count: usize, limit: usize },
     #[error("invalid request: {0}")]
     Invalid(String),
+    #[error("stale: {0}")]
+    Stale(String),
     #[error(transparent)]
     Json(#[from] JsonRejection),
     #[error(transparent)]
@@ -72,6 +74,7 @@ impl ApiError {
                 format!("Một lần gửi có {count} thay đổi, vượt giới hạn {limit}."),
             ),
             ApiError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
+            ApiError::Stale(message) => (StatusCode::CONFLICT, "stale", message.clone()),
             ApiError::Json(rejection) => json_rejection(rejection),
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.".into()),
             ApiError::Path(_) => (StatusCode::BAD_REQUEST, "bad_path", "Mã trong địa chỉ không hợp lệ.".into()),

@@ -7,6 +7,7 @@
 mod admin;
 pub mod assets;
 pub mod auth;
+mod cycle;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -59,6 +60,7 @@ impl AppState {
 pub fn app(state: AppState, dist: Option<&Path>) -> Router {
     let api = Router::new()
         .merge(admin::router())
+        .merge(cycle::router())
         .merge(auth::router())
         .merge(sync::router())
         .merge(reference::router())

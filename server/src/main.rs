@@ -29,6 +29,7 @@ async fn main() -> anyhow::Result<()> {
         Db::open_with(&database, durability).await.with_context(|| format!("open database {}", database.display()))?;
     if with_demo && db.is_empty().await? {
         demo::seed(&db).await.context("seed demo data")?;
+        demo::seed_records(&db).await.context("seed demo records")?;
         tracing::info!("demo data created");
     }
     if !dist.join("index.html").exists() {
