@@ -1,7 +1,10 @@
 //! Calls to the server's HTTP API. `HttpTransport` is the sync procedure's way to the server.
 
-use domain::api::{ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, ReferenceData};
+use domain::api::{
+    ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData,
+};
 use domain::replica::{Transport, TransportError};
+use domain::rules::RuleBook;
 use domain::sync::{PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -61,6 +64,30 @@ pub async fn change_password(token: &str, request: &ChangePasswordRequest) -> Re
         return Ok(());
     }
     read::<serde_json::Value>(Ok(response)).await.map(|_| ())
+}
+
+/// The office launches or edits a movement (online only: movements are the office's, not the field's).
+pub async fn save_movement(token: &str, movement: &Movement) -> Result<(), TransportError> {
+    let url = format!("/api/movements/{}", js_sys::encode_uri_component(&movement.id));
+    let builder = authorized(Request::put(&url), token).json(movement).map_err(|_| TransportError::Network)?;
+    read::<serde_json::Value>(builder.send().await).await.map(|_| ())
+}
+
+/// An admin saves the next edition of the rulebook; the answer is its version.
+pub async fn save_rules(token: &str, book: &RuleBook) -> Result<i64, TransportError> {
+    let builder =
+        authorized(Request::put("/api/admin/rules"), token).json(book).map_err(|_| TransportError::Network)?;
+    let answer: serde_json::Value = read(builder.send().await).await?;
+    Ok(answer["version"].as_i64().unwrap_or(book.version + 1))
+}
+
+/// What to tell a person whose online-only action failed.
+pub fn offline_message(error: TransportError, what: &str) -> String {
+    match error {
+        TransportError::Network => format!("Cần kết nối mạng để {what}; nội dung đang nhập vẫn còn trên màn hình."),
+        TransportError::Refused(body) => body.message,
+        other => other.to_string(),
+    }
 }
 
 pub async fn history(token: &str, record_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, TransportError> {

@@ -401,14 +401,14 @@ pub fn device_id() -> Uuid {
 // flight, would lose the last keystrokes. localStorage writes are synchronous, so every keystroke is journalled
 // there first and the entry is dropped once IndexedDB holds the same text. At start, leftovers are replayed.
 
-/// A field value typed but maybe not yet in IndexedDB.
+/// A field value typed but maybe not yet in IndexedDB: a text, or a whole table (people's years, awards…).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub record_id: Uuid,
     pub kind: RecordKind,
     pub unit_id: String,
     pub field: String,
-    pub value: String,
+    pub value: Value,
 }
 
 fn journal_key(user_id: &str, record_id: Uuid, field: &str) -> String {
@@ -423,11 +423,11 @@ pub fn journal_write(user_id: &str, entry: &JournalEntry) {
 }
 
 /// Drops the journal entry if it still holds `value` (a newer keystroke keeps its entry).
-pub fn journal_settle(user_id: &str, record_id: Uuid, field: &str, value: &str) {
+pub fn journal_settle(user_id: &str, record_id: Uuid, field: &str, value: &Value) {
     let Some(storage) = local_storage() else { return };
     let key = journal_key(user_id, record_id, field);
     let current = storage.get_item(&key).ok().flatten().and_then(|t| serde_json::from_str::<JournalEntry>(&t).ok());
-    if current.is_some_and(|e| e.value == value) {
+    if current.is_some_and(|e| e.value == *value) {
         let _ = storage.remove_item(&key);
     }
 }
@@ -447,9 +447,9 @@ pub async fn replay_journal(user_id: &str, store: &Store) -> Result<usize> {
             let _ = storage.remove_item(&key);
             continue;
         };
-        let stored = store.record(entry.record_id).await?.map(|r| text_of(&r.fields, &entry.field));
-        if stored.as_deref() != Some(entry.value.as_str()) {
-            let edit = [(entry.field.clone(), Value::String(entry.value.clone()))].into_iter().collect();
+        let stored = store.record(entry.record_id).await?.and_then(|r| r.fields.get(&entry.field).cloned());
+        if stored.as_ref() != Some(&entry.value) {
+            let edit = [(entry.field.clone(), entry.value.clone())].into_iter().collect();
             store.save_edit(entry.record_id, entry.kind, &entry.unit_id, edit, chrono::Utc::now()).await?;
             replayed += 1;
         }
@@ -617,8 +617,24 @@ mod tests {
         assert_eq!(replay_journal(&user, &store).await.unwrap(), 0, "the journal is settled");
 
         journal_write(&user, &entry("newer"));
-        journal_settle(&user, id, "summary", "older");
+        journal_settle(&user, id, "summary", &Value::from("older"));
         assert_eq!(replay_journal(&user, &store).await.unwrap(), 1, "settling an older value keeps the newer");
+
+        // A table (a person's award history) is journalled whole, as JSON.
+        let person = Uuid::new_v4();
+        let awards = serde_json::json!([{"year": 2024, "title": "Chiến sĩ thi đua cơ sở"}]);
+        journal_write(
+            &user,
+            &JournalEntry {
+                record_id: person,
+                kind: RecordKind::Person,
+                unit_id: UNIT.into(),
+                field: "awards".into(),
+                value: awards.clone(),
+            },
+        );
+        assert_eq!(replay_journal(&user, &store).await.unwrap(), 1);
+        assert_eq!(store.record(person).await.unwrap().unwrap().fields["awards"], awards);
     }
 
     #[wasm_bindgen_test]

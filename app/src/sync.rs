@@ -24,7 +24,8 @@ pub const AFTER_EDIT_MS: f64 = 2_000.0;
 const PERIOD_MS: f64 = 60_000.0;
 const BACKOFF_BASE_MS: f64 = 1_000.0;
 const BACKOFF_MAX_MS: f64 = 60_000.0;
-const REFERENCE_MAX_AGE_MS: f64 = 3_600_000.0;
+/// Movements and the rulebook change rarely; a tablet asks for them again at most this often.
+const REFERENCE_MAX_AGE_MS: f64 = 300_000.0;
 
 /// What the interface shows about sync. Signals are `Copy`, so this is handed around freely.
 #[derive(Clone, Copy)]
@@ -138,6 +139,12 @@ pub fn start(state: SyncState, store: Rc<Store>) {
             request(delay);
         }
     });
+}
+
+/// Fetches reference data (movements, rulebook) at the next sync, e.g. after the office or an admin saved some.
+pub fn refresh_reference() {
+    REFERENCE_AT.with(|at| at.set(f64::NEG_INFINITY));
+    request(0.0);
 }
 
 /// Ends the loop (on sign-out).

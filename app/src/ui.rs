@@ -21,6 +21,10 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::cycle::{
+    LocalData, MovementsPage, NominationsPage, PeoplePage, RegistrationPage, ReviewPage, RulesPage, TargetResults,
+};
+use crate::draft::Draft;
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 use crate::{api, local_auth};
@@ -35,7 +39,7 @@ thread_local! {
     static STORE: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
 }
 
-fn current_store() -> Option<Rc<Store>> {
+pub(crate) fn current_store() -> Option<Rc<Store>> {
     STORE.with(|s| s.borrow().clone())
 }
 
@@ -50,7 +54,7 @@ fn format_megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1_048_576.0).replace('.', ",")
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
@@ -244,7 +248,6 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
     };
     let show_password = RwSignal::new(false);
     let header_user = user.clone();
-    let is_office = user.role == Role::Office;
     view! {
         <header class="topbar">
             <div>
@@ -281,15 +284,99 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         </Show>
         <p class="error" role="alert">{move || open_error.get()}</p>
         <Show when=move || ready.get()>
-            {
-                let user = user.clone();
-                if is_office {
-                    view! { <OfficePage state token=token.get_value() /> }.into_any()
-                } else {
-                    view! { <SelfAssessmentPage user state /> }.into_any()
-                }
-            }
+            <Pages user=user.clone() state token=token.get_value() />
         </Show>
+    }
+}
+
+/// The screens a role works with, in the order of the yearly cycle.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Quarterly,
+    Registration,
+    People,
+    Nominations,
+    Movements,
+    Rules,
+}
+
+impl Page {
+    fn for_role(role: Role) -> &'static [Page] {
+        match role {
+            Role::Staff | Role::UnitHead => {
+                &[Page::Quarterly, Page::Registration, Page::People, Page::Nominations, Page::Movements]
+            }
+            Role::Office => &[Page::Quarterly, Page::Registration, Page::Nominations, Page::Movements],
+            Role::CouncilMember => &[Page::Nominations, Page::Movements],
+            Role::Admin => &[Page::Rules, Page::Movements],
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Page::Quarterly => "nav-quarterly",
+            Page::Registration => "nav-registration",
+            Page::People => "nav-people",
+            Page::Nominations => "nav-nominations",
+            Page::Movements => "nav-movements",
+            Page::Rules => "nav-rules",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Page::Quarterly => "Báo cáo quý",
+            Page::Registration => "Đăng ký thi đua",
+            Page::People => "Hồ sơ cá nhân",
+            Page::Nominations => "Đề nghị khen thưởng",
+            Page::Movements => "Phong trào",
+            Page::Rules => "Bộ quy tắc",
+        }
+    }
+}
+
+#[component]
+fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
+    let pages = Page::for_role(user.role);
+    let page = RwSignal::new(pages[0]);
+    let local = LocalData::new(state);
+    let reviewing = matches!(user.role, Role::Office | Role::CouncilMember);
+    let office = user.role == Role::Office;
+    // A page is built when first opened and then kept, hidden: what it is typing and saving survives a tab
+    // switch, and no autosave outlives its page.
+    let opened: Vec<(Page, RwSignal<bool>)> = pages.iter().map(|&p| (p, RwSignal::new(p == pages[0]))).collect();
+    let render = move |p: Page| {
+        let user = user.clone();
+        let token = token.clone();
+        match p {
+            Page::Quarterly if office => view! { <OfficePage state token /> }.into_any(),
+            Page::Quarterly => view! { <SelfAssessmentPage user state local /> }.into_any(),
+            Page::Registration if office => {
+                view! { <ReviewPage state local kind=RecordKind::Registration /> }.into_any()
+            }
+            Page::Registration => view! { <RegistrationPage user state local /> }.into_any(),
+            Page::People => view! { <PeoplePage user state local /> }.into_any(),
+            Page::Nominations if reviewing => {
+                view! { <ReviewPage state local kind=RecordKind::Nomination /> }.into_any()
+            }
+            Page::Nominations => view! { <NominationsPage user state local /> }.into_any(),
+            Page::Movements => view! { <MovementsPage local office token /> }.into_any(),
+            Page::Rules => view! { <RulesPage local token /> }.into_any(),
+        }
+    };
+    view! {
+        <nav class="tabs">
+            {opened.iter().map(|&(p, open)| view! {
+                <button id=p.id() class:active=move || page.get() == p on:click=move |_| {
+                    open.set(true);
+                    page.set(p);
+                }>{p.label()}</button>
+            }).collect_view()}
+        </nav>
+        {opened.into_iter().map(|(p, open)| {
+            let render = render.clone();
+            view! { <div class="page" hidden=move || page.get() != p>{move || open.get().then(|| render(p))}</div> }
+        }).collect_view()}
     }
 }
 
@@ -381,7 +468,7 @@ fn queue(record_id: Uuid, op: Op, state: SyncState, error: RwSignal<Option<Strin
 }
 
 #[component]
-fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
+fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> impl IntoView {
     let today = today();
     let quarter = Quarter::of(today);
     let period = quarter.key();
@@ -391,6 +478,10 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     let user_id = StoredValue::new(user.id.clone());
     let period_value = StoredValue::new(period.clone());
     let is_unit_head = user.role == Role::UnitHead;
+    // The per-target results are a table, edited through a draft of the same record.
+    let period_field: Fields = [("period".to_owned(), Value::String(period.clone()))].into_iter().collect();
+    let results = Draft::new(kind, &user.unit_id, &user.id, state).with_on_create(period_field);
+    results.open(record_id);
 
     let editors: Vec<FieldEditor> = kind
         .text_fields()
@@ -458,7 +549,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
             }
             match store.save_edit(record_id, kind, &unit_id.get_value(), edits, Utc::now()).await {
                 Ok(record) => {
-                    store::journal_settle(&user_id.get_value(), record_id, editor.spec.name, &text);
+                    store::journal_settle(&user_id.get_value(), record_id, editor.spec.name, &Value::String(text));
                     if editor.saved.get_value() < generation {
                         editor.saved.set_value(generation);
                     }
@@ -501,6 +592,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     };
     let submit = move |_| {
         flush();
+        results.save();
         queue(record_id, Op::Transition { action: Action::Submit }, state, save_error);
     };
 
@@ -546,7 +638,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                                         kind,
                                         unit_id: unit_id.get_value(),
                                         field: name.to_owned(),
-                                        value: text.clone(),
+                                        value: Value::String(text.clone()),
                                     });
                                     editor.value.set(text);
                                     editor.typed.update_value(|n| *n += 1);
@@ -574,6 +666,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            <TargetResults draft=results local unit_id=user.unit_id.clone() year=quarter.year />
             <p id="save-state" class="muted" aria-live="polite">
                 {move || match (save_error.get(), saved_at.get()) {
                     (Some(error), _) => error,
@@ -754,7 +847,6 @@ fn OfficePage(state: SyncState, token: String) -> impl IntoView {
                 <tbody>
                     {move || rows.get().into_iter().map(|(unit_id, name, record)| {
                         let unit_name = name.clone();
-                        let reason = RwSignal::new(String::new());
                         let state_label = record.as_ref().map_or("Chưa có báo cáo", |r| r.state.label());
                         let summary = record.as_ref().map(|r| store::text_of(&r.fields, "summary")).unwrap_or_default();
                         let submitted = record.as_ref().is_some_and(|r| r.state == WorkflowState::Submitted);
@@ -765,17 +857,7 @@ fn OfficePage(state: SyncState, token: String) -> impl IntoView {
                                 <td class="state">{state_label}</td>
                                 <td class="summary">{summary}</td>
                                 <td>
-                                    <Show when=move || submitted>
-                                        <button class="secondary approve" on:click=move |_| if let Some(id) = record_id {
-                                            queue(id, Op::Transition { action: Action::Approve }, state, error);
-                                        }>"Duyệt"</button>
-                                        <input class="reason" placeholder="Lý do trả lại" prop:value=move || reason.get()
-                                            on:input=move |ev| reason.set(event_target_value(&ev)) />
-                                        <button class="secondary return" on:click=move |_| if let Some(id) = record_id {
-                                            let action = Action::Return { reason: reason.get_untracked() };
-                                            queue(id, Op::Transition { action }, state, error);
-                                        }>"Trả lại"</button>
-                                    </Show>
+                                    {record_id.map(|id| view! { <ReviewActions record_id=id submitted state error /> })}
                                     <Show when=move || record_id.is_some()>
                                         <button class="secondary history" on:click={
                                             let unit_name = unit_name.clone();
@@ -816,6 +898,30 @@ fn OfficePage(state: SyncState, token: String) -> impl IntoView {
                 </section>
             })}
         </section>
+    }
+}
+
+/// The office approves a submitted record or returns it with a reason.
+#[component]
+pub fn ReviewActions(
+    record_id: Uuid,
+    submitted: bool,
+    state: SyncState,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    view! {
+        <Show when=move || submitted>
+            <button class="secondary approve" on:click=move |_| {
+                queue(record_id, Op::Transition { action: Action::Approve }, state, error);
+            }>"Duyệt"</button>
+            <input class="reason" placeholder="Lý do trả lại" prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <button class="secondary return" on:click=move |_| {
+                let action = Action::Return { reason: reason.get_untracked() };
+                queue(record_id, Op::Transition { action }, state, error);
+            }>"Trả lại"</button>
+        </Show>
     }
 }
 
@@ -861,7 +967,7 @@ fn describe_changes(changes: &Value) -> String {
 }
 
 #[component]
-fn MovementCard(movement: Movement) -> impl IntoView {
+pub fn MovementCard(movement: Movement) -> impl IntoView {
     view! {
         <div class="movement">
             <div class="muted">"Phong trào thi đua " {movement.kind.clone()}</div>

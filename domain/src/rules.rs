@@ -53,7 +53,7 @@ pub enum Subject {
 }
 
 impl Subject {
-    fn admits(self, nominee: NomineeKind) -> bool {
+    pub fn admits(self, nominee: NomineeKind) -> bool {
         matches!(
             (self, nominee),
             (Subject::Any, _) | (Subject::Person, NomineeKind::Person) | (Subject::Collective, NomineeKind::Collective)

@@ -1,0 +1,280 @@
+//! Editing one record on the tablet: a copy of its fields that typing changes at once, journalled on every
+//! keystroke, saved to IndexedDB after a pause, and refreshed from the store without overwriting what is still
+//! being typed. The forms of registrations, people's records and nominations are built on it.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use domain::replica::LocalRecord;
+use domain::workflow::Action;
+use domain::{Fields, Op, RecordKind};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::store::{self, JournalEntry, Store, StoreError};
+use crate::sync::{self, SyncState};
+use crate::ui::current_store;
+
+/// Typing pauses this long before the record is written to IndexedDB.
+const AUTOSAVE_MS: u32 = 300;
+
+/// Edits on their way to IndexedDB, detached from the screen that typed them.
+struct PendingSave {
+    id: Uuid,
+    kind: RecordKind,
+    unit: String,
+    user: String,
+    edits: Fields,
+    /// The keystroke count of each field when it was read, to tell a later keystroke from this one.
+    typed: BTreeMap<String, u64>,
+}
+
+impl PendingSave {
+    async fn write(&self, store: &Store) -> Result<LocalRecord, StoreError> {
+        let record = store.save_edit(self.id, self.kind, &self.unit, self.edits.clone(), Utc::now()).await?;
+        for (name, value) in &self.edits {
+            store::journal_settle(&self.user, self.id, name, value);
+        }
+        sync::request(sync::AFTER_EDIT_MS);
+        Ok(record)
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Draft {
+    pub id: RwSignal<Option<Uuid>>,
+    kind: RecordKind,
+    /// The unit a new record belongs to; an existing record keeps its own.
+    unit: StoredValue<String>,
+    user: StoredValue<String>,
+    /// Fields written with the first save of a new record (a report's period).
+    on_create: StoredValue<Fields>,
+    pub fields: RwSignal<Fields>,
+    pub record: RwSignal<Option<LocalRecord>>,
+    typed: StoredValue<u64>,
+    /// Fields typed but not yet in IndexedDB, with the keystroke count when they were last typed.
+    unsaved: StoredValue<BTreeMap<String, u64>>,
+    pub error: RwSignal<Option<String>>,
+    state: SyncState,
+}
+
+impl Draft {
+    pub fn new(kind: RecordKind, unit: &str, user: &str, state: SyncState) -> Self {
+        let draft = Draft {
+            id: RwSignal::new(None),
+            kind,
+            unit: StoredValue::new(unit.to_owned()),
+            user: StoredValue::new(user.to_owned()),
+            on_create: StoredValue::new(Fields::new()),
+            fields: RwSignal::new(Fields::new()),
+            record: RwSignal::new(None),
+            typed: StoredValue::new(0),
+            unsaved: StoredValue::new(BTreeMap::new()),
+            error: RwSignal::new(None),
+            state,
+        };
+        Effect::new(move |_| {
+            state.data_version.track();
+            if let Some(id) = draft.id.get() {
+                draft.reload(id);
+            }
+        });
+        // Leaving the page or the window saves at once; so does closing the screen (signing out).
+        let on_hide = window_event_listener_untyped("pagehide", move |_| draft.save());
+        on_cleanup(move || {
+            on_hide.remove();
+            if let Some(pending) = draft.pending() {
+                spawn_local(async move {
+                    if let Some(store) = current_store() {
+                        let _ = pending.write(&store).await;
+                    }
+                });
+            }
+        });
+        draft
+    }
+
+    pub fn with_on_create(self, fields: Fields) -> Self {
+        self.on_create.set_value(fields);
+        self
+    }
+
+    /// Edits record `id` (existing or new) from now on.
+    pub fn open(self, id: Uuid) {
+        if self.id.get_untracked() == Some(id) {
+            return;
+        }
+        self.save();
+        self.unsaved.set_value(BTreeMap::new());
+        self.fields.set(Fields::new());
+        self.record.set(None);
+        self.error.set(None);
+        self.id.set(Some(id));
+    }
+
+    fn reload(self, id: Uuid) {
+        spawn_local(async move {
+            let Some(store) = current_store() else { return };
+            let Ok(record) = store.record(id).await else { return };
+            // The page may have closed, or moved to another record, meanwhile.
+            if self.id.try_get_untracked() != Some(Some(id)) {
+                return;
+            }
+            let mut next = record.as_ref().map(|r| r.fields.clone()).unwrap_or_default();
+            let current = self.fields.get_untracked();
+            for name in self.unsaved.get_value().keys() {
+                match current.get(name) {
+                    Some(value) => next.insert(name.clone(), value.clone()),
+                    None => next.remove(name),
+                };
+            }
+            if next != current {
+                self.fields.set(next);
+            }
+            self.record.set(record);
+        });
+    }
+
+    pub fn get(self, name: &str) -> Value {
+        self.fields.with(|f| f.get(name).cloned().unwrap_or(Value::Null))
+    }
+
+    pub fn text(self, name: &str) -> String {
+        self.fields.with(|f| f.get(name).and_then(Value::as_str).unwrap_or_default().to_owned())
+    }
+
+    /// A typed table field (years, awards…), empty if absent.
+    pub fn list<T: serde::de::DeserializeOwned>(self, name: &str) -> Vec<T> {
+        serde_json::from_value(self.get(name)).unwrap_or_default()
+    }
+
+    pub fn set_list<T: serde::Serialize>(self, name: &str, rows: &[T]) {
+        if let Ok(value) = serde_json::to_value(rows) {
+            self.set(name, value);
+        }
+    }
+
+    /// Changes a field now, journals it, and saves after a pause in typing.
+    pub fn set(self, name: &str, value: Value) {
+        let Some(id) = self.id.get_untracked() else { return };
+        store::journal_write(
+            &self.user.get_value(),
+            &JournalEntry {
+                record_id: id,
+                kind: self.kind,
+                unit_id: self.unit_of_record(),
+                field: name.to_owned(),
+                value: value.clone(),
+            },
+        );
+        self.fields.update(|f| {
+            f.insert(name.to_owned(), value);
+        });
+        self.typed.update_value(|n| *n += 1);
+        let mine = self.typed.get_value();
+        self.unsaved.update_value(|u| {
+            u.insert(name.to_owned(), mine);
+        });
+        spawn_local(async move {
+            TimeoutFuture::new(AUTOSAVE_MS).await;
+            if self.typed.try_get_value() == Some(mine) {
+                self.save();
+            }
+        });
+    }
+
+    fn unit_of_record(self) -> String {
+        self.record.with_untracked(|r| r.as_ref().map(|r| r.unit_id.clone())).unwrap_or_else(|| self.unit.get_value())
+    }
+
+    /// Writes what is typed but unsaved to IndexedDB and queues it for the server. What to write is read now,
+    /// not when the task runs: by then the form may show another record.
+    pub fn save(self) {
+        if let Some(pending) = self.pending() {
+            spawn_local(self.finish_save(pending));
+        }
+    }
+
+    /// What is typed but unsaved, read from the signals at once: a closing page can still hand it to a task.
+    fn pending(self) -> Option<PendingSave> {
+        let id = self.id.try_get_untracked().flatten()?;
+        let typed = self.unsaved.try_get_value()?;
+        if typed.is_empty() {
+            return None;
+        }
+        let current = self.fields.get_untracked();
+        let mut edits: Fields =
+            typed.keys().map(|name| (name.clone(), current.get(name).cloned().unwrap_or(Value::Null))).collect();
+        if self.record.with_untracked(Option::is_none) {
+            for (name, value) in self.on_create.get_value() {
+                edits.entry(name).or_insert(value);
+            }
+        }
+        Some(PendingSave {
+            id,
+            kind: self.kind,
+            unit: self.unit_of_record(),
+            user: self.user.get_value(),
+            edits,
+            typed,
+        })
+    }
+
+    async fn save_now(self) {
+        if let Some(pending) = self.pending() {
+            self.finish_save(pending).await;
+        }
+    }
+
+    async fn finish_save(self, pending: PendingSave) {
+        let Some(store) = current_store() else { return };
+        let result = pending.write(&store).await;
+        // The page may have closed meanwhile: the text is stored; only the screen is gone.
+        if self.id.try_get_untracked().is_none() {
+            return;
+        }
+        match result {
+            Ok(record) => {
+                self.unsaved.update_value(|u| u.retain(|name, typed| pending.typed.get(name) != Some(typed)));
+                if self.id.get_untracked() == Some(pending.id) {
+                    self.record.set(Some(record));
+                }
+                self.error.set(None);
+                self.state.refresh_counts(&store).await;
+                self.state.data_version.try_update(|v| *v += 1);
+            }
+            Err(e) => self.error.set(Some(e.user_message())),
+        }
+    }
+
+    /// Content may change while the unit holds the record (or before it exists).
+    pub fn editable(self) -> bool {
+        self.record.with(|r| r.as_ref().is_none_or(|r| r.state.editable()))
+    }
+
+    /// Saves, then queues a workflow step.
+    pub fn transition(self, action: Action) {
+        let Some(id) = self.id.get_untracked() else { return };
+        let state = self.state;
+        let error = self.error;
+        spawn_local(async move {
+            // The step follows the content it submits.
+            self.save_now().await;
+            let Some(store) = current_store() else { return };
+            match store.queue_op(id, Op::Transition { action }, Utc::now()).await {
+                Ok(_) => {
+                    error.try_set(None);
+                    state.refresh_counts(&store).await;
+                    state.data_version.try_update(|v| *v += 1);
+                    sync::request(0.0);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.user_message()));
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,146 @@
+// A unit head drafts nominations with no network while the eligibility panel follows every change (of the
+// draft and of the people's records it reads); back online, the server checks the submitted nomination again,
+// stores the same verdict, and the office sees it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, signIn, eventually } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const panel = (page) => page.getAttribute('#eligibility', 'data-eligible');
+const panelText = (page) => page.textContent('#eligibility');
+
+async function waitForPanel(page, eligible, pattern) {
+  await page.waitForSelector(`#eligibility[data-eligible="${eligible}"]`, { timeout: 5_000 });
+  if (pattern) assert.match(await panelText(page), pattern);
+}
+
+async function newNomination(page, person, title) {
+  await page.click('#new-nomination');
+  await page.fill('#nomination-year', '2025');
+  await page.selectOption('#nomination-nominee', { label: person });
+  await page.selectOption('#nomination-title', { label: title });
+}
+
+test('nominations drafted offline, checked on the tablet and again by the server', async (t) => {
+  const tablet = await browser.newContext();
+  const page = await tablet.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+
+  await t.test('the unit head gets the people, the rulebook and the movements while online', async () => {
+    await signIn(page, server.base, 'tamduong.giamdoc');
+    await page.click('#nav-people');
+    await page.waitForSelector('li.person >> text=Trần Thị Lan', { timeout: 15_000 });
+    await page.waitForSelector('#pending-count[data-pending="0"]');
+  });
+
+  await t.test('offline, a CSTĐCS nomination fails until LĐTT is proposed in the same round', async () => {
+    await tablet.setOffline(true);
+    await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await page.click('#nav-nominations');
+    await page.click('#new-nomination');
+    await page.waitForSelector('#eligibility[data-eligible="unknown"]');
+    await page.fill('#nomination-year', '2025');
+    await page.selectOption('#nomination-nominee', { label: 'Trần Thị Lan' });
+    await page.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua cơ sở' });
+    await waitForPanel(page, 'false',
+      /Chưa đạt \(hoặc chưa được đề nghị\) "Lao động tiên tiến" năm 2025 — Luật TĐKT 06\/2022\/QH15, Điều 23/);
+    assert.match(await panelText(page), /Luật TĐKT 06\/2022\/QH15 và Nghị định 152\/2025\/NĐ-CP/);
+
+    await newNomination(page, 'Trần Thị Lan', 'Lao động tiên tiến');
+    await waitForPanel(page, 'true', /Năm 2025 xếp loại "hoàn thành xuất sắc nhiệm vụ"/);
+
+    await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua cơ sở") button');
+    await waitForPanel(page, 'true', /Đạt "Lao động tiên tiến" năm 2025/);
+  });
+
+  await t.test('the panel follows the people\'s records and the chosen title', async () => {
+    // Lan's 2025 rating drops to "hoàn thành": LĐTT no longer holds.
+    await page.click('#nav-people');
+    await page.click('li.person button:has-text("Trần Thị Lan")');
+    const rows = page.locator('.person-form .year-row');
+    await eventually(async () => (await rows.count()) === 3, 5_000, 'Lan\'s three years');
+    await rows.nth(2).locator('select.rating').selectOption('hoan_thanh');
+    await page.click('#nav-nominations');
+    await page.click('tr.nomination-row:has-text("Lao động tiên tiến") button');
+    await waitForPanel(page, 'false', /Năm 2025 xếp loại "hoàn thành nhiệm vụ", cần từ "hoàn thành tốt nhiệm vụ" trở lên/);
+
+    // Back to "xuất sắc".
+    await page.click('#nav-people');
+    await page.click('li.person button:has-text("Trần Thị Lan")');
+    await page.locator('.person-form .year-row').nth(2).locator('select.rating').selectOption('xuat_sac');
+
+    // A CSTĐ of the province: CSTĐCS 2023 (old law), 2024 and the one proposed for 2025, and her
+    // province-scope initiative of 2025.
+    await page.click('#nav-nominations');
+    await newNomination(page, 'Trần Thị Lan', 'Chiến sĩ thi đua Bộ, ban, ngành, tỉnh');
+    await waitForPanel(page, 'true', /3 năm liên tục đạt "Chiến sĩ thi đua cơ sở" \(2023, 2024, 2025\)/);
+    assert.match(await panelText(page), /bỏ phiếu kín, từ 90% tổng số thành viên/);
+    // Switching the title re-checks at once: the national title needs two provincial ones.
+    await page.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua toàn quốc' });
+    await waitForPanel(page, 'false', /Chưa đủ 2 năm liên tục đạt "Chiến sĩ thi đua Bộ, ban, ngành, tỉnh"/);
+    await page.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua Bộ, ban, ngành, tỉnh' });
+    await waitForPanel(page, 'true');
+    await page.fill('#nomination-summary', 'Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến bản tin số áp dụng toàn tỉnh.');
+  });
+
+  await t.test('a failing nomination can be sent only with a justification', async () => {
+    await newNomination(page, 'Lê Văn Minh', 'Chiến sĩ thi đua cơ sở');
+    await waitForPanel(page, 'false');
+    assert.ok(await page.isDisabled('#submit-nomination'), 'no justification yet');
+    await page.fill('#nomination-justification', 'Anh Minh có thành tích đột xuất trong đợt phòng chống bão số 3.');
+    await page.waitForSelector('#submit-nomination:not([disabled])');
+  });
+
+  await t.test('back online, the server stores the verdict the panel showed', async () => {
+    await tablet.setOffline(false);
+    await page.click('#sync-now');
+    await eventually(() => server.query("select count(*) from records where kind = 'nomination'")[0][0] === 4, 15_000,
+      'the four nominations reach the server');
+    await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh") button');
+    await waitForPanel(page, 'true');
+    const shown = await panelText(page);
+    await page.click('#submit-nomination');
+    await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
+    await page.waitForSelector('#nomination-state[data-state="submitted"]');
+    const stored = JSON.parse(server.query("select value from record_fields where name = 'verdict'")[0][0]);
+    assert.equal(stored.eligible, true);
+    assert.equal(stored.regime, 'luat-2022-nd152');
+    for (const item of stored.items) assert.ok(shown.includes(item.text), `the panel showed "${item.text}"`);
+    assert.equal((await page.textContent('#stored-verdict')).replace(/^.*?Đủ/, 'Đủ'), shown.replace(/^.*?Đủ/, 'Đủ'));
+
+    await page.click('tr.nomination-row:has-text("Lê Văn Minh") button');
+    await page.click('#submit-nomination');
+    await page.waitForSelector('#stored-verdict[data-eligible="false"]', { timeout: 15_000 });
+  });
+
+  await t.test('the office sees each verdict with the justification, and approves', async () => {
+    const office = await (await browser.newContext()).newPage();
+    await signIn(office, server.base, 'vanphong');
+    await office.click('#nav-nominations');
+    const row = office.locator('table.review tr:has-text("Lê Văn Minh")');
+    await row.waitFor({ timeout: 15_000 });
+    assert.match(await row.textContent(), /Chưa đủ điều kiện/);
+    assert.match(await row.textContent(), /Giải trình: Anh Minh có thành tích đột xuất/);
+    const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Chiến sĩ thi đua Bộ")');
+    assert.match(await lan.textContent(), /Đủ điều kiện/);
+    await lan.locator('button.approve').click();
+    await eventually(() => server.query("select count(*) from records where state = 'approved'")[0][0] === 1, 15_000,
+      'the approval reaches the server');
+  });
+
+  assert.deepEqual(errors, []);
+});
