@@ -923,7 +923,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
 
 /// Registrations or nominations of every unit in the office's scope, with their status and the review actions.
 #[component]
-pub fn ReviewPage(state: SyncState, local: LocalData, kind: RecordKind) -> impl IntoView {
+pub fn ReviewPage(state: SyncState, local: LocalData, kind: RecordKind, may_review: bool) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let year = today().year();
     let rows = move || {
@@ -982,7 +982,8 @@ pub fn ReviewPage(state: SyncState, local: LocalData, kind: RecordKind) -> impl 
                             }
                         });
                         let record_id = record.as_ref().map(|r| r.id);
-                        let submitted = record.as_ref().is_some_and(|r| r.state == WorkflowState::Submitted);
+                        // Council members read; only the office approves or returns.
+                        let submitted = may_review && record.as_ref().is_some_and(|r| r.state == WorkflowState::Submitted);
                         view! {
                             <tr data-unit=unit_id data-id=record_id.map(|id| id.to_string()).unwrap_or_default()>
                                 <td>{unit_name}</td>

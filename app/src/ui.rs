@@ -352,12 +352,12 @@ fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
             Page::Quarterly if office => view! { <OfficePage state token /> }.into_any(),
             Page::Quarterly => view! { <SelfAssessmentPage user state local /> }.into_any(),
             Page::Registration if office => {
-                view! { <ReviewPage state local kind=RecordKind::Registration /> }.into_any()
+                view! { <ReviewPage state local kind=RecordKind::Registration may_review=office /> }.into_any()
             }
             Page::Registration => view! { <RegistrationPage user state local /> }.into_any(),
             Page::People => view! { <PeoplePage user state local /> }.into_any(),
             Page::Nominations if reviewing => {
-                view! { <ReviewPage state local kind=RecordKind::Nomination /> }.into_any()
+                view! { <ReviewPage state local kind=RecordKind::Nomination may_review=office /> }.into_any()
             }
             Page::Nominations => view! { <NominationsPage user state local /> }.into_any(),
             Page::Movements => view! { <MovementsPage local office token /> }.into_any(),
