@@ -33,10 +33,15 @@ pub struct LocalData {
 }
 
 impl LocalData {
-    pub fn new(state: SyncState) -> Self {
+    /// Loads while `wanted`: reading every record costs tens of milliseconds on a tablet holding thousands, so
+    /// the quarterly report, which needs two records, does not pay for it on every sync.
+    pub fn new(state: SyncState, wanted: Signal<bool>) -> Self {
         let local =
             LocalData { records: RwSignal::new(Vec::new()), reference: RwSignal::new(ReferenceData::default()) };
         Effect::new(move |_| {
+            if !wanted.get() {
+                return;
+            }
             state.data_version.track();
             spawn_local(async move {
                 let Some(store) = current_store() else { return };
@@ -325,11 +330,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                 <thead><tr><th>"Lĩnh vực"</th><th>"Chỉ tiêu"</th><th></th></tr></thead>
                 <tbody>
                     {move || targets().into_iter().enumerate().map(|(index, target)| {
-                        let update = move |change: &dyn Fn(&mut Target)| {
-                            let mut all = targets();
-                            if let Some(t) = all.get_mut(index) { change(t) }
-                            draft.set_list("targets", &all);
-                        };
+                        let update = move |change: &dyn Fn(&mut Target)| draft.update_row("targets", index, |row: &mut Target| change(row));
                         view! {
                             <tr class="target-row">
                                 <td>
@@ -341,21 +342,15 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                                 </td>
                                 <td><input class="target-text" prop:value=target.text.clone() readonly=move || !draft.editable()
                                     on:input=move |ev| { let v = event_target_value(&ev); update(&|t: &mut Target| t.text = v.clone()) } /></td>
-                                <td><button class="secondary" disabled=move || !draft.editable() on:click=move |_| {
-                                    let mut all = targets();
-                                    if index < all.len() { all.remove(index); }
-                                    draft.set_list("targets", &all);
-                                }>"Xoá"</button></td>
+                                <td><button class="secondary" disabled=move || !draft.editable() on:click=move |_| { draft.remove_row::<Target>("targets", index) }>"Xoá"</button></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
             <button id="add-target" class="secondary" disabled=move || !draft.editable() on:click=move |_| {
-                let mut all = targets();
-                all.push(Target { id: Uuid::new_v4().to_string(), field: String::new(), text: String::new() });
                 set_year_field();
-                draft.set_list("targets", &all);
+                draft.push_row("targets", Target { id: Uuid::new_v4().to_string(), field: String::new(), text: String::new() });
             }>"Thêm chỉ tiêu"</button>
             <Show when=move || is_head && draft.editable() && draft.record.get().is_some()>
                 <button id="submit-registration" class="primary" on:click=move |_| draft.transition(Action::Submit)>
@@ -368,18 +363,8 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
 
 /// The quarter's results against the targets registered for its year, kept in the self-assessment record.
 #[component]
-pub fn TargetResults(draft: Draft, local: LocalData, unit_id: String, year: i32) -> impl IntoView {
-    let registration = registration_id(&unit_id, year);
-    let targets = move || {
-        let id = registration;
-        local.records.with(|all| {
-            all.iter()
-                .find(|r| r.id == id)
-                .and_then(|r| r.fields.get("targets").cloned())
-                .and_then(|v| serde_json::from_value::<Vec<Target>>(v).ok())
-                .unwrap_or_default()
-        })
-    };
+pub fn TargetResults(draft: Draft, registration: Draft, year: i32) -> impl IntoView {
+    let targets = move || registration.list::<Target>("targets");
     let results = move || -> std::collections::BTreeMap<String, TargetResult> {
         serde_json::from_value(draft.get("results")).unwrap_or_default()
     };
@@ -542,11 +527,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                 <thead><tr><th>"Năm"</th><th>"Xếp loại"</th><th>"Kỷ luật"</th><th></th></tr></thead>
                 <tbody>
                     {move || years().into_iter().enumerate().map(|(index, row)| {
-                        let update = move |change: &dyn Fn(&mut YearRecord)| {
-                            let mut all = years();
-                            if let Some(r) = all.get_mut(index) { change(r) }
-                            draft.set_list("years", &all);
-                        };
+                        let update = move |change: &dyn Fn(&mut YearRecord)| draft.update_row("years", index, |row: &mut YearRecord| change(row));
                         view! {
                             <tr class="year-row">
                                 <td><input class="year" type="number" prop:value=row.year.to_string()
@@ -558,28 +539,22 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                                     options=Signal::derive(|| Discipline::ALL.iter().map(|d| (value_name(d), d.label().to_owned())).collect())
                                     value=Signal::derive(move || row.discipline.map(|d| value_name(&d)).unwrap_or_default())
                                     on_change=Callback::new(move |v: String| { let d = parse_name::<Discipline>(&v); update(&|r: &mut YearRecord| r.discipline = d) }) /></td>
-                                <td><button class="secondary" on:click=move |_| { let mut all = years(); if index < all.len() { all.remove(index); } draft.set_list("years", &all) }>"Xoá"</button></td>
+                                <td><button class="secondary" on:click=move |_| { draft.remove_row::<YearRecord>("years", index) }>"Xoá"</button></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
             <button id="add-year" class="secondary" on:click=move |_| {
-                let mut all = years();
-                let next = all.iter().map(|y| y.year + 1).max().unwrap_or(this_year - 1).min(this_year);
-                all.push(YearRecord { year: next, rating: Rating::Tot, discipline: None });
-                draft.set_list("years", &all);
+                let next = years().iter().map(|y| y.year + 1).max().unwrap_or(this_year - 1).min(this_year);
+                draft.push_row("years", YearRecord { year: next, rating: Rating::Tot, discipline: None });
             }>"Thêm năm"</button>
             <h2>"Sáng kiến được công nhận"</h2>
             <table class="grid">
                 <thead><tr><th>"Số công nhận"</th><th>"Tên sáng kiến"</th><th>"Năm"</th><th>"Phạm vi"</th><th></th></tr></thead>
                 <tbody>
                     {move || initiatives().into_iter().enumerate().map(|(index, row)| {
-                        let update = move |change: &dyn Fn(&mut Initiative)| {
-                            let mut all = initiatives();
-                            if let Some(r) = all.get_mut(index) { change(r) }
-                            draft.set_list("initiatives", &all);
-                        };
+                        let update = move |change: &dyn Fn(&mut Initiative)| draft.update_row("initiatives", index, |row: &mut Initiative| change(row));
                         view! {
                             <tr class="initiative-row">
                                 <td><input class="number" prop:value=row.number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.number = v.clone()) } /></td>
@@ -589,16 +564,14 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                                     options=Signal::derive(|| Scope::ALL.iter().map(|s| (value_name(s), s.label().to_owned())).collect())
                                     value=Signal::derive(move || value_name(&row.scope))
                                     on_change=Callback::new(move |v: String| if let Some(s) = parse_name::<Scope>(&v) { update(&|r: &mut Initiative| r.scope = s) }) /></td>
-                                <td><button class="secondary" on:click=move |_| { let mut all = initiatives(); if index < all.len() { all.remove(index); } draft.set_list("initiatives", &all) }>"Xoá"</button></td>
+                                <td><button class="secondary" on:click=move |_| { draft.remove_row::<Initiative>("initiatives", index) }>"Xoá"</button></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
             <button id="add-initiative" class="secondary" on:click=move |_| {
-                let mut all = initiatives();
-                all.push(Initiative { number: String::new(), name: String::new(), year: this_year, scope: Scope::CoSo });
-                draft.set_list("initiatives", &all);
+                draft.push_row("initiatives", Initiative { number: String::new(), name: String::new(), year: this_year, scope: Scope::CoSo });
             }>"Thêm sáng kiến"</button>
             <h2>"Các hình thức đã được khen thưởng"</h2>
             <AwardsTable draft local id_prefix="person" />
@@ -619,11 +592,7 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
             <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số quyết định"</th><th>"Ngày"</th><th>"Cơ quan ban hành"</th><th>"Đơn vị lúc được khen"</th><th></th></tr></thead>
             <tbody>
                 {move || awards().into_iter().enumerate().map(|(index, row)| {
-                    let update = move |change: &dyn Fn(&mut AwardEntry)| {
-                        let mut all = awards();
-                        if let Some(r) = all.get_mut(index) { change(r) }
-                        draft.set_list("awards", &all);
-                    };
+                    let update = move |change: &dyn Fn(&mut AwardEntry)| draft.update_row("awards", index, |row: &mut AwardEntry| change(row));
                     let known = local.reference.with(|r| r.rulebook.title(&row.title).is_some());
                     view! {
                         <tr class="award-row">
@@ -635,16 +604,14 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
                             <td><input class="date" placeholder="dd/mm/yyyy" prop:value=row.decision_date.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_date = v.clone()) } /></td>
                             <td><input class="issuer" prop:value=row.issuer.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.issuer = v.clone()) } /></td>
                             <td><input class="unit" prop:value=row.unit.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.unit = v.clone()) } /></td>
-                            <td><button class="secondary" on:click=move |_| { let mut all = awards(); if index < all.len() { all.remove(index); } draft.set_list("awards", &all) }>"Xoá"</button></td>
+                            <td><button class="secondary" on:click=move |_| { draft.remove_row::<AwardEntry>("awards", index) }>"Xoá"</button></td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
         <button id=format!("{id_prefix}-add-award") class="secondary add-award" on:click=move |_| {
-            let mut all = awards();
-            all.push(AwardEntry { year: today().year() - 1, title: String::new(), decision_number: String::new(), decision_date: String::new(), issuer: String::new(), unit: String::new() });
-            draft.set_list("awards", &all);
+            draft.push_row("awards", AwardEntry { year: today().year() - 1, title: String::new(), decision_number: String::new(), decision_date: String::new(), issuer: String::new(), unit: String::new() });
         }>"Thêm khen thưởng"</button>
     }
 }

@@ -157,6 +157,40 @@ impl Draft {
         }
     }
 
+    /// Changes row `index` of a table field.
+    pub fn update_row<T>(self, name: &str, index: usize, change: impl FnOnce(&mut T))
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        let mut rows: Vec<T> = self.list(name);
+        if let Some(row) = rows.get_mut(index) {
+            change(row);
+            self.set_list(name, &rows);
+        }
+    }
+
+    /// Appends a row to a table field.
+    pub fn push_row<T>(self, name: &str, row: T)
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        let mut rows: Vec<T> = self.list(name);
+        rows.push(row);
+        self.set_list(name, &rows);
+    }
+
+    /// Removes row `index` of a table field.
+    pub fn remove_row<T>(self, name: &str, index: usize)
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+    {
+        let mut rows: Vec<T> = self.list(name);
+        if index < rows.len() {
+            rows.remove(index);
+            self.set_list(name, &rows);
+        }
+    }
+
     /// Changes a field now, journals it, and saves after a pause in typing.
     pub fn set(self, name: &str, value: Value) {
         let Some(id) = self.id.get_untracked() else { return };

@@ -10,7 +10,7 @@ use domain::api::{
 };
 use domain::calendar::{format_date, Quarter};
 use domain::diff::{diff_words, Part};
-use domain::model::{self_assessment_id, FieldSpec};
+use domain::model::{registration_id, self_assessment_id, FieldSpec};
 use domain::replica::{LocalRecord, Progress, RecordStatus, TransportError};
 use domain::workflow::{Action, WorkflowState};
 use domain::{Fields, Op, OpenConflict, RecordKind};
@@ -339,7 +339,7 @@ impl Page {
 fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
     let pages = Page::for_role(user.role);
     let page = RwSignal::new(pages[0]);
-    let local = LocalData::new(state);
+    let local = LocalData::new(state, Signal::derive(move || page.get() != Page::Quarterly));
     let reviewing = matches!(user.role, Role::Office | Role::CouncilMember);
     let office = user.role == Role::Office;
     // A page is built when first opened and then kept, hidden: what it is typing and saving survives a tab
@@ -350,7 +350,7 @@ fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
         let token = token.clone();
         match p {
             Page::Quarterly if office => view! { <OfficePage state token /> }.into_any(),
-            Page::Quarterly => view! { <SelfAssessmentPage user state local /> }.into_any(),
+            Page::Quarterly => view! { <SelfAssessmentPage user state /> }.into_any(),
             Page::Registration if office => {
                 view! { <ReviewPage state local kind=RecordKind::Registration may_review=office /> }.into_any()
             }
@@ -468,7 +468,7 @@ fn queue(record_id: Uuid, op: Op, state: SyncState, error: RwSignal<Option<Strin
 }
 
 #[component]
-fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> impl IntoView {
+fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     let today = today();
     let quarter = Quarter::of(today);
     let period = quarter.key();
@@ -482,6 +482,8 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
     let period_field: Fields = [("period".to_owned(), Value::String(period.clone()))].into_iter().collect();
     let results = Draft::new(kind, &user.unit_id, &user.id, state).with_on_create(period_field);
     results.open(record_id);
+    let registration = Draft::new(RecordKind::Registration, &user.unit_id, &user.id, state);
+    registration.open(registration_id(&user.unit_id, quarter.year));
 
     let editors: Vec<FieldEditor> = kind
         .text_fields()
@@ -666,7 +668,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                     }
                 })
                 .collect_view()}
-            <TargetResults draft=results local unit_id=user.unit_id.clone() year=quarter.year />
+            <TargetResults draft=results registration year=quarter.year />
             <p id="save-state" class="muted" aria-live="polite">
                 {move || match (save_error.get(), saved_at.get()) {
                     (Some(error), _) => error,
@@ -821,7 +823,8 @@ fn OfficePage(state: SyncState, token: String) -> impl IntoView {
             let Some(store) = current_store() else { return };
             let records = store.records().await.unwrap_or_default();
             let reference = store.reference().await.ok().flatten().unwrap_or_default();
-            let own_units: Vec<_> = reference.units.iter().filter(|u| u.parent_id.is_some()).cloned().collect();
+            let own_units: Vec<_> =
+                reference.units.iter().filter(|u| u.parent_id.is_some() && u.valid_to.is_none()).cloned().collect();
             rows.set(
                 own_units
                     .into_iter()

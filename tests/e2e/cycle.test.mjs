@@ -3,7 +3,7 @@
 // the registration and the office approves it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, eventually, localRecords } from './harness.mjs';
+import { startServer, launchBrowser, signIn, eventually, localRecords, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,13 +20,6 @@ after(async () => {
 
 const MOVEMENT = 'Thi đua chuyển đổi số cơ sở năm 2026';
 const TARGET = '100% xã có bản tin số phát thanh cơ sở';
-
-function watchErrors(page, errors) {
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
-  });
-}
 
 test('movement, registration, people and quarterly results, offline then synced', async (t) => {
   const errors = [];

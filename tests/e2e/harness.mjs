@@ -78,6 +78,14 @@ export async function signIn(page, base, login) {
   await page.waitForSelector('#net-status');
 }
 
+/** Collects the page's uncaught errors and console errors (a failed request is expected offline). */
+export function watchErrors(page, errors) {
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+}
+
 /** Reads the local records of a user's IndexedDB database from inside the page. */
 export function localRecords(page, userId) {
   return page.evaluate((name) => new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // stores the same verdict, and the office sees it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, eventually } from './harness.mjs';
+import { startServer, launchBrowser, signIn, eventually, watchErrors } from './harness.mjs';
 
 let server;
 let browser;
@@ -37,8 +37,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
   const tablet = await browser.newContext();
   const page = await tablet.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  watchErrors(page, errors);
 
   await t.test('the unit head gets the people, the rulebook and the movements while online', async () => {
     await signIn(page, server.base, 'tamduong.giamdoc');
