@@ -121,7 +121,7 @@ pub struct Condition {
 
 /// One checkable condition. Years are counted back from the nomination's year, which is included.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Check {
     /// The year's rating is at least `rating`.
     MinRating { rating: Rating },
