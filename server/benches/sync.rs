@@ -54,7 +54,7 @@ async fn main() {
     let report = sync_once(&reader, &http, Uuid::new_v4(), |_| {}).await.expect("pull");
     let pull_seconds = started.elapsed().as_secs_f64();
     // The demo's own records of the unit (people, its profile) come down too.
-    let reports = reader.records().iter().filter(|r| r.kind == RecordKind::SelfAssessment).count();
+    let reports = reader.records().values().filter(|r| r.kind == RecordKind::SelfAssessment).count();
     assert_eq!(reports, EDITS);
     println!("pull_records={}", report.pulled);
     println!("pull_seconds={pull_seconds:.2}");
