@@ -201,12 +201,17 @@ impl Store {
         Ok(self.meta_in::<i64>(META, CURSOR_KEY).await?.unwrap_or(0))
     }
 
+    /// Reference data is kept as JSON text: it arrives as JSON, and decoding it with serde_json alone keeps a
+    /// second decoder of the rulebook's types out of the bundle. Anything unreadable (an older layout) reads
+    /// as absent; it is a cache, fetched again at the next sync.
     pub async fn reference(&self) -> Result<Option<ReferenceData>> {
-        self.meta_in(REFERENCE, REFERENCE_KEY).await
+        let text: Option<String> = self.meta_in(REFERENCE, REFERENCE_KEY).await.unwrap_or(None);
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
     pub async fn set_reference(&self, reference: &ReferenceData) -> Result<()> {
-        self.set_meta_in(REFERENCE, REFERENCE_KEY, reference).await
+        let text = serde_json::to_string(reference).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.set_meta_in(REFERENCE, REFERENCE_KEY, &text).await
     }
 
     pub async fn last_sync(&self) -> Result<Option<DateTime<Utc>>> {
@@ -668,5 +673,20 @@ mod tests {
         assert_eq!(record.rev, 4);
         assert_eq!(record.field_base.get("summary"), Some(&0), "the pending edit keeps its base");
         assert_eq!(store.cursor().await.unwrap(), 9);
+    }
+
+    #[wasm_bindgen_test]
+    async fn reference_data_with_the_rulebook_round_trips_and_an_old_layout_reads_as_absent() {
+        let (store, _) = fresh().await;
+        assert_eq!(store.reference().await.unwrap(), None);
+        let reference = ReferenceData {
+            rulebook: domain::rules::RuleBook::default_book().unwrap(),
+            ..ReferenceData::default()
+        };
+        store.set_reference(&reference).await.unwrap();
+        assert_eq!(store.reference().await.unwrap(), Some(reference));
+        // Schema v2 kept the reference data as an object; such a cache is refetched, not an error.
+        store.set_meta_in(REFERENCE, REFERENCE_KEY, &json!({"units": [], "movements": []})).await.unwrap();
+        assert_eq!(store.reference().await.unwrap(), None);
     }
 }
