@@ -8,7 +8,7 @@ use domain::dossier::{
     AwardEntry, Discipline, Facts, Initiative, NominationFacts, NomineeKind, Rating, RecordView, Scope, Target,
     TargetResult, YearRecord,
 };
-use domain::model::{registration_id, unit_profile_id};
+use domain::model::{registration_id, unit_profile_id, FieldSpec};
 use domain::org::lineage;
 use domain::replica::LocalRecord;
 use domain::rules::{evaluate, Certainty, RuleBook, TitleKind, Verdict};
@@ -243,14 +243,8 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
     let unit_id = StoredValue::new(user.unit_id.clone());
     Effect::new(move |_| {
         let y = year.get();
+        draft.with_on_create([("year".to_owned(), json!(y.to_string()))].into_iter().collect());
         draft.open(registration_id(&unit_id.get_value(), y));
-    });
-    Effect::new(move |_| {
-        if draft.record.get().is_none() && draft.id.get().is_some() && draft.text("year").is_empty() {
-            draft.fields.update(|f| {
-                f.insert("year".into(), json!(year.get_untracked().to_string()));
-            });
-        }
     });
     let is_head = user.role == Role::UnitHead;
     let movement_fields = move || {
@@ -258,11 +252,6 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
         local
             .reference
             .with(|r| r.movements.iter().find(|m| m.id == chosen).map(|m| m.fields.clone()).unwrap_or_default())
-    };
-    let set_year_field = move || {
-        if draft.record.get_untracked().is_none() {
-            draft.set("year", json!(year.get_untracked().to_string()));
-        }
     };
     let person_titles = move || -> std::collections::BTreeMap<String, String> {
         serde_json::from_value(draft.get("person_titles")).unwrap_or_default()
@@ -288,7 +277,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                     options=Signal::derive(move || local.reference.get().movements.into_iter().map(|m| (m.id, m.name)).collect())
                     value=Signal::derive(move || draft.text("movement_id"))
                     disabled=Signal::derive(move || !draft.editable())
-                    on_change=Callback::new(move |v: String| { set_year_field(); draft.set("movement_id", json!(v)) }) />
+                    on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />
             </div>
             <div class="field">
                 <label for="registration-unit-title">"Danh hiệu tập thể đăng ký"</label>
@@ -296,7 +285,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                     options=Signal::derive(move || rulebook_titles(&local.reference.get().rulebook, NomineeKind::Collective, Some(TitleKind::DanhHieu)))
                     value=Signal::derive(move || draft.text("unit_title"))
                     disabled=Signal::derive(move || !draft.editable())
-                    on_change=Callback::new(move |v: String| { set_year_field(); draft.set("unit_title", json!(v)) }) />
+                    on_change=Callback::new(move |v: String| draft.set("unit_title", json!(v))) />
             </div>
             <h2>"Danh hiệu cá nhân đăng ký"</h2>
             <table class="grid">
@@ -316,7 +305,6 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                                         on_change=Callback::new(move |v: String| {
                                             let mut all = person_titles();
                                             if v.is_empty() { all.remove(&pid); } else { all.insert(pid.clone(), v); }
-                                            set_year_field();
                                             draft.set("person_titles", json!(all));
                                         }) />
                                 </td>
@@ -349,7 +337,6 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                 </tbody>
             </table>
             <button id="add-target" class="secondary" disabled=move || !draft.editable() on:click=move |_| {
-                set_year_field();
                 draft.push_row("targets", Target { id: Uuid::new_v4().to_string(), field: String::new(), text: String::new() });
             }>"Thêm chỉ tiêu"</button>
             <Show when=move || is_head && draft.editable() && draft.record.get().is_some()>
@@ -729,6 +716,15 @@ pub fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData) ->
     }
 }
 
+/// Summary, then sections I and II of the achievement report, as the domain names them.
+const NOMINATION_TEXTS: &[FieldSpec] = RecordKind::Nomination.text_fields();
+
+const JUSTIFICATION: FieldSpec = FieldSpec {
+    name: "justification",
+    label: "Giải trình của lãnh đạo đơn vị (bắt buộc khi chưa đủ điều kiện)",
+    hint: "Lý do vẫn đề nghị; Văn phòng và Hội đồng sẽ xem giải trình này",
+};
+
 #[component]
 fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool) -> impl IntoView {
     let unit = StoredValue::new(unit_id);
@@ -789,7 +785,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
     let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
     let may_submit =
         move || verdict.get().is_some() && (!needs_justification() || !draft.text("justification").trim().is_empty());
-    let long_text = move |name: &'static str, label: &'static str, hint: &'static str| {
+    let long_text = move |FieldSpec { name, label, hint }: FieldSpec| {
         let id = format!("nomination-{name}");
         view! {
             <div class="field">
@@ -858,10 +854,9 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                     </section>
                 }.into_any(),
             }}
-            {long_text("summary", "Tóm tắt thành tích", "Thành tích nổi bật làm căn cứ đề nghị, có số liệu")}
+            {long_text(NOMINATION_TEXTS[0])}
             <h2>"Báo cáo thành tích"</h2>
-            {long_text("section_profile", "I. Sơ lược lý lịch / đặc điểm, tình hình", "Họ tên, ngày sinh, quê quán, đơn vị, chức vụ, trình độ; với tập thể: tên, địa chỉ, cơ cấu, số lượng, chức năng")}
-            {long_text("section_achievements", "II. Thành tích đạt được", "Nhiệm vụ được giao; kết quả có số liệu; sáng kiến và số công nhận")}
+            {NOMINATION_TEXTS[1..].iter().map(|spec| long_text(*spec)).collect_view()}
             <h3>"III. Các hình thức đã được khen thưởng"</h3>
             <table id="report-history" class="grid">
                 <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số, ngày quyết định; cơ quan ban hành"</th></tr></thead>
@@ -872,7 +867,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                 </tbody>
             </table>
             <Show when=needs_justification>
-                {long_text("justification", "Giải trình của lãnh đạo đơn vị (bắt buộc khi chưa đủ điều kiện)", "Lý do vẫn đề nghị; Văn phòng và Hội đồng sẽ xem giải trình này")}
+                {long_text(JUSTIFICATION)}
             </Show>
             {move || stored().map(|v| view! {
                 <h3>"Kết quả kiểm tra của máy chủ khi gửi"</h3>

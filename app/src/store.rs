@@ -679,10 +679,8 @@ mod tests {
     async fn reference_data_with_the_rulebook_round_trips_and_an_old_layout_reads_as_absent() {
         let (store, _) = fresh().await;
         assert_eq!(store.reference().await.unwrap(), None);
-        let reference = ReferenceData {
-            rulebook: domain::rules::RuleBook::default_book().unwrap(),
-            ..ReferenceData::default()
-        };
+        let reference =
+            ReferenceData { rulebook: domain::rules::RuleBook::default_book().unwrap(), ..ReferenceData::default() };
         store.set_reference(&reference).await.unwrap();
         assert_eq!(store.reference().await.unwrap(), Some(reference));
         // Schema v2 kept the reference data as an object; such a cache is refetched, not an error.

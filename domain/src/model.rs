@@ -117,7 +117,7 @@ impl RecordKind {
     }
 
     /// The long texts a person types, in display order.
-    pub fn text_fields(self) -> &'static [FieldSpec] {
+    pub const fn text_fields(self) -> &'static [FieldSpec] {
         match self {
             RecordKind::SelfAssessment => SELF_ASSESSMENT_FIELDS,
             RecordKind::Nomination => NOMINATION_FIELDS,

@@ -6,8 +6,6 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::api::OrgUnit;
-
 /// Units `from` ceased and their work continued in `into` on `on` (e.g. a culture centre and a radio station
 /// merged into one culture-information centre; provinces merged on 1/7/2025).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,20 +32,6 @@ pub fn lineage(unit: &str, merges: &[UnitMerge]) -> BTreeSet<String> {
     found
 }
 
-/// Every unit in `units`' lineages: a scope widened so that a merged unit's records stay in reach.
-pub fn with_predecessors(units: &[String], merges: &[UnitMerge]) -> Vec<String> {
-    let mut all = BTreeSet::new();
-    for unit in units {
-        all.extend(lineage(unit, merges));
-    }
-    all.into_iter().collect()
-}
-
-/// Whether `unit` existed on `date`.
-pub fn active_on(unit: &OrgUnit, date: NaiveDate) -> bool {
-    unit.valid_from <= date && unit.valid_to.is_none_or(|to| date <= to)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,20 +50,5 @@ mod tests {
         let got: Vec<_> = lineage("e", &merges).into_iter().collect();
         assert_eq!(got, ["a", "b", "c", "d", "e"]);
         assert_eq!(lineage("a", &merges).len(), 1, "a predecessor does not inherit its successor");
-        assert_eq!(with_predecessors(&["c".into(), "x".into()], &merges), ["a", "b", "c", "d", "e", "x"]);
-    }
-
-    #[test]
-    fn validity_is_inclusive() {
-        let unit = OrgUnit {
-            id: "u".into(),
-            parent_id: None,
-            kind: "Trung tâm".into(),
-            name: "U".into(),
-            valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-            valid_to: NaiveDate::from_ymd_opt(2025, 6, 30),
-        };
-        assert!(active_on(&unit, unit.valid_from) && active_on(&unit, unit.valid_to.unwrap()));
-        assert!(!active_on(&unit, NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
     }
 }
