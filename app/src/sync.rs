@@ -141,7 +141,8 @@ pub fn start(state: SyncState, store: Rc<Store>) {
     });
 }
 
-/// Fetches reference data (movements, rulebook) at the next sync, e.g. after the office or an admin saved some.
+/// Syncs now and fetches reference data (movements, rulebook) too: after the office or an admin saved some, and
+/// on "Đồng bộ ngay".
 pub fn refresh_reference() {
     REFERENCE_AT.with(|at| at.set(f64::NEG_INFINITY));
     request(0.0);

@@ -429,7 +429,7 @@ fn StatusBar(state: SyncState) -> impl IntoView {
             <span id="storage-used" class="muted">
                 {move || used.get().map(|bytes| format!("Dữ liệu trên máy: {}", format_megabytes(bytes)))}
             </span>
-            <button id="sync-now" class="secondary" on:click=move |_| sync::request(0.0)
+            <button id="sync-now" class="secondary" on:click=move |_| sync::refresh_reference()
                 disabled=move || state.running.get()>"Đồng bộ ngay"</button>
         </section>
     }

@@ -129,3 +129,50 @@ test('movement, registration, people and quarterly results, offline then synced'
 
   assert.deepEqual(errors, []);
 });
+
+test("an admin's edit of the rulebook reaches the tablets' eligibility panel", async (t) => {
+  const errors = [];
+  const head = await (await browser.newContext()).newPage();
+  watchErrors(head, errors);
+  const admin = await (await browser.newContext()).newPage();
+  watchErrors(admin, errors);
+
+  await t.test('LĐTT for someone rated only "hoàn thành" fails', async () => {
+    await signIn(head, server.base, 'tamduong.giamdoc');
+    await head.click('#nav-nominations');
+    await head.click('#new-nomination');
+    await head.fill('#nomination-year', '2025');
+    await head.selectOption('#nomination-nominee', { label: 'Nguyễn Thị Mai' });
+    await head.selectOption('#nomination-title', { label: 'Lao động tiên tiến' });
+    await head.waitForSelector('#eligibility[data-eligible="false"]');
+    assert.match(await head.textContent('#eligibility'), /cần từ "hoàn thành tốt nhiệm vụ" trở lên/);
+  });
+
+  await t.test('the admin lowers the threshold; deleting a statutory title is refused', async () => {
+    await signIn(admin, server.base, 'quantri');
+    await admin.waitForFunction(() => document.querySelector('#rules-json')?.value.length > 100, null, { timeout: 15_000 });
+    const book = JSON.parse(await admin.inputValue('#rules-json'));
+
+    const withoutGiayKhen = { ...book, titles: book.titles.filter((title) => title.code !== 'giay-khen') };
+    await admin.fill('#rules-json', JSON.stringify(withoutGiayKhen, null, 2));
+    await admin.click('#save-rules');
+    assert.match(await admin.textContent('#rules-message'), /"Giấy khen" thuộc danh mục theo luật, không được xóa/);
+
+    for (const rule of book.rules.filter((r) => r.title === 'ldtt' && r.regimes.includes('luat-2022-nd152'))) {
+      for (const condition of rule.conditions) {
+        if (condition.check.min_rating) condition.check.min_rating.rating = 'hoan_thanh';
+      }
+    }
+    await admin.fill('#rules-json', JSON.stringify(book, null, 2));
+    await admin.click('#save-rules');
+    await admin.waitForSelector('#rules-message:has-text("phiên bản 2")', { timeout: 15_000 });
+  });
+
+  await t.test('after a sync the panel passes, under the new edition', async () => {
+    await head.click('#sync-now');
+    await head.waitForSelector('#eligibility[data-eligible="true"]', { timeout: 15_000 });
+    assert.match(await head.textContent('#eligibility'), /Năm 2025 xếp loại "hoàn thành nhiệm vụ"/);
+  });
+
+  assert.deepEqual(errors, []);
+});
