@@ -25,7 +25,8 @@ use crate::store;
 use crate::sync::{self, SyncState};
 use crate::ui::{current_store, today, ReviewActions};
 
-/// The records and reference data this tablet holds, reloaded whenever sync or an edit changes them.
+/// The records and reference data this tablet holds, reloaded whenever sync or an edit changes them. Records
+/// whose deletion waits in the outbox are left out.
 #[derive(Clone, Copy)]
 pub struct LocalData {
     pub records: RwSignal<Vec<LocalRecord>>,
@@ -46,7 +47,13 @@ impl LocalData {
             spawn_local(async move {
                 let Some(store) = current_store() else { return };
                 // try_set: the screen may have closed (sign-out) while IndexedDB answered.
-                if let Ok(records) = store.records().await {
+                if let (Ok(mut records), Ok(outbox)) = (store.records().await, store.outbox().await) {
+                    let deleting: Vec<Uuid> = outbox
+                        .iter()
+                        .filter(|e| e.rejected.is_none() && matches!(e.mutation.op, domain::Op::Delete))
+                        .map(|e| e.mutation.record_id)
+                        .collect();
+                    records.retain(|r| !r.deleted && !deleting.contains(&r.id));
                     local.records.try_set(records);
                 }
                 if let Ok(Some(reference)) = store.reference().await {
@@ -58,7 +65,7 @@ impl LocalData {
     }
 
     fn of_kind(self, kind: RecordKind) -> Vec<LocalRecord> {
-        self.records.with(|all| all.iter().filter(|r| r.kind == kind && !r.deleted).cloned().collect())
+        self.records.with(|all| all.iter().filter(|r| r.kind == kind).cloned().collect())
     }
 
     fn unit_name(self, id: &str) -> String {
@@ -876,6 +883,16 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             <Show when=move || is_head && editable() && draft.record.get().is_some()>
                 <button id="submit-nomination" class="primary" disabled=move || !may_submit()
                     on:click=move |_| draft.transition(Action::Submit)>"Gửi đề nghị cho Văn phòng Sở"</button>
+            </Show>
+            <Show when=move || draft.record.get().is_some_and(|r| r.state == WorkflowState::Draft)>
+                <button id="delete-nomination" class="secondary" on:click=move |_| {
+                    let sure = web_sys::window()
+                        .and_then(|w| w.confirm_with_message("Xoá đề nghị đang soạn này?").ok())
+                        .unwrap_or(false);
+                    if sure {
+                        draft.delete();
+                    }
+                }>"Xoá đề nghị"</button>
             </Show>
         </div>
     }

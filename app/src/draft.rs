@@ -289,6 +289,29 @@ impl Draft {
         self.record.with(|r| r.as_ref().is_none_or(|r| r.state.editable()))
     }
 
+    /// Saves what is typed (so the journal holds nothing for it), then queues the record's deletion and closes
+    /// the form. Lists hide the record from now on; the server keeps a tombstone.
+    pub fn delete(self) {
+        let Some(id) = self.id.get_untracked() else { return };
+        let state = self.state;
+        let error = self.error;
+        spawn_local(async move {
+            self.save_now().await;
+            let Some(store) = current_store() else { return };
+            match store.queue_op(id, Op::Delete, Utc::now()).await {
+                Ok(_) => {
+                    self.id.try_set(None);
+                    state.refresh_counts(&store).await;
+                    state.data_version.try_update(|v| *v += 1);
+                    sync::request(0.0);
+                }
+                Err(e) => {
+                    error.try_set(Some(e.user_message()));
+                }
+            }
+        });
+    }
+
     /// Saves, then queues a workflow step.
     pub fn transition(self, action: Action) {
         let Some(id) = self.id.get_untracked() else { return };

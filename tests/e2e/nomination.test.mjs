@@ -104,11 +104,22 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await page.waitForSelector('#submit-nomination:not([disabled])');
   });
 
+  await t.test('a draft started by mistake is deleted, offline', async () => {
+    await newNomination(page, 'Nguyễn Thị Mai', 'Giấy khen');
+    await page.waitForSelector('tr.nomination-row:has-text("Nguyễn Thị Mai")');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#delete-nomination');
+    await page.waitForSelector('tr.nomination-row:has-text("Nguyễn Thị Mai")', { state: 'detached' });
+    assert.equal(await page.locator('#eligibility').count(), 0, 'the form closed');
+  });
+
   await t.test('back online, the server stores the verdict the panel showed', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => server.query("select count(*) from records where kind = 'nomination'")[0][0] === 4, 15_000,
-      'the four nominations reach the server');
+    await eventually(() => server.query("select count(*) from records where kind = 'nomination'")[0][0] === 5, 15_000,
+      'the five nominations reach the server');
+    assert.deepEqual(server.query("select deleted, count(*) from records where kind = 'nomination' group by deleted"),
+      [[0, 4], [1, 1]], 'the deleted draft is a tombstone');
     await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh") button');
     await waitForPanel(page, 'true');
     const shown = await panelText(page);
