@@ -18,8 +18,8 @@ use crate::store::{self, JournalEntry, Store, StoreError};
 use crate::sync::{self, SyncState};
 use crate::ui::current_store;
 
-/// Typing pauses this long before the record is written to IndexedDB.
-const AUTOSAVE_MS: u32 = 300;
+/// Typing pauses this long before the record is written to IndexedDB (every form, the quarterly report too).
+pub const AUTOSAVE_MS: u32 = 300;
 
 /// Edits on their way to IndexedDB, detached from the screen that typed them.
 struct PendingSave {

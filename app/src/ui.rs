@@ -1,5 +1,5 @@
-//! The screens: sign-in, the status bar, the unit's quarterly self-assessment, and the office's view of the
-//! units' reports. Vietnamese throughout.
+//! The shell and the quarterly report: sign-in, the status bar, the tabs each role works with, the unit's
+//! quarterly self-assessment, and the office's view of the units' reports. Vietnamese throughout.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,13 +24,11 @@ use uuid::Uuid;
 use crate::cycle::{
     LocalData, MovementsPage, NominationsPage, PeoplePage, RegistrationPage, ReviewPage, RulesPage, TargetResults,
 };
-use crate::draft::Draft;
+use crate::draft::{Draft, AUTOSAVE_MS};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 use crate::{api, local_auth};
 
-/// Typing pauses this long before the field is written to IndexedDB.
-const AUTOSAVE_MS: u32 = 300;
 /// Texts longer than this show a word-by-word difference in a conflict.
 const DIFF_FROM_CHARS: usize = 160;
 
