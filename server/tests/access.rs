@@ -1,5 +1,5 @@
-//! Who may do what, where: every role × action × a record inside or outside the role's scope, against the real
-//! router; and the account endpoints (sign-out, password change, rate limits, accounts made by an admin).
+//! Who may do what, where: every role × action × a record (quarterly report, registration, nomination) inside or
+//! outside the role's scope, against the real router; and the account endpoints (sign-out, password change, rate limits, accounts made by an admin).
 
 mod common;
 
@@ -65,25 +65,43 @@ fn head_of(unit: &str) -> &'static str {
     }
 }
 
-/// A fresh record in `unit`, written by its staff, and moved to `state` by those allowed to.
-async fn record_in(s: &TestServer, unit: &str, submitted: bool) -> Uuid {
+/// The kinds that go through review, each with content its unit's people write and a field to edit later. The
+/// nomination fails the rules (its nominee has no record) but carries a justification, so it may be submitted.
+const REVIEWED: [(RecordKind, &[(&str, &str)], &str); 3] = [
+    (RecordKind::SelfAssessment, &[("summary", "Báo cáo quý")], "achievements"),
+    (RecordKind::Registration, &[("year", "2026"), ("unit_title", "ttldxs")], "movement_id"),
+    (
+        RecordKind::Nomination,
+        &[("year", "2025"), ("nominee_id", "ai-do"), ("title", "giay-khen"), ("justification", "Đột xuất")],
+        "summary",
+    ),
+];
+
+fn of_kind(kind: RecordKind, mut mutation: Mutation) -> Mutation {
+    mutation.kind = kind;
+    mutation
+}
+
+/// A fresh record of `kind` in `unit`, written by its staff, and submitted by its head if asked.
+async fn record_in(s: &TestServer, kind: RecordKind, unit: &str, submitted: bool) -> Uuid {
     let id = Uuid::new_v4();
     let author = s.login(author_of(unit)).await;
-    let answer = s.push(&author, &[set(id, unit, 0, &[("summary", "Báo cáo quý")])]).await;
+    let content = REVIEWED.iter().find(|(k, _, _)| *k == kind).map_or(&[][..], |(_, content, _)| *content);
+    let answer = s.push(&author, &[of_kind(kind, set(id, unit, 0, content))]).await;
     assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 1 });
     if submitted {
         let head = s.login(head_of(unit)).await;
-        let answer = s.push(&head, &[transition(id, unit, 1, Action::Submit)]).await;
+        let answer = s.push(&head, &[transition(kind, id, unit, 1, Action::Submit)]).await;
         assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 2 }, "{unit}");
     }
     id
 }
 
-fn transition(record_id: Uuid, unit: &str, base_rev: i64, action: Action) -> Mutation {
+fn transition(kind: RecordKind, record_id: Uuid, unit: &str, base_rev: i64, action: Action) -> Mutation {
     Mutation {
         id: Uuid::new_v4(),
         record_id,
-        kind: RecordKind::SelfAssessment,
+        kind,
         unit_id: unit.into(),
         base_rev,
         op: Op::Transition { action },
@@ -102,18 +120,19 @@ enum Act {
     CreateUser,
 }
 
-/// Tries `act` as `login` on a record of `unit`; true if it was allowed.
-async fn attempt(s: &TestServer, login: &str, act: Act, unit: &str) -> bool {
+/// Tries `act` as `login` on a record of `kind` in `unit`; true if it was allowed.
+async fn attempt(s: &TestServer, login: &str, act: Act, kind: RecordKind, unit: &str) -> bool {
     let token = s.login(login).await;
     let applied = |outcome: &Outcome| matches!(outcome, Outcome::Applied { .. } | Outcome::Merged { .. });
     match act {
         Act::Edit => {
-            let id = record_in(s, unit, false).await;
-            let answer = s.push(&token, &[set(id, unit, 1, &[("achievements", "sửa thử")])]).await;
+            let id = record_in(s, kind, unit, false).await;
+            let field = REVIEWED.iter().find(|(k, _, _)| *k == kind).map_or("summary", |(_, _, field)| *field);
+            let answer = s.push(&token, &[of_kind(kind, set(id, unit, 1, &[(field, "sửa thử")]))]).await;
             applied(&answer.results[0].outcome)
         }
         Act::See => {
-            let id = record_in(s, unit, false).await;
+            let id = record_in(s, kind, unit, false).await;
             let mut cursor = 0;
             loop {
                 let page = s.pull(&token, cursor, 1000).await;
@@ -127,21 +146,21 @@ async fn attempt(s: &TestServer, login: &str, act: Act, unit: &str) -> bool {
             }
         }
         Act::Submit => {
-            let id = record_in(s, unit, false).await;
-            let answer = s.push(&token, &[transition(id, unit, 1, Action::Submit)]).await;
+            let id = record_in(s, kind, unit, false).await;
+            let answer = s.push(&token, &[transition(kind, id, unit, 1, Action::Submit)]).await;
             applied(&answer.results[0].outcome)
         }
         Act::Return | Act::Approve => {
-            let id = record_in(s, unit, true).await;
+            let id = record_in(s, kind, unit, true).await;
             let action = match act {
                 Act::Return => Action::Return { reason: "Thiếu số liệu".into() },
                 _ => Action::Approve,
             };
-            let answer = s.push(&token, &[transition(id, unit, 2, action)]).await;
+            let answer = s.push(&token, &[transition(kind, id, unit, 2, action)]).await;
             applied(&answer.results[0].outcome)
         }
         Act::History => {
-            let id = record_in(s, unit, false).await;
+            let id = record_in(s, kind, unit, false).await;
             let (status, _) = s.call(Method::GET, &format!("/api/records/{id}/history"), Some(&token), None).await;
             status == StatusCode::OK
         }
@@ -177,21 +196,27 @@ async fn every_role_action_and_scope() {
     let acts = [Act::Edit, Act::See, Act::Submit, Act::Return, Act::Approve, Act::History, Act::CreateUser];
     let mut cases = 0;
     let mut wrong = Vec::new();
-    for (login, inside, outside) in roles {
-        let allowed = allowed_inside.iter().find(|(l, _)| *l == login).map(|(_, a)| *a).unwrap();
-        for act in acts {
-            for (unit, in_scope) in [(inside, true), (outside, false)] {
-                let expected =
-                    in_scope && allowed.iter().any(|a| std::mem::discriminant(a) == std::mem::discriminant(&act));
-                let got = attempt(&s, login, act, unit).await;
-                cases += 1;
-                if got != expected {
-                    wrong.push(format!("{login} {act:?} in {unit}: expected {expected}, got {got}"));
+    for (kind, _, _) in REVIEWED {
+        for (login, inside, outside) in roles {
+            let allowed = allowed_inside.iter().find(|(l, _)| *l == login).map(|(_, a)| *a).unwrap();
+            for act in acts {
+                // Accounts are not records: one round of them is enough.
+                if matches!(act, Act::CreateUser) && kind != RecordKind::SelfAssessment {
+                    continue;
+                }
+                for (unit, in_scope) in [(inside, true), (outside, false)] {
+                    let expected =
+                        in_scope && allowed.iter().any(|a| std::mem::discriminant(a) == std::mem::discriminant(&act));
+                    let got = attempt(&s, login, act, kind, unit).await;
+                    cases += 1;
+                    if got != expected {
+                        wrong.push(format!("{kind:?}: {login} {act:?} in {unit}: expected {expected}, got {got}"));
+                    }
                 }
             }
         }
     }
-    assert_eq!(cases, 70);
+    assert_eq!(cases, 70 + 2 * 60);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
