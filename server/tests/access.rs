@@ -65,9 +65,12 @@ fn head_of(unit: &str) -> &'static str {
     }
 }
 
+/// A record kind, the content its unit's people write, and a field to edit later.
+type Reviewed = (RecordKind, &'static [(&'static str, &'static str)], &'static str);
+
 /// The kinds that go through review, each with content its unit's people write and a field to edit later. The
 /// nomination fails the rules (its nominee has no record) but carries a justification, so it may be submitted.
-const REVIEWED: [(RecordKind, &[(&str, &str)], &str); 3] = [
+const REVIEWED: [Reviewed; 3] = [
     (RecordKind::SelfAssessment, &[("summary", "Báo cáo quý")], "achievements"),
     (RecordKind::Registration, &[("year", "2026"), ("unit_title", "ttldxs")], "movement_id"),
     (
