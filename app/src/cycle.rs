@@ -616,17 +616,25 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
 /// records of its unit and the units merged into it, and the cached rulebook. None while the draft lacks a
 /// year, a nominee or a title.
 pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields) -> Option<Verdict> {
-    let reference = local.reference.get();
-    let records = local.records.get();
-    let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
-    let draft = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
-    let nomination = NominationFacts::from_record(&draft)?;
-    let views = records
-        .iter()
-        .filter(|r| r.id != id)
-        .map(|r| RecordView { id: r.id, deleted: r.deleted, kind: r.kind, unit_id: &r.unit_id, fields: &r.fields })
-        .chain(std::iter::once(draft));
-    Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units)))
+    local.reference.with(|reference| {
+        local.records.with(|records| {
+            let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
+            let draft = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
+            let nomination = NominationFacts::from_record(&draft)?;
+            let views = records
+                .iter()
+                .filter(|r| r.id != id)
+                .map(|r| RecordView {
+                    id: r.id,
+                    deleted: r.deleted,
+                    kind: r.kind,
+                    unit_id: &r.unit_id,
+                    fields: &r.fields,
+                })
+                .chain(std::iter::once(draft));
+            Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units)))
+        })
+    })
 }
 
 fn certainty_label(c: Certainty) -> &'static str {
@@ -736,10 +744,18 @@ const JUSTIFICATION: FieldSpec = FieldSpec {
 fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool) -> impl IntoView {
     let unit = StoredValue::new(unit_id);
     let kind = move || parse_name::<NomineeKind>(&draft.text("nominee_kind")).unwrap_or(NomineeKind::Person);
+    // Only the fields the rules read: typing the report's texts does not re-run them.
+    let checked = Memo::new(move |_| {
+        draft.fields.with(|f| {
+            NominationFacts::FIELDS
+                .iter()
+                .filter_map(|&name| Some((name.to_owned(), f.get(name)?.clone())))
+                .collect::<Fields>()
+        })
+    });
     let verdict = Memo::new(move |_| {
         let id = draft.id.get()?;
-        let fields = draft.fields.get();
-        panel_verdict(&local, id, &unit.get_value(), &fields)
+        checked.with(|fields| panel_verdict(&local, id, &unit.get_value(), fields))
     });
     let units = move || lineage(&unit.get_value(), &local.reference.get().merges);
     let nominee_options = move || match kind() {

@@ -308,6 +308,9 @@ pub struct NominationFacts {
 }
 
 impl NominationFacts {
+    /// The fields `from_record` reads: nothing else of a nomination changes its verdict.
+    pub const FIELDS: [&'static str; 5] = ["year", "nominee_kind", "nominee_id", "title", "track"];
+
     /// None while the draft lacks a year, nominee or title: there is nothing to check yet.
     pub fn from_record(view: &RecordView) -> Option<Self> {
         let year = text(view.fields, "year").trim().parse().ok()?;
@@ -402,5 +405,24 @@ mod tests {
         let view = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id: "u", fields: &fields };
         let facts = NominationFacts::from_record(&view).unwrap();
         assert_eq!((facts.year, facts.track, facts.nominee_kind), (2026, Track::ThuongXuyen, NomineeKind::Person));
+    }
+
+    #[test]
+    fn the_listed_fields_are_all_the_facts_of_a_nomination() {
+        let full: Fields = serde_json::from_value(json!({
+            "year": "2025", "nominee_kind": "collective", "nominee_id": "u", "title": "ttldxs", "track": "dot_xuat",
+            "summary": "Thành tích", "justification": "Giải trình", "section_profile": "I."
+        }))
+        .unwrap();
+        let listed: Fields = full
+            .iter()
+            .filter(|(k, _)| NominationFacts::FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let view =
+            |fields| RecordView { id: Uuid::nil(), deleted: false, kind: RecordKind::Nomination, unit_id: "u", fields };
+        let facts = NominationFacts::from_record(&view(&full)).unwrap();
+        assert_eq!(NominationFacts::from_record(&view(&listed)), Some(facts.clone()));
+        assert_eq!((facts.track, facts.nominee_kind), (Track::DotXuat, NomineeKind::Collective));
     }
 }
