@@ -518,7 +518,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
             </label>
             <h2>"Xếp loại hằng năm và kỷ luật"</h2>
             <table class="grid">
-                <thead><tr><th>"Năm"</th><th>"Xếp loại"</th><th>"Kỷ luật"</th><th></th></tr></thead>
+                <thead><tr><th>"Năm"</th><th>"Xếp loại"</th><th>"Kỷ luật"</th><th>"Số tháng công tác"</th><th></th></tr></thead>
                 <tbody>
                     {move || years().into_iter().enumerate().map(|(index, row)| {
                         let update = move |change: &dyn Fn(&mut YearRecord)| draft.update_row("years", index, |row: &mut YearRecord| change(row));
@@ -533,6 +533,12 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                                     options=Signal::derive(|| Discipline::ALL.iter().map(|d| (value_name(d), d.label().to_owned())).collect())
                                     value=Signal::derive(move || row.discipline.map(|d| value_name(&d)).unwrap_or_default())
                                     on_change=Callback::new(move |v: String| { let d = parse_name::<Discipline>(&v); update(&|r: &mut YearRecord| r.discipline = d) }) /></td>
+                                <td><input class="months" type="number" min="0" max="12" placeholder="12"
+                                    prop:value=row.months_worked.map(|m| m.to_string()).unwrap_or_default()
+                                    on:change=move |ev| {
+                                        let worked = event_target_value(&ev).parse::<u8>().ok().map(|m| m.min(12));
+                                        update(&|r: &mut YearRecord| r.months_worked = worked)
+                                    } /></td>
                                 <td><button class="secondary" on:click=move |_| { draft.remove_row::<YearRecord>("years", index) }>"Xoá"</button></td>
                             </tr>
                         }
@@ -541,7 +547,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
             </table>
             <button id="add-year" class="secondary" on:click=move |_| {
                 let next = years().iter().map(|y| y.year + 1).max().unwrap_or(this_year - 1).min(this_year);
-                draft.push_row("years", YearRecord { year: next, rating: Rating::Tot, discipline: None });
+                draft.push_row("years", YearRecord { year: next, rating: Rating::Tot, discipline: None, months_worked: None });
             }>"Thêm năm"</button>
             <h2>"Sáng kiến được công nhận"</h2>
             <table class="grid">

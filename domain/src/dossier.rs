@@ -85,6 +85,9 @@ pub struct YearRecord {
     pub rating: Rating,
     #[serde(default)]
     pub discipline: Option<Discipline>,
+    /// Months worked in the year, if fewer than twelve or if anyone recorded it.
+    #[serde(default)]
+    pub months_worked: Option<u8>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -233,7 +236,8 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
     match ty {
         FieldType::Text => value.is_string(),
         FieldType::Bool => value.is_boolean(),
-        FieldType::Years => parses::<Vec<YearRecord>>(value),
+        FieldType::Years => serde_json::from_value::<Vec<YearRecord>>(value.clone())
+            .is_ok_and(|years| years.iter().all(|y| y.months_worked.is_none_or(|m| m <= 12))),
         FieldType::Initiatives => parses::<Vec<Initiative>>(value),
         FieldType::Awards => parses::<Vec<AwardEntry>>(value),
         FieldType::Targets => parses::<Vec<Target>>(value),
@@ -386,6 +390,7 @@ mod tests {
         assert!(well_formed(FieldType::Years, &years));
         assert!(!well_formed(FieldType::Years, &json!([{"year": 2025, "rating": "gioi"}])));
         assert!(!well_formed(FieldType::Years, &json!("2025")));
+        assert!(!well_formed(FieldType::Years, &json!([{"year": 2025, "rating": "tot", "months_worked": 13}])));
         assert!(well_formed(FieldType::TargetResults, &json!({"t1": {"result": "Đạt", "score": 100}})));
         assert!(!well_formed(FieldType::TargetResults, &json!({"t1": {"score": 101}})));
         assert!(!well_formed(FieldType::Awards, &json!([{"year": 2024, "title": "LĐTT", "salary": 1}])));

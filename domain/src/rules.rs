@@ -127,6 +127,8 @@ pub enum Check {
     MinRating { rating: Rating },
     /// No discipline in the year.
     NoDiscipline,
+    /// At least `months` months worked in the year. Where nobody recorded the months, a person confirms.
+    MinMonthsWorked { months: u8 },
     /// Holds `title` that year (awarded, or proposed in the same round).
     HoldsTitle { title: String },
     /// Held `title` in some earlier year.
@@ -307,6 +309,12 @@ fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str, problems: &
             }
             (0, 1)
         }
+        Check::MinMonthsWorked { months } => {
+            if !(1..=12).contains(months) {
+                problems.push(format!("Số tháng công tác trong quy tắc cho \"{rule}\" phải từ 1 đến 12"));
+            }
+            (0, 1)
+        }
         Check::MinRating { .. }
         | Check::NoDiscipline
         | Check::ExcellentOrInitiative
@@ -417,6 +425,16 @@ impl Context<'_> {
                         ),
                     ),
                     None => (Some(false), format!("Chưa có kết quả xếp loại năm {year}")),
+                }
+            }
+            Check::MinMonthsWorked { months } => {
+                let Some(person) = self.person() else { return individual_only };
+                match person.year(year).and_then(|y| y.months_worked) {
+                    Some(worked) if worked >= *months => (Some(true), format!("Năm {year} công tác {worked} tháng")),
+                    Some(worked) => {
+                        (Some(false), format!("Năm {year} mới công tác {worked} tháng, cần từ {months} tháng trở lên"))
+                    }
+                    None => (None, format!("Cần xác nhận năm {year} công tác từ {months} tháng trở lên")),
                 }
             }
             Check::NoDiscipline => {

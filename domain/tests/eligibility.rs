@@ -25,7 +25,10 @@ fn person(id: &str, years: &[(i32, Rating)], initiatives: &[(i32, Scope)], award
         name: format!("Người {id}"),
         unit_id: "u".into(),
         direct_worker: true,
-        years: years.iter().map(|&(year, rating)| YearRecord { year, rating, discipline: None }).collect(),
+        years: years
+            .iter()
+            .map(|&(year, rating)| YearRecord { year, rating, discipline: None, months_worked: Some(12) })
+            .collect(),
         initiatives: initiatives
             .iter()
             .enumerate()
@@ -102,6 +105,13 @@ fn run(cases: Vec<Case>) {
     }
 }
 
+fn months(mut p: PersonFacts, year: i32, worked: Option<u8>) -> PersonFacts {
+    if let Some(y) = p.years.iter_mut().find(|y| y.year == year) {
+        y.months_worked = worked;
+    }
+    p
+}
+
 fn disciplined(mut p: PersonFacts, year: i32, d: Discipline) -> PersonFacts {
     if let Some(y) = p.years.iter_mut().find(|y| y.year == year) {
         y.discipline = Some(d);
@@ -143,12 +153,32 @@ fn lao_dong_tien_tien() {
             unmet: &["Luật TĐKT 2003 (sửa đổi 2013), Điều 24"],
         },
         Case {
+            name: "old regime: fewer than 10 months worked",
+            facts: facts(vec![months(person("a", &[(2023, XS)], &[], &[]), 2023, Some(9))], vec![]),
+            nomination: nominate("n", "a", "ldtt", 2023),
+            unmet: &["Năm 2023 mới công tác 9 tháng, cần từ 10 tháng trở lên — Nghị định 91/2017/NĐ-CP, Điều 6"],
+        },
+        Case {
+            name: "boundary: exactly 10 months; the 2022 law sets no minimum",
+            facts: facts(vec![months(person("a", &[(2023, XS), (2024, XS)], &[], &[]), 2023, Some(10))], vec![]),
+            nomination: nominate("n", "a", "ldtt", 2023),
+            unmet: &[],
+        },
+        Case {
             name: "unknown nominee",
             facts: facts(vec![], vec![]),
             nomination: nominate("n", "ghost", "ldtt", 2025),
             unmet: &["Không tìm thấy hồ sơ cá nhân"],
         },
     ]);
+}
+
+#[test]
+fn months_not_recorded_are_left_to_a_person() {
+    let unrecorded = months(person("a", &[(2023, XS)], &[], &[]), 2023, None);
+    let verdict = evaluate(&book(), &nominate("n", "a", "ldtt", 2023), &facts(vec![unrecorded], vec![]));
+    assert!(verdict.eligible, "{:#?}", unmet(&verdict));
+    assert!(verdict.items.iter().any(|i| i.met.is_none() && i.text.contains("Cần xác nhận năm 2023 công tác")));
 }
 
 #[test]
