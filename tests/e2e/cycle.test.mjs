@@ -35,7 +35,7 @@ test('movement, registration, people and quarterly results, offline then synced'
     await office.click('#nav-movements');
     await office.click('#new-movement');
     await office.click('#save-movement');
-    assert.match(await office.textContent('#movement-message'), /Tên phong trào không được để trống/);
+    await office.waitForSelector('#movement-message:has-text("Tên phong trào không được để trống")', { timeout: 15_000 });
     await office.fill('#movement-name', MOVEMENT);
     await office.fill('#movement-theme', 'Chuyển đổi số từ cơ sở');
     await office.selectOption('#movement-kind', 'chuyên đề');
@@ -156,6 +156,7 @@ test("an admin's edit of the rulebook reaches the tablets' eligibility panel", a
     const withoutGiayKhen = { ...book, titles: book.titles.filter((title) => title.code !== 'giay-khen') };
     await admin.fill('#rules-json', JSON.stringify(withoutGiayKhen, null, 2));
     await admin.click('#save-rules');
+    await admin.waitForSelector('#rules-message:has-text("không được xóa")', { timeout: 15_000 });
     assert.match(await admin.textContent('#rules-message'), /"Giấy khen" thuộc danh mục theo luật, không được xóa/);
 
     for (const rule of book.rules.filter((r) => r.title === 'ldtt' && r.regimes.includes('luat-2022-nd152'))) {
