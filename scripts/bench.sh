@@ -51,9 +51,10 @@ command; the column says which part of it measures the figure, to run alone.
 | the same with CPU ×4 | $(get autosave_cpu4_p50_ms) / $(get autosave_cpu4_p95_ms) ms | | \`node tests/bench/browser.mjs\` |
 
 The shell is over its budget since the emulation cycle's screens and rules arrived (issue 3): 234 KiB before,
-331 KiB after, with Leptos' `erase_components`, externally tagged rule conditions and reference data decoded by
-serde_json only already saving 68 KiB. Cold start on weak 3G is at its 8 s limit. The next step is to load the
-office's and the admin's screens separately from the field staff's.
+328 KiB after. Leptos' \`erase_components\`, externally tagged rule conditions, reference data decoded by serde_json
+only, and leaving the office's and the admin's form checks to the server already saved about 70 KiB. Cold start on
+weak 3G is at its 8 s limit. The next step is to load the office's and the admin's screens separately from the
+field staff's.
 
 Autosave is measured when the person leaves the field, which saves at once. While typing, the save waits for a
 0.3 s pause instead; every keystroke is first journalled synchronously in localStorage, so nothing waits on it.
