@@ -292,44 +292,32 @@ impl Draft {
     /// Saves what is typed (so the journal holds nothing for it), then queues the record's deletion and closes
     /// the form. Lists hide the record from now on; the server keeps a tombstone.
     pub fn delete(self) {
-        let Some(id) = self.id.get_untracked() else { return };
-        let state = self.state;
-        let error = self.error;
-        spawn_local(async move {
-            self.save_now().await;
-            let Some(store) = current_store() else { return };
-            match store.queue_op(id, Op::Delete, Utc::now()).await {
-                Ok(_) => {
-                    self.id.try_set(None);
-                    state.refresh_counts(&store).await;
-                    state.data_version.try_update(|v| *v += 1);
-                    sync::request(0.0);
-                }
-                Err(e) => {
-                    error.try_set(Some(e.user_message()));
-                }
-            }
-        });
+        self.save_then_queue(Op::Delete);
     }
 
-    /// Saves, then queues a workflow step.
+    /// Saves, then queues a workflow step: the step follows the content it submits.
     pub fn transition(self, action: Action) {
+        self.save_then_queue(Op::Transition { action });
+    }
+
+    fn save_then_queue(self, op: Op) {
         let Some(id) = self.id.get_untracked() else { return };
-        let state = self.state;
-        let error = self.error;
+        let closes = matches!(op, Op::Delete);
         spawn_local(async move {
-            // The step follows the content it submits.
             self.save_now().await;
             let Some(store) = current_store() else { return };
-            match store.queue_op(id, Op::Transition { action }, Utc::now()).await {
+            match store.queue_op(id, op, Utc::now()).await {
                 Ok(_) => {
-                    error.try_set(None);
-                    state.refresh_counts(&store).await;
-                    state.data_version.try_update(|v| *v += 1);
+                    self.error.try_set(None);
+                    if closes {
+                        self.id.try_set(None);
+                    }
+                    self.state.refresh_counts(&store).await;
+                    self.state.data_version.try_update(|v| *v += 1);
                     sync::request(0.0);
                 }
                 Err(e) => {
-                    error.try_set(Some(e.user_message()));
+                    self.error.try_set(Some(e.user_message()));
                 }
             }
         });

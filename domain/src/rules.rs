@@ -384,11 +384,17 @@ impl Context<'_> {
             })
     }
 
-    fn nominee_holds(&self, code: &str, year: i32) -> bool {
+    /// The nominee's id, and whether it is a collective.
+    fn nominee_key(&self) -> (&str, bool) {
         match self.nominee {
-            Nominee::Person(p) => self.holds(&p.id, false, code, year),
-            Nominee::Collective { unit_id } => self.holds(unit_id, true, code, year),
+            Nominee::Person(p) => (p.id.as_str(), false),
+            Nominee::Collective { unit_id } => (unit_id, true),
         }
+    }
+
+    fn nominee_holds(&self, code: &str, year: i32) -> bool {
+        let (id, collective) = self.nominee_key();
+        self.holds(id, collective, code, year)
     }
 
     /// Members serving in the year: people of the unit (and its predecessors) with a rating for it.
@@ -452,10 +458,7 @@ impl Context<'_> {
                 }
             }
             Check::HoldsTitleBefore { title } => {
-                let (id, collective) = match self.nominee {
-                    Nominee::Person(p) => (p.id.as_str(), false),
-                    Nominee::Collective { unit_id } => (unit_id, true),
-                };
+                let (id, collective) = self.nominee_key();
                 let earlier = self
                     .awards_of(id, collective)
                     .iter()
@@ -488,11 +491,7 @@ impl Context<'_> {
                 if streak.len() as u32 >= *years {
                     (Some(true), format!("{years} năm liên tục đạt \"{}\" ({})", name(title), list_years(&streak)))
                 } else {
-                    let have = if streak.is_empty() {
-                        format!("năm {year} chưa đạt")
-                    } else {
-                        format!("mới có {}", list_years(&streak))
-                    };
+                    let have = streak_so_far(year, &streak);
                     (Some(false), format!("Chưa đủ {years} năm liên tục đạt \"{}\" ({have})", name(title)))
                 }
             }
@@ -506,11 +505,7 @@ impl Context<'_> {
                 if streak.len() as u32 >= *years {
                     (Some(true), format!("{years} năm liên tục {label} ({})", list_years(&streak)))
                 } else {
-                    let have = if streak.is_empty() {
-                        format!("năm {year} chưa đạt")
-                    } else {
-                        format!("mới có {}", list_years(&streak))
-                    };
+                    let have = streak_so_far(year, &streak);
                     (Some(false), format!("Chưa đủ {years} năm liên tục {label} ({have})"))
                 }
             }
@@ -678,10 +673,7 @@ impl Context<'_> {
                 (Some(proposed <= allowed), text)
             }
             Check::NotRewardedTwice => {
-                let (id, collective) = match self.nominee {
-                    Nominee::Person(p) => (p.id.as_str(), false),
-                    Nominee::Collective { unit_id } => (unit_id, true),
-                };
+                let (id, collective) = self.nominee_key();
                 let code = &self.nomination.title;
                 if let Some(award) =
                     self.awards_of(id, collective).iter().find(|a| a.year == year && self.resolves_to(&a.title, code))
@@ -705,6 +697,15 @@ impl Context<'_> {
             }
             Check::Manual { text } => (None, format!("Cần xác nhận: {text}")),
         }
+    }
+}
+
+/// "năm 2025 chưa đạt", or "mới có 2024, 2025": how far a streak that falls short got.
+fn streak_so_far(year: i32, streak: &[i32]) -> String {
+    if streak.is_empty() {
+        format!("năm {year} chưa đạt")
+    } else {
+        format!("mới có {}", list_years(streak))
     }
 }
 

@@ -1,37 +1,26 @@
 // The yearly cycle on the tablets: the office launches a movement; offline, a centre registers its titles and
 // targets, keeps a person's record and reports the quarter against its targets; back online the head submits
 // the registration and the office approves it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, eventually, localRecords, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, localRecords, watchErrors } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const world = useServerAndBrowser();
 
 const MOVEMENT = 'Thi đua chuyển đổi số cơ sở năm 2026';
 const TARGET = '100% xã có bản tin số phát thanh cơ sở';
 
 test('movement, registration, people and quarterly results, offline then synced', async (t) => {
   const errors = [];
-  const officeContext = await browser.newContext();
+  const officeContext = await world.browser.newContext();
   const office = await officeContext.newPage();
   watchErrors(office, errors);
-  const tablet = await browser.newContext();
+  const tablet = await world.browser.newContext();
   const page = await tablet.newPage();
   watchErrors(page, errors);
 
   await t.test('the office launches a movement', async () => {
-    await signIn(office, server.base, 'vanphong');
+    await signIn(office, world.server.base, 'vanphong');
     await office.click('#nav-movements');
     await office.click('#new-movement');
     await office.click('#save-movement');
@@ -48,7 +37,7 @@ test('movement, registration, people and quarterly results, offline then synced'
   });
 
   await t.test('a staff tablet receives it, then works offline', async () => {
-    await signIn(page, server.base, 'tamduong.lan');
+    await signIn(page, world.server.base, 'tamduong.lan');
     await page.click('#nav-movements');
     await page.waitForSelector(`.movement-row .movement:has-text("${MOVEMENT}")`, { timeout: 15_000 });
     await page.click('#nav-people');
@@ -98,22 +87,22 @@ test('movement, registration, people and quarterly results, offline then synced'
   await t.test('back online, it all reaches the server', async () => {
     await tablet.setOffline(false);
     await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
-    const [[targets]] = server.query("select value from record_fields where name = 'targets'");
+    const [[targets]] = world.server.query("select value from record_fields where name = 'targets'");
     assert.equal(JSON.parse(targets)[0].text, TARGET);
-    const [[results]] = server.query("select value from record_fields where name = 'results'");
+    const [[results]] = world.server.query("select value from record_fields where name = 'results'");
     assert.equal(Object.values(JSON.parse(results))[0].figure, '12/12 xã');
   });
 
   await t.test('the head submits the registration; the office approves it', async () => {
-    const headContext = await browser.newContext();
+    const headContext = await world.browser.newContext();
     const head = await headContext.newPage();
     watchErrors(head, errors);
-    await signIn(head, server.base, 'tamduong.giamdoc');
+    await signIn(head, world.server.base, 'tamduong.giamdoc');
     await head.click('#nav-registration');
     await head.waitForSelector('#submit-registration', { timeout: 15_000 });
     await head.click('#submit-registration');
     await head.waitForSelector('#registration-state[data-state="submitted"]');
-    await eventually(() => server.query("select state from records where kind = 'registration'")[0]?.[0] === 'submitted',
+    await eventually(() => world.server.query("select state from records where kind = 'registration'")[0]?.[0] === 'submitted',
       15_000, 'the submission reaches the server');
 
     await office.click('#nav-registration');
@@ -122,7 +111,7 @@ test('movement, registration, people and quarterly results, offline then synced'
     await eventually(async () => /Chờ duyệt/.test(await row.textContent()), 15_000, 'the office sees it waiting');
     assert.match(await row.textContent(), /Tập thể lao động xuất sắc · 1 chỉ tiêu/);
     await row.locator('button.approve').click();
-    await eventually(() => server.query("select state from records where kind = 'registration'")[0][0] === 'approved',
+    await eventually(() => world.server.query("select state from records where kind = 'registration'")[0][0] === 'approved',
       15_000, 'the approval reaches the server');
     await headContext.close();
   });
@@ -132,13 +121,13 @@ test('movement, registration, people and quarterly results, offline then synced'
 
 test("an admin's edit of the rulebook reaches the tablets' eligibility panel", async (t) => {
   const errors = [];
-  const head = await (await browser.newContext()).newPage();
+  const head = await (await world.browser.newContext()).newPage();
   watchErrors(head, errors);
-  const admin = await (await browser.newContext()).newPage();
+  const admin = await (await world.browser.newContext()).newPage();
   watchErrors(admin, errors);
 
   await t.test('LĐTT for someone rated only "hoàn thành" fails', async () => {
-    await signIn(head, server.base, 'tamduong.giamdoc');
+    await signIn(head, world.server.base, 'tamduong.giamdoc');
     await head.click('#nav-nominations');
     await head.click('#new-nomination');
     await head.fill('#nomination-year', '2025');
@@ -149,7 +138,7 @@ test("an admin's edit of the rulebook reaches the tablets' eligibility panel", a
   });
 
   await t.test('the admin lowers the threshold; deleting a statutory title is refused', async () => {
-    await signIn(admin, server.base, 'quantri');
+    await signIn(admin, world.server.base, 'quantri');
     await admin.waitForFunction(() => document.querySelector('#rules-json')?.value.length > 100, null, { timeout: 15_000 });
     const book = JSON.parse(await admin.inputValue('#rules-json'));
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const PASSWORD = 'thidua2026';
@@ -57,6 +58,20 @@ export async function startServer() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A server and a browser for the tests of one file: started before them, stopped after. */
+export function useServerAndBrowser() {
+  const world = {};
+  before(async () => {
+    world.server = await startServer();
+    world.browser = await launchBrowser();
+  });
+  after(async () => {
+    await world.browser?.close();
+    await world.server?.stop();
+  });
+  return world;
 }
 
 export async function launchBrowser() {

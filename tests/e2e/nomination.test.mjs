@@ -1,22 +1,11 @@
 // A unit head drafts nominations with no network while the eligibility panel follows every change (of the
 // draft and of the people's records it reads); back online, the server checks the submitted nomination again,
 // stores the same verdict, and the office sees it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, eventually, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const world = useServerAndBrowser();
 
 const panel = (page) => page.getAttribute('#eligibility', 'data-eligible');
 const panelText = (page) => page.textContent('#eligibility');
@@ -34,13 +23,13 @@ async function newNomination(page, person, title) {
 }
 
 test('nominations drafted offline, checked on the tablet and again by the server', async (t) => {
-  const tablet = await browser.newContext();
+  const tablet = await world.browser.newContext();
   const page = await tablet.newPage();
   const errors = [];
   watchErrors(page, errors);
 
   await t.test('the unit head gets the people, the rulebook and the movements while online', async () => {
-    await signIn(page, server.base, 'tamduong.giamdoc');
+    await signIn(page, world.server.base, 'tamduong.giamdoc');
     await page.click('#nav-people');
     await page.waitForSelector('li.person >> text=Trần Thị Lan', { timeout: 15_000 });
     await page.waitForSelector('#pending-count[data-pending="0"]');
@@ -116,9 +105,9 @@ test('nominations drafted offline, checked on the tablet and again by the server
   await t.test('back online, the server stores the verdict the panel showed', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => server.query("select count(*) from records where kind = 'nomination'")[0][0] === 5, 15_000,
+    await eventually(() => world.server.query("select count(*) from records where kind = 'nomination'")[0][0] === 5, 15_000,
       'the five nominations reach the server');
-    assert.deepEqual(server.query("select deleted, count(*) from records where kind = 'nomination' group by deleted"),
+    assert.deepEqual(world.server.query("select deleted, count(*) from records where kind = 'nomination' group by deleted"),
       [[0, 4], [1, 1]], 'the deleted draft is a tombstone');
     await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh") button');
     await waitForPanel(page, 'true');
@@ -126,7 +115,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await page.click('#submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     await page.waitForSelector('#nomination-state[data-state="submitted"]');
-    const stored = JSON.parse(server.query("select value from record_fields where name = 'verdict'")[0][0]);
+    const stored = JSON.parse(world.server.query("select value from record_fields where name = 'verdict'")[0][0]);
     assert.equal(stored.eligible, true);
     assert.equal(stored.regime, 'luat-2022-nd152');
     for (const item of stored.items) assert.ok(shown.includes(item.text), `the panel showed "${item.text}"`);
@@ -138,8 +127,8 @@ test('nominations drafted offline, checked on the tablet and again by the server
   });
 
   await t.test('the office sees each verdict with the justification, and approves', async () => {
-    const office = await (await browser.newContext()).newPage();
-    await signIn(office, server.base, 'vanphong');
+    const office = await (await world.browser.newContext()).newPage();
+    await signIn(office, world.server.base, 'vanphong');
     await office.click('#nav-nominations');
     const row = office.locator('table.review tr:has-text("Lê Văn Minh")');
     await row.waitFor({ timeout: 15_000 });
@@ -148,7 +137,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Chiến sĩ thi đua Bộ")');
     assert.match(await lan.textContent(), /Đủ điều kiện/);
     await lan.locator('button.approve').click();
-    await eventually(() => server.query("select count(*) from records where state = 'approved'")[0][0] === 1, 15_000,
+    await eventually(() => world.server.query("select count(*) from records where state = 'approved'")[0][0] === 1, 15_000,
       'the approval reaches the server');
   });
 

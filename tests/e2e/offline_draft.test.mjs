@@ -1,27 +1,16 @@
 // The walking skeleton as a user lives it: type a self-assessment, lose the network, reload with no network,
 // get the network back, and see the draft on a colleague's tablet and in the server's database.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, localRecords, eventually } from './harness.mjs';
+import { useServerAndBrowser, signIn, localRecords, eventually } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const world = useServerAndBrowser();
 
 const SUMMARY = 'Quý này Trung tâm tổ chức 12 buổi tuyên truyền lưu động về chuyển đổi số tại 8 xã.';
 const ACHIEVEMENTS = 'Mô hình "Tổ công nghệ số cộng đồng" ở xã Hợp Hòa được nhân rộng; <script>alert(1)</script>';
 
 test('a draft typed offline reaches the server and a second tablet', async (t) => {
-  const tablet = await browser.newContext();
+  const tablet = await world.browser.newContext();
   const page = await tablet.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -29,7 +18,7 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
 
   await t.test('staff signs in and sees the unit self-assessment of the current quarter', async () => {
-    await signIn(page, server.base, 'tamduong.lan');
+    await signIn(page, world.server.base, 'tamduong.lan');
     await page.waitForSelector('#field-summary');
     const title = await page.textContent('h1');
     assert.match(title, /^Tự đánh giá Quý (I|II|III|IV)\/\d{4}$/);
@@ -58,10 +47,10 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
 
   await t.test('online, the edit is sent without any click', async () => {
     const sent = Date.now();
-    await eventually(() => server.query("select value from record_fields where name = 'summary'").length, 15_000,
+    await eventually(() => world.server.query("select value from record_fields where name = 'summary'").length, 15_000,
       'the summary reaches the server');
     t.diagnostic(`on the server ${Date.now() - sent} ms after typing`);
-    assert.deepEqual(server.query("select value from record_fields where name = 'summary'"), [[JSON.stringify(SUMMARY)]]);
+    assert.deepEqual(world.server.query("select value from record_fields where name = 'summary'"), [[JSON.stringify(SUMMARY)]]);
     await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 5_000 });
     await page.waitForSelector('#net-status[data-online="true"]');
   });
@@ -83,9 +72,9 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
     await page.waitForSelector('#pending-count[data-pending="1"]', { timeout: 5_000 });
     await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
     // Negative control: without the service worker, an offline browser cannot open the app at all.
-    const bare = await browser.newContext();
+    const bare = await world.browser.newContext();
     await bare.setOffline(true);
-    await assert.rejects(bare.newPage().then((p) => p.goto(server.base)), /ERR_INTERNET_DISCONNECTED/);
+    await assert.rejects(bare.newPage().then((p) => p.goto(world.server.base)), /ERR_INTERNET_DISCONNECTED/);
     await bare.close();
     // The script in the text is shown as text, never run.
     assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([type=module])').length), 0);
@@ -104,9 +93,9 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
   });
 
   await t.test('a colleague on a second tablet sees the draft after their sync', async () => {
-    const second = await browser.newContext();
+    const second = await world.browser.newContext();
     const other = await second.newPage();
-    await signIn(other, server.base, 'tamduong.minh');
+    await signIn(other, world.server.base, 'tamduong.minh');
     await other.waitForSelector('#field-summary');
     await other.waitForFunction(
       ([a, b]) => document.querySelector('#field-summary').value === a
@@ -118,17 +107,17 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
 
   await t.test("the server's database holds the draft, each change audited once", async () => {
     const report = "(select id from records where kind = 'self_assessment')";
-    const fields = server.query(`select name, value from record_fields where record_id in ${report} order by name`);
+    const fields = world.server.query(`select name, value from record_fields where record_id in ${report} order by name`);
     assert.deepEqual(fields, [
       ['achievements', JSON.stringify(ACHIEVEMENTS)],
       ['period', fields.find(([n]) => n === 'period')[1]],
       ['summary', JSON.stringify(SUMMARY)],
     ]);
-    const [[records, rev]] = server.query("select count(*), max(rev) from records where kind = 'self_assessment'");
+    const [[records, rev]] = world.server.query("select count(*), max(rev) from records where kind = 'self_assessment'");
     assert.equal(records, 1);
     assert.equal(rev, 2);
-    const [[audited]] = server.query(`select count(*) from audit_log where record_id in ${report}`);
-    const [[applied]] = server.query(`select count(*) from mutations where record_id in ${report}`);
+    const [[audited]] = world.server.query(`select count(*) from audit_log where record_id in ${report}`);
+    const [[applied]] = world.server.query(`select count(*) from mutations where record_id in ${report}`);
     assert.equal(audited, 2);
     assert.equal(applied, 2);
   });

@@ -1,26 +1,15 @@
 // Sync that loses nothing, as people meet it: two tablets editing the same report offline, the report moving
 // between the unit and the office, an expired session, an outdated app, and a full disk.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signIn, eventually } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const world = useServerAndBrowser();
 
 async function tablet(login, ready = '#field-summary') {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, login);
+  await signIn(page, world.server.base, login);
   await page.waitForSelector(ready);
   await page.waitForSelector('#net-status[data-online="true"]', { timeout: 15_000 });
   return { context, page };
@@ -54,10 +43,10 @@ test('two tablets edit one report offline: fields merge, the same field becomes 
   await type(minh.page, 'limitations', 'Minh: thiếu kinh phí in tài liệu.');
 
   await lan.context.setOffline(false);
-  await eventually(() => server.query("select 1 from record_fields where value like '%12 buổi%'").length, 20_000,
+  await eventually(() => world.server.query("select 1 from record_fields where value like '%12 buổi%'").length, 20_000,
     "Lan's text to reach the server");
   await minh.context.setOffline(false);
-  await eventually(() => server.query('select 1 from conflicts').length, 20_000, "Minh's push to meet Lan's");
+  await eventually(() => world.server.query('select 1 from conflicts').length, 20_000, "Minh's push to meet Lan's");
 
   await t.test('the tablet that lost the race shows both sides, who wrote them and when', async () => {
     await minh.page.waitForSelector('.conflict[data-conflict]:not([data-conflict="0"])', { timeout: 15_000 });
@@ -89,7 +78,7 @@ test('two tablets edit one report offline: fields merge, the same field becomes 
     await minh.page.waitForSelector('.conflict', { state: 'detached', timeout: 15_000 });
     assert.equal(await minh.page.inputValue('#field-summary'), MINH);
     assert.equal(await lan.page.inputValue('#field-summary'), MINH);
-    const [[open, resolved]] = server.query(
+    const [[open, resolved]] = world.server.query(
       'select sum(resolved_at is null), sum(resolved_at is not null) from conflicts');
     assert.deepEqual([open, resolved], [0, 1]);
   });
@@ -133,7 +122,7 @@ test('the report moves between the unit and the office; a returned report is edi
     await head.page.waitForSelector('#workflow-state[data-state="returned"]', { timeout: 15_000 });
     assert.match(await head.page.textContent('#workflow-state'), /lý do trả lại: Bổ sung số liệu buổi tuyên truyền/);
     assert.equal(await head.page.getAttribute('#field-summary', 'readonly'), null);
-    const audit = server.query("select action from audit_log where action in ('submit', 'return') order by id");
+    const audit = world.server.query("select action from audit_log where action in ('submit', 'return') order by id");
     assert.deepEqual(audit, [['submit'], ['return']]);
   });
 
@@ -143,7 +132,7 @@ test('the report moves between the unit and the office; a returned report is edi
 
 test('an expired session asks for a new sign-in and keeps every change', async () => {
   const lan = await tablet('tamduong.lan');
-  server.query("delete from sessions where user_id = 'tamduong.lan'");
+  world.server.query("delete from sessions where user_id = 'tamduong.lan'");
   await type(lan.page, 'next_steps', 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
   await lan.page.click('#sync-now');
   await lan.page.waitForSelector('text=Phiên đăng nhập đã hết hạn', { timeout: 15_000 });
@@ -155,7 +144,7 @@ test('an expired session asks for a new sign-in and keeps every change', async (
   await lan.page.click('button[type=submit]');
   // The status bar reads 0 for a moment while the new session opens its database: ask the server instead.
   const [[value]] = await eventually(() => {
-    const rows = server.query("select value from record_fields where name = 'next_steps'");
+    const rows = world.server.query("select value from record_fields where name = 'next_steps'");
     return rows.some(([v]) => v.includes('Internet')) && rows;
   }, 20_000, 'the queued change to reach the server');
   assert.equal(JSON.parse(value), 'Quý tới: mở thêm 3 điểm truy cập Internet công cộng.');
@@ -172,18 +161,18 @@ test('signing out ends the session on the server too', async () => {
   await minh.page.click('text=Đăng xuất');
   await minh.page.waitForSelector('#login');
   assert.equal(await minh.page.locator('ul.accounts').count(), 0, 'a signed-out account is forgotten on the tablet');
-  await eventually(async () => (await fetch(`${server.base}/api/me`, { headers: { Authorization: `Bearer ${token}` } }))
+  await eventually(async () => (await fetch(`${world.server.base}/api/me`, { headers: { Authorization: `Bearer ${token}` } }))
     .status === 401, 10_000, 'the token to be revoked');
   await minh.context.close();
 });
 
 test('colleagues share a tablet, each with their own drafts, and switch offline with their password', async () => {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   const page = await context.newPage();
-  await signIn(page, server.base, 'tamduong.lan');
+  await signIn(page, world.server.base, 'tamduong.lan');
   await page.waitForSelector('#field-summary');
   await page.click('#switch-user');
-  await signIn(page, server.base, 'tamduong.minh');
+  await signIn(page, world.server.base, 'tamduong.minh');
   await page.waitForSelector('#field-summary');
   await page.waitForSelector('#last-sync:not([data-at=""])', { timeout: 15_000 });
 
@@ -213,7 +202,7 @@ test('colleagues share a tablet, each with their own drafts, and switch offline 
   await page.fill('#login', 'tamduong.minh');
   await page.click('button[type=submit]');
   await page.waitForSelector('#field-summary');
-  await eventually(() => server.query("select value from record_fields where name = 'next_steps'")
+  await eventually(() => world.server.query("select value from record_fields where name = 'next_steps'")
     .some(([v]) => v.includes('soạn khi mất mạng')), 20_000, "Minh's offline draft to reach the server");
   await context.close();
 });
@@ -232,7 +221,7 @@ test('an outdated app is told to reload and keeps its outbox', async () => {
   assert.equal(await minh.page.getAttribute('#pending-count', 'data-pending'), '1');
   await minh.page.unroute('**/api/sync/push');
   await minh.page.click('text=Tải lại');
-  await eventually(() => server.query("select value from record_fields where name = 'achievements'")
+  await eventually(() => world.server.query("select value from record_fields where name = 'achievements'")
     .some(([v]) => v.includes('loa truyền thanh')), 20_000, 'the kept change to reach the server after the reload');
   await minh.context.close();
 });
@@ -261,7 +250,7 @@ test('a full disk is reported clearly and nothing stored is lost', async () => {
   await eventually(async () => (await lan.page.inputValue('#field-summary')) === before, 10_000, 'stored text intact');
   await eventually(async () => (await lan.page.inputValue('#field-limitations'))
     === 'Chưa đạt chỉ tiêu số hóa tài liệu do thiếu máy quét.', 10_000, 'the text typed while the disk was full');
-  await eventually(() => server.query("select value from record_fields where name = 'limitations'")
+  await eventually(() => world.server.query("select value from record_fields where name = 'limitations'")
     .some(([v]) => v.includes('máy quét')), 20_000, 'the journalled text to reach the server');
   await lan.context.close();
 });
