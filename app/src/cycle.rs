@@ -11,7 +11,7 @@ use domain::dossier::{
 use domain::model::{registration_id, unit_profile_id, FieldSpec};
 use domain::org::lineage;
 use domain::replica::LocalRecord;
-use domain::rules::{evaluate, Certainty, RuleBook, TitleKind, Verdict};
+use domain::rules::{evaluate, submission_problem, Certainty, RuleBook, TitleKind, Verdict};
 use domain::workflow::{Action, WorkflowState};
 use domain::{Fields, RecordKind};
 use leptos::prelude::*;
@@ -67,6 +67,15 @@ impl LocalData {
 
     fn of_kind(self, kind: RecordKind) -> Vec<LocalRecord> {
         self.records.with(|all| all.iter().filter(|r| r.kind == kind).cloned().collect())
+    }
+
+    /// `unit` and the units merged into it (reactive, without copying the reference data).
+    fn lineage(self, unit: &str) -> std::collections::BTreeSet<String> {
+        self.reference.with(|r| lineage(unit, &r.merges))
+    }
+
+    fn titles(self, subject: NomineeKind, kind: Option<TitleKind>) -> Vec<(String, String)> {
+        self.reference.with(|r| rulebook_titles(&r.rulebook, subject, kind))
     }
 
     fn unit_name(self, id: &str) -> String {
@@ -220,7 +229,7 @@ pub fn MovementsPage(local: LocalData, office: bool, token: String) -> impl Into
                     <button class="secondary" on:click=move |_| editing.set(None)>"Huỷ"</button>
                 </div>
             </Show>
-            {move || local.reference.get().movements.into_iter().map(|m| {
+            {move || local.reference.with(|r| r.movements.clone()).into_iter().map(|m| {
                 let for_edit = m.clone();
                 view! {
                     <div class="movement-row">
@@ -247,7 +256,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
     let unit_id = StoredValue::new(user.unit_id.clone());
     Effect::new(move |_| {
         let y = year.get();
-        draft.with_on_create([("year".to_owned(), json!(y.to_string()))].into_iter().collect());
+        draft.set_on_create([("year".to_owned(), json!(y.to_string()))].into_iter().collect());
         draft.open(registration_id(&unit_id.get_value(), y));
     });
     let is_head = user.role == Role::UnitHead;
@@ -278,7 +287,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
             <div class="field">
                 <label for="registration-movement">"Phong trào"</label>
                 <Choice id="registration-movement" placeholder="— Chọn phong trào —"
-                    options=Signal::derive(move || local.reference.get().movements.into_iter().map(|m| (m.id, m.name)).collect())
+                    options=Signal::derive(move || local.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect()))
                     value=Signal::derive(move || draft.text("movement_id"))
                     disabled=Signal::derive(move || !draft.editable())
                     on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />
@@ -286,7 +295,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
             <div class="field">
                 <label for="registration-unit-title">"Danh hiệu tập thể đăng ký"</label>
                 <Choice id="registration-unit-title" placeholder="— Chọn danh hiệu —"
-                    options=Signal::derive(move || rulebook_titles(&local.reference.get().rulebook, NomineeKind::Collective, Some(TitleKind::DanhHieu)))
+                    options=Signal::derive(move || local.titles(NomineeKind::Collective, Some(TitleKind::DanhHieu)))
                     value=Signal::derive(move || draft.text("unit_title"))
                     disabled=Signal::derive(move || !draft.editable())
                     on_change=Callback::new(move |v: String| draft.set("unit_title", json!(v))) />
@@ -303,7 +312,7 @@ pub fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -
                                 <td>{person_name(&person)}</td>
                                 <td>
                                     <Choice id=format!("person-title-{pid}") class="person-title" placeholder="— Không đăng ký —"
-                                        options=Signal::derive(move || rulebook_titles(&local.reference.get().rulebook, NomineeKind::Person, Some(TitleKind::DanhHieu)))
+                                        options=Signal::derive(move || local.titles(NomineeKind::Person, Some(TitleKind::DanhHieu)))
                                         value=Signal::derive({ let key = key.clone(); move || person_titles().get(&key).cloned().unwrap_or_default() })
                                         disabled=Signal::derive(move || !draft.editable())
                                         on_change=Callback::new(move |v: String| {
@@ -425,14 +434,10 @@ pub fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl
     let profile = Draft::new(RecordKind::UnitProfile, &user.unit_id, &user.id, state);
     profile.open(unit_profile_id(&user.unit_id));
     let own_unit = StoredValue::new(user.unit_id.clone());
-    let units = StoredValue::new(lineage(&user.unit_id, &local.reference.get_untracked().merges));
-    Effect::new(move |_| {
-        let merges = local.reference.get().merges;
-        units.set_value(lineage(&own_unit.get_value(), &merges));
-    });
     let people = move || {
+        let units = local.lineage(&own_unit.get_value());
         let mut list: Vec<LocalRecord> =
-            local.of_kind(RecordKind::Person).into_iter().filter(|p| units.get_value().contains(&p.unit_id)).collect();
+            local.of_kind(RecordKind::Person).into_iter().filter(|p| units.contains(&p.unit_id)).collect();
         list.sort_by_key(person_name);
         list
     };
@@ -470,8 +475,9 @@ pub fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl
             <AwardsTable draft=profile local id_prefix="unit" />
             {move || {
                 let own = own_unit.get_value();
-                local.records.get().into_iter()
-                    .filter(|r| r.kind == RecordKind::UnitProfile && r.unit_id != own && units.get_value().contains(&r.unit_id))
+                let units = local.lineage(&own);
+                local.of_kind(RecordKind::UnitProfile).into_iter()
+                    .filter(|r| r.unit_id != own && units.contains(&r.unit_id))
                     .map(|r| {
                         let awards: Vec<AwardEntry> = r.fields.get("awards").cloned().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
                         view! {
@@ -583,7 +589,7 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
     let list_id = format!("{id_prefix}-titles");
     view! {
         <datalist id=list_id.clone()>
-            {move || local.reference.get().rulebook.titles.into_iter().map(|t| view! { <option value=t.name /> }).collect_view()}
+            {move || local.reference.with(|r| r.rulebook.titles.iter().map(|t| t.name.clone()).collect::<Vec<_>>()).into_iter().map(|name| view! { <option value=name /> }).collect_view()}
         </datalist>
         <table class="grid awards">
             <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số quyết định"</th><th>"Ngày"</th><th>"Cơ quan ban hành"</th><th>"Đơn vị lúc được khen"</th><th></th></tr></thead>
@@ -760,7 +766,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
         let id = draft.id.get()?;
         checked.with(|fields| panel_verdict(&local, id, &unit.get_value(), fields))
     });
-    let units = move || lineage(&unit.get_value(), &local.reference.get().merges);
+    let units = move || local.lineage(&unit.get_value());
     let nominee_options = move || match kind() {
         NomineeKind::Collective => vec![(unit.get_value(), local.unit_name(&unit.get_value()))],
         NomineeKind::Person => {
@@ -809,8 +815,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             .and_then(|v| serde_json::from_value::<Verdict>(v).ok())
     };
     let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
-    let may_submit =
-        move || verdict.get().is_some() && (!needs_justification() || !draft.text("justification").trim().is_empty());
+    let may_submit = move || verdict.with(|v| submission_problem(v.as_ref(), &draft.text("justification")).is_none());
     let long_text = move |FieldSpec { name, label, hint }: FieldSpec| {
         let id = format!("nomination-{name}");
         view! {
@@ -866,7 +871,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                 <div class="field">
                     <label for="nomination-title">"Danh hiệu, hình thức khen thưởng"</label>
                     <Choice id="nomination-title" placeholder="— Chọn trong danh mục —"
-                        options=Signal::derive(move || rulebook_titles(&local.reference.get().rulebook, kind(), None))
+                        options=Signal::derive(move || local.titles(kind(), None))
                         value=Signal::derive(move || draft.text("title"))
                         disabled=Signal::derive(move || !editable())
                         on_change=Callback::new(move |v: String| draft.set("title", json!(v))) />
@@ -1016,9 +1021,9 @@ pub fn RulesPage(local: LocalData, token: String) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        let book = local.reference.get().rulebook;
-        if text.get_untracked().is_empty() && book.version > 0 {
-            text.set(pretty(&serde_json::to_string(&book).unwrap_or_default()));
+        let json = local.reference.with(|r| (r.rulebook.version > 0).then(|| serde_json::to_string(&r.rulebook)));
+        if let (true, Some(Ok(json))) = (text.get_untracked().is_empty(), json) {
+            text.set(pretty(&json));
         }
     });
     let save = move |_| {
@@ -1048,12 +1053,12 @@ pub fn RulesPage(local: LocalData, token: String) -> impl IntoView {
             <h1>"Bộ quy tắc xét khen thưởng"</h1>
             <p class="muted">
                 "Danh mục danh hiệu, hình thức; chế độ pháp lý theo thời gian; điều kiện và ngưỡng, mỗi điều kiện ghi điều luật. "
-                "Mục thuộc danh mục theo luật không xoá được. Phiên bản hiện tại: " {move || local.reference.get().rulebook.version}
+                "Mục thuộc danh mục theo luật không xoá được. Phiên bản hiện tại: " {move || local.reference.with(|r| r.rulebook.version)}
             </p>
             <table class="grid">
                 <thead><tr><th>"Danh hiệu, hình thức"</th><th>"Tên cũ được nhận"</th><th>"Theo luật"</th></tr></thead>
                 <tbody>
-                    {move || local.reference.get().rulebook.titles.into_iter().map(|t| view! {
+                    {move || local.reference.with(|r| r.rulebook.titles.clone()).into_iter().map(|t| view! {
                         <tr><td>{t.name}</td><td>{t.aliases.join("; ")}</td><td>{if t.statutory { "✓" } else { "" }}</td></tr>
                     }).collect_view()}
                 </tbody>

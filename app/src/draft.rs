@@ -97,9 +97,9 @@ impl Draft {
         draft
     }
 
-    pub fn with_on_create(self, fields: Fields) -> Self {
+    /// Fields to write with the first save of a record that does not exist yet.
+    pub fn set_on_create(self, fields: Fields) {
         self.on_create.set_value(fields);
-        self
     }
 
     /// Edits record `id` (existing or new) from now on.

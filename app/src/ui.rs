@@ -478,7 +478,8 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState) -> impl IntoView {
     let is_unit_head = user.role == Role::UnitHead;
     // The per-target results are a table, edited through a draft of the same record.
     let period_field: Fields = [("period".to_owned(), Value::String(period.clone()))].into_iter().collect();
-    let results = Draft::new(kind, &user.unit_id, &user.id, state).with_on_create(period_field);
+    let results = Draft::new(kind, &user.unit_id, &user.id, state);
+    results.set_on_create(period_field);
     results.open(record_id);
     let registration = Draft::new(RecordKind::Registration, &user.unit_id, &user.id, state);
     registration.open(registration_id(&user.unit_id, quarter.year));

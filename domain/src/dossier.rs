@@ -204,15 +204,12 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::Registration, "year" | "movement_id" | "unit_title") => Text,
         (RecordKind::Registration, "person_titles") => TitlesByPerson,
         (RecordKind::Registration, "targets") => Targets,
-        (
-            RecordKind::Person,
-            "full_name" | "birth_date" | "gender" | "hometown" | "position" | "qualification" | "joined",
-        ) => Text,
+        (RecordKind::Person, "full_name" | "birth_date" | "gender" | "hometown" | "position" | "qualification") => Text,
         (RecordKind::Person, "direct_worker") => Bool,
         (RecordKind::Person, "years") => Years,
         (RecordKind::Person, "initiatives") => Initiatives,
         (RecordKind::Person | RecordKind::UnitProfile, "awards") => Awards,
-        (RecordKind::UnitProfile, "profile" | "staff_count") => Text,
+        (RecordKind::UnitProfile, "profile") => Text,
         (
             RecordKind::Nomination,
             "year" | "nominee_id" | "title" | "summary" | "section_profile" | "section_achievements" | "justification",
@@ -246,7 +243,8 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
             .is_ok_and(|results| results.values().all(|r| r.score.is_none_or(|s| s <= 100))),
         FieldType::Track => parses::<Track>(value),
         FieldType::NomineeKind => parses::<NomineeKind>(value),
-        FieldType::ServerVerdict => parses::<crate::rules::Verdict>(value),
+        // Only the server writes it (`model::validate_fields` refuses it from a tablet).
+        FieldType::ServerVerdict => false,
     }
 }
 

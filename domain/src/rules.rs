@@ -715,6 +715,20 @@ fn list_years(years: &[i32]) -> String {
     sorted.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
 }
 
+/// Why a nomination may not be submitted yet, or None if it may: it needs a verdict (a year, a nominee and a
+/// title), and one that fails a rule needs a written justification. The tablet disables its button on this and
+/// the server refuses the submission with it.
+pub fn submission_problem(verdict: Option<&Verdict>, justification: &str) -> Option<String> {
+    let Some(verdict) = verdict else {
+        return Some("Đề nghị chưa đủ thông tin: cần năm, đối tượng và danh hiệu hoặc hình thức khen thưởng".into());
+    };
+    if verdict.eligible || !justification.trim().is_empty() {
+        return None;
+    }
+    let reasons: Vec<&str> = verdict.unmet().map(|item| item.text.as_str()).collect();
+    Some(format!("Đề nghị chưa đáp ứng tiêu chuẩn ({}); cần ghi giải trình để gửi", reasons.join("; ")))
+}
+
 /// The verdict on `nomination` under the regime in force for its year.
 pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) -> Verdict {
     let mut verdict = Verdict {

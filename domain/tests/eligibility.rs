@@ -7,7 +7,7 @@ use domain::dossier::{
     Track, YearRecord,
 };
 use domain::org::{lineage, UnitMerge};
-use domain::rules::{evaluate, Check, RuleBook, Verdict};
+use domain::rules::{evaluate, submission_problem, Check, RuleBook, Verdict};
 use domain::{Fields, RecordKind};
 use serde_json::json;
 use uuid::Uuid;
@@ -623,4 +623,16 @@ fn the_shipped_rulebook_is_valid_and_guards_the_statutory_catalog() {
     renamed.titles[0].aliases.push("Lao động tiên tiến".into());
     assert_eq!(renamed.problems(&shipped), Vec::<String>::new(), "renaming keeps the old name as an alias");
     assert_eq!(renamed.title("lao động  TIÊN tiến").map(|t| t.code.as_str()), Some("ldtt"));
+}
+
+#[test]
+fn a_failing_nomination_is_submitted_only_with_a_justification() {
+    let people = vec![person("a", &[(2025, HT)], &[], &[])];
+    let failing = evaluate(&book(), &nominate("n", "a", "ldtt", 2025), &facts(people.clone(), vec![]));
+    let problem = submission_problem(Some(&failing), "  ").expect("a failing verdict needs a justification");
+    assert!(problem.contains("cần từ \"hoàn thành tốt nhiệm vụ\"") && problem.ends_with("cần ghi giải trình để gửi"));
+    assert_eq!(submission_problem(Some(&failing), "Thành tích đột xuất"), None);
+    let passing = evaluate(&book(), &nominate("n", "a", "giay-khen", 2025), &facts(people, vec![]));
+    assert_eq!(submission_problem(Some(&passing), ""), None);
+    assert!(submission_problem(None, "x").is_some_and(|p| p.starts_with("Đề nghị chưa đủ thông tin")));
 }

@@ -15,7 +15,7 @@ use domain::dossier::{Facts, NominationFacts, RecordView};
 use domain::merge::{merge, StoredField, StoredRecord};
 use domain::model::ConflictSide;
 use domain::org::{lineage, UnitMerge};
-use domain::rules::{evaluate, RuleBook};
+use domain::rules::{evaluate, submission_problem, RuleBook};
 use domain::sync::{PullResponse, RejectCode};
 use domain::workflow::{Action, WorkflowState};
 use domain::{Mutation, MutationResult, Op, OpenConflict, Outcome, Record, RecordKind};
@@ -687,24 +687,29 @@ async fn nomination_verdict(
         RecordView { id: record_id, deleted: false, kind: stored.kind, unit_id: &stored.unit_id, fields: &fields };
     let Some(nomination) = NominationFacts::from_record(&view) else { return Ok(None) };
     let units: Vec<String> = lineage(&stored.unit_id, &merges_in(tx).await?).into_iter().collect();
+    // One query for every field of every record the rules read: this runs inside the push's write transaction.
     let rows = sqlx::query(
-        "select id, kind, unit_id from records
-         where deleted = 0 and kind in ('person', 'unit_profile', 'nomination')
-             and unit_id in (select value from json_each(?))",
+        "select r.id, r.kind, r.unit_id, f.name, f.value from records r left join record_fields f on f.record_id = r.id
+         where r.deleted = 0 and r.kind in ('person', 'unit_profile', 'nomination')
+             and r.unit_id in (select value from json_each(?))
+         order by r.id",
     )
     .bind(to_json(&units)?)
     .fetch_all(&mut *tx)
     .await?;
-    let mut loaded = Vec::with_capacity(rows.len());
+    let mut loaded: Vec<(Uuid, RecordKind, String, domain::Fields)> = Vec::new();
     for row in rows {
         let id: String = row.try_get("id")?;
-        let fields = fields_of(tx, &id).await?;
-        loaded.push((
-            id.parse::<Uuid>().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?,
-            parse_kind(&row.try_get::<String, _>("kind")?)?,
-            row.try_get::<String, _>("unit_id")?,
-            fields,
-        ));
+        let id = id.parse::<Uuid>().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?;
+        if loaded.last().is_none_or(|(last, ..)| *last != id) {
+            let kind = parse_kind(&row.try_get::<String, _>("kind")?)?;
+            loaded.push((id, kind, row.try_get("unit_id")?, domain::Fields::new()));
+        }
+        // A record without fields still counts (an empty person's record is a person), as it does on the tablet.
+        let field: (Option<String>, Option<String>) = (row.try_get("name")?, row.try_get("value")?);
+        if let (Some((.., fields)), (Some(name), Some(value))) = (loaded.last_mut(), field) {
+            fields.insert(name, parse_json(&value)?);
+        }
     }
     let views = loaded.iter().map(|(id, kind, unit_id, fields)| RecordView {
         id: *id,
@@ -910,26 +915,16 @@ async fn check_nomination(
     stored: &StoredRecord,
     decision: &mut domain::merge::Merge,
 ) -> Result<()> {
-    let Some(verdict) = nomination_verdict(tx, record_id, stored).await? else {
-        *decision = domain::merge::Merge::reject(
-            RejectCode::NotAllowed,
-            "Đề nghị chưa đủ thông tin: cần năm, đối tượng và danh hiệu hoặc hình thức khen thưởng",
-        );
-        return Ok(());
-    };
-    let justified =
-        stored.fields.get("justification").and_then(|f| f.value.as_str()).is_some_and(|text| !text.trim().is_empty());
-    if !verdict.eligible && !justified {
-        let reasons: Vec<&str> = verdict.unmet().map(|item| item.text.as_str()).collect();
-        *decision = domain::merge::Merge::reject(
-            RejectCode::NotAllowed,
-            format!("Đề nghị chưa đáp ứng tiêu chuẩn ({}); cần ghi giải trình để gửi", reasons.join("; ")),
-        );
+    let verdict = nomination_verdict(tx, record_id, stored).await?;
+    let justification = stored.fields.get("justification").and_then(|f| f.value.as_str()).unwrap_or_default();
+    if let Some(problem) = submission_problem(verdict.as_ref(), justification) {
+        *decision = domain::merge::Merge::reject(RejectCode::NotAllowed, problem);
         return Ok(());
     }
-    decision
-        .writes
-        .insert("verdict".into(), serde_json::to_value(&verdict).map_err(|e| DbError::Corrupt(e.to_string()))?);
+    if let Some(verdict) = verdict {
+        let value = serde_json::to_value(&verdict).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        decision.writes.insert("verdict".into(), value);
+    }
     Ok(())
 }
 
