@@ -122,6 +122,11 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
         return merge_new(mutation);
     };
     if current.kind != mutation.kind || current.unit_id != mutation.unit_id {
+        // Another unit's derived id gets the same answer whether that unit has started the record or not, so
+        // nobody learns from the answer what another unit is working on.
+        if !derived_for_unit(mutation.record_id, mutation.kind, &mutation.unit_id) {
+            return not_your_derived_id();
+        }
         return Merge::reject(RejectCode::BadRevision, "Không thể đổi loại hồ sơ hoặc đơn vị của hồ sơ đã có");
     }
     if mutation.base_rev < 0 || mutation.base_rev > current.rev {
@@ -149,18 +154,9 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
             }
         }
         Op::Set { fields } if current.deleted => deleted_conflict(current, fields),
-        // Settling an edit made against a deletion brings the record back with the chosen value.
-        Op::Resolve { field, value, conflicts } if current.deleted => Merge {
-            writes: one_field(field, value),
-            restore: true,
-            resolves: current
-                .open_conflicts
-                .iter()
-                .filter(|(id, f)| f == field && conflicts.contains(id))
-                .map(|(id, _)| *id)
-                .collect(),
-            ..Merge::nothing(Outcome::Applied { rev: next_rev })
-        },
+        Op::Resolve { field, value, conflicts } if current.deleted => {
+            restore(current, mutation.base_rev, writer, field, value, conflicts)
+        }
         Op::Set { .. } | Op::Resolve { .. } | Op::Delete if !current.state.editable() => locked(current.state),
         Op::Set { fields } => merge_fields(current, mutation.base_rev, writer, fields, Vec::new()),
         Op::Resolve { field, value, conflicts } => {
@@ -228,6 +224,37 @@ fn merge_fields(current: &StoredRecord, base_rev: i64, writer: &str, fields: &Fi
     Merge { writes, delete: false, restore: false, new_state: None, resolves, outcome }
 }
 
+/// Settling an edit made against a deletion. With a value, the record comes back, its other fields as they were
+/// and the chosen value merged like any edit: if someone changed that field before the deletion, unseen by this
+/// writer, their value stays and the chosen one is kept beside it as a conflict. With no value (the deletion's
+/// side chosen), it stays deleted. Either way the deletion's conflict is settled, and the answer is never
+/// `applied`: what the server now holds is not the tablet's copy plus this change, so the tablet pulls it back.
+fn restore(
+    current: &StoredRecord,
+    base_rev: i64,
+    writer: &str,
+    field: &str,
+    value: &Value,
+    conflicts: &[i64],
+) -> Merge {
+    let settled: Vec<i64> = current
+        .open_conflicts
+        .iter()
+        .filter(|(id, f)| f == field && conflicts.contains(id))
+        .map(|(id, _)| *id)
+        .collect();
+    let rev = current.rev + 1;
+    if value.is_null() {
+        return Merge { resolves: settled, ..Merge::nothing(Outcome::Merged { rev }) };
+    }
+    let merged = merge_fields(current, base_rev, writer, &one_field(field, value), Vec::new());
+    let outcome = match merged.outcome {
+        Outcome::Conflict { conflicts, .. } => Outcome::Conflict { rev, conflicts },
+        _ => Outcome::Merged { rev },
+    };
+    Merge { restore: true, resolves: settled, outcome, ..merged }
+}
+
 /// An edit of a deleted record is kept as a conflict so a person can restore it.
 fn deleted_conflict(current: &StoredRecord, fields: &Fields) -> Merge {
     Merge::nothing(Outcome::Conflict {
@@ -243,9 +270,13 @@ fn deleted_conflict(current: &StoredRecord, fields: &Fields) -> Merge {
     })
 }
 
+fn not_your_derived_id() -> Merge {
+    Merge::reject(RejectCode::Forbidden, "Mã hồ sơ này là báo cáo của một đơn vị khác")
+}
+
 fn merge_new(mutation: &Mutation) -> Merge {
     if !derived_for_unit(mutation.record_id, mutation.kind, &mutation.unit_id) {
-        return Merge::reject(RejectCode::Forbidden, "Mã hồ sơ này là báo cáo của một đơn vị khác");
+        return not_your_derived_id();
     }
     match &mutation.op {
         Op::Set { fields } if mutation.base_rev == 0 => {
@@ -426,9 +457,40 @@ mod tests {
         tomb.open_conflicts = vec![(5, "summary".into())];
         let m = merge(Some(&tomb), &resolve(4, "summary", "late edit", vec![5]), STAFF, ME);
         assert!(m.restore && !m.delete);
+        assert_eq!(m.outcome, Outcome::Merged { rev: 5 }, "the tablet must pull the restored record back");
         assert_eq!(m.resolves, vec![5]);
         assert_eq!(m.writes["summary"], json!("late edit"));
         assert_eq!(m.written_rev(), Some(5));
+    }
+
+    #[test]
+    fn restoring_never_overwrites_a_value_written_before_the_deletion_unseen() {
+        // `achievements` changed at 3 by someone else; the resolver's edit was based on 2, then the record was
+        // deleted at 4. Bringing it back with the resolver's value must not drop the value of revision 3.
+        let mut tomb = stored();
+        tomb.deleted = true;
+        tomb.rev = 4;
+        tomb.open_conflicts = vec![(5, "achievements".into())];
+        let m = merge(Some(&tomb), &resolve(2, "achievements", "B của tôi", vec![5]), STAFF, ME);
+        assert!(m.restore && m.writes.is_empty());
+        assert_eq!(m.resolves, vec![5]);
+        let Outcome::Conflict { rev: 5, conflicts } = &m.outcome else { panic!("{:?}", m.outcome) };
+        assert_eq!((&conflicts[0].server_value, &conflicts[0].client_value), (&json!("B"), &json!("B của tôi")));
+    }
+
+    #[test]
+    fn settling_for_the_deletion_keeps_the_tombstone() {
+        let mut tomb = stored();
+        tomb.deleted = true;
+        tomb.rev = 4;
+        tomb.open_conflicts = vec![(5, "summary".into())];
+        let keep_deleted = Mutation {
+            op: Op::Resolve { field: "summary".into(), value: Value::Null, conflicts: vec![5] },
+            ..set(4, &[])
+        };
+        let m = merge(Some(&tomb), &keep_deleted, STAFF, ME);
+        assert!(!m.restore && m.writes.is_empty());
+        assert_eq!((m.resolves.clone(), m.outcome.clone()), (vec![5], Outcome::Merged { rev: 5 }));
     }
 
     #[test]

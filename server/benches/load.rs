@@ -1,7 +1,12 @@
-//! Server capacity: many devices, each syncing once a period with a few small changes, against the release server
-//! binary in its own process. The load runs in this process on loopback for a bounded time and reports request
-//! latency percentiles and the server's peak memory. `THIDUA_BENCH_DEVICES` (1000) and `THIDUA_BENCH_SECONDS` (60,
-//! also the period) set the size. Prints `key=value` lines for scripts/bench.sh.
+//! Server capacity, against the release server binary in its own process, with the load in this process on
+//! loopback for a bounded time. Two scenarios:
+//! - many devices, each syncing once a period with a few small changes: `THIDUA_BENCH_DEVICES` (1000) and
+//!   `THIDUA_BENCH_SECONDS` (60, also the period);
+//! - saturation: `THIDUA_BENCH_CLIENTS` (200) clients, each pushing 1–3 edits and pulling as fast as the server
+//!   answers, for `THIDUA_BENCH_SATURATE_SECONDS` (30).
+//!
+//! Both report request latency percentiles; saturation also the server's CPU time. Prints `key=value` lines for
+//! scripts/bench.sh. `THIDUA_BENCH_SCENARIO=devices` or `saturate` runs one alone.
 
 mod common;
 
@@ -34,6 +39,81 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    let scenario = std::env::var("THIDUA_BENCH_SCENARIO").unwrap_or_default();
+    if scenario != "saturate" {
+        devices();
+    }
+    if scenario != "devices" {
+        saturate();
+    }
+}
+
+/// Clients that push and pull back to back, as many at once as `THIDUA_BENCH_CLIENTS`.
+fn saturate() {
+    let clients = env_number("THIDUA_BENCH_CLIENTS", 200) as usize;
+    let seconds = Duration::from_secs(env_number("THIDUA_BENCH_SATURATE_SECONDS", 30));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        let server = ServerProcess::start();
+        let rss_fresh = server.rss_kib();
+        // All at once, as a burst would come; then what the server keeps once idle.
+        let sessions = futures_join((0..clients).map(|d| login(server.port, STAFF[d % STAFF.len()].0))).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let rss_after_burst = server.rss_kib();
+        let cpu_before = server.cpu_seconds();
+        let started = Instant::now();
+        let deadline = started + seconds;
+        let mut tasks = Vec::new();
+        for (d, token) in sessions.into_iter().enumerate() {
+            let (user, unit) = STAFF[d % STAFF.len()];
+            let http = Rc::new(Http::new(server.port, token));
+            let task_http = http.clone();
+            tasks.push((
+                http,
+                tokio::task::spawn_local(async move {
+                    let tablet = MemoryStore::new(user);
+                    let device = Uuid::new_v4();
+                    let mut round = 0;
+                    while Instant::now() < deadline {
+                        for e in 0..1 + d % 3 {
+                            let record = self_assessment_id(unit, ["2026-Q3", "2026-Q4"][(d + e) % 2]);
+                            let field = FIELDS[(d + e + round) % FIELDS.len()];
+                            let edit = [(field.to_owned(), json!(format!("{user}: lần {round}, máy {d}")))].into();
+                            let _ =
+                                tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
+                        }
+                        let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
+                        round += 1;
+                    }
+                }),
+            ));
+        }
+        let mut latencies = Vec::new();
+        let mut requests = 0;
+        for (http, task) in tasks {
+            task.await.expect("client task");
+            latencies.extend(http.latencies.borrow().iter().copied());
+            requests += http.requests.get();
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let cpu = server.cpu_seconds() - cpu_before;
+        latencies.sort();
+        println!("sign_in_rss_fresh_mib={:.1}", rss_fresh as f64 / 1024.0);
+        println!("sign_in_burst={clients}");
+        println!("sign_in_rss_after_burst_idle_mib={:.1}", rss_after_burst as f64 / 1024.0);
+        println!("saturate_clients={clients}");
+        println!("saturate_seconds={elapsed:.0}");
+        println!("saturate_requests_per_s={:.0}", requests as f64 / elapsed);
+        println!("saturate_p50_ms={:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0);
+        println!("saturate_p99_ms={:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0);
+        println!("saturate_server_cpu_cores={:.2}", cpu / elapsed);
+        println!("saturate_server_peak_rss_mib={:.1}", server.peak_rss_kib() as f64 / 1024.0);
+    });
+}
+
+/// Many devices, each syncing once a period.
+fn devices() {
     let devices = env_number("THIDUA_BENCH_DEVICES", 1000) as usize;
     let period = Duration::from_secs(env_number("THIDUA_BENCH_SECONDS", 60));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");

@@ -40,7 +40,7 @@ async fn rate(durability: Durability) -> f64 {
             },
             made_at: Utc::now(),
         };
-        db.apply_mutations(&session, std::slice::from_ref(&mutation), Utc::now()).await.expect("apply");
+        db.apply_mutations(&session, vec![mutation], Utc::now()).await.expect("apply");
     }
     let per_second = MUTATIONS as f64 / started.elapsed().as_secs_f64();
     db.close().await;

@@ -6,7 +6,6 @@ use axum::routing::post;
 use axum::Router;
 use domain::api::{password_problem, valid_login, NewUserRequest, Role};
 
-use crate::auth::hash_password;
 use crate::db::{NewUser, Session};
 use crate::error::{ApiError, Json};
 use crate::AppState;
@@ -39,7 +38,7 @@ async fn create_user(
     if !session.may_access(&request.unit_id) {
         return Err(ApiError::Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn."));
     }
-    let hash = hash_password(&request.password)?;
+    let hash = state.passwords.hash(request.password).await?;
     let created = state
         .db
         .create_user(&NewUser {

@@ -3,32 +3,32 @@
 //! Passwords are hashed with argon2id. A session is a random bearer token; the server stores only its SHA-256,
 //! with an expiry long enough for a tablet that works offline for weeks.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::OnceLock;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::api::{password_problem, ChangePasswordRequest, LoginRequest, LoginResponse};
 use password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::db::Session;
+use crate::db::{Db, Session};
 use crate::error::{ApiError, Json};
 use crate::AppState;
+
+pub use crate::passwords::hash_password;
 
 /// How long a session lasts. Field staff may stay offline for weeks; the outbox waits for them either way.
 const SESSION_DAYS: i64 = 30;
 
-/// Failed sign-ins allowed per account, and per address, within one window.
-const ACCOUNT_FAILURES: i64 = 5;
-const ADDRESS_FAILURES: i64 = 30;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// Password checks allowed per account, and per address, within one window. Sign-in and password change
+/// count against the same limits.
+const ACCOUNT_ATTEMPTS: i64 = 5;
+const ADDRESS_ATTEMPTS: i64 = 30;
+const ATTEMPT_WINDOW_MINUTES: i64 = 15;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,37 +49,65 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// One password check, counted against its account and its address before it runs. Counting first, in one
+/// statement per key, is what keeps parallel guesses to the limit: each sees the checks already running, and
+/// one past the limit is refused unchecked. A wrong password ends as a failure, counted for the window.
+struct Check {
+    keys: Vec<String>,
+}
+
+impl Check {
+    async fn begin(db: &Db, account: &str, address: Option<IpAddr>, now: DateTime<Utc>) -> Result<Check, ApiError> {
+        let window_start = now - Duration::minutes(ATTEMPT_WINDOW_MINUTES);
+        let mut limits = vec![(key_hash(&format!("account:{account}")), ACCOUNT_ATTEMPTS)];
+        if let Some(address) = address {
+            limits.push((key_hash(&format!("address:{address}")), ADDRESS_ATTEMPTS));
+        }
+        let mut check = Check { keys: Vec::with_capacity(limits.len()) };
+        for (key, limit) in limits {
+            let (failures, checking) = db.begin_check(&key, now, window_start).await?;
+            check.keys.push(key);
+            if failures + checking > limit {
+                check.end(db, false).await?;
+                let locked = failures >= limit;
+                tracing::warn!(account = %account.chars().take(64).collect::<String>(), ?address, locked, "password check refused");
+                return Err(if locked {
+                    ApiError::TooManySignIns { minutes: ATTEMPT_WINDOW_MINUTES }
+                } else {
+                    // The failures so far are under the limit, but enough checks are running to reach it (many
+                    // tablets of one office signing in at once, or a burst of guesses): try again in a moment.
+                    ApiError::SignInsBusy
+                });
+            }
+        }
+        Ok(check)
+    }
+
+    async fn end(self, db: &Db, failed: bool) -> Result<(), ApiError> {
+        for key in &self.keys {
+            db.end_check(key, failed).await?;
+        }
+        Ok(())
+    }
+}
+
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     Json(request): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let now = Utc::now();
-    let window_start = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let login = request.login.trim().to_owned();
-    let account_key = format!("account:{login}");
-    let address_key = address.map(|a| format!("address:{a}"));
-    let over_account = state.db.login_failures(&account_key, window_start).await? >= ACCOUNT_FAILURES;
-    let over_address = match &address_key {
-        Some(key) => state.db.login_failures(key, window_start).await? >= ADDRESS_FAILURES,
-        None => false,
-    };
-    if over_account || over_address {
-        tracing::warn!(%login, ?address, "sign-in refused: too many failures");
-        return Err(ApiError::TooManySignIns { minutes: FAILURE_WINDOW_MINUTES });
-    }
-
-    let credentials = state.db.credentials(&login).await?;
+    let login = request.login.trim();
+    let credentials = state.db.credentials(login).await?;
+    // A known account is counted by its id, the one a password change counts under too.
+    let account = credentials.as_ref().map_or_else(|| format!("login:{login}"), |c| format!("user:{}", c.user_id));
+    let check = Check::begin(&state.db, &account, address, now).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let verified = check_password(&state, request.password, stored).await?;
+    let verified = state.passwords.verify(request.password, stored).await?;
+    check.end(&state.db, !verified).await?;
     let Some(credentials) = credentials.filter(|_| verified) else {
-        state.db.record_login_failure(&account_key, now, window_start).await?;
-        if let Some(key) = &address_key {
-            state.db.record_login_failure(key, now, window_start).await?;
-        }
         return Err(ApiError::BadCredentials);
     };
-    state.db.clear_login_failures(&account_key).await?;
     let token = new_token();
     let expires_at = now + Duration::days(SESSION_DAYS);
     state.db.insert_session(&token_hash(&token), &credentials.user_id, request.device_id, now, expires_at).await?;
@@ -92,70 +120,34 @@ async fn login(
     Ok(Json(LoginResponse { token, expires_at, user }))
 }
 
-/// Checks a password on a blocking thread, at most as many at once as there are cores. An unknown account is
-/// checked against a dummy hash, so the answer takes as long as for a real one and does not tell which exist.
-async fn check_password(state: &AppState, password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let known = stored.is_some();
-    let stored = match stored {
-        Some(hash) => hash,
-        None => match DUMMY.get() {
-            Some(hash) => hash.clone(),
-            None => {
-                let hash = hash_password("not a real password")?;
-                DUMMY.get_or_init(|| hash).clone()
-            }
-        },
-    };
-    let _slot =
-        state.password_checks.acquire().await.map_err(|e| ApiError::Internal(format!("password check slots: {e}")))?;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check task: {e}")))?;
-    Ok(known && verified)
-}
-
 /// Ends this session on the server. The tablet keeps its database and outbox.
 async fn logout(State(state): State<AppState>, session: Session) -> Result<StatusCode, ApiError> {
     state.db.delete_session(&session.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the user's password and ends their other sessions (a stolen tablet's included).
+/// Changes the user's password and ends their other sessions (a stolen tablet's included). The current password
+/// is checked under the sign-in limits, so a session is no way to guess it at full speed.
 async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     session: Session,
     Json(request): Json<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let check = Check::begin(&state.db, &format!("user:{}", session.user_id), address, Utc::now()).await?;
     let stored = state.db.password_hash(&session.user_id).await?;
-    if !check_password(&state, request.current_password, stored).await? {
+    let verified = state.passwords.verify(request.current_password, stored).await?;
+    check.end(&state.db, !verified).await?;
+    if !verified {
         return Err(ApiError::BadCredentials);
     }
     if let Some(problem) = password_problem(&session.user_id, &request.new_password) {
         return Err(ApiError::Invalid(problem.into()));
     }
-    let hash = hash_password(&request.new_password)?;
+    let hash = state.passwords.hash(request.new_password).await?;
     state.db.change_password(&session.user_id, &hash, &session.token_hash).await?;
     tracing::info!(user = %session.user_id, "password changed; other sessions ended");
     Ok(StatusCode::NO_CONTENT)
-}
-
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| ApiError::Internal(format!("hash password: {e}")))
-}
-
-fn verify_password(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(hash) => Argon2::default().verify_password(password.as_bytes(), &hash).is_ok(),
-        Err(e) => {
-            tracing::error!(error = %e, "stored password hash is unreadable");
-            false
-        }
-    }
 }
 
 fn new_token() -> String {
@@ -166,6 +158,11 @@ fn new_token() -> String {
 
 fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// What the rate limits store for a login or an address: a fixed-size name that does not reveal it.
+fn key_hash(key: &str) -> String {
+    hex(&Sha256::digest(key.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -189,15 +186,6 @@ impl FromRequestParts<AppState> for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn password_round_trip() {
-        let hash = hash_password("thidua2026").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("thidua2026", &hash));
-        assert!(!verify_password("thidua2025", &hash));
-        assert!(!verify_password("thidua2026", "not a hash"));
-    }
 
     #[test]
     fn tokens_are_random_and_hashed() {

@@ -32,6 +32,10 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored value cannot be read: {0}")]
     Corrupt(String),
+    #[error("the commit of a group of pushes failed: {0}")]
+    GroupCommit(String),
+    #[error("the storage is shutting down")]
+    Stopped,
 }
 
 type Result<T> = std::result::Result<T, DbError>;
@@ -40,6 +44,8 @@ type Result<T> = std::result::Result<T, DbError>;
 pub struct Db {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Push batches waiting for the writer (see [`Db::apply_mutations`]).
+    queue: std::sync::Arc<std::sync::Mutex<Vec<QueuedBatch>>>,
 }
 
 /// The signed-in user behind a session token.
@@ -160,7 +166,7 @@ impl Db {
         .execute(&writer)
         .await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-        Ok(Db { writer, reader })
+        Ok(Db { writer, reader, queue: Default::default() })
     }
 
     /// Closes both pools, waiting for running queries. The writer closes last: as the last connection it
@@ -470,37 +476,44 @@ impl Db {
 
     // --- sign-in rate limits --------------------------------------------------------------------------
 
-    /// Failed sign-ins under `key` since `window_start`.
-    pub async fn login_failures(&self, key: &str, window_start: DateTime<Utc>) -> Result<i64> {
-        let count: Option<i64> =
-            sqlx::query_scalar("select failures from login_failures where key = ? and window_start > ?")
-                .bind(key)
-                .bind(timestamp(window_start))
-                .fetch_optional(&self.reader)
-                .await?;
-        Ok(count.unwrap_or(0))
+    /// Counts one more password check running under `key_hash`, in the window that started after
+    /// `window_start` (a key whose window is older starts again), and returns the failures so far and the checks
+    /// running, this one included. One statement, so checks that arrive at once, on any instance, each see the
+    /// others. Rows of past windows go.
+    pub async fn begin_check(
+        &self,
+        key_hash: &str,
+        now: DateTime<Utc>,
+        window_start: DateTime<Utc>,
+    ) -> Result<(i64, i64)> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("delete from sign_in_attempts where window_start <= $1")
+            .bind(timestamp(window_start))
+            .execute(&mut *tx)
+            .await?;
+        let counts = sqlx::query_as(
+            "insert into sign_in_attempts (key_hash, window_start, failures, checking) values ($1, $2, 0, 1)
+             on conflict (key_hash) do update set checking = sign_in_attempts.checking + 1
+             returning failures, checking",
+        )
+        .bind(key_hash)
+        .bind(timestamp(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(counts)
     }
 
-    /// Counts one more failure under `key`; a window older than `window_start` starts again at one.
-    pub async fn record_login_failure(&self, key: &str, now: DateTime<Utc>, window_start: DateTime<Utc>) -> Result<()> {
+    /// Ends a check counted by [`Db::begin_check`]; a failed one stays counted for the window.
+    pub async fn end_check(&self, key_hash: &str, failed: bool) -> Result<()> {
         sqlx::query(
-            "insert into login_failures (key, window_start, failures) values (?, ?, 1)
-             on conflict (key) do update set
-                 failures = case when login_failures.window_start > ? then login_failures.failures + 1 else 1 end,
-                 window_start = case when login_failures.window_start > ? then login_failures.window_start
-                     else excluded.window_start end",
+            "update sign_in_attempts set checking = max(checking - 1, 0), failures = failures + $2
+             where key_hash = $1",
         )
-        .bind(key)
-        .bind(timestamp(now))
-        .bind(timestamp(window_start))
-        .bind(timestamp(window_start))
+        .bind(key_hash)
+        .bind(i64::from(failed))
         .execute(&self.writer)
         .await?;
-        Ok(())
-    }
-
-    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("delete from login_failures where key = ?").bind(key).execute(&self.writer).await?;
         Ok(())
     }
 
@@ -540,22 +553,41 @@ impl Db {
     // --- sync ---------------------------------------------------------------------------------------
 
     /// Applies a batch of mutations, in order, and returns the answer for each. A mutation id seen before gets
-    /// the stored answer and changes nothing. The batch is one transaction: each mutation's changes are decided
-    /// and written whole, and the answers are returned only after the one commit is durable. If storage fails,
-    /// nothing of the batch is kept or acknowledged, and the client's retry replays it.
+    /// the stored answer and changes nothing. Each mutation's changes are decided and written whole, and the
+    /// answers are returned only once the commit that holds them is durable. If storage fails, nothing of the
+    /// batch is kept or acknowledged, and the client's retry replays it.
+    ///
+    /// Group commit: batches that arrive while another is being written wait in a queue, and whoever takes the
+    /// writer next writes all of them in one transaction, each batch under a savepoint of its own, with one
+    /// commit (and one fsync) for the group. A batch that fails in storage is rolled back alone; the others
+    /// still commit.
     pub async fn apply_mutations(
         &self,
         session: &Session,
-        mutations: &[Mutation],
+        mutations: Vec<Mutation>,
         now: DateTime<Utc>,
     ) -> Result<Vec<MutationResult>> {
-        let mut tx = self.writer.begin().await?;
-        let mut results = Vec::with_capacity(mutations.len());
-        for mutation in mutations {
-            results.push(apply_one(&mut tx, session, mutation, now).await?);
+        let (answer, mut answered) = tokio::sync::oneshot::channel();
+        self.queue.lock().map_err(|_| DbError::Stopped)?.push(QueuedBatch {
+            session: session.clone(),
+            mutations,
+            now,
+            answer,
+        });
+        tokio::select! {
+            biased;
+            // Someone else took the writer first and wrote this batch with theirs.
+            result = &mut answered => return result.map_err(|_| DbError::Stopped)?,
+            writer = self.writer.acquire() => {
+                let writer = writer?;
+                let group = std::mem::take(&mut *self.queue.lock().map_err(|_| DbError::Stopped)?);
+                // On a task of its own, so a client that hangs up cannot abandon the group's commit halfway.
+                if !group.is_empty() && tokio::spawn(write_group(writer, group)).await.is_err() {
+                    tracing::error!("the group commit task failed");
+                }
+            }
         }
-        tx.commit().await?;
-        Ok(results)
+        answered.await.map_err(|_| DbError::Stopped)?
     }
 
     /// Records in `scope` changed after `cursor`, oldest change first, at most `limit` of them, except those
@@ -614,6 +646,61 @@ impl Db {
         };
         tx.commit().await?;
         Ok(PullResponse { records, next_cursor: next_cursor.max(cursor), has_more })
+    }
+}
+
+/// A push batch waiting for the writer.
+struct QueuedBatch {
+    session: Session,
+    mutations: Vec<Mutation>,
+    now: DateTime<Utc>,
+    answer: tokio::sync::oneshot::Sender<Result<Vec<MutationResult>>>,
+}
+
+/// Writes a group of queued batches in one transaction and answers each once it is durable.
+async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group: Vec<QueuedBatch>) {
+    let mut answers = Vec::with_capacity(group.len());
+    let committed = async {
+        let mut tx = sqlx::Connection::begin(&mut *writer).await?;
+        for batch in &group {
+            let mut savepoint = sqlx::Acquire::begin(&mut tx).await?;
+            let mut results = Vec::with_capacity(batch.mutations.len());
+            let mut failed = None;
+            for mutation in &batch.mutations {
+                match apply_one(&mut savepoint, &batch.session, mutation, batch.now).await {
+                    Ok(result) => results.push(result),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            match failed {
+                None => {
+                    savepoint.commit().await?;
+                    answers.push(Ok(results));
+                }
+                Some(e) => {
+                    savepoint.rollback().await?;
+                    answers.push(Err(e));
+                }
+            }
+        }
+        tx.commit().await
+    }
+    .await;
+    match committed {
+        Ok(()) => {
+            for (batch, answer) in group.into_iter().zip(answers) {
+                let _ = batch.answer.send(answer);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, batches = group.len(), "group commit failed; nothing of it was kept");
+            for batch in group {
+                let _ = batch.answer.send(Err(DbError::GroupCommit(e.to_string())));
+            }
+        }
     }
 }
 
@@ -767,6 +854,8 @@ async fn apply_one(
             Some((state, note)) => (*state, note.clone()),
             None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note),
         };
+        // A settled edit made against a deletion brings the record back (`restore`); nothing else undoes one.
+        let deleted = (decision.delete || current.as_ref().is_some_and(|c| c.deleted)) && !decision.restore;
         // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
         let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
             && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
@@ -784,7 +873,7 @@ async fn apply_one(
         .bind(&mutation.unit_id)
         .bind(rev)
         .bind(seq)
-        .bind(decision.delete || current.as_ref().is_some_and(|c| c.deleted))
+        .bind(deleted)
         .bind(state.as_str())
         .bind(state_note)
         .bind(&session.user_id)
@@ -829,6 +918,12 @@ async fn apply_one(
         }
         if let Some((state, note)) = &decision.new_state {
             changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
+        }
+        if decision.delete {
+            changes.insert("deleted".into(), json!(true));
+        }
+        if decision.restore {
+            changes.insert("restored".into(), json!(true));
         }
         if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
             let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();

@@ -275,7 +275,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
             ),
         ]),
     ));
-    db.apply_mutations(&head, &batch, Utc::now()).await?;
+    db.apply_mutations(&head, batch, Utc::now()).await?;
 
     // History earned before the 2020 merge, kept in the predecessors' own records.
     let (old_centre, _) = MERGED_INTO_LAP_THACH[0];
@@ -315,7 +315,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
             ]),
         ),
     ];
-    db.apply_mutations(&predecessors, &history, Utc::now()).await?;
+    db.apply_mutations(&predecessors, history.into(), Utc::now()).await?;
     Ok(())
 }
 

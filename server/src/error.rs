@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use domain::api::ErrorBody;
 
 use crate::db::DbError;
+use crate::passwords::PasswordError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -16,6 +17,8 @@ pub enum ApiError {
     BadCredentials,
     #[error("too many failed sign-ins, retry in {minutes} min")]
     TooManySignIns { minutes: i64 },
+    #[error("too many password checks running at once")]
+    SignInsBusy,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("not found: {0}")]
@@ -38,8 +41,21 @@ pub enum ApiError {
     Path(#[from] PathRejection),
     #[error("no such API endpoint")]
     NoSuchEndpoint,
+    #[error("body over the limit")]
+    PayloadTooLarge,
+    #[error("body not received in time")]
+    SlowBody,
+    #[error("body broken off")]
+    BrokenBody,
+    #[error("handler timed out")]
+    HandlerTimeout,
+    /// A refusal made outside the handlers (the router's 405, a layer's answer), given the error shape.
+    #[error("status {0}")]
+    Status(StatusCode),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -60,6 +76,11 @@ impl ApiError {
                 "too_many_sign_ins",
                 format!("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."),
             ),
+            ApiError::SignInsBusy => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "sign_ins_busy",
+                "Đang có nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.".into(),
+            ),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", (*message).into()),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", (*message).into()),
             ApiError::LoginTaken => (StatusCode::CONFLICT, "login_taken", "Tên đăng nhập này đã có người dùng.".into()),
@@ -79,13 +100,45 @@ impl ApiError {
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.".into()),
             ApiError::Path(_) => (StatusCode::BAD_REQUEST, "bad_path", "Mã trong địa chỉ không hợp lệ.".into()),
             ApiError::NoSuchEndpoint => (StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.".into()),
-            ApiError::Db(_) | ApiError::Internal(_) => (
+            ApiError::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Nội dung gửi lên quá lớn.".into())
+            }
+            ApiError::SlowBody => (
+                StatusCode::REQUEST_TIMEOUT,
+                "slow_body",
+                "Nội dung gửi lên đến quá chậm. Ứng dụng sẽ tự gửi lại; dữ liệu vẫn được giữ trên máy.".into(),
+            ),
+            ApiError::BrokenBody => {
+                (StatusCode::BAD_REQUEST, "broken_body", "Nội dung gửi lên bị ngắt giữa chừng.".into())
+            }
+            ApiError::HandlerTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "Máy chủ xử lý quá lâu. Ứng dụng sẽ tự gửi lại; dữ liệu vẫn được giữ trên máy.".into(),
+            ),
+            ApiError::Status(status) => status_refusal(*status),
+            ApiError::Db(_) | ApiError::Password(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "Máy chủ gặp lỗi. Dữ liệu của bạn vẫn được giữ trên máy và sẽ được gửi lại.".into(),
             ),
         }
     }
+}
+
+fn status_refusal(status: StatusCode) -> (StatusCode, &'static str, String) {
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Địa chỉ này không nhận phương thức đó."),
+        StatusCode::NOT_FOUND => ("not_found", "Không có địa chỉ này."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Nội dung gửi lên quá lớn."),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "Yêu cầu quá thời gian. Ứng dụng sẽ tự gửi lại."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Kiểu nội dung gửi lên không được hỗ trợ."),
+        s if s.is_server_error() => {
+            ("internal", "Máy chủ gặp lỗi. Dữ liệu của bạn vẫn được giữ trên máy và sẽ được gửi lại.")
+        }
+        _ => ("bad_request", "Yêu cầu không hợp lệ."),
+    };
+    (status, code, message.into())
 }
 
 fn json_rejection(rejection: &JsonRejection) -> (StatusCode, &'static str, String) {

@@ -10,29 +10,28 @@ pub mod auth;
 mod cycle;
 pub mod db;
 pub mod demo;
+pub mod edge;
 pub mod error;
+mod passwords;
 mod reference;
 mod sync;
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{HeaderName, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::HeaderValue;
+use axum::middleware;
 use axum::routing::get;
 use axum::Router;
-use domain::sync::MAX_PUSH_BYTES;
 use domain::PROTOCOL_VERSION;
 use serde_json::{json, Value};
-use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
+use crate::edge::{Timeouts, MAX_BODY_BYTES};
 use crate::error::{ApiError, Json};
 
 /// Only the app's own files run: no inline script (the build moves Trunk's boot script into a file), no eval
@@ -44,20 +43,26 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; sty
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    /// Password checks allowed at once. Each argon2 check takes 19 MiB and a core for tens of milliseconds; a
-    /// burst of sign-ins queues here instead of exhausting memory.
-    pub password_checks: Arc<Semaphore>,
+    /// Where passwords are hashed and checked: one thread per core, so a burst of sign-ins queues instead of
+    /// taking memory and the async workers.
+    passwords: passwords::Passwords,
+    pub timeouts: Timeouts,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        AppState { db, password_checks: Arc::new(Semaphore::new(cores)) }
+        AppState { db, passwords: passwords::Passwords::new(cores), timeouts: Timeouts::default() }
+    }
+
+    pub fn with_timeouts(self, timeouts: Timeouts) -> Self {
+        AppState { timeouts, ..self }
     }
 }
 
 /// The whole HTTP surface. With `dist`, the built app is served from that folder too.
 pub fn app(state: AppState, dist: Option<&Path>) -> Router {
+    let timeouts = state.timeouts;
     let api = Router::new()
         .merge(admin::router())
         .merge(cycle::router())
@@ -67,14 +72,18 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NoSuchEndpoint })
-        .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+        .method_not_allowed_fallback(|| async { ApiError::Status(axum::http::StatusCode::METHOD_NOT_ALLOWED) })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(edge::no_store))
         .with_state(state);
     let mut router = Router::new().nest("/api", api);
     if let Some(dist) = dist {
         router = router.merge(assets::router(dist));
     }
+    // Outermost last: every answer, the edge's own refusals included, carries the security headers.
     router
+        .layer(middleware::from_fn_with_state(timeouts, edge::deadlines))
         .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -82,7 +91,6 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use server::db::{Db, Durability};
-use server::{app, demo, AppState};
+use server::{app, demo, edge, AppState};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -38,13 +38,14 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
     tracing::info!(%addr, database = %database.display(), "listening");
-    let service = app(AppState::new(db), Some(&dist)).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("serve")?;
+    let state = AppState::new(db.clone());
+    let timeouts = state.timeouts;
+    edge::serve(listener, app(state, Some(&dist)), timeouts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serve")?;
+    db.close().await;
     Ok(())
 }
 

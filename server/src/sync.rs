@@ -36,7 +36,7 @@ async fn push(
         tracing::warn!(user = %session.user_id, count = refused.len(), "push outside the user's scope");
     }
     let allowed: Vec<Mutation> = allowed.into_iter().cloned().collect();
-    let mut applied = state.db.apply_mutations(&session, &allowed, Utc::now()).await?.into_iter();
+    let mut applied = state.db.apply_mutations(&session, allowed, Utc::now()).await?.into_iter();
     let results = request
         .mutations
         .iter()

@@ -11,6 +11,7 @@ use domain::workflow::Action;
 use domain::{Mutation, Op, Outcome, RecordKind};
 use serde_json::json;
 use server::db::NewUser;
+use server::demo::DEMO_PASSWORD;
 use uuid::Uuid;
 
 const TAM_DUONG: &str = "ttvh-tam-duong";
@@ -276,6 +277,115 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     let unknown = attempt("khong.co.ai", "x");
     let (status, body) = s.call(Method::POST, "/api/auth/login", None, Some(unknown)).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+}
+
+fn sign_in(login: &str, password: &str) -> serde_json::Value {
+    json!({"login": login, "password": password, "device_id": Uuid::new_v4()})
+}
+
+/// Sends all `bodies` to `uri` at once, from `from`, and returns each answer's status.
+async fn all_at_once(
+    s: &TestServer,
+    uri: &str,
+    token: Option<&str>,
+    bodies: Vec<serde_json::Value>,
+    from: std::net::SocketAddr,
+) -> Vec<StatusCode> {
+    let mut running = tokio::task::JoinSet::new();
+    for body in bodies {
+        let router = s.router.clone();
+        let request = common::request(Method::POST, uri, token, Some(body), Some(from));
+        running.spawn(async move { common::send(&router, request).await.0 });
+    }
+    running.join_all().await
+}
+
+fn count(statuses: &[StatusCode], wanted: StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == wanted).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_wrong_passwords_at_once_are_checked_at_most_five_times() {
+    let s = server().await;
+    let from = "10.0.0.7:5000".parse().unwrap();
+    let bodies = (0..40).map(|i| sign_in("tamduong.lan", &format!("sai-{i}"))).collect();
+    let statuses = all_at_once(&s, "/api/auth/login", None, bodies, from).await;
+    assert!(count(&statuses, StatusCode::UNAUTHORIZED) <= 5, "{statuses:?}");
+    assert_eq!(count(&statuses, StatusCode::UNAUTHORIZED) + count(&statuses, StatusCode::TOO_MANY_REQUESTS), 40);
+    // The right password, now, is refused like the rest: the account is locked for the window.
+    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", DEMO_PASSWORD))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_right_password_among_wrong_ones_at_once_gets_no_more_checks() {
+    let s = server().await;
+    let from = "10.0.0.8:5000".parse().unwrap();
+    let mut bodies: Vec<_> = (0..39).map(|i| sign_in("tamduong.minh", &format!("sai-{i}"))).collect();
+    bodies.insert(20, sign_in("tamduong.minh", DEMO_PASSWORD));
+    let statuses = all_at_once(&s, "/api/auth/login", None, bodies, from).await;
+    let checked = count(&statuses, StatusCode::UNAUTHORIZED) + count(&statuses, StatusCode::OK);
+    assert!(checked <= 5, "{checked} passwords were checked: {statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_failures_at_once_from_one_address_are_checked_at_most_thirty_times() {
+    let s = server().await;
+    let from = "10.0.0.9:5000".parse().unwrap();
+    // Sixty different accounts, so only the address limit applies.
+    let bodies = (0..60).map(|i| sign_in(&format!("khong.co.{i}"), "sai")).collect();
+    let statuses = all_at_once(&s, "/api/auth/login", None, bodies, from).await;
+    assert!(count(&statuses, StatusCode::UNAUTHORIZED) <= 30, "{statuses:?}");
+    // Another address is not affected.
+    let other = common::request(
+        Method::POST,
+        "/api/auth/login",
+        None,
+        Some(sign_in("tamduong.lan", DEMO_PASSWORD)),
+        Some("10.0.0.10:5000".parse().unwrap()),
+    );
+    assert_eq!(common::send(&s.router, other).await.0, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_change_is_no_password_oracle() {
+    let s = server().await;
+    let token = s.login("tamduong.lan").await;
+    let from = "10.0.0.11:5000".parse().unwrap();
+    let change = |current: &str| json!({"current_password": current, "new_password": "mot-mat-khau-moi"});
+    let statuses = all_at_once(
+        &s,
+        "/api/auth/password",
+        Some(&token),
+        (0..20).map(|i| change(&format!("sai-{i}"))).collect(),
+        from,
+    )
+    .await;
+    assert!(count(&statuses, StatusCode::UNAUTHORIZED) <= 5, "{statuses:?}");
+    assert!(count(&statuses, StatusCode::TOO_MANY_REQUESTS) >= 15, "{statuses:?}");
+    // Locked for the window: the right current password too, and signing in to the account (one count).
+    let (status, body) = s.call(Method::POST, "/api/auth/password", Some(&token), Some(change(DEMO_PASSWORD))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_sign_ins")));
+    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", DEMO_PASSWORD))).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_long_login_is_stored_as_a_fixed_size_key_and_old_windows_go() {
+    let s = server().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    sqlx::query("insert into sign_in_attempts (key_hash, window_start, failures, checking) values ('old', '2020-01-01T00:00:00.000Z', 3, 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let long = "x".repeat(1 << 20);
+    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in(&long, "sai"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let keys: Vec<String> = sqlx::query_scalar("select key_hash from sign_in_attempts").fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    assert_eq!(keys.len(), 1, "the window of 2020 is gone: {keys:?}");
+    assert_eq!(keys[0].len(), 64);
+    assert!(!keys[0].contains("xxxx"));
 }
 
 #[tokio::test]

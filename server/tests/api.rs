@@ -4,8 +4,8 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::{push_body, server, set, TAM_DUONG};
-use domain::sync::MAX_PUSH_MUTATIONS;
-use domain::{Mutation, Outcome, PROTOCOL_VERSION};
+use domain::sync::{RejectCode, MAX_PUSH_MUTATIONS};
+use domain::{Mutation, Op, Outcome, PROTOCOL_VERSION};
 use serde_json::{json, Value};
 use server::demo;
 use uuid::Uuid;
@@ -315,4 +315,61 @@ async fn a_unit_cannot_take_another_units_report_id() {
     assert!(matches!(squat.results[0].outcome, Outcome::Rejected { .. }), "{squat:?}");
     let own = s.push(&hoa, &[set(theirs, "ttvh-lap-thach", 0, &[("summary", "báo cáo của Lập Thạch")])]).await;
     assert_eq!(own.results[0].outcome, Outcome::Applied { rev: 1 });
+}
+
+/// Whether another unit has started its quarterly report is not anyone else's to learn: the answer to a push at
+/// its derived id is the same before and after that unit wrote it, at every base revision.
+#[tokio::test]
+async fn another_units_report_id_answers_the_same_whether_it_exists_or_not() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let hoa = s.login("lapthach.hoa").await;
+    let theirs = domain::model::self_assessment_id("ttvh-lap-thach", "2026-Q3");
+    let probe = |base_rev| set(theirs, TAM_DUONG, base_rev, &[("summary", "dò thử")]);
+    let before: Vec<Outcome> =
+        s.push(&lan, &[probe(0), probe(1)]).await.results.into_iter().map(|r| r.outcome).collect();
+    s.push(&hoa, &[set(theirs, "ttvh-lap-thach", 0, &[("summary", "báo cáo của Lập Thạch")])]).await;
+    let after: Vec<Outcome> =
+        s.push(&lan, &[probe(0), probe(1)]).await.results.into_iter().map(|r| r.outcome).collect();
+    assert!(matches!(before[0], Outcome::Rejected { code: RejectCode::Forbidden, .. }), "{before:?}");
+    assert_eq!(before, after);
+    assert_eq!(before[0], before[1]);
+}
+
+/// A's delete and B's edit cross; B keeps their edit when settling the conflict. The record comes back, with
+/// B's value, for everyone (and the audit log says so).
+#[tokio::test]
+async fn settling_an_edit_made_against_a_delete_brings_the_record_back() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let minh = s.login("tamduong.minh").await;
+    let record = Uuid::new_v4();
+    s.push(&lan, &[set(record, TAM_DUONG, 0, &[("summary", "gốc"), ("achievements", "thành tích")])]).await;
+    let delete = Mutation { op: Op::Delete, ..set(record, TAM_DUONG, 1, &[]) };
+    assert_eq!(s.push(&lan, &[delete]).await.results[0].outcome, Outcome::Applied { rev: 2 });
+
+    let late = s.push(&minh, &[set(record, TAM_DUONG, 1, &[("summary", "Minh sửa")])]).await;
+    let Outcome::Conflict { rev, .. } = late.results[0].outcome else { panic!("{late:?}") };
+    let tomb = &s.pull(&minh, 0, 10).await.records[0];
+    assert!(tomb.deleted && tomb.fields.is_empty());
+    let conflict = tomb.conflicts[0].id;
+    let resolve = Mutation {
+        op: Op::Resolve { field: "summary".into(), value: json!("Minh giữ bản này"), conflicts: vec![conflict] },
+        ..set(record, TAM_DUONG, rev, &[])
+    };
+    let settled = s.push(&minh, &[resolve]).await;
+    assert!(matches!(settled.results[0].outcome, Outcome::Merged { .. }), "{settled:?}");
+
+    for token in [&lan, &minh] {
+        let back = &s.pull(token, 0, 10).await.records[0];
+        assert!(!back.deleted, "the settled record is still deleted: {back:?}");
+        assert_eq!(back.fields["summary"], "Minh giữ bản này");
+        assert_eq!(back.fields["achievements"], "thành tích", "the record comes back whole");
+        assert!(back.conflicts.is_empty());
+    }
+    let history = s.history(&s.login("vanphong").await, record).await;
+    let actions: Vec<&str> = history.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["set", "delete", "set", "resolve"]);
+    assert_eq!(history[1]["changes"]["deleted"], true);
+    assert_eq!(history[3]["changes"]["restored"], true);
 }

@@ -3,13 +3,17 @@
 //! Simulated tablets run the app's own sync code (`domain::replica`: the same edit, batch, answer and pull logic
 //! and the same `sync_once` procedure) against the real server router over a real SQLite file. Between them sits
 //! an in-process network that drops requests, drops responses, duplicates deliveries, delays requests and
-//! delivers them later out of order. The server is restarted and tablets are "reloaded" mid-sync.
+//! delivers them later out of order. The server is restarted and tablets are "reloaded" mid-sync. Tablets edit,
+//! delete records their colleagues may still be editing, and settle conflicts (an edit against a deletion too).
 //!
 //! After each run the network heals, every tablet syncs until nothing moves, and the harness checks that:
 //! - every value that left a tablet is on the server: in the record, in its audited history, or kept in a
 //!   conflict; and no field was ever overwritten by someone whose base had not seen it;
 //! - every tablet holds exactly the server's state;
-//! - no mutation was applied twice, and the audit log has exactly one row per applied mutation.
+//! - no mutation was applied twice, and the audit log has exactly one row per applied mutation;
+//! - replaying the audit log with each mutation's op and answer gives what every replica holds: a record is
+//!   deleted exactly when its last applied delete was not undone by a resolution, and each field holds its last
+//!   audited write, so a value a person settled on is what everyone ends with unless a later write replaced it.
 //!
 //! Runs `THIDUA_FAULT_SEEDS` seeds (default 1,000). A failing seed prints the command that replays it alone.
 
@@ -74,6 +78,8 @@ struct Faults {
     late_deliveries: u64,
     server_restarts: u64,
     reloads_mid_sync: u64,
+    deletes: u64,
+    restores: u64,
 }
 
 impl Faults {
@@ -85,6 +91,8 @@ impl Faults {
         self.late_deliveries += other.late_deliveries;
         self.server_restarts += other.server_restarts;
         self.reloads_mid_sync += other.reloads_mid_sync;
+        self.deletes += other.deletes;
+        self.restores += other.restores;
     }
 }
 
@@ -312,7 +320,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
         let t = rng().below(tablets.len());
         let tablet = &tablets[t];
         match roll {
-            0..=44 => {
+            0..=41 => {
                 let record = records[rng().below(records.len())];
                 let mut edits = Fields::new();
                 let count = rng().below(2) + 1;
@@ -325,6 +333,15 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                 tablet
                     .edit(record, RecordKind::SelfAssessment, UNIT, edits, now, id)
                     .expect("generated edits are valid");
+            }
+            42..=44 => {
+                // Delete a record the tablet holds; colleagues may still be editing it.
+                let held: Vec<Uuid> = tablet.records().values().filter(|r| !r.deleted).map(|r| r.id).collect();
+                if !held.is_empty() {
+                    let record = held[rng().below(held.len())];
+                    let id = rng().uuid();
+                    tablet.queue_op(record, Op::Delete, now, id);
+                }
             }
             45..=49 => {
                 // Settle a conflict the tablet sees: keep one side, take the other, or combine.
@@ -471,6 +488,74 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             history.insert((record.clone(), field, change["new"].to_string()));
         }
     }
+    // Replay the audit log with each mutation's op and answer: a delete that applied leaves a tombstone, and a
+    // resolution that applied to a tombstone with a value brings the record back. Every replica must end as
+    // the log says: a settled value is never lost to a tombstone, and no restored record stays deleted.
+    let replay = sqlx::query(
+        "select a.mutation_id, a.record_id, a.changes, m.result from audit_log a join mutations m on m.id = a.mutation_id
+         order by a.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("audit and ledger");
+    let delivered = world.delivered.borrow();
+    let mut deleted: BTreeMap<Uuid, bool> = BTreeMap::new();
+    // (record, field) -> the last value written and, if a resolution wrote it, that resolution's id.
+    let mut last_value: BTreeMap<(Uuid, String), (Value, Option<Uuid>)> = BTreeMap::new();
+    for row in &replay {
+        let mutation_id: Uuid = row.get::<&str, _>("mutation_id").parse().expect("mutation id");
+        let record: Uuid = row.get::<&str, _>("record_id").parse().expect("record id");
+        let outcome: domain::Outcome = serde_json::from_str(row.get::<&str, _>("result")).expect("outcome");
+        let changes: BTreeMap<String, Value> = serde_json::from_str(row.get::<&str, _>("changes")).expect("changes");
+        let op = &delivered.get(&mutation_id).expect("every audited mutation was delivered").op;
+        let tombstone = deleted.entry(record).or_insert(false);
+        match op {
+            // A delete against edits it had not seen is a conflict, and deletes nothing.
+            Op::Delete if matches!(outcome, domain::Outcome::Applied { .. }) => {
+                *tombstone = true;
+                world.faults.borrow_mut().deletes += 1;
+            }
+            Op::Resolve { value, .. } if *tombstone && !value.is_null() => {
+                *tombstone = false;
+                world.faults.borrow_mut().restores += 1;
+            }
+            _ => {}
+        }
+        for (field, change) in changes {
+            if FIELDS.contains(&field.as_str()) {
+                let by_resolution = matches!(op, Op::Resolve { .. }).then_some(mutation_id);
+                last_value.insert((record, field), (change["new"].clone(), by_resolution));
+            }
+        }
+    }
+    for record in &server.records {
+        let expected = deleted.get(&record.id).copied().unwrap_or(false);
+        assert_eq!(
+            record.deleted, expected,
+            "seed {seed}: record {} is deleted = {} on the server, but its audited history says {expected}",
+            record.id, record.deleted
+        );
+        if record.deleted {
+            continue;
+        }
+        for ((id, field), (value, resolution)) in last_value.range((record.id, String::new())..) {
+            if *id != record.id {
+                break;
+            }
+            let replicas = std::iter::once(("the server".to_owned(), record.fields.clone()))
+                .chain(tablets.iter().map(|t| (t.user().to_owned(), t.records()[&record.id].fields.clone())));
+            for (replica, fields) in replicas {
+                let held = fields.get(field).unwrap_or(&Value::Null);
+                let wrote = match resolution {
+                    Some(mutation) => format!("the value resolution {mutation} settled"),
+                    None => "its last audited write".to_owned(),
+                };
+                assert_eq!(held, value, "seed {seed}: {replica} holds {field} = {held} of {id}, not {wrote}");
+            }
+        }
+    }
+    drop(delivered);
+
     // Values are compared as compact JSON text, as the server stores them.
     let kept_aside: BTreeSet<(String, String, String)> =
         sqlx::query("select record_id, field, other_value from conflicts")
@@ -490,8 +575,13 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             let last = last_by_user.get(&(record.to_string(), field.clone(), tablet.user().to_owned()));
             let chosen_from_another =
                 written_by.iter().any(|(r, f, v, by)| *r == key.0 && *f == key.1 && *v == key.2 && by != tablet.user());
+            // Choosing the deletion's side of a conflict (no value) leaves the record deleted: no text to keep.
+            let chose_the_deletion = value.is_null();
             assert!(
-                last == Some(&value.to_string()) || kept_aside.contains(&key) || chosen_from_another,
+                last == Some(&value.to_string())
+                    || kept_aside.contains(&key)
+                    || chosen_from_another
+                    || chose_the_deletion,
                 "seed {seed}: {} typed {field} = {value} last, but their last write carried {last:?}",
                 tablet.user()
             );
@@ -505,7 +595,8 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             Op::Resolve { field, value, .. } => vec![(field.as_str(), value)],
             Op::Delete | Op::Transition { .. } => Vec::new(),
         };
-        for (field, value) in values {
+        // No value (the deletion's side chosen) is no text to lose.
+        for (field, value) in values.into_iter().filter(|(_, value)| !value.is_null()) {
             let key = (mutation.record_id.to_string(), field.to_owned(), value.to_string());
             assert!(
                 history.contains(&key) || kept_aside.contains(&key),
@@ -544,7 +635,7 @@ fn run(seeds: Vec<u64>) {
     }
     println!(
         "fault injection: {} seeds passed; dropped requests {}, dropped responses {}, duplicated {}, delayed {}, \
-         delivered late {}, server restarts {}, reloads mid-sync {}",
+         delivered late {}, server restarts {}, reloads mid-sync {}; records deleted {}, restored by a resolution {}",
         seeds.len(),
         total.dropped_requests,
         total.dropped_responses,
@@ -552,7 +643,9 @@ fn run(seeds: Vec<u64>) {
         total.delayed,
         total.late_deliveries,
         total.server_restarts,
-        total.reloads_mid_sync
+        total.reloads_mid_sync,
+        total.deletes,
+        total.restores
     );
 }
 

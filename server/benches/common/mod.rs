@@ -59,6 +59,16 @@ impl ServerProcess {
         status_kib(self.child.id(), "VmHWM:")
     }
 
+    /// CPU time the server has used so far (user and system), in seconds.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The fields after the command name (which may hold spaces) start after its closing parenthesis.
+        let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s.
+        (ticks(11) + ticks(12)) / 100.0
+    }
+
     /// The server's resident memory now, in KiB.
     pub fn rss_kib(&self) -> u64 {
         rss_kib_of(self.child.id())
@@ -141,9 +151,16 @@ pub async fn request(
     Ok(Reply { status, body: payload, wire: head.len() + body.len() + raw.len() })
 }
 
+/// Signs in, waiting and trying again while the server says too many checks are running at once from this
+/// address (as a person would after "thử lại sau ít giây").
 pub async fn login(port: u16, login: &str) -> String {
     let body = serde_json::json!({"login": login, "password": PASSWORD, "device_id": uuid::Uuid::new_v4()});
-    let reply = request(port, "POST", "/api/auth/login", None, Some(body.to_string().as_bytes())).await.expect("login");
+    let mut reply =
+        request(port, "POST", "/api/auth/login", None, Some(body.to_string().as_bytes())).await.expect("login");
+    while reply.status == 429 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        reply = request(port, "POST", "/api/auth/login", None, Some(body.to_string().as_bytes())).await.expect("login");
+    }
     assert_eq!(reply.status, 200, "login {login}");
     let answer: serde_json::Value = serde_json::from_slice(&reply.body).expect("login answer");
     answer["token"].as_str().expect("token").to_owned()

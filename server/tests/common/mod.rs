@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use chrono::Utc;
 use domain::sync::{PullResponse, PushResponse};
@@ -24,11 +24,43 @@ pub struct TestServer {
 }
 
 pub async fn server() -> TestServer {
+    server_with(server::edge::Timeouts::default()).await
+}
+
+pub async fn server_with(timeouts: server::edge::Timeouts) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("thidua.sqlite");
     let db = Db::open(&db_path).await.unwrap();
     demo::seed(&db).await.unwrap();
-    TestServer { router: app(AppState::new(db.clone()), None), db_path, db, _dir: dir }
+    let state = AppState::new(db.clone()).with_timeouts(timeouts);
+    TestServer { router: app(state, None), db_path, db, _dir: dir }
+}
+
+/// A JSON request, as a tablet sends it; `from` is the client's address as a real listener would record it.
+pub fn request(
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+    from: Option<std::net::SocketAddr>,
+) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let mut request = request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+    if let Some(from) = from {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(from));
+    }
+    request
+}
+
+/// Sends `request` through `router` and reads the whole answer.
+pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 impl TestServer {
@@ -84,6 +116,14 @@ impl TestServer {
         let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
+    }
+
+    /// A record's audited changes, oldest first, as a reader in its scope sees them.
+    pub async fn history(&self, token: &str, record_id: Uuid) -> Vec<Value> {
+        let uri = format!("/api/records/{record_id}/history");
+        let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array().cloned().unwrap_or_default()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
