@@ -20,21 +20,26 @@ async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) 
         // A cut connection can also surface while the body is read.
         return response.json::<T>().await.map_err(|_| TransportError::Network);
     }
-    let body = response.json::<ErrorBody>().await.ok();
+    Err(refusal(status, response.json::<ErrorBody>().await.ok()))
+}
+
+/// What an answer that is not a success means for the caller. A timeout (the request or its body took too long,
+/// as on a weak link) is no verdict on the request: it goes again later, like a server error, instead of
+/// marking a pushed change as refused.
+fn refusal(status: u16, body: Option<ErrorBody>) -> TransportError {
     let message = |fallback: &str| body.as_ref().map_or_else(|| fallback.to_owned(), |b| b.message.clone());
-    Err(match status {
+    match status {
         401 => TransportError::Unauthorized(message("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")),
         409 if body.as_ref().is_some_and(|b| b.code == "outdated_client") => {
             TransportError::Outdated(message("Ứng dụng đã có phiên bản mới. Vui lòng tải lại trang."))
         }
-        400..=499 => {
-            TransportError::Refused(body.unwrap_or(ErrorBody {
-                code: status.to_string(),
-                message: format!("Máy chủ từ chối yêu cầu ({status})"),
-            }))
-        }
+        408 => TransportError::Server(status),
+        400..=499 => TransportError::Refused(body.unwrap_or(ErrorBody {
+            code: status.to_string(),
+            message: format!("Máy chủ từ chối yêu cầu ({status})"),
+        })),
         _ => TransportError::Server(status),
-    })
+    }
 }
 
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, TransportError> {
@@ -110,5 +115,23 @@ impl Transport for HttpTransport<'_> {
     async fn pull(&self, cursor: i64, limit: u32) -> Result<PullResponse, TransportError> {
         let url = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
         read(authorized(Request::get(&url), self.token).send().await).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_timeout_is_tried_again_and_a_refusal_is_final() {
+        let body = |code: &str| Some(ErrorBody { code: code.into(), message: "…".into() });
+        assert_eq!(refusal(408, body("slow_body")), TransportError::Server(408));
+        assert_eq!(refusal(408, None), TransportError::Server(408));
+        assert!(matches!(refusal(422, body("invalid")), TransportError::Refused(b) if b.code == "invalid"));
+        assert!(matches!(refusal(429, body("too_many_sign_ins")), TransportError::Refused(_)));
+        assert!(matches!(refusal(401, None), TransportError::Unauthorized(_)));
+        assert!(matches!(refusal(409, body("outdated_client")), TransportError::Outdated(_)));
+        assert_eq!(refusal(503, None), TransportError::Server(503));
     }
 }

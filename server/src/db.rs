@@ -610,14 +610,20 @@ impl Db {
         .fetch_all(&mut *tx)
         .await?;
         let has_more = rows.len() > limit as usize;
-        let mut records = Vec::with_capacity(rows.len().min(limit as usize));
+        let rows = &rows[..rows.len().min(limit as usize)];
+        // The page's fields and open conflicts in one query each, not two per record.
+        let ids = rows.iter().map(|row| row.try_get::<String, _>("id")).collect::<std::result::Result<Vec<_>, _>>()?;
+        let ids = to_json(&ids)?;
+        let mut fields = fields_of_page(&mut tx, &ids).await?;
+        let mut conflicts = open_conflicts_of_page(&mut tx, &ids).await?;
+        let mut records = Vec::with_capacity(rows.len());
         let mut last_seq = cursor;
-        for row in rows.into_iter().take(limit as usize) {
+        for row in rows {
             let id: String = row.try_get("id")?;
             let deleted: bool = row.try_get("deleted")?;
             let state: String = row.try_get("state")?;
             last_seq = row.try_get("seq")?;
-            let fields = if deleted { BTreeMap::new() } else { fields_of(&mut tx, &id).await? };
+            let fields = if deleted { BTreeMap::new() } else { fields.remove(&id).unwrap_or_default() };
             records.push(Record {
                 id: id.parse().map_err(|_| DbError::Corrupt(format!("record id {id:?}")))?,
                 kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
@@ -629,7 +635,7 @@ impl Db {
                 updated_by: row.try_get("updated_by")?,
                 state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
                 state_note: row.try_get("state_note")?,
-                conflicts: open_conflicts(&mut tx, &id).await?,
+                conflicts: conflicts.remove(&id).unwrap_or_default(),
             });
         }
         // On the last page, move past the skipped records too, so later pulls do not scan them again.
@@ -704,20 +710,32 @@ async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group
     }
 }
 
-async fn fields_of(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<domain::Fields> {
-    let rows = sqlx::query("select name, value from record_fields where record_id = ?")
-        .bind(record_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    rows.into_iter().map(|row| Ok((row.try_get("name")?, parse_json(&row.try_get::<String, _>("value")?)?))).collect()
+/// The fields of each record named in `ids` (a JSON array), by record id.
+async fn fields_of_page(tx: &mut sqlx::SqliteConnection, ids: &str) -> Result<BTreeMap<String, domain::Fields>> {
+    let rows = sqlx::query(
+        "select record_id, name, value from record_fields where record_id in (select value from json_each($1))",
+    )
+    .bind(ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut fields: BTreeMap<String, domain::Fields> = BTreeMap::new();
+    for row in rows {
+        let value = parse_json(&row.try_get::<String, _>("value")?)?;
+        fields.entry(row.try_get("record_id")?).or_default().insert(row.try_get("name")?, value);
+    }
+    Ok(fields)
 }
 
-async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Result<Vec<OpenConflict>> {
+/// The open conflicts of each record named in `ids` (a JSON array), oldest first, by record id.
+async fn open_conflicts_of_page(
+    tx: &mut sqlx::SqliteConnection,
+    ids: &str,
+) -> Result<BTreeMap<String, Vec<OpenConflict>>> {
     let rows = sqlx::query(
-        "select id, field, kept_value, kept_by, kept_at, other_value, other_by, other_at from conflicts
-         where record_id = ? and resolved_at is null order by id",
+        "select record_id, id, field, kept_value, kept_by, kept_at, other_value, other_by, other_at from conflicts
+         where record_id in (select value from json_each($1)) and resolved_at is null order by id",
     )
-    .bind(record_id)
+    .bind(ids)
     .fetch_all(&mut *tx)
     .await?;
     let side = |row: &sqlx::sqlite::SqliteRow, prefix: &str| -> Result<ConflictSide> {
@@ -727,16 +745,16 @@ async fn open_conflicts(tx: &mut sqlx::SqliteConnection, record_id: &str) -> Res
             at: parse_timestamp(&row.try_get::<String, _>(format!("{prefix}_at").as_str())?)?,
         })
     };
-    rows.iter()
-        .map(|row| {
-            Ok(OpenConflict {
-                id: row.try_get("id")?,
-                field: row.try_get("field")?,
-                kept: side(row, "kept")?,
-                other: side(row, "other")?,
-            })
-        })
-        .collect()
+    let mut conflicts: BTreeMap<String, Vec<OpenConflict>> = BTreeMap::new();
+    for row in &rows {
+        conflicts.entry(row.try_get("record_id")?).or_default().push(OpenConflict {
+            id: row.try_get("id")?,
+            field: row.try_get("field")?,
+            kept: side(row, "kept")?,
+            other: side(row, "other")?,
+        });
+    }
+    Ok(conflicts)
 }
 
 async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitMerge>> {
