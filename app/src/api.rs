@@ -34,10 +34,12 @@ fn refusal(status: u16, body: Option<ErrorBody>) -> TransportError {
             TransportError::Outdated(message("Ứng dụng đã có phiên bản mới. Vui lòng tải lại trang."))
         }
         408 => TransportError::Server(status),
-        400..=499 => TransportError::Refused(body.unwrap_or(ErrorBody {
-            code: status.to_string(),
-            message: format!("Máy chủ từ chối yêu cầu ({status})"),
-        })),
+        400..=499 => {
+            TransportError::Refused(body.unwrap_or(ErrorBody {
+                code: status.to_string(),
+                message: format!("Máy chủ từ chối yêu cầu ({status})"),
+            }))
+        }
         _ => TransportError::Server(status),
     }
 }

@@ -697,6 +697,7 @@ async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group
     .await;
     match committed {
         Ok(()) => {
+            tracing::debug!(batches = group.len(), "group committed");
             for (batch, answer) in group.into_iter().zip(answers) {
                 let _ = batch.answer.send(answer);
             }

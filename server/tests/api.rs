@@ -373,3 +373,56 @@ async fn settling_an_edit_made_against_a_delete_brings_the_record_back() {
     assert_eq!(history[1]["changes"]["deleted"], true);
     assert_eq!(history[3]["changes"]["restored"], true);
 }
+
+/// Pushes that arrive at once are written together (group commit): each gets its own answers, all are stored
+/// and audited once, and a batch that fails in storage fails alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_at_once_are_each_answered_and_one_failing_in_storage_fails_alone() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    // A record whose stored field cannot be read: any push touching it fails in storage.
+    let broken = Uuid::new_v4();
+    s.push(&lan, &[set(broken, TAM_DUONG, 0, &[("summary", "sẽ hỏng")])]).await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    sqlx::query("update record_fields set value = 'not json' where record_id = ?")
+        .bind(broken.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let mut running = tokio::task::JoinSet::new();
+    let records: Vec<Uuid> = (0..30).map(|_| Uuid::new_v4()).collect();
+    for (i, record) in records.iter().enumerate() {
+        let mutations = vec![set(*record, TAM_DUONG, 0, &[("summary", &format!("bản {i}"))])];
+        let request = common::request(Method::POST, "/api/sync/push", Some(&lan), Some(push_body(&mutations)), None);
+        let router = s.router.clone();
+        running.spawn(async move { (Some(i), common::send(&router, request).await) });
+    }
+    let bad = vec![set(broken, TAM_DUONG, 1, &[("achievements", "x")])];
+    let request = common::request(Method::POST, "/api/sync/push", Some(&lan), Some(push_body(&bad)), None);
+    let router = s.router.clone();
+    running.spawn(async move { (None, common::send(&router, request).await) });
+
+    for (i, (status, _, body)) in running.join_all().await {
+        match i {
+            Some(_) => {
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_eq!(body["results"][0]["status"], "applied", "{body}");
+            }
+            None => assert_eq!((status, body["code"].as_str()), (StatusCode::INTERNAL_SERVER_ERROR, Some("internal"))),
+        }
+    }
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    for (i, record) in records.iter().enumerate() {
+        let stored: String =
+            sqlx::query_scalar("select value from record_fields where record_id = ? and name = 'summary'")
+                .bind(record.to_string())
+                .fetch_one(&pool)
+                .await
+                .expect("every batch is stored");
+        assert_eq!(stored, json!(format!("bản {i}")).to_string());
+    }
+    pool.close().await;
+    assert_eq!(s.count("audit_log").await, 31, "one audit row per applied mutation");
+}
