@@ -152,6 +152,8 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(synchronous)
             .foreign_keys(true)
+            // Savepoints (one per batch of a group commit) journal the pages they change; in memory, not a file.
+            .pragma("temp_store", "memory")
             .busy_timeout(Duration::from_secs(5));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
@@ -663,34 +665,37 @@ struct QueuedBatch {
     answer: tokio::sync::oneshot::Sender<Result<Vec<MutationResult>>>,
 }
 
+/// One batch's mutations, in order; the first storage failure stops it.
+async fn apply_batch(conn: &mut sqlx::SqliteConnection, batch: &QueuedBatch) -> Result<Vec<MutationResult>> {
+    let mut results = Vec::with_capacity(batch.mutations.len());
+    for mutation in &batch.mutations {
+        results.push(apply_one(conn, &batch.session, mutation, batch.now).await?);
+    }
+    Ok(results)
+}
+
 /// Writes a group of queued batches in one transaction and answers each once it is durable.
 async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group: Vec<QueuedBatch>) {
     let mut answers = Vec::with_capacity(group.len());
     let committed = async {
         let mut tx = sqlx::Connection::begin(&mut *writer).await?;
+        if let [batch] = group.as_slice() {
+            // Alone, a batch needs no savepoint (SQLite journals every page a savepoint changes): if it fails,
+            // the transaction, which holds only it, is rolled back when dropped.
+            let answer = apply_batch(&mut tx, batch).await;
+            let failed = answer.is_err();
+            answers.push(answer);
+            return if failed { Ok(()) } else { tx.commit().await };
+        }
         for batch in &group {
             let mut savepoint = sqlx::Acquire::begin(&mut tx).await?;
-            let mut results = Vec::with_capacity(batch.mutations.len());
-            let mut failed = None;
-            for mutation in &batch.mutations {
-                match apply_one(&mut savepoint, &batch.session, mutation, batch.now).await {
-                    Ok(result) => results.push(result),
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
+            let answer = apply_batch(&mut savepoint, batch).await;
+            if answer.is_ok() {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
             }
-            match failed {
-                None => {
-                    savepoint.commit().await?;
-                    answers.push(Ok(results));
-                }
-                Some(e) => {
-                    savepoint.rollback().await?;
-                    answers.push(Err(e));
-                }
-            }
+            answers.push(answer);
         }
         tx.commit().await
     }
