@@ -39,9 +39,15 @@ async fn a_wrong_method_gets_the_error_shape_and_the_headers() {
 
 #[tokio::test]
 async fn a_handler_past_its_time_gets_the_error_shape_and_the_headers() {
-    // A handler that awaits the database is never done at its first poll, so a zero budget always runs out.
-    let s = server_with(Timeouts { handler: Duration::ZERO, ..Timeouts::default() }).await;
-    let (status, headers, body) = send(&s.router, request(Method::GET, "/api/health", None, None, None)).await;
+    let s = server_with(Timeouts { handler: Duration::from_millis(300), ..Timeouts::default() }).await;
+    // Another process holds SQLite's write lock, so a sign-in (which counts its check in a write) cannot finish.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let mut lock = pool.acquire().await.unwrap();
+    sqlx::query("begin exclusive").execute(&mut *lock).await.unwrap();
+    let login = json!({"login": "tamduong.lan", "password": server::demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let (status, headers, body) =
+        send(&s.router, request(Method::POST, "/api/auth/login", None, Some(login), None)).await;
+    sqlx::query("rollback").execute(&mut *lock).await.unwrap();
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
     assert_error_shape(status, &headers, &body, "timeout");
 }
