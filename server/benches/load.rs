@@ -64,42 +64,17 @@ fn saturate() {
         let cpu_before = server.cpu_seconds();
         let started = Instant::now();
         let deadline = started + seconds;
-        let mut tasks = Vec::new();
-        for (d, token) in sessions.into_iter().enumerate() {
-            let (user, unit) = STAFF[d % STAFF.len()];
-            let http = Rc::new(Http::new(server.port, token));
-            let task_http = http.clone();
-            tasks.push((
-                http,
-                tokio::task::spawn_local(async move {
-                    let tablet = MemoryStore::new(user);
-                    let device = Uuid::new_v4();
-                    // Each client writes records of its own (a person's nomination, say) and pulls its
-                    // colleagues': a shared record edited by 200 clients at once would measure conflicts piling
-                    // up, not the server.
-                    let records = [Uuid::new_v4(), Uuid::new_v4()];
-                    let mut round = 0;
-                    while Instant::now() < deadline {
-                        for e in 0..1 + d % 3 {
-                            let record = records[(d + e) % 2];
-                            let field = FIELDS[(d + e + round) % FIELDS.len()];
-                            let edit = [(field.to_owned(), json!(format!("{user}: lần {round}, máy {d}")))].into();
-                            let _ =
-                                tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
-                        }
-                        let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
-                        round += 1;
-                    }
-                }),
-            ));
-        }
-        let mut latencies = Vec::new();
-        let mut requests = 0;
-        for (http, task) in tasks {
-            task.await.expect("client task");
-            latencies.extend(http.latencies.borrow().iter().copied());
-            requests += http.requests.get();
-        }
+        // Each client writes records of its own (a person's nomination, say) and pulls its colleagues': a shared
+        // record edited by 200 clients at once would measure conflicts piling up, not the server.
+        let (mut latencies, requests) = drive(
+            server.port,
+            sessions,
+            deadline,
+            |_, _| [Uuid::new_v4(), Uuid::new_v4()],
+            |_| Duration::ZERO,
+            Duration::ZERO,
+        )
+        .await;
         let elapsed = started.elapsed().as_secs_f64();
         let cpu = server.cpu_seconds() - cpu_before;
         latencies.sort();
@@ -144,44 +119,12 @@ fn devices() {
                 }
             })
         };
-        let mut tasks = Vec::new();
-        for (d, token) in sessions.into_iter().enumerate() {
-            let (user, unit) = STAFF[d % STAFF.len()];
-            let http = Rc::new(Http::new(server.port, token));
-            let task_http = http.clone();
-            tasks.push((
-                http,
-                tokio::task::spawn_local(async move {
-                    let tablet = MemoryStore::new(user);
-                    let device = Uuid::new_v4();
-                    // Spread the devices over the period, as a minute of real traffic would.
-                    tokio::time::sleep(period.mul_f64(d as f64 / devices as f64)).await;
-                    let mut syncs = 0;
-                    while Instant::now() < deadline {
-                        let edits = 1 + d % 3;
-                        for e in 0..edits {
-                            let period_key = ["2026-Q3", "2026-Q4"][(d + e) % 2];
-                            let field = FIELDS[(d + e + syncs) % FIELDS.len()];
-                            let text = format!("{user}: cập nhật lần {syncs}, thiết bị {d}");
-                            let edit = [(field.to_owned(), json!(text))].into_iter().collect();
-                            let record = self_assessment_id(unit, period_key);
-                            let _ =
-                                tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
-                        }
-                        let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
-                        syncs += 1;
-                        tokio::time::sleep_until((Instant::now() + period).min(deadline).into()).await;
-                    }
-                }),
-            ));
-        }
-        let mut latencies = Vec::new();
-        let mut requests = 0;
-        for (http, task) in tasks {
-            task.await.expect("device task");
-            latencies.extend(http.latencies.borrow().iter().copied());
-            requests += http.requests.get();
-        }
+        // The unit's two quarterly reports, shared by its staff; the devices spread over the period, as a minute
+        // of real traffic would.
+        let reports = |_, unit: &str| [self_assessment_id(unit, "2026-Q3"), self_assessment_id(unit, "2026-Q4")];
+        let (mut latencies, requests) =
+            drive(server.port, sessions, deadline, reports, |d| period.mul_f64(d as f64 / devices as f64), period)
+                .await;
         let elapsed = started.elapsed().as_secs_f64();
         sampler.await.expect("sampler");
         latencies.sort();
@@ -196,6 +139,52 @@ fn devices() {
         println!("load_server_peak_rss_during_sync_mib={:.1}", peak.get() as f64 / 1024.0);
         println!("load_server_peak_rss_overall_mib={:.1}", server.peak_rss_kib() as f64 / 1024.0);
     });
+}
+
+/// Runs one simulated tablet per session until `deadline`: it starts after `start_after(d)`, then edits 1–3 fields
+/// of `records(d, unit)` and syncs, every `pause`. Returns every request's latency and the request count.
+async fn drive(
+    port: u16,
+    sessions: Vec<String>,
+    deadline: Instant,
+    records: impl Fn(usize, &str) -> [Uuid; 2],
+    start_after: impl Fn(usize) -> Duration,
+    pause: Duration,
+) -> (Vec<Duration>, usize) {
+    let mut tasks = Vec::new();
+    for (d, token) in sessions.into_iter().enumerate() {
+        let (user, unit) = STAFF[d % STAFF.len()];
+        let http = Rc::new(Http::new(port, token));
+        let (task_http, records, start_after) = (http.clone(), records(d, unit), start_after(d));
+        tasks.push((
+            http,
+            tokio::task::spawn_local(async move {
+                let tablet = MemoryStore::new(user);
+                let device = Uuid::new_v4();
+                tokio::time::sleep(start_after).await;
+                let mut round = 0;
+                while Instant::now() < deadline {
+                    for e in 0..1 + d % 3 {
+                        let field = FIELDS[(d + e + round) % FIELDS.len()];
+                        let edit = [(field.to_owned(), json!(format!("{user}: lần {round}, máy {d}")))].into();
+                        let record = records[(d + e) % 2];
+                        let _ = tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
+                    }
+                    let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
+                    round += 1;
+                    tokio::time::sleep_until((Instant::now() + pause).min(deadline).into()).await;
+                }
+            }),
+        ));
+    }
+    let mut latencies = Vec::new();
+    let mut requests = 0;
+    for (http, task) in tasks {
+        task.await.expect("client task");
+        latencies.extend(http.latencies.borrow().iter().copied());
+        requests += http.requests.get();
+    }
+    (latencies, requests)
 }
 
 /// Awaits a batch of futures concurrently on this thread.
