@@ -498,7 +498,6 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
     .fetch_all(&pool)
     .await
     .expect("audit and ledger");
-    let delivered = world.delivered.borrow();
     let mut deleted: BTreeMap<Uuid, bool> = BTreeMap::new();
     // (record, field) -> the last value written and, if a resolution wrote it, that resolution's id.
     let mut last_value: BTreeMap<(Uuid, String), (Value, Option<Uuid>)> = BTreeMap::new();
@@ -507,9 +506,9 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
         let record: Uuid = row.get::<&str, _>("record_id").parse().expect("record id");
         let outcome: domain::Outcome = serde_json::from_str(row.get::<&str, _>("result")).expect("outcome");
         let changes: BTreeMap<String, Value> = serde_json::from_str(row.get::<&str, _>("changes")).expect("changes");
-        let op = &delivered.get(&mutation_id).expect("every audited mutation was delivered").op;
+        let op = world.delivered.borrow().get(&mutation_id).expect("every audited mutation was delivered").op.clone();
         let tombstone = deleted.entry(record).or_insert(false);
-        match op {
+        match &op {
             // A delete against edits it had not seen is a conflict, and deletes nothing.
             Op::Delete if matches!(outcome, domain::Outcome::Applied { .. }) => {
                 *tombstone = true;
@@ -554,7 +553,6 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             }
         }
     }
-    drop(delivered);
 
     // Values are compared as compact JSON text, as the server stores them.
     let kept_aside: BTreeSet<(String, String, String)> =
