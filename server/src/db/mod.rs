@@ -1,0 +1,185 @@
+//! Storage: the only module that knows sqlx and SQL.
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL`, so a transaction is on disk when `commit` returns and the
+//! server acknowledges a mutation only after that. All writes go through one pooled connection: SQLite has a
+//! single writer anyway, and serialising writes here keeps transactions from failing with SQLITE_BUSY and makes
+//! the change sequence (`records.seq`) gap-free for readers.
+//!
+//! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
+//! sessions, sign-in limits) and `records` (push, pull, history). This file opens the database and holds what
+//! they share.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::api::Role;
+use domain::rules::RuleBook;
+use domain::RecordKind;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use uuid::Uuid;
+
+mod accounts;
+mod records;
+mod reference;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored value cannot be read: {0}")]
+    Corrupt(String),
+    #[error("the commit of a group of pushes failed: {0}")]
+    GroupCommit(String),
+    #[error("the storage is shutting down")]
+    Stopped,
+}
+
+type Result<T> = std::result::Result<T, DbError>;
+
+#[derive(Clone)]
+pub struct Db {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    /// Push batches waiting for the writer (see [`Db::apply_mutations`]).
+    queue: std::sync::Arc<std::sync::Mutex<Vec<records::QueuedBatch>>>,
+}
+
+/// The signed-in user behind a session token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user_id: String,
+    pub role: Role,
+    pub unit_id: String,
+    /// The units whose records this user may read and change: their own, or their unit's subtree.
+    pub scope: Vec<String>,
+    pub device_id: Uuid,
+    /// Names the session in storage, for signing it out.
+    pub token_hash: String,
+}
+
+impl Session {
+    pub fn may_access(&self, unit_id: &str) -> bool {
+        self.scope.iter().any(|u| u == unit_id)
+    }
+
+    /// The user on this device, as the merge and the pull know a writer.
+    pub fn writer(&self) -> String {
+        domain::sync::writer_id(&self.user_id, self.device_id)
+    }
+}
+
+pub struct Credentials {
+    pub user_id: String,
+    pub password_hash: String,
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub login: &'a str,
+    pub full_name: &'a str,
+    pub position: &'a str,
+    pub role: Role,
+    pub unit_id: &'a str,
+    pub password_hash: &'a str,
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    // One fixed format, so timestamps also compare correctly as text in SQL.
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
+    // The same lenient parser that decoded the value from the client: a timestamp accepted once (a tablet's
+    // clock may be far off, even past year 9999) must read back, or every pull of its record would fail.
+    text.parse::<DateTime<Utc>>().map_err(|e| DbError::Corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    text.parse().map_err(|e| DbError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| DbError::Corrupt(format!("json: {e}")))
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| DbError::Corrupt(format!("json: {e}")))
+}
+
+fn parse_kind(name: &str) -> Result<RecordKind> {
+    RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
+}
+
+/// How hard a commit waits for the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous = FULL`: the WAL is fsynced at every commit, so an acknowledged mutation survives a power
+    /// cut or an OS crash, not only a killed process. The default, and the only setting for production.
+    Full,
+    /// `synchronous = NORMAL`: survives a killed process, but a power cut may lose the last commits. Only for
+    /// measuring what `Full` costs.
+    Normal,
+}
+
+impl Durability {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "full" => Some(Durability::Full),
+            "normal" => Some(Durability::Normal),
+            _ => None,
+        }
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file with full durability and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Db> {
+        Self::open_with(path, Durability::Full).await
+    }
+
+    pub async fn open_with(path: &Path, durability: Durability) -> Result<Db> {
+        let synchronous = match durability {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        };
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            // Savepoints (one per batch of a group commit) journal the pages they change; in memory, not a file.
+            .pragma("temp_store", "memory")
+            .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        // A new database starts with the shipped rulebook; after that only admins change it.
+        let shipped = RuleBook::default_book().map_err(|e| DbError::Corrupt(format!("shipped rulebook: {e}")))?;
+        sqlx::query(
+            "insert into rulebooks (version, body, updated_at) select ?, ?, ? where not exists (select 1 from rulebooks)",
+        )
+        .bind(shipped.version)
+        .bind(to_json(&shipped)?)
+        .bind(timestamp(Utc::now()))
+        .execute(&writer)
+        .await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        Ok(Db { writer, reader, queue: Default::default() })
+    }
+
+    /// Closes both pools, waiting for running queries. The writer closes last: as the last connection it
+    /// checkpoints the WAL into the main file (a read-only connection could not).
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    pub async fn is_empty(&self) -> Result<bool> {
+        let count: i64 = sqlx::query_scalar("select count(*) from org_units").fetch_one(&self.reader).await?;
+        Ok(count == 0)
+    }
+}
