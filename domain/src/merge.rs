@@ -43,6 +43,13 @@ pub struct StoredRecord {
     pub open_conflicts: Vec<(i64, String)>,
 }
 
+impl StoredRecord {
+    /// The open conflicts on `field` among those a resolution names (it may name some already settled).
+    fn open_conflicts_settled(&self, field: &str, named: &[i64]) -> Vec<i64> {
+        self.open_conflicts.iter().filter(|(id, f)| f == field && named.contains(id)).map(|(id, _)| *id).collect()
+    }
+}
+
 /// What to write, decided without touching storage.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merge {
@@ -77,6 +84,12 @@ impl Merge {
             Outcome::Applied { rev } | Outcome::Merged { rev } | Outcome::Conflict { rev, .. } => Some(rev),
             Outcome::Rejected { .. } => None,
         }
+    }
+
+    /// Whether the record is a tombstone after this merge, given whether it was one before: a delete makes one,
+    /// and only a restore (a settled edit made against the deletion) undoes it.
+    pub fn leaves_deleted(&self, was_deleted: bool) -> bool {
+        (self.delete || was_deleted) && !self.restore
     }
 
     fn nothing(outcome: Outcome) -> Self {
@@ -160,12 +173,7 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
         Op::Set { .. } | Op::Resolve { .. } | Op::Delete if !current.state.editable() => locked(current.state),
         Op::Set { fields } => merge_fields(current, mutation.base_rev, writer, fields, Vec::new()),
         Op::Resolve { field, value, conflicts } => {
-            let still_open: Vec<i64> = current
-                .open_conflicts
-                .iter()
-                .filter(|(id, f)| f == field && conflicts.contains(id))
-                .map(|(id, _)| *id)
-                .collect();
+            let still_open = current.open_conflicts_settled(field, conflicts);
             merge_fields(current, mutation.base_rev, writer, &one_field(field, value), still_open)
         }
         Op::Delete if current.deleted => Merge::nothing(Outcome::Applied { rev: current.rev }),
@@ -237,12 +245,7 @@ fn restore(
     value: &Value,
     conflicts: &[i64],
 ) -> Merge {
-    let settled: Vec<i64> = current
-        .open_conflicts
-        .iter()
-        .filter(|(id, f)| f == field && conflicts.contains(id))
-        .map(|(id, _)| *id)
-        .collect();
+    let settled = current.open_conflicts_settled(field, conflicts);
     let rev = current.rev + 1;
     if value.is_null() {
         return Merge { resolves: settled, ..Merge::nothing(Outcome::Merged { rev }) };

@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
-use crate::edge::{Timeouts, MAX_BODY_BYTES};
+use crate::edge::Timeouts;
 use crate::error::{ApiError, Json};
 
 /// Only the app's own files run: no inline script (the build moves Trunk's boot script into a file), no eval
@@ -73,8 +73,8 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NoSuchEndpoint })
-        .method_not_allowed_fallback(|| async { ApiError::Status(axum::http::StatusCode::METHOD_NOT_ALLOWED) })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // `edge::deadlines` has already received the body within its limit, and shapes the router's 405s.
+        .layer(DefaultBodyLimit::disable())
         // Below one TCP segment compression saves no packet on the wire, and under load gzip was a tenth of the
         // server's CPU (most answers to a small push are a few hundred bytes).
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(1400)))

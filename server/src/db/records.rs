@@ -355,8 +355,7 @@ async fn apply_one(
             Some((state, note)) => (*state, note.clone()),
             None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note),
         };
-        // A settled edit made against a deletion brings the record back (`restore`); nothing else undoes one.
-        let deleted = (decision.delete || current.as_ref().is_some_and(|c| c.deleted)) && !decision.restore;
+        let deleted = decision.leaves_deleted(current.as_ref().is_some_and(|c| c.deleted));
         // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
         let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
             && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
