@@ -1,22 +1,25 @@
-//! Editing one record on the tablet: a copy of its fields that typing changes at once, journalled on every
-//! keystroke, saved to IndexedDB after a pause, and refreshed from the store without overwriting what is still
-//! being typed. The forms of registrations, people's records and nominations are built on it.
+//! Editing one record on the tablet, the one engine behind every form: a copy of its fields that typing changes
+//! at once, journalled on every keystroke, saved to IndexedDB after a pause (or at once when a field or the
+//! window loses focus, or the page hides), and refreshed from the store without overwriting what is still being
+//! typed; with the record's sync status and its open conflicts, and the way to settle them.
+//!
+//! Architecture invariant: pages never touch IndexedDB or HTTP; they edit through a `Draft` and read through
+//! `LocalData`.
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
-use domain::replica::LocalRecord;
+use chrono::{DateTime, Utc};
+use domain::replica::{LocalRecord, RecordStatus};
 use domain::workflow::Action;
-use domain::{Fields, Op, RecordKind};
+use domain::{Fields, Op, OpenConflict, RecordKind};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::store::{self, JournalEntry, Store, StoreError};
+use crate::store::{self, current_store, JournalEntry, Store, StoreError};
 use crate::sync::{self, SyncState};
-use crate::ui::current_store;
 
 /// Typing pauses this long before the record is written to IndexedDB (every form, the quarterly report too).
 pub const AUTOSAVE_MS: u32 = 300;
@@ -54,6 +57,8 @@ pub struct Draft {
     on_create: StoredValue<Fields>,
     pub fields: RwSignal<Fields>,
     pub record: RwSignal<Option<LocalRecord>>,
+    /// Where the record stands with the server: saved here only, waiting to go, sent, refused, in conflict.
+    pub status: RwSignal<RecordStatus>,
     typed: StoredValue<u64>,
     /// Fields typed but not yet in IndexedDB, with the keystroke count when they were last typed.
     unsaved: StoredValue<BTreeMap<String, u64>>,
@@ -71,6 +76,7 @@ impl Draft {
             on_create: StoredValue::new(Fields::new()),
             fields: RwSignal::new(Fields::new()),
             record: RwSignal::new(None),
+            status: RwSignal::new(RecordStatus::Draft),
             typed: StoredValue::new(0),
             unsaved: StoredValue::new(BTreeMap::new()),
             error: RwSignal::new(None),
@@ -82,10 +88,13 @@ impl Draft {
                 draft.reload(id);
             }
         });
-        // Leaving the page or the window saves at once; so does closing the screen (signing out).
+        // Leaving the page or the window saves at once; so does closing the screen (signing out). The keystroke
+        // journal covers a tab closed during the pause.
         let on_hide = window_event_listener_untyped("pagehide", move |_| draft.save());
+        let on_blur = window_event_listener_untyped("blur", move |_| draft.save());
         on_cleanup(move || {
             on_hide.remove();
+            on_blur.remove();
             if let Some(pending) = draft.pending() {
                 spawn_local(async move {
                     if let Some(store) = current_store() {
@@ -111,6 +120,7 @@ impl Draft {
         self.unsaved.set_value(BTreeMap::new());
         self.fields.set(Fields::new());
         self.record.set(None);
+        self.status.set(RecordStatus::Draft);
         self.error.set(None);
         self.id.set(Some(id));
     }
@@ -119,6 +129,7 @@ impl Draft {
         spawn_local(async move {
             let Some(store) = current_store() else { return };
             let Ok(record) = store.record(id).await else { return };
+            let waiting = store.waiting(id).await.unwrap_or(false);
             // The page may have closed, or moved to another record, meanwhile.
             if self.id.try_get_untracked() != Some(Some(id)) {
                 return;
@@ -134,8 +145,21 @@ impl Draft {
             if next != current {
                 self.fields.set(next);
             }
+            self.status.set(record.as_ref().map_or(RecordStatus::Draft, |r| r.status(waiting)));
             self.record.set(record);
         });
+    }
+
+    /// When the record was last saved on this tablet.
+    pub fn saved_at(self) -> Option<DateTime<Utc>> {
+        self.record.with(|r| r.as_ref().and_then(|r| r.saved_at))
+    }
+
+    /// The record's open conflicts on `field`, or on every field.
+    pub fn conflicts(self, field: Option<&str>) -> Vec<OpenConflict> {
+        self.record.with(|r| {
+            r.iter().flat_map(|r| &r.conflicts).filter(|c| field.is_none_or(|f| c.field == f)).cloned().collect()
+        })
     }
 
     pub fn get(self, name: &str) -> Value {
@@ -274,6 +298,7 @@ impl Draft {
             Ok(record) => {
                 self.unsaved.update_value(|u| u.retain(|name, typed| pending.typed.get(name) != Some(typed)));
                 if self.id.get_untracked() == Some(pending.id) {
+                    self.status.set(record.status(true));
                     self.record.set(Some(record));
                 }
                 self.error.set(None);
@@ -300,6 +325,13 @@ impl Draft {
         self.save_then_queue(Op::Transition { action });
     }
 
+    /// Settles a conflict with `value` (either side, or both combined), sent like any edit.
+    pub fn resolve(self, conflict: &OpenConflict, value: Value) {
+        // A conflict the server has not numbered yet cannot be settled; the widget offers no choice then.
+        let conflicts = if conflict.id > 0 { vec![conflict.id] } else { Vec::new() };
+        self.save_then_queue(Op::Resolve { field: conflict.field.clone(), value, conflicts });
+    }
+
     fn save_then_queue(self, op: Op) {
         let Some(id) = self.id.get_untracked() else { return };
         let closes = matches!(op, Op::Delete);
@@ -307,8 +339,12 @@ impl Draft {
             self.save_now().await;
             let Some(store) = current_store() else { return };
             match store.queue_op(id, op, Utc::now()).await {
-                Ok(_) => {
+                Ok(record) => {
                     self.error.try_set(None);
+                    if self.id.try_get_untracked() == Some(Some(id)) {
+                        self.status.try_set(record.status(true));
+                        self.record.try_set(Some(record));
+                    }
                     if closes {
                         self.id.try_set(None);
                     }

@@ -1,16 +1,29 @@
 //! The thidua tablet app: a Leptos client-side app that keeps every draft in IndexedDB and syncs it with the
 //! server when the network allows.
 //!
-//! `store` is the only module that touches browser storage, `api` the only one that talks HTTP, `sync` runs the
-//! push/pull loop, `ui` holds the shell and the quarterly report, `cycle` the screens of the emulation cycle, and
-//! `draft` the editing of one record that those screens share.
+//! Layers, each using only those above it: `store` (the only module that touches browser storage), `api` (the
+//! only one that talks HTTP), `local_auth`, `sync` (the push/pull loop), `format`, `local` (what pages read),
+//! `draft` (the one editing engine), `widgets`, `pages`, and `shell` (the app itself and its table of pages).
 
+/// Calls to the server's HTTP API, and the sync procedure's transport.
 pub mod api;
-pub mod cycle;
+/// Editing one record: journal, autosave, flushes, status, conflicts.
 pub mod draft;
+/// Times, sizes and enum values as the interface writes them.
+pub mod format;
+/// The records and reference data the pages read.
+pub mod local;
+/// Signing in offline against a verifier kept on the tablet.
 pub mod local_auth;
+/// One file per page.
+pub mod pages;
+/// The app, its top bar and status bar, and the table of pages.
+pub mod shell;
+/// IndexedDB and localStorage.
 pub mod store;
+/// The sync loop and the status it shows.
 pub mod sync;
-pub mod ui;
+/// What several pages share.
+pub mod widgets;
 
-pub use ui::App;
+pub use shell::App;

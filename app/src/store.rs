@@ -5,6 +5,9 @@
 //! IndexedDB requests are awaited inside a transaction (anything else lets it auto-commit half done), and
 //! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use chrono::{DateTime, Utc};
 use domain::api::{LoginResponse, ReferenceData};
 use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry};
@@ -28,6 +31,21 @@ const SCHEMA_VERSION: u32 = 2;
 const CURSOR_KEY: &str = "pull_cursor";
 const REFERENCE_KEY: &str = "reference";
 const LAST_SYNC_KEY: &str = "last_sync";
+
+thread_local! {
+    /// The signed-in user's database. IndexedDB handles are not `Send`, so they live here rather than in signals.
+    static CURRENT: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+}
+
+/// The signed-in user's database, once the shell has opened it.
+pub fn current_store() -> Option<Rc<Store>> {
+    CURRENT.with(|s| s.borrow().clone())
+}
+
+/// Makes `store` the one every screen reads and writes (None on sign-out).
+pub fn set_current_store(store: Option<Rc<Store>>) {
+    CURRENT.with(|s| *s.borrow_mut() = store);
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -183,6 +201,11 @@ impl Store {
         let tx = self.db.transaction(OUTBOX).build()?;
         let entries = tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
         Ok(entries)
+    }
+
+    /// Whether a change of the record still waits to be sent (refused ones do not count: they wait for a person).
+    pub async fn waiting(&self, record_id: Uuid) -> Result<bool> {
+        Ok(self.outbox().await?.iter().any(|e| e.mutation.record_id == record_id && e.rejected.is_none()))
     }
 
     pub async fn counts(&self) -> Result<OutboxCounts> {

@@ -1,0 +1,101 @@
+//! What the pages read of the tablet's data: its records and the cached reference data, reloaded whenever sync
+//! or an edit changes them.
+
+use std::collections::BTreeSet;
+
+use domain::api::ReferenceData;
+use domain::dossier::NomineeKind;
+use domain::org::lineage;
+use domain::replica::LocalRecord;
+use domain::rules::TitleKind;
+use domain::RecordKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use crate::store::{self, current_store};
+use crate::sync::SyncState;
+
+/// The records and reference data this tablet holds. Records whose deletion waits in the outbox are left out.
+#[derive(Clone, Copy)]
+pub struct LocalData {
+    pub records: RwSignal<Vec<LocalRecord>>,
+    pub reference: RwSignal<ReferenceData>,
+}
+
+impl LocalData {
+    /// Loads the records while `wanted`: reading every record costs tens of milliseconds on a tablet holding
+    /// thousands, so the quarterly report, which needs two records, does not pay for it on every sync. The
+    /// reference data (one small object) is always loaded.
+    pub fn new(state: SyncState, wanted: Signal<bool>) -> Self {
+        let local =
+            LocalData { records: RwSignal::new(Vec::new()), reference: RwSignal::new(ReferenceData::default()) };
+        Effect::new(move |_| {
+            let wanted = wanted.get();
+            state.data_version.track();
+            spawn_local(async move {
+                let Some(store) = current_store() else { return };
+                // try_set: the screen may have closed (sign-out) while IndexedDB answered.
+                if let Ok(Some(reference)) = store.reference().await {
+                    local.reference.try_set(reference);
+                }
+                if !wanted {
+                    return;
+                }
+                if let (Ok(mut records), Ok(outbox)) = (store.records().await, store.outbox().await) {
+                    let deleting: Vec<Uuid> = outbox
+                        .iter()
+                        .filter(|e| e.rejected.is_none() && matches!(e.mutation.op, domain::Op::Delete))
+                        .map(|e| e.mutation.record_id)
+                        .collect();
+                    records.retain(|r| !r.deleted && !deleting.contains(&r.id));
+                    local.records.try_set(records);
+                }
+            });
+        });
+        local
+    }
+
+    pub fn of_kind(self, kind: RecordKind) -> Vec<LocalRecord> {
+        self.records.with(|all| all.iter().filter(|r| r.kind == kind).cloned().collect())
+    }
+
+    /// `unit` and the units merged into it (reactive, without copying the reference data).
+    pub fn lineage(self, unit: &str) -> BTreeSet<String> {
+        self.reference.with(|r| lineage(unit, &r.merges))
+    }
+
+    /// The catalog's titles for `subject` (of one kind, or all), as (code, name).
+    pub fn titles(self, subject: NomineeKind, kind: Option<TitleKind>) -> Vec<(String, String)> {
+        self.reference.with(|r| {
+            r.rulebook
+                .titles
+                .iter()
+                .filter(|t| t.subject.admits(subject))
+                .filter(|t| kind.is_none_or(|k| t.kind == k))
+                .map(|t| (t.code.clone(), t.name.clone()))
+                .collect()
+        })
+    }
+
+    pub fn unit_name(self, id: &str) -> String {
+        self.reference
+            .with(|r| r.units.iter().find(|u| u.id == id).map(|u| u.name.clone()))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// The full name of a user (the author of a change), or their id when the reference data does not know them.
+    pub fn user_name(self, id: &str) -> String {
+        self.reference.with(|r| r.people.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.full_name.clone()))
+    }
+}
+
+/// The name on a person's record.
+pub fn person_name(record: &LocalRecord) -> String {
+    let name = store::text_of(&record.fields, "full_name");
+    if name.trim().is_empty() {
+        "(chưa có tên)".to_owned()
+    } else {
+        name
+    }
+}

@@ -1,0 +1,291 @@
+//! Nominations for awards: the unit's list, and the form with the achievement report and the eligibility
+//! panel, which checks the draft against the law on the tablet, offline, as it is typed.
+
+use chrono::Datelike;
+use domain::api::{Role, UserProfile};
+use domain::dossier::{AwardEntry, Facts, NominationFacts, NomineeKind, RecordView, Track};
+use domain::model::FieldSpec;
+use domain::org::lineage;
+use domain::rules::{evaluate, submission_problem, Verdict};
+use domain::workflow::{Action, WorkflowState};
+use domain::{Fields, RecordKind};
+use leptos::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::draft::Draft;
+use crate::format::{parse_name, today, value_name};
+use crate::local::{person_name, LocalData};
+use crate::shell::PageContext;
+use crate::store;
+use crate::sync::SyncState;
+use crate::widgets::{Choice, DraftConflicts, RecordStatusPill, Rejection, VerdictView, WorkflowLine};
+
+pub fn page(context: PageContext) -> AnyView {
+    let PageContext { user, state, local, .. } = context;
+    view! { <NominationsPage user state local /> }.into_any()
+}
+
+/// The verdict on a nomination draft from what this tablet holds: the draft as typed (saved or not), the
+/// records of its unit and the units merged into it, and the cached rulebook. None while the draft lacks a
+/// year, a nominee or a title.
+pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields) -> Option<Verdict> {
+    local.reference.with(|reference| {
+        local.records.with(|records| {
+            let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
+            let draft = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
+            let nomination = NominationFacts::from_record(&draft)?;
+            let views = records
+                .iter()
+                .filter(|r| r.id != id)
+                .map(|r| RecordView {
+                    id: r.id,
+                    deleted: r.deleted,
+                    kind: r.kind,
+                    unit_id: &r.unit_id,
+                    fields: &r.fields,
+                })
+                .chain(std::iter::once(draft));
+            Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units)))
+        })
+    })
+}
+
+#[component]
+fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData) -> impl IntoView {
+    let draft = Draft::new(RecordKind::Nomination, &user.unit_id, &user.id, state);
+    let unit_id = StoredValue::new(user.unit_id.clone());
+    let is_head = user.role == Role::UnitHead;
+    let nominations = move || {
+        local
+            .of_kind(RecordKind::Nomination)
+            .into_iter()
+            .filter(|r| r.unit_id == unit_id.get_value())
+            .collect::<Vec<_>>()
+    };
+    let nominee_label = move |fields: &Fields| {
+        let id = store::text_of(fields, "nominee_id");
+        if store::text_of(fields, "nominee_kind") == "collective" {
+            return local.unit_name(&id);
+        }
+        local.records.with(|all| all.iter().find(|r| r.id.to_string() == id).map(person_name)).unwrap_or_default()
+    };
+    view! {
+        <section class="card">
+            <div class="title-row">
+                <h1>"Đề nghị khen thưởng"</h1>
+                <button id="new-nomination" class="primary" on:click=move |_| {
+                    draft.open(Uuid::new_v4());
+                    draft.set("year", json!(today().year().to_string()));
+                    draft.set("track", json!("thuong_xuyen"));
+                    draft.set("nominee_kind", json!("person"));
+                }>"Lập đề nghị mới"</button>
+            </div>
+            <table class="grid nominations">
+                <thead><tr><th>"Đối tượng"</th><th>"Danh hiệu, hình thức"</th><th>"Năm"</th><th>"Trạng thái"</th></tr></thead>
+                <tbody>
+                    {move || nominations().into_iter().map(|r| {
+                        let id = r.id;
+                        let title = local.reference.with(|rf| rf.rulebook.title_name(&store::text_of(&r.fields, "title")).to_owned());
+                        view! {
+                            <tr class="nomination-row" data-id=id.to_string() class:selected=move || draft.id.get() == Some(id)>
+                                <td><button class="link" on:click=move |_| draft.open(id)>{nominee_label(&r.fields)}</button></td>
+                                <td>{title}</td>
+                                <td>{store::text_of(&r.fields, "year")}</td>
+                                <td>{r.state.label()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Show when=move || draft.id.get().is_some()>
+                <NominationForm draft local unit_id=unit_id.get_value() is_head />
+            </Show>
+        </section>
+    }
+}
+
+/// Summary, then sections I and II of the achievement report, as the domain names them.
+const NOMINATION_TEXTS: &[FieldSpec] = RecordKind::Nomination.text_fields();
+
+const JUSTIFICATION: FieldSpec = FieldSpec {
+    name: "justification",
+    label: "Giải trình của lãnh đạo đơn vị (bắt buộc khi chưa đủ điều kiện)",
+    hint: "Lý do vẫn đề nghị; Văn phòng và Hội đồng sẽ xem giải trình này",
+};
+
+#[component]
+fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool) -> impl IntoView {
+    let unit = StoredValue::new(unit_id);
+    let kind = move || parse_name::<NomineeKind>(&draft.text("nominee_kind")).unwrap_or(NomineeKind::Person);
+    // Only the fields the rules read: typing the report's texts does not re-run them.
+    let checked = Memo::new(move |_| {
+        draft.fields.with(|f| {
+            NominationFacts::FIELDS
+                .iter()
+                .filter_map(|&name| Some((name.to_owned(), f.get(name)?.clone())))
+                .collect::<Fields>()
+        })
+    });
+    let verdict = Memo::new(move |_| {
+        let id = draft.id.get()?;
+        checked.with(|fields| panel_verdict(&local, id, &unit.get_value(), fields))
+    });
+    let units = move || local.lineage(&unit.get_value());
+    let nominee_options = move || match kind() {
+        NomineeKind::Collective => vec![(unit.get_value(), local.unit_name(&unit.get_value()))],
+        NomineeKind::Person => {
+            let units = units();
+            let mut people: Vec<(String, String)> = local
+                .of_kind(RecordKind::Person)
+                .into_iter()
+                .filter(|p| units.contains(&p.unit_id))
+                .map(|p| (p.id.to_string(), person_name(&p)))
+                .collect();
+            people.sort_by(|a, b| a.1.cmp(&b.1));
+            people
+        }
+    };
+    // Section III: the history table filled in from the nominee's records.
+    let history = move || -> Vec<AwardEntry> {
+        let nominee = draft.text("nominee_id");
+        let records = local.records.get();
+        let mut awards: Vec<AwardEntry> = match kind() {
+            NomineeKind::Person => records
+                .iter()
+                .find(|r| r.id.to_string() == nominee)
+                .and_then(|r| r.fields.get("awards").cloned())
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default(),
+            NomineeKind::Collective => {
+                let units = units();
+                records
+                    .iter()
+                    .filter(|r| r.kind == RecordKind::UnitProfile && units.contains(&r.unit_id))
+                    .filter_map(|r| r.fields.get("awards").cloned())
+                    .filter_map(|v| serde_json::from_value::<Vec<AwardEntry>>(v).ok())
+                    .flatten()
+                    .collect()
+            }
+        };
+        awards.sort_by_key(|a| a.year);
+        awards
+    };
+    let editable = move || draft.editable();
+    let stored = move || {
+        draft
+            .record
+            .get()
+            .and_then(|r| r.fields.get("verdict").cloned())
+            .and_then(|v| serde_json::from_value::<Verdict>(v).ok())
+    };
+    let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
+    let may_submit = move || verdict.with(|v| submission_problem(v.as_ref(), &draft.text("justification")).is_none());
+    let long_text = move |FieldSpec { name, label, hint }: FieldSpec| {
+        let id = format!("nomination-{name}");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <textarea id=id rows="5" placeholder=hint readonly=move || !editable()
+                    prop:value=move || draft.text(name) on:input=move |ev| draft.set(name, json!(event_target_value(&ev)))></textarea>
+            </div>
+        }
+    };
+    view! {
+        <div class="form nomination-form">
+            <div class="title-row">
+                <WorkflowLine draft id="nomination-state" />
+                <RecordStatusPill draft id="nomination-status" />
+            </div>
+            <p class="error" role="alert">{move || draft.error.get()}</p>
+            <Rejection draft />
+            <DraftConflicts draft local kind=RecordKind::Nomination />
+            <div class="row">
+                <div class="field">
+                    <label for="nomination-year">"Năm thành tích"</label>
+                    <input id="nomination-year" type="number" prop:value=move || draft.text("year") readonly=move || !editable()
+                        on:input=move |ev| draft.set("year", json!(event_target_value(&ev))) />
+                </div>
+                <div class="field">
+                    <label for="nomination-track">"Loại khen thưởng"</label>
+                    <Choice id="nomination-track"
+                        options=Signal::derive(|| Track::ALL.iter().map(|t| (value_name(t), t.label().to_owned())).collect())
+                        value=Signal::derive(move || draft.text("track"))
+                        disabled=Signal::derive(move || !editable())
+                        on_change=Callback::new(move |v: String| draft.set("track", json!(v))) />
+                </div>
+                <div class="field">
+                    <label for="nomination-kind">"Đối tượng"</label>
+                    <Choice id="nomination-kind"
+                        options=Signal::derive(|| vec![("person".into(), "Cá nhân".into()), ("collective".into(), "Tập thể".into())])
+                        value=Signal::derive(move || draft.text("nominee_kind"))
+                        disabled=Signal::derive(move || !editable())
+                        on_change=Callback::new(move |v: String| {
+                            draft.set("nominee_kind", json!(v));
+                            draft.set("nominee_id", json!(""));
+                        }) />
+                </div>
+            </div>
+            <div class="row">
+                <div class="field">
+                    <label for="nomination-nominee">"Người hoặc tập thể được đề nghị"</label>
+                    <Choice id="nomination-nominee" placeholder="— Chọn —" options=Signal::derive(nominee_options)
+                        value=Signal::derive(move || draft.text("nominee_id"))
+                        disabled=Signal::derive(move || !editable())
+                        on_change=Callback::new(move |v: String| draft.set("nominee_id", json!(v))) />
+                </div>
+                <div class="field">
+                    <label for="nomination-title">"Danh hiệu, hình thức khen thưởng"</label>
+                    <Choice id="nomination-title" placeholder="— Chọn trong danh mục —"
+                        options=Signal::derive(move || local.titles(kind(), None))
+                        value=Signal::derive(move || draft.text("title"))
+                        disabled=Signal::derive(move || !editable())
+                        on_change=Callback::new(move |v: String| draft.set("title", json!(v))) />
+                </div>
+            </div>
+            {move || match verdict.get() {
+                Some(v) => view! { <VerdictView verdict=v id="eligibility" /> }.into_any(),
+                None => view! {
+                    <section id="eligibility" class="verdict" data-eligible="unknown">
+                        <span class="muted">"Chọn năm, đối tượng và danh hiệu để kiểm tra điều kiện."</span>
+                    </section>
+                }.into_any(),
+            }}
+            {long_text(NOMINATION_TEXTS[0])}
+            <h2>"Báo cáo thành tích"</h2>
+            {NOMINATION_TEXTS[1..].iter().map(|spec| long_text(*spec)).collect_view()}
+            <h3>"III. Các hình thức đã được khen thưởng"</h3>
+            <table id="report-history" class="grid">
+                <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số, ngày quyết định; cơ quan ban hành"</th></tr></thead>
+                <tbody>
+                    {move || history().into_iter().map(|a| view! {
+                        <tr><td>{a.year}</td><td>{a.title}</td><td>{[a.decision_number, a.decision_date, a.issuer].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; ")}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Show when=needs_justification>
+                {long_text(JUSTIFICATION)}
+            </Show>
+            {move || stored().map(|v| view! {
+                <h3>"Kết quả kiểm tra của máy chủ khi gửi"</h3>
+                <VerdictView verdict=v id="stored-verdict" />
+            })}
+            <Show when=move || is_head && editable() && draft.record.get().is_some()>
+                <button id="submit-nomination" class="primary" disabled=move || !may_submit()
+                    on:click=move |_| draft.transition(Action::Submit)>"Gửi đề nghị cho Văn phòng Sở"</button>
+            </Show>
+            <Show when=move || draft.record.get().is_some_and(|r| r.state == WorkflowState::Draft)>
+                <button id="delete-nomination" class="secondary" on:click=move |_| {
+                    let sure = web_sys::window()
+                        .and_then(|w| w.confirm_with_message("Xoá đề nghị đang soạn này?").ok())
+                        .unwrap_or(false);
+                    if sure {
+                        draft.delete();
+                    }
+                }>"Xoá đề nghị"</button>
+            </Show>
+        </div>
+    }
+}
+
+// --- the office's review -------------------------------------------------------------------------------
