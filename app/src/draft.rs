@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::replica::{LocalRecord, RecordStatus};
 use domain::workflow::Action;
-use domain::{Fields, Op, OpenConflict, RecordKind};
+use domain::{Fields, Op, OpenConflict, RecordKind, RecordRef};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,9 +26,7 @@ pub const AUTOSAVE_MS: u32 = 300;
 
 /// Edits on their way to IndexedDB, detached from the screen that typed them.
 struct PendingSave {
-    id: Uuid,
-    kind: RecordKind,
-    unit: String,
+    record: RecordRef,
     user: String,
     edits: Fields,
     /// The keystroke count of each field when it was read, to tell a later keystroke from this one.
@@ -37,9 +35,9 @@ struct PendingSave {
 
 impl PendingSave {
     async fn write(&self, store: &Store) -> Result<LocalRecord, StoreError> {
-        let record = store.save_edit(self.id, self.kind, &self.unit, self.edits.clone(), Utc::now()).await?;
+        let record = store.save_edit(&self.record, self.edits.clone(), Utc::now()).await?;
         for (name, value) in &self.edits {
-            store::journal_settle(&self.user, self.id, name, value);
+            store::journal_settle(&self.user, self.record.id, name, value);
         }
         sync::request(sync::AFTER_EDIT_MS);
         Ok(record)
@@ -272,9 +270,7 @@ impl Draft {
             }
         }
         Some(PendingSave {
-            id,
-            kind: self.kind,
-            unit: self.unit_of_record(),
+            record: RecordRef::new(id, self.kind, &self.unit_of_record()),
             user: self.user.get_value(),
             edits,
             typed,
@@ -297,7 +293,7 @@ impl Draft {
         match result {
             Ok(record) => {
                 self.unsaved.update_value(|u| u.retain(|name, typed| pending.typed.get(name) != Some(typed)));
-                if self.id.get_untracked() == Some(pending.id) {
+                if self.id.get_untracked() == Some(pending.record.id) {
                     self.status.set(record.status(true));
                     self.record.set(Some(record));
                 }

@@ -86,7 +86,8 @@ impl LocalData {
 
     /// The full name of a user (the author of a change), or their id when the reference data does not know them.
     pub fn user_name(self, id: &str) -> String {
-        self.reference.with(|r| r.people.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.full_name.clone()))
+        self.reference
+            .with(|r| r.people.iter().find(|p| p.id == id).map_or_else(|| id.to_owned(), |p| p.full_name.clone()))
     }
 }
 

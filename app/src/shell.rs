@@ -180,15 +180,51 @@ const REVIEWERS: &[Role] = &[Role::Office, Role::CouncilMember];
 
 /// The tabs, in the order of the yearly cycle. A new page is one file under `pages/` and one row here.
 pub const PAGES: &[PageSpec] = &[
-    PageSpec { id: "nav-quarterly", label: "Báo cáo quý", roles: FIELD, reads_records: false, view: quarterly::page },
-    PageSpec { id: "nav-quarterly", label: "Báo cáo quý", roles: OFFICE, reads_records: true, view: review::quarterly },
-    PageSpec { id: "nav-registration", label: "Đăng ký thi đua", roles: FIELD, reads_records: true, view: registration::page },
-    PageSpec { id: "nav-registration", label: "Đăng ký thi đua", roles: OFFICE, reads_records: true, view: review::registrations },
+    PageSpec {
+        id: "nav-quarterly", label: "Báo cáo quý", roles: FIELD, reads_records: false, view: quarterly::page
+    },
+    PageSpec {
+        id: "nav-quarterly", label: "Báo cáo quý", roles: OFFICE, reads_records: true, view: review::quarterly
+    },
+    PageSpec {
+        id: "nav-registration",
+        label: "Đăng ký thi đua",
+        roles: FIELD,
+        reads_records: true,
+        view: registration::page,
+    },
+    PageSpec {
+        id: "nav-registration",
+        label: "Đăng ký thi đua",
+        roles: OFFICE,
+        reads_records: true,
+        view: review::registrations,
+    },
     PageSpec { id: "nav-people", label: "Hồ sơ cá nhân", roles: FIELD, reads_records: true, view: people::page },
-    PageSpec { id: "nav-nominations", label: "Đề nghị khen thưởng", roles: FIELD, reads_records: true, view: nominations::page },
-    PageSpec { id: "nav-nominations", label: "Đề nghị khen thưởng", roles: REVIEWERS, reads_records: true, view: review::nominations },
-    PageSpec { id: "nav-rules", label: "Bộ quy tắc", roles: &[Role::Admin], reads_records: false, view: rules::page },
-    PageSpec { id: "nav-movements", label: "Phong trào", roles: &[Role::Staff, Role::UnitHead, Role::Office, Role::CouncilMember, Role::Admin], reads_records: false, view: movements::page },
+    PageSpec {
+        id: "nav-nominations",
+        label: "Đề nghị khen thưởng",
+        roles: FIELD,
+        reads_records: true,
+        view: nominations::page,
+    },
+    PageSpec {
+        id: "nav-nominations",
+        label: "Đề nghị khen thưởng",
+        roles: REVIEWERS,
+        reads_records: true,
+        view: review::nominations,
+    },
+    PageSpec {
+        id: "nav-rules", label: "Bộ quy tắc", roles: &[Role::Admin], reads_records: false, view: rules::page
+    },
+    PageSpec {
+        id: "nav-movements",
+        label: "Phong trào",
+        roles: &[Role::Staff, Role::UnitHead, Role::Office, Role::CouncilMember, Role::Admin],
+        reads_records: false,
+        view: movements::page,
+    },
 ];
 
 #[component]
@@ -276,7 +312,6 @@ fn StatusBar(state: SyncState) -> impl IntoView {
         </section>
     }
 }
-
 
 /// Changes the password on the server (which ends the user's other sessions). Needs the network.
 #[component]

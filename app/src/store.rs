@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::api::{LoginResponse, ReferenceData};
 use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry};
 use domain::sync::PullResponse;
-use domain::{Fields, Mutation, MutationResult, Op, RecordKind};
+use domain::{Fields, Mutation, MutationResult, Op, RecordKind, RecordRef};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
@@ -159,20 +159,13 @@ impl Store {
     }
 
     /// Saves edited fields and queues them for the server, in one transaction.
-    pub async fn save_edit(
-        &self,
-        record_id: Uuid,
-        kind: RecordKind,
-        unit_id: &str,
-        edits: Fields,
-        now: DateTime<Utc>,
-    ) -> Result<LocalRecord> {
+    pub async fn save_edit(&self, target: &RecordRef, edits: Fields, now: DateTime<Utc>) -> Result<LocalRecord> {
         let tx = self.typed_text_tx()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
-        let record: Option<LocalRecord> = records.get(record_id.to_string()).serde()?.await?;
+        let record: Option<LocalRecord> = records.get(target.id.to_string()).serde()?.await?;
         let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        let edited = replica::edit(record, &entries, record_id, kind, unit_id, edits, now, Uuid::new_v4())
+        let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         records.put(&edited.record).serde()?.await?;
         for seq in edited.dropped {
@@ -478,7 +471,9 @@ pub async fn replay_journal(user_id: &str, store: &Store) -> Result<usize> {
         let stored = store.record(entry.record_id).await?.and_then(|r| r.fields.get(&entry.field).cloned());
         if stored.as_ref() != Some(&entry.value) {
             let edit = [(entry.field.clone(), entry.value.clone())].into_iter().collect();
-            store.save_edit(entry.record_id, entry.kind, &entry.unit_id, edit, chrono::Utc::now()).await?;
+            store
+                .save_edit(&RecordRef::new(entry.record_id, entry.kind, &entry.unit_id), edit, chrono::Utc::now())
+                .await?;
             replayed += 1;
         }
         journal_settle(user_id, entry.record_id, &entry.field, &entry.value);
@@ -521,7 +516,11 @@ mod tests {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
         store
-            .save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "Tổ chức 12 buổi"), Utc::now())
+            .save_edit(
+                &RecordRef::new(id, RecordKind::SelfAssessment, UNIT),
+                one("summary", "Tổ chức 12 buổi"),
+                Utc::now(),
+            )
             .await
             .unwrap();
         let record = store.record(id).await.unwrap().unwrap();
@@ -536,7 +535,9 @@ mod tests {
     async fn a_failing_edit_stores_neither_record_nor_outbox_entry() {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
-        let err = store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("not_a_field", "x"), Utc::now()).await;
+        let err = store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("not_a_field", "x"), Utc::now())
+            .await;
         assert!(err.is_err());
         // A transaction dropped without commit rolls back: break one after the record is written.
         let tx = store.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build().unwrap();
@@ -556,8 +557,14 @@ mod tests {
     async fn the_outbox_survives_closing_and_reopening() {
         let (store, name) = fresh().await;
         let id = Uuid::new_v4();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("limitations", "b"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "a"), Utc::now())
+            .await
+            .unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("limitations", "b"), Utc::now())
+            .await
+            .unwrap();
         store.close();
         let reopened = Store::open_named(&name, "tamduong.lan").await.unwrap();
         let outbox = reopened.outbox().await.unwrap();
@@ -571,9 +578,15 @@ mod tests {
     async fn a_sent_entry_is_never_changed_and_acks_clear_the_outbox() {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "a"), Utc::now())
+            .await
+            .unwrap();
         let batch = store.take_batch(100, 1 << 20).await.unwrap();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "ab"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "ab"), Utc::now())
+            .await
+            .unwrap();
         let outbox = store.outbox().await.unwrap();
         assert_eq!(outbox.len(), 2, "an edit after sending queues a new entry");
         assert_eq!(outbox[0].mutation, batch[0]);
@@ -588,7 +601,10 @@ mod tests {
     async fn a_rejected_entry_stays_and_keeps_the_text() {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "a"), Utc::now())
+            .await
+            .unwrap();
         let batch = store.take_batch(100, 1 << 20).await.unwrap();
         let refusal = MutationResult {
             mutation_id: batch[0].id,
@@ -601,7 +617,10 @@ mod tests {
         assert_eq!(record.fields["summary"], "a");
         assert!(store.take_batch(100, 1 << 20).await.unwrap().is_empty(), "not re-sent until edited");
 
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "a, sửa"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "a, sửa"), Utc::now())
+            .await
+            .unwrap();
         let retry = store.take_batch(100, 1 << 20).await.unwrap();
         assert_eq!(retry.len(), 1);
         assert_ne!(retry[0].id, batch[0].id, "re-sent under a new id");
@@ -613,9 +632,13 @@ mod tests {
         // A tablet still on schema v1 (as released) with an unsent edit and a sent, unanswered one.
         let v1 = Store { db: open_at(&name, 1).await.unwrap(), user_id: "tamduong.lan".into() };
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        v1.save_edit(a, RecordKind::SelfAssessment, UNIT, one("summary", "đang chờ gửi"), Utc::now()).await.unwrap();
+        v1.save_edit(&RecordRef::new(a, RecordKind::SelfAssessment, UNIT), one("summary", "đang chờ gửi"), Utc::now())
+            .await
+            .unwrap();
         v1.take_batch(10, 1 << 20).await.unwrap();
-        v1.save_edit(b, RecordKind::SelfAssessment, UNIT, one("summary", "chưa gửi"), Utc::now()).await.unwrap();
+        v1.save_edit(&RecordRef::new(b, RecordKind::SelfAssessment, UNIT), one("summary", "chưa gửi"), Utc::now())
+            .await
+            .unwrap();
         let before = v1.outbox().await.unwrap();
         v1.close();
 
@@ -669,7 +692,10 @@ mod tests {
     async fn a_pull_keeps_unsent_fields_and_takes_the_rest() {
         let (store, _) = fresh().await;
         let id = Uuid::new_v4();
-        store.save_edit(id, RecordKind::SelfAssessment, UNIT, one("summary", "mine"), Utc::now()).await.unwrap();
+        store
+            .save_edit(&RecordRef::new(id, RecordKind::SelfAssessment, UNIT), one("summary", "mine"), Utc::now())
+            .await
+            .unwrap();
         let page = PullResponse {
             records: vec![Record {
                 id,
@@ -682,7 +708,7 @@ mod tests {
                     .collect(),
                 updated_at: Utc::now(),
                 updated_by: "tamduong.minh".into(),
-                state: domain::workflow::WorkflowState::Draft,
+                state: domain::WorkflowState::Draft,
                 state_note: None,
                 conflicts: Vec::new(),
             }],

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::org::UnitMerge;
+/// Part of the wire (a user's profile carries it); defined with the rules it takes part in.
+pub use crate::role::Role;
 use crate::rules::RuleBook;
 
 /// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs.
@@ -95,45 +97,6 @@ pub struct UserProfile {
     pub unit_name: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Staff,
-    UnitHead,
-    Office,
-    CouncilMember,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [Role::Staff, Role::UnitHead, Role::Office, Role::CouncilMember, Role::Admin];
-
-    /// The name used on the wire and in storage.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::UnitHead => "unit_head",
-            Role::Office => "office",
-            Role::CouncilMember => "council_member",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == name)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Staff => "Cán bộ",
-            Role::UnitHead => "Lãnh đạo đơn vị",
-            Role::Office => "Văn phòng (thường trực Hội đồng TĐKT)",
-            Role::CouncilMember => "Thành viên Hội đồng TĐKT",
-            Role::Admin => "Quản trị",
-        }
-    }
-}
-
 /// Reference data a tablet caches so it can work offline: the units it sees, the movements they join, and the
 /// rulebook the eligibility panel checks nominations against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -218,7 +181,7 @@ impl Movement {
         if self.fields.iter().any(|f| f.trim().is_empty() || f.chars().count() > 200) {
             problems.push("Mỗi lĩnh vực cần có tên, không quá 200 ký tự".into());
         }
-        if self.goals.chars().count() > crate::model::MAX_TEXT_CHARS {
+        if self.goals.chars().count() > crate::fields::MAX_TEXT_CHARS {
             problems.push("Mục tiêu dài quá giới hạn".into());
         }
         if self.id.is_empty() || self.id.len() > 100 {

@@ -1,7 +1,5 @@
-//! The structured content of people's records, registrations and nominations: what a field holds, how it is
-//! checked when it arrives, and the facts the eligibility rules read from it.
-
-use std::collections::BTreeMap;
+//! The structured content of people's records, registrations and nominations: what a field holds, and the facts
+//! the eligibility rules read from it (how a field is checked when it arrives is in `fields`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -176,78 +174,6 @@ pub enum NomineeKind {
     Collective,
 }
 
-/// How each field of each record kind is typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    Text,
-    Bool,
-    Years,
-    Initiatives,
-    Awards,
-    Targets,
-    /// person record id → title code
-    TitlesByPerson,
-    /// target id → result
-    TargetResults,
-    Track,
-    NomineeKind,
-    /// Written only by the server: the verdict stored with a submitted nomination.
-    ServerVerdict,
-}
-
-/// The type of `field` in `kind`, or None if the kind has no such field.
-pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
-    use FieldType::*;
-    let t = match (kind, field) {
-        (RecordKind::SelfAssessment, "summary" | "achievements" | "limitations" | "next_steps" | "period") => Text,
-        (RecordKind::SelfAssessment, "results") => TargetResults,
-        (RecordKind::Registration, "year" | "movement_id" | "unit_title") => Text,
-        (RecordKind::Registration, "person_titles") => TitlesByPerson,
-        (RecordKind::Registration, "targets") => Targets,
-        (RecordKind::Person, "full_name" | "birth_date" | "gender" | "hometown" | "position" | "qualification") => Text,
-        (RecordKind::Person, "direct_worker") => Bool,
-        (RecordKind::Person, "years") => Years,
-        (RecordKind::Person, "initiatives") => Initiatives,
-        (RecordKind::Person | RecordKind::UnitProfile, "awards") => Awards,
-        (RecordKind::UnitProfile, "profile") => Text,
-        (
-            RecordKind::Nomination,
-            "year" | "nominee_id" | "title" | "summary" | "section_profile" | "section_achievements" | "justification",
-        ) => Text,
-        (RecordKind::Nomination, "track") => Track,
-        (RecordKind::Nomination, "nominee_kind") => NomineeKind,
-        (RecordKind::Nomination, "verdict") => ServerVerdict,
-        _ => return None,
-    };
-    Some(t)
-}
-
-/// Whether `value` is well-formed for `ty`. Null clears any field.
-pub fn well_formed(ty: FieldType, value: &Value) -> bool {
-    fn parses<T: serde::de::DeserializeOwned>(value: &Value) -> bool {
-        serde_json::from_value::<T>(value.clone()).is_ok()
-    }
-    if value.is_null() {
-        return true;
-    }
-    match ty {
-        FieldType::Text => value.is_string(),
-        FieldType::Bool => value.is_boolean(),
-        FieldType::Years => serde_json::from_value::<Vec<YearRecord>>(value.clone())
-            .is_ok_and(|years| years.iter().all(|y| y.months_worked.is_none_or(|m| m <= 12))),
-        FieldType::Initiatives => parses::<Vec<Initiative>>(value),
-        FieldType::Awards => parses::<Vec<AwardEntry>>(value),
-        FieldType::Targets => parses::<Vec<Target>>(value),
-        FieldType::TitlesByPerson => parses::<BTreeMap<String, String>>(value),
-        FieldType::TargetResults => serde_json::from_value::<BTreeMap<String, TargetResult>>(value.clone())
-            .is_ok_and(|results| results.values().all(|r| r.score.is_none_or(|s| s <= 100))),
-        FieldType::Track => parses::<Track>(value),
-        FieldType::NomineeKind => parses::<NomineeKind>(value),
-        // Only the server writes it (`model::validate_fields` refuses it from a tablet).
-        FieldType::ServerVerdict => false,
-    }
-}
-
 /// Reads a typed field, treating a missing or malformed one as empty (validation keeps malformed ones out).
 pub fn read<T: serde::de::DeserializeOwned + Default>(fields: &Fields, name: &str) -> T {
     fields.get(name).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
@@ -381,20 +307,6 @@ impl Facts {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn structured_fields_are_checked_by_shape() {
-        let years = json!([{"year": 2025, "rating": "xuat_sac"}]);
-        assert!(well_formed(FieldType::Years, &years));
-        assert!(!well_formed(FieldType::Years, &json!([{"year": 2025, "rating": "gioi"}])));
-        assert!(!well_formed(FieldType::Years, &json!("2025")));
-        assert!(!well_formed(FieldType::Years, &json!([{"year": 2025, "rating": "tot", "months_worked": 13}])));
-        assert!(well_formed(FieldType::TargetResults, &json!({"t1": {"result": "Đạt", "score": 100}})));
-        assert!(!well_formed(FieldType::TargetResults, &json!({"t1": {"score": 101}})));
-        assert!(!well_formed(FieldType::Awards, &json!([{"year": 2024, "title": "LĐTT", "salary": 1}])));
-        assert!(well_formed(FieldType::Bool, &json!(true)) && !well_formed(FieldType::Bool, &json!("có")));
-        assert!(well_formed(FieldType::Text, &Value::Null), "null clears a field");
-    }
 
     #[test]
     fn an_incomplete_nomination_has_nothing_to_check() {

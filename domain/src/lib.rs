@@ -2,18 +2,24 @@
 //!
 //! Nothing here does IO: no network, no storage, no clock. Time and ids come in as arguments, so the same
 //! rules give the same answers on both sides and every rule is testable natively and deterministically.
+//!
+//! Architecture invariant: the modules form layers, each using only those before it, with no circle:
+//! leaves `model`, `role`, `org`, `calendar`, `diff`; then `dossier`, `fields`, `workflow`, `rules`; then the
+//! wire (`api`, `sync`); then `merge` (the server's decision on a change) and `replica` (the tablet's side).
 
 pub mod api;
 pub mod calendar;
 pub mod diff;
 pub mod dossier;
+pub mod fields;
 pub mod merge;
 pub mod model;
 pub mod org;
 pub mod replica;
+pub mod role;
 pub mod rules;
 pub mod sync;
 pub mod workflow;
 
-pub use model::{Fields, OpenConflict, Record, RecordKind};
+pub use model::{Fields, OpenConflict, Record, RecordKind, RecordRef, WorkflowState};
 pub use sync::{Mutation, MutationResult, Op, Outcome, PROTOCOL_VERSION};

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::api::Role;
-use crate::model::{derived_for_unit, validate_fields, Fields};
+use crate::fields::validate_fields;
+use crate::model::{derived_for_unit, Fields, WorkflowState};
+use crate::role::Role;
 use crate::sync::{FieldConflict, Mutation, Op, Outcome, RejectCode};
-use crate::workflow::{may_edit_content, transition, WorkflowState};
+use crate::workflow::{may_edit_content, transition};
 
 /// A stored field, the record revision at which it last changed, and who changed it (`sync::writer_id`).
 #[derive(Clone, Debug, PartialEq)]
@@ -163,7 +164,7 @@ pub fn merge(current: Option<&StoredRecord>, mutation: &Mutation, role: Role, wr
                     };
                     Merge { new_state: Some((state, note)), ..Merge::nothing(Outcome::Applied { rev: next_rev }) }
                 }
-                Err(reason) => Merge::reject(RejectCode::NotAllowed, reason),
+                Err(refusal) => Merge::reject(RejectCode::NotAllowed, refusal.to_string()),
             }
         }
         Op::Set { fields } if current.deleted => deleted_conflict(current, fields),

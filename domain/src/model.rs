@@ -7,15 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::dossier::{field_type, well_formed, FieldType};
-use crate::workflow::WorkflowState;
-
 /// A record's content: field name → JSON value. Fields merge one by one, so they are kept as a map.
 pub type Fields = BTreeMap<String, Value>;
-
-/// The longest text a single field may hold, in characters. A quarterly report is a few pages; this
-/// leaves ample room while keeping one record well under a push batch's byte limit.
-pub const MAX_TEXT_CHARS: usize = 20_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -131,6 +124,61 @@ impl RecordKind {
     }
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowState {
+    #[default]
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+}
+
+impl WorkflowState {
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkflowState::Draft => "Chưa gửi",
+            WorkflowState::Submitted => "Chờ duyệt",
+            WorkflowState::Returned => "Bị trả lại",
+            WorkflowState::Approved => "Đã duyệt",
+        }
+    }
+
+    /// Content may change only while the unit holds the record.
+    pub fn editable(self) -> bool {
+        matches!(self, WorkflowState::Draft | WorkflowState::Returned)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowState::Draft => "draft",
+            WorkflowState::Submitted => "submitted",
+            WorkflowState::Returned => "returned",
+            WorkflowState::Approved => "approved",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        [WorkflowState::Draft, WorkflowState::Submitted, WorkflowState::Returned, WorkflowState::Approved]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// Which record a change is about: enough to route, check and store it without reading the record first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRef {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub unit_id: String,
+}
+
+impl RecordRef {
+    pub fn new(id: Uuid, kind: RecordKind, unit_id: &str) -> Self {
+        RecordRef { id, kind, unit_id: unit_id.to_owned() }
+    }
+}
+
 /// A record as the server holds it and sends it in a pull. `rev` is the server revision: 0 until the
 /// server first accepts a change, then one more per accepted change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -170,42 +218,6 @@ pub struct ConflictSide {
     /// The user id of who wrote it.
     pub by: String,
     pub at: DateTime<Utc>,
-}
-
-/// Why a set of fields cannot be stored, worded for the person who typed them.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum FieldError {
-    #[error("Trường \"{0}\" không thuộc loại hồ sơ này")]
-    Unknown(String),
-    #[error("Trường \"{0}\" phải là văn bản")]
-    NotText(String),
-    #[error("Trường \"{0}\" sai định dạng")]
-    Malformed(String),
-    #[error("Trường \"{0}\" do máy chủ ghi, không sửa được")]
-    ServerOnly(String),
-    #[error("Trường \"{field}\" dài {chars} ký tự, vượt giới hạn {max} ký tự")]
-    TooLong { field: String, chars: usize, max: usize },
-}
-
-/// Checks a set of changed fields against what the record kind accepts. Both the tablet (before queueing)
-/// and the server (before storing) call this, so a draft the app accepts is one the server accepts.
-pub fn validate_fields(kind: RecordKind, fields: &Fields) -> Result<(), FieldError> {
-    for (name, value) in fields {
-        let ty = field_type(kind, name).ok_or_else(|| FieldError::Unknown(name.clone()))?;
-        let chars = match (ty, value) {
-            (FieldType::ServerVerdict, _) => return Err(FieldError::ServerOnly(name.clone())),
-            (FieldType::Text, Value::String(text)) => text.chars().count(),
-            (FieldType::Text, Value::Null) => 0,
-            (FieldType::Text, _) => return Err(FieldError::NotText(name.clone())),
-            (_, value) if !well_formed(ty, value) => return Err(FieldError::Malformed(name.clone())),
-            // A table's size counts what it holds, so many short rows cannot add up to more than one long text.
-            (_, value) => value.to_string().chars().count(),
-        };
-        if chars > MAX_TEXT_CHARS {
-            return Err(FieldError::TooLong { field: name.clone(), chars, max: MAX_TEXT_CHARS });
-        }
-    }
-    Ok(())
 }
 
 /// Namespace for ids derived from natural keys (UUID v5).
@@ -250,58 +262,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fields(pairs: &[(&str, Value)]) -> Fields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-    }
-
-    #[test]
-    fn accepts_known_text_fields() {
-        let f = fields(&[("summary", json!("Hoàn thành 100% chỉ tiêu")), ("period", json!("2026-Q4"))]);
-        assert_eq!(validate_fields(RecordKind::SelfAssessment, &f), Ok(()));
-    }
-
-    #[test]
-    fn rejects_unknown_field() {
-        let f = fields(&[("salary", json!("1"))]);
-        assert_eq!(validate_fields(RecordKind::SelfAssessment, &f), Err(FieldError::Unknown("salary".into())));
-    }
-
-    #[test]
-    fn rejects_wrong_type() {
-        let f = fields(&[("summary", json!(42))]);
-        assert_eq!(validate_fields(RecordKind::SelfAssessment, &f), Err(FieldError::NotText("summary".into())));
-    }
-
-    #[test]
-    fn text_limit_counts_characters_not_bytes() {
-        // "đ" is two bytes in UTF-8; the limit is about what a person typed.
-        let at_limit = fields(&[("summary", json!("đ".repeat(MAX_TEXT_CHARS)))]);
-        assert_eq!(validate_fields(RecordKind::SelfAssessment, &at_limit), Ok(()));
-        let over = fields(&[("summary", json!("đ".repeat(MAX_TEXT_CHARS + 1)))]);
-        assert!(matches!(
-            validate_fields(RecordKind::SelfAssessment, &over),
-            Err(FieldError::TooLong { chars, .. }) if chars == MAX_TEXT_CHARS + 1
-        ));
-    }
-
     #[test]
     fn kind_names_match_serde() {
         for kind in RecordKind::ALL {
             assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
             assert_eq!(RecordKind::parse(kind.as_str()), Some(kind));
         }
-    }
-
-    #[test]
-    fn structured_fields_and_server_fields() {
-        let person = fields(&[("years", json!([{"year": 2025, "rating": "tot"}])), ("direct_worker", json!(true))]);
-        assert_eq!(validate_fields(RecordKind::Person, &person), Ok(()));
-        let bad = fields(&[("years", json!([{"year": "năm ngoái"}]))]);
-        assert_eq!(validate_fields(RecordKind::Person, &bad), Err(FieldError::Malformed("years".into())));
-        let verdict = fields(&[("verdict", json!({}))]);
-        assert_eq!(validate_fields(RecordKind::Nomination, &verdict), Err(FieldError::ServerOnly("verdict".into())));
-        let huge = fields(&[("awards", json!(vec![json!({"year": 2020, "title": "x".repeat(100)}); 300]))]);
-        assert!(matches!(validate_fields(RecordKind::Person, &huge), Err(FieldError::TooLong { .. })));
     }
 
     #[test]

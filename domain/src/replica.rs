@@ -1,9 +1,22 @@
 //! The tablet's half of sync: how a local record and its outbox change on an edit, on the server's answers and
-//! on a pull, and the push-then-pull procedure itself.
+//! on a pull (here, pure), and the push-then-pull procedure itself (`procedure`).
 //!
-//! All of it is pure or generic over two small traits, `LocalStore` and `Transport`. The app implements them over
-//! IndexedDB and HTTP; the fault-injection suite implements them over memory and a lossy in-process network in
-//! front of the real server. Both therefore run this very code.
+//! The procedure is generic over two small traits, `LocalStore` and `Transport`. The app implements them over
+//! IndexedDB and HTTP; the fault-injection suite implements them over memory (`memory`) and a lossy in-process
+//! network in front of the real server. Both therefore run this very code.
+//!
+//! API boundary: `LocalRecord` and `OutboxEntry` are persisted in the tablet's IndexedDB as JSON; a change to
+//! them needs an upgrade step that keeps pending work.
+
+#[cfg(any(test, feature = "memory-store"))]
+mod memory;
+mod procedure;
+
+#[cfg(any(test, feature = "memory-store"))]
+pub use memory::MemoryStore;
+pub use procedure::{
+    sync_once, LocalStore, Progress, SyncError, SyncReport, Transport, TransportError, PULL_PAGE, PUSH_BATCH,
+};
 
 use std::collections::BTreeMap;
 
@@ -11,11 +24,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::ErrorBody;
-use crate::model::{validate_fields, ConflictSide, FieldError, Fields, OpenConflict, Record, RecordKind};
-use crate::sync::{Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest, PushResponse, RejectCode};
-use crate::workflow::WorkflowState;
-use crate::PROTOCOL_VERSION;
+use crate::fields::{validate_fields, FieldError};
+use crate::model::{ConflictSide, Fields, OpenConflict, Record, RecordKind, RecordRef, WorkflowState};
+use crate::sync::{Mutation, Op, Outcome, PullResponse};
 
 /// A record as a tablet holds it: the server's state overlaid with local changes not yet acknowledged.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,6 +69,10 @@ impl LocalRecord {
             updated_by: String::new(),
             saved_at: None,
         }
+    }
+
+    pub fn reference(&self) -> RecordRef {
+        RecordRef::new(self.id, self.kind, &self.unit_id)
     }
 
     pub fn status(&self, has_outbox_entry: bool) -> RecordStatus {
@@ -140,21 +155,18 @@ pub struct Edit {
 /// The edit folds into the record's newest entry only if that entry is a plain edit the network has not seen;
 /// folding into anything older would let it overtake a later resolution or transition. Entries the server
 /// refused go again under a new id, with the latest text of their fields (never the stale text they carried).
-// The arguments are the record (as stored, and which one), the edit, and the two values a pure function cannot make
-// itself (the time and a fresh id); bundling them would only move the list elsewhere.
-#[allow(clippy::too_many_arguments)]
+/// `now` and `new_mutation_id` come in because a pure function cannot make them.
 pub fn edit(
     record: Option<LocalRecord>,
     outbox: &[OutboxEntry],
-    id: Uuid,
-    kind: RecordKind,
-    unit_id: &str,
+    target: &RecordRef,
     edits: Fields,
     now: DateTime<Utc>,
     new_mutation_id: Uuid,
 ) -> Result<Edit, FieldError> {
-    validate_fields(kind, &edits)?;
-    let mut record = record.unwrap_or_else(|| LocalRecord::new(id, kind, unit_id));
+    let id = target.id;
+    validate_fields(target.kind, &edits)?;
+    let mut record = record.unwrap_or_else(|| LocalRecord::new(id, target.kind, &target.unit_id));
     let mut base_rev = record.rev;
     for (name, value) in &edits {
         base_rev = base_rev.min(record.base_for(name));
@@ -188,15 +200,7 @@ pub fn edit(
             entry.mutation.made_at = now;
             entry
         }
-        _ => OutboxEntry::new(Mutation {
-            id: new_mutation_id,
-            record_id: id,
-            kind,
-            unit_id: unit_id.to_owned(),
-            base_rev,
-            op: Op::Set { fields },
-            made_at: now,
-        }),
+        _ => OutboxEntry::new(Mutation::new(new_mutation_id, &record.reference(), base_rev, Op::Set { fields }, now)),
     };
     Ok(Edit { record, entry, dropped })
 }
@@ -217,15 +221,7 @@ pub fn local_op(record: &mut LocalRecord, op: Op, now: DateTime<Utc>, new_mutati
         }
         _ => record.rev,
     };
-    OutboxEntry::new(Mutation {
-        id: new_mutation_id,
-        record_id: record.id,
-        kind: record.kind,
-        unit_id: record.unit_id.clone(),
-        base_rev,
-        op,
-        made_at: now,
-    })
+    OutboxEntry::new(Mutation::new(new_mutation_id, &record.reference(), base_rev, op, now))
 }
 
 /// The next entries to push, oldest first, at most `max_count` and about `max_bytes` of JSON. They are marked
@@ -384,270 +380,11 @@ pub fn next_cursor(current: i64, page: &PullResponse) -> i64 {
     current.max(page.next_cursor)
 }
 
-// --- the procedure ------------------------------------------------------------------------------------
-
-/// Why a request did not get a usable answer, sorted by what sync must do about it.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum TransportError {
-    /// The server could not be reached, or the answer was lost: try again later.
-    #[error("Không kết nối được máy chủ")]
-    Network,
-    /// The session is missing or expired: sign in again. Everything stays on the tablet.
-    #[error("{0}")]
-    Unauthorized(String),
-    /// The server speaks a newer protocol: reload the app. Everything stays on the tablet.
-    #[error("{0}")]
-    Outdated(String),
-    /// The server refused the request for good (4xx).
-    #[error("{}", .0.message)]
-    Refused(ErrorBody),
-    /// The server failed (5xx): try again later.
-    #[error("Máy chủ tạm thời gặp lỗi ({0})")]
-    Server(u16),
-}
-
-/// A tablet's storage, as sync needs it.
-#[allow(async_fn_in_trait)]
-pub trait LocalStore {
-    type Error: std::fmt::Display;
-    /// `select_batch` over the stored outbox, storing the entries it marks.
-    async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>, Self::Error>;
-    /// `apply_result` for each answer, in one transaction.
-    async fn apply_results(&self, results: &[MutationResult]) -> Result<(), Self::Error>;
-    /// `merge_pulled` for each record and the new cursor, in one transaction.
-    async fn apply_pull(&self, page: &PullResponse) -> Result<(), Self::Error>;
-    async fn cursor(&self) -> Result<i64, Self::Error>;
-    /// Entries waiting to be sent (refused ones excluded).
-    async fn pending(&self) -> Result<usize, Self::Error>;
-}
-
-/// The way to the server.
-#[allow(async_fn_in_trait)]
-pub trait Transport {
-    async fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
-    async fn pull(&self, cursor: i64, limit: u32) -> Result<PullResponse, TransportError>;
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError<E: std::fmt::Display> {
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-    #[error("{0}")]
-    Store(E),
-}
-
-/// Progress of one sync, for the status bar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
-    Pushed { sent: usize, total: usize },
-    Pulled { records: usize },
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SyncReport {
-    pub pushed: usize,
-    pub pulled: usize,
-    pub requests: usize,
-}
-
-/// Mutations per push: small enough for a weak link, large enough that N edits need few round trips.
-pub const PUSH_BATCH: usize = 100;
-/// Records per pull page.
-pub const PULL_PAGE: u32 = 200;
-
-/// Pushes the whole outbox in batches, then pulls every page since the cursor.
-pub async fn sync_once<S: LocalStore, T: Transport>(
-    store: &S,
-    transport: &T,
-    device_id: Uuid,
-    mut progress: impl FnMut(Progress),
-) -> Result<SyncReport, SyncError<S::Error>> {
-    let mut report = SyncReport::default();
-    let total = store.pending().await.map_err(SyncError::Store)?;
-    let mut batch_size = PUSH_BATCH;
-    // Each round acknowledges, marks or isolates at least one entry, so this bound never cuts a sync short.
-    for _ in 0..=2 * total {
-        let batch =
-            store.take_batch(batch_size, crate::sync::MAX_PUSH_BYTES * 3 / 4).await.map_err(SyncError::Store)?;
-        if batch.is_empty() {
-            break;
-        }
-        let request = PushRequest { protocol: PROTOCOL_VERSION, device_id, mutations: batch };
-        report.requests += 1;
-        match transport.push(&request).await {
-            Ok(response) => {
-                store.apply_results(&response.results).await.map_err(SyncError::Store)?;
-                report.pushed += request.mutations.len();
-            }
-            // A whole batch refused: send one at a time to find the item at fault.
-            Err(TransportError::Refused(_)) if request.mutations.len() > 1 => batch_size = 1,
-            Err(TransportError::Refused(body)) => {
-                let refusal = MutationResult {
-                    mutation_id: request.mutations[0].id,
-                    outcome: Outcome::rejected(RejectCode::Invalid, body.message),
-                };
-                store.apply_results(&[refusal]).await.map_err(SyncError::Store)?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        progress(Progress::Pushed { sent: report.pushed.min(total), total });
-    }
-    let mut cursor = store.cursor().await.map_err(SyncError::Store)?;
-    loop {
-        let page = transport.pull(cursor, PULL_PAGE).await?;
-        report.requests += 1;
-        store.apply_pull(&page).await.map_err(SyncError::Store)?;
-        report.pulled += page.records.len();
-        progress(Progress::Pulled { records: report.pulled });
-        cursor = next_cursor(cursor, &page);
-        if !page.has_more {
-            break;
-        }
-    }
-    Ok(report)
-}
-
-/// A tablet's store kept in memory: the same operations as the app's IndexedDB store, over the same functions.
-/// The fault-injection suite and the benchmarks use it to run many tablets in one process.
-pub struct MemoryStore {
-    user: String,
-    records: std::cell::RefCell<BTreeMap<Uuid, LocalRecord>>,
-    outbox: std::cell::RefCell<Vec<OutboxEntry>>,
-    next_seq: std::cell::Cell<u32>,
-    cursor: std::cell::Cell<i64>,
-    /// The last value the user typed or chose for each (record, field).
-    typed: std::cell::RefCell<BTreeMap<(Uuid, String), serde_json::Value>>,
-}
-
-impl MemoryStore {
-    pub fn new(user: &str) -> Self {
-        MemoryStore {
-            user: user.to_owned(),
-            records: Default::default(),
-            outbox: Default::default(),
-            next_seq: std::cell::Cell::new(1),
-            cursor: std::cell::Cell::new(0),
-            typed: Default::default(),
-        }
-    }
-
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
-    pub fn records(&self) -> std::cell::Ref<'_, BTreeMap<Uuid, LocalRecord>> {
-        self.records.borrow()
-    }
-
-    pub fn outbox(&self) -> std::cell::Ref<'_, Vec<OutboxEntry>> {
-        self.outbox.borrow()
-    }
-
-    pub fn typed(&self) -> std::cell::Ref<'_, BTreeMap<(Uuid, String), serde_json::Value>> {
-        self.typed.borrow()
-    }
-
-    fn put_entry(&self, entry: OutboxEntry) {
-        let mut outbox = self.outbox.borrow_mut();
-        match entry.seq {
-            Some(seq) => {
-                if let Some(slot) = outbox.iter_mut().find(|e| e.seq == Some(seq)) {
-                    *slot = entry;
-                }
-            }
-            None => {
-                let seq = self.next_seq.get();
-                self.next_seq.set(seq + 1);
-                outbox.push(OutboxEntry { seq: Some(seq), ..entry });
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub fn edit(
-        &self,
-        record_id: Uuid,
-        kind: RecordKind,
-        unit_id: &str,
-        edits: Fields,
-        now: DateTime<Utc>,
-        mutation_id: Uuid,
-    ) -> Result<(), FieldError> {
-        for (field, value) in &edits {
-            self.typed.borrow_mut().insert((record_id, field.clone()), value.clone());
-        }
-        let record = self.records.borrow().get(&record_id).cloned();
-        let edited = edit(record, &self.outbox.borrow(), record_id, kind, unit_id, edits, now, mutation_id)?;
-        self.records.borrow_mut().insert(record_id, edited.record);
-        self.outbox.borrow_mut().retain(|e| !e.seq.is_some_and(|seq| edited.dropped.contains(&seq)));
-        self.put_entry(edited.entry);
-        Ok(())
-    }
-
-    pub fn queue_op(&self, record_id: Uuid, op: Op, now: DateTime<Utc>, mutation_id: Uuid) {
-        let Some(mut record) = self.records.borrow().get(&record_id).cloned() else { return };
-        if let Op::Resolve { field, value, .. } = &op {
-            self.typed.borrow_mut().insert((record_id, field.clone()), value.clone());
-        }
-        let entry = local_op(&mut record, op, now, mutation_id);
-        self.records.borrow_mut().insert(record_id, record);
-        self.put_entry(entry);
-    }
-}
-
-impl LocalStore for MemoryStore {
-    type Error = std::convert::Infallible;
-
-    async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>, Self::Error> {
-        Ok(select_batch(&mut self.outbox.borrow_mut(), max_count, max_bytes))
-    }
-
-    async fn apply_results(&self, results: &[MutationResult]) -> Result<(), Self::Error> {
-        // Like the IndexedDB store: one snapshot of the queue for the whole answer, then the writes.
-        let outbox = self.outbox.borrow().clone();
-        let mut removed = std::collections::BTreeSet::new();
-        for result in results {
-            let Some(entry) = outbox.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
-            let record = self.records.borrow().get(&entry.mutation.record_id).cloned();
-            let (record, fate) = apply_result(record, entry, &outbox, &result.outcome, &self.user);
-            if let Some(record) = record {
-                self.records.borrow_mut().insert(record.id, record);
-            }
-            match fate {
-                EntryFate::Remove => {
-                    removed.insert(entry.seq);
-                }
-                EntryFate::Keep(refused) => self.put_entry(refused),
-            }
-        }
-        self.outbox.borrow_mut().retain(|e| !removed.contains(&e.seq));
-        Ok(())
-    }
-
-    async fn apply_pull(&self, page: &PullResponse) -> Result<(), Self::Error> {
-        let outbox = self.outbox.borrow().clone();
-        for incoming in &page.records {
-            let local = self.records.borrow().get(&incoming.id).cloned();
-            self.records.borrow_mut().insert(incoming.id, merge_pulled(local, incoming, &outbox));
-        }
-        self.cursor.set(next_cursor(self.cursor.get(), page));
-        Ok(())
-    }
-
-    async fn cursor(&self) -> Result<i64, Self::Error> {
-        Ok(self.cursor.get())
-    }
-
-    async fn pending(&self) -> Result<usize, Self::Error> {
-        Ok(self.outbox.borrow().iter().filter(|e| e.rejected.is_none()).count())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::ConflictSide;
-    use crate::sync::FieldConflict;
+    use crate::sync::{FieldConflict, RejectCode};
     use chrono::TimeZone;
     use serde_json::json;
 
@@ -683,7 +420,7 @@ mod tests {
         now: DateTime<Utc>,
         new_id: Uuid,
     ) -> Result<(LocalRecord, OutboxEntry), FieldError> {
-        edit(record, outbox, id, kind, unit_id, edits, now, new_id).map(|e| (e.record, e.entry))
+        edit(record, outbox, &RecordRef::new(id, kind, unit_id), edits, now, new_id).map(|e| (e.record, e.entry))
     }
 
     fn pulled(id: Uuid, rev: i64, fields: Fields) -> Record {
@@ -816,9 +553,7 @@ mod tests {
         let edited = edit(
             Some(record),
             &outbox,
-            id,
-            RecordKind::SelfAssessment,
-            UNIT,
+            &RecordRef::new(id, RecordKind::SelfAssessment, UNIT),
             one("limitations", "x"),
             now(),
             Uuid::new_v4(),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::model::{Fields, Record, RecordKind};
+use crate::model::{Fields, Record, RecordKind, RecordRef};
 use crate::workflow::Action;
 
 /// Bumped on any incompatible change to these types. A client with another version is told to reload,
@@ -46,6 +46,17 @@ pub struct Mutation {
     pub op: Op,
     /// When the user made the change, by the tablet's clock (informative only; never used for ordering).
     pub made_at: DateTime<Utc>,
+}
+
+impl Mutation {
+    /// A change of `record` made at `made_at` by a copy at `base_rev`; `id` is fresh (its replay carries it).
+    pub fn new(id: Uuid, record: &RecordRef, base_rev: i64, op: Op, made_at: DateTime<Utc>) -> Self {
+        Mutation { id, record_id: record.id, kind: record.kind, unit_id: record.unit_id.clone(), base_rev, op, made_at }
+    }
+
+    pub fn record(&self) -> RecordRef {
+        RecordRef::new(self.record_id, self.kind, &self.unit_id)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,49 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::Role;
-use crate::RecordKind;
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkflowState {
-    #[default]
-    Draft,
-    Submitted,
-    Returned,
-    Approved,
-}
-
-impl WorkflowState {
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkflowState::Draft => "Chưa gửi",
-            WorkflowState::Submitted => "Chờ duyệt",
-            WorkflowState::Returned => "Bị trả lại",
-            WorkflowState::Approved => "Đã duyệt",
-        }
-    }
-
-    /// Content may change only while the unit holds the record.
-    pub fn editable(self) -> bool {
-        matches!(self, WorkflowState::Draft | WorkflowState::Returned)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkflowState::Draft => "draft",
-            WorkflowState::Submitted => "submitted",
-            WorkflowState::Returned => "returned",
-            WorkflowState::Approved => "approved",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        [WorkflowState::Draft, WorkflowState::Submitted, WorkflowState::Returned, WorkflowState::Approved]
-            .into_iter()
-            .find(|s| s.as_str() == name)
-    }
-}
+use crate::model::{RecordKind, WorkflowState};
+use crate::role::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -66,50 +25,52 @@ pub fn may_edit_content(role: Role) -> bool {
     matches!(role, Role::Staff | Role::UnitHead)
 }
 
-/// The state after `action`, or why it is not allowed, worded for the person who tried.
+/// Why a workflow step is not allowed, worded for the person who tried.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{} không có bước gửi, duyệt", .0.label())]
+    NoWorkflow(RecordKind),
+    #[error("Chỉ lãnh đạo đơn vị được gửi {}", .0.label().to_lowercase())]
+    OnlyUnitHeadSubmits(RecordKind),
+    #[error("Hồ sơ đang ở trạng thái “{}”, không gửi lại được", .0.label())]
+    NotEditable(WorkflowState),
+    #[error("Chỉ Văn phòng (thường trực Hội đồng) được trả lại hồ sơ")]
+    OnlyOfficeReturns,
+    #[error("Chỉ Văn phòng (thường trực Hội đồng) được duyệt hồ sơ")]
+    OnlyOfficeApproves,
+    #[error("Chỉ trả lại được hồ sơ đang chờ duyệt (hiện: “{}”)", .0.label())]
+    ReturnNotSubmitted(WorkflowState),
+    #[error("Chỉ duyệt được hồ sơ đang chờ duyệt (hiện: “{}”)", .0.label())]
+    ApproveNotSubmitted(WorkflowState),
+    #[error("Cần ghi rõ lý do trả lại")]
+    NoReason,
+    #[error("Lý do trả lại dài quá {MAX_REASON_CHARS} ký tự")]
+    ReasonTooLong,
+}
+
+/// The state after `action`, or why it is not allowed.
 pub fn transition(
     kind: RecordKind,
     state: WorkflowState,
     action: &Action,
     role: Role,
-) -> Result<WorkflowState, String> {
+) -> Result<WorkflowState, TransitionError> {
+    use TransitionError::*;
     if !kind.has_workflow() {
-        return Err(format!("{} không có bước gửi, duyệt", kind.label()));
+        return Err(NoWorkflow(kind));
     }
     match action {
-        Action::Submit => {
-            if role != Role::UnitHead {
-                return Err(format!("Chỉ lãnh đạo đơn vị được gửi {}", kind.label().to_lowercase()));
-            }
-            if !state.editable() {
-                return Err(format!("Hồ sơ đang ở trạng thái “{}”, không gửi lại được", state.label()));
-            }
-            Ok(WorkflowState::Submitted)
-        }
-        Action::Return { reason } => {
-            if role != Role::Office {
-                return Err("Chỉ Văn phòng (thường trực Hội đồng) được trả lại hồ sơ".into());
-            }
-            if state != WorkflowState::Submitted {
-                return Err(format!("Chỉ trả lại được hồ sơ đang chờ duyệt (hiện: “{}”)", state.label()));
-            }
-            if reason.trim().is_empty() {
-                return Err("Cần ghi rõ lý do trả lại".into());
-            }
-            if reason.chars().count() > MAX_REASON_CHARS {
-                return Err(format!("Lý do trả lại dài quá {MAX_REASON_CHARS} ký tự"));
-            }
-            Ok(WorkflowState::Returned)
-        }
-        Action::Approve => {
-            if role != Role::Office {
-                return Err("Chỉ Văn phòng (thường trực Hội đồng) được duyệt hồ sơ".into());
-            }
-            if state != WorkflowState::Submitted {
-                return Err(format!("Chỉ duyệt được hồ sơ đang chờ duyệt (hiện: “{}”)", state.label()));
-            }
-            Ok(WorkflowState::Approved)
-        }
+        Action::Submit if role != Role::UnitHead => Err(OnlyUnitHeadSubmits(kind)),
+        Action::Submit if !state.editable() => Err(NotEditable(state)),
+        Action::Submit => Ok(WorkflowState::Submitted),
+        Action::Return { .. } if role != Role::Office => Err(OnlyOfficeReturns),
+        Action::Return { .. } if state != WorkflowState::Submitted => Err(ReturnNotSubmitted(state)),
+        Action::Return { reason } if reason.trim().is_empty() => Err(NoReason),
+        Action::Return { reason } if reason.chars().count() > MAX_REASON_CHARS => Err(ReasonTooLong),
+        Action::Return { .. } => Ok(WorkflowState::Returned),
+        Action::Approve if role != Role::Office => Err(OnlyOfficeApproves),
+        Action::Approve if state != WorkflowState::Submitted => Err(ApproveNotSubmitted(state)),
+        Action::Approve => Ok(WorkflowState::Approved),
     }
 }
 
@@ -155,7 +116,7 @@ mod tests {
     #[test]
     fn a_return_needs_a_reason_of_reasonable_length() {
         let blank = Action::Return { reason: "  ".into() };
-        assert_eq!(transition(SA, Submitted, &blank, Role::Office), Err("Cần ghi rõ lý do trả lại".into()));
+        assert_eq!(transition(SA, Submitted, &blank, Role::Office), Err(TransitionError::NoReason));
         let long = Action::Return { reason: "x".repeat(MAX_REASON_CHARS + 1) };
         assert!(transition(SA, Submitted, &long, Role::Office).is_err());
     }

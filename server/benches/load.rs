@@ -17,6 +17,7 @@ use chrono::Utc;
 use domain::model::self_assessment_id;
 use domain::replica::{sync_once, MemoryStore};
 use domain::RecordKind;
+use domain::RecordRef;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -168,7 +169,12 @@ async fn drive(
                         let field = FIELDS[(d + e + round) % FIELDS.len()];
                         let edit = [(field.to_owned(), json!(format!("{user}: lần {round}, máy {d}")))].into();
                         let record = records[(d + e) % 2];
-                        let _ = tablet.edit(record, RecordKind::SelfAssessment, unit, edit, Utc::now(), Uuid::new_v4());
+                        let _ = tablet.edit(
+                            &RecordRef::new(record, RecordKind::SelfAssessment, unit),
+                            edit,
+                            Utc::now(),
+                            Uuid::new_v4(),
+                        );
                     }
                     let _ = sync_once(&tablet, task_http.as_ref(), device, |_| {}).await;
                     round += 1;

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use domain::replica::{sync_once, MemoryStore, Progress, PUSH_BATCH};
-use domain::RecordKind;
+use domain::{RecordKind, RecordRef};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -25,7 +25,9 @@ async fn main() {
     for n in 0..EDITS {
         let text = format!("Báo cáo số {n}: tổ chức tuyên truyền lưu động về chuyển đổi số tại xã, có số liệu cụ thể.");
         let edit = [("summary".to_owned(), json!(text))].into_iter().collect();
-        writer.edit(Uuid::new_v4(), RecordKind::SelfAssessment, UNIT, edit, Utc::now(), Uuid::new_v4()).expect("valid");
+        writer
+            .edit(&RecordRef::new(Uuid::new_v4(), RecordKind::SelfAssessment, UNIT), edit, Utc::now(), Uuid::new_v4())
+            .expect("valid");
     }
 
     let http = Http::new(server.port, login(server.port, "tamduong.lan").await);

@@ -7,7 +7,7 @@ use domain::api::{Movement, OrgUnit, Role};
 use domain::model::unit_profile_id;
 use domain::org::UnitMerge;
 use domain::sync::Op;
-use domain::{Fields, Mutation, RecordKind};
+use domain::{Fields, Mutation, RecordKind, RecordRef};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -320,13 +320,5 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
 }
 
 fn set(kind: RecordKind, record_id: Uuid, unit_id: &str, fields: Fields) -> Mutation {
-    Mutation {
-        id: Uuid::new_v4(),
-        record_id,
-        kind,
-        unit_id: unit_id.into(),
-        base_rev: 0,
-        made_at: Utc::now(),
-        op: Op::Set { fields },
-    }
+    Mutation::new(Uuid::new_v4(), &RecordRef::new(record_id, kind, unit_id), 0, Op::Set { fields }, Utc::now())
 }

@@ -29,6 +29,7 @@ use domain::api::ErrorBody;
 use domain::model::self_assessment_id;
 use domain::replica::{self, MemoryStore, Transport, TransportError};
 use domain::sync::{PullResponse, PushRequest, PushResponse};
+use domain::RecordRef;
 use domain::{Fields, Mutation, Op, RecordKind};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -331,7 +332,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                 }
                 let id = rng().uuid();
                 tablet
-                    .edit(record, RecordKind::SelfAssessment, UNIT, edits, now, id)
+                    .edit(&RecordRef::new(record, RecordKind::SelfAssessment, UNIT), edits, now, id)
                     .expect("generated edits are valid");
             }
             42..=44 => {

@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 
 use crate::{api, local_auth, store};
 
-
 /// Signs in without the server, against the verifier kept at this person's last online sign-in here. Returns
 /// the message to show if that is not possible.
 async fn sign_in_offline(request: &LoginRequest, session: RwSignal<Option<LoginResponse>>) -> Option<String> {

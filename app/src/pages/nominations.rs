@@ -7,7 +7,8 @@ use domain::dossier::{AwardEntry, Facts, NominationFacts, NomineeKind, RecordVie
 use domain::model::FieldSpec;
 use domain::org::lineage;
 use domain::rules::{evaluate, submission_problem, Verdict};
-use domain::workflow::{Action, WorkflowState};
+use domain::workflow::Action;
+use domain::WorkflowState;
 use domain::{Fields, RecordKind};
 use leptos::prelude::*;
 use serde_json::json;

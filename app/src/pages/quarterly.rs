@@ -14,7 +14,7 @@ use crate::format::{format_time, today};
 use crate::local::LocalData;
 use crate::shell::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{DraftConflicts, MovementCard, Rejection, RecordStatusPill, WorkflowLine};
+use crate::widgets::{DraftConflicts, MovementCard, RecordStatusPill, Rejection, WorkflowLine};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -141,4 +141,3 @@ fn TargetResults(draft: Draft, registration: Draft, local: LocalData, year: i32)
         </table>
     }
 }
-

@@ -43,9 +43,8 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
             .reference
             .with(|r| r.movements.iter().find(|m| m.id == chosen).map(|m| m.fields.clone()).unwrap_or_default())
     };
-    let person_titles = move || -> BTreeMap<String, String> {
-        serde_json::from_value(draft.get("person_titles")).unwrap_or_default()
-    };
+    let person_titles =
+        move || -> BTreeMap<String, String> { serde_json::from_value(draft.get("person_titles")).unwrap_or_default() };
     let targets = move || draft.list::<Target>("targets");
     view! {
         <section class="card">

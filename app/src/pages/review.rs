@@ -8,8 +8,8 @@ use domain::calendar::Quarter;
 use domain::model::{registration_id, self_assessment_id};
 use domain::replica::{LocalRecord, TransportError};
 use domain::rules::Verdict;
-use domain::workflow::WorkflowState;
 use domain::RecordKind;
+use domain::WorkflowState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -49,7 +49,11 @@ fn rows_of(local: LocalData, kind: RecordKind) -> Vec<(String, String, Option<Lo
         _ => None,
     };
     if id_for("").is_none() {
-        return local.of_kind(kind).into_iter().map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r))).collect();
+        return local
+            .of_kind(kind)
+            .into_iter()
+            .map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r)))
+            .collect();
     }
     let units = local.reference.with(|r| r.units.clone());
     units
@@ -87,7 +91,9 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
     };
     let title_name = move |code: String| local.reference.with(|rf| rf.rulebook.title_name(&code).to_owned());
     let detail = move |r: &LocalRecord| match kind {
-        RecordKind::SelfAssessment => view! { <span class="summary">{store::text_of(&r.fields, "summary")}</span> }.into_any(),
+        RecordKind::SelfAssessment => {
+            view! { <span class="summary">{store::text_of(&r.fields, "summary")}</span> }.into_any()
+        }
         RecordKind::Registration => {
             let title = title_name(store::text_of(&r.fields, "unit_title"));
             let targets = r.fields.get("targets").and_then(Value::as_array).map_or(0, Vec::len);

@@ -192,7 +192,13 @@ pub fn DraftConflicts(
 }
 
 #[component]
-fn ConflictView(conflict: OpenConflict, draft: Draft, local: LocalData, kind: RecordKind, labelled: bool) -> impl IntoView {
+fn ConflictView(
+    conflict: OpenConflict,
+    draft: Draft,
+    local: LocalData,
+    kind: RecordKind,
+    labelled: bool,
+) -> impl IntoView {
     let (kept, other) = (conflict.kept.value.clone(), conflict.other.value.clone());
     let side = |label: &'static str, by: &str, at: DateTime<Utc>, value: &Value, against: &Value| {
         let who = if by.is_empty() { "máy chủ".to_owned() } else { local.user_name(by) };
@@ -207,16 +213,17 @@ fn ConflictView(conflict: OpenConflict, draft: Draft, local: LocalData, kind: Re
         (Value::String(a), Value::String(b)) => Some((a.clone(), b.clone())),
         _ => None,
     };
-    let difference = texts.as_ref().filter(|(a, b)| a.chars().count() + b.chars().count() > DIFF_FROM_CHARS).map(|(a, b)| {
-        diff_words(a, b)
-            .into_iter()
-            .map(|part| match part {
-                Part::Same(t) => view! { <span>{t}</span> }.into_any(),
-                Part::Removed(t) => view! { <del>{t}</del> }.into_any(),
-                Part::Added(t) => view! { <ins>{t}</ins> }.into_any(),
-            })
-            .collect_view()
-    });
+    let difference =
+        texts.as_ref().filter(|(a, b)| a.chars().count() + b.chars().count() > DIFF_FROM_CHARS).map(|(a, b)| {
+            diff_words(a, b)
+                .into_iter()
+                .map(|part| match part {
+                    Part::Same(t) => view! { <span>{t}</span> }.into_any(),
+                    Part::Removed(t) => view! { <del>{t}</del> }.into_any(),
+                    Part::Added(t) => view! { <ins>{t}</ins> }.into_any(),
+                })
+                .collect_view()
+        });
     let combined = RwSignal::new(texts.map(|(a, b)| format!("{a}\n{b}")));
     let settled = conflict.id > 0;
     let conflict = StoredValue::new(conflict);

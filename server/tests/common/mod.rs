@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use chrono::Utc;
 use domain::sync::{PullResponse, PushResponse};
-use domain::{Mutation, Op, RecordKind, PROTOCOL_VERSION};
+use domain::{Mutation, Op, RecordKind, RecordRef, PROTOCOL_VERSION};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use server::db::Db;
@@ -141,13 +141,12 @@ pub fn push_body(mutations: &[Mutation]) -> Value {
 pub const TAM_DUONG: &str = "ttvh-tam-duong";
 
 pub fn set(record_id: Uuid, unit: &str, base_rev: i64, pairs: &[(&str, &str)]) -> Mutation {
-    Mutation {
-        id: Uuid::new_v4(),
-        record_id,
-        kind: RecordKind::SelfAssessment,
-        unit_id: unit.into(),
+    let fields = pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    Mutation::new(
+        Uuid::new_v4(),
+        &RecordRef::new(record_id, RecordKind::SelfAssessment, unit),
         base_rev,
-        op: Op::Set { fields: pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect() },
-        made_at: Utc::now(),
-    }
+        Op::Set { fields },
+        Utc::now(),
+    )
 }
