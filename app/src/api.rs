@@ -34,12 +34,11 @@ fn refusal(status: u16, body: Option<ErrorBody>) -> TransportError {
             TransportError::Outdated(message("Ứng dụng đã có phiên bản mới. Vui lòng tải lại trang."))
         }
         408 => TransportError::Server(status),
-        400..=499 => {
-            TransportError::Refused(body.unwrap_or(ErrorBody {
-                code: status.to_string(),
-                message: format!("Máy chủ từ chối yêu cầu ({status})"),
-            }))
-        }
+        400..=499 => TransportError::Refused(body.unwrap_or(ErrorBody {
+            code: status.to_string(),
+            message: format!("Máy chủ từ chối yêu cầu ({status})"),
+            problems: Vec::new(),
+        })),
         _ => TransportError::Server(status),
     }
 }
@@ -127,7 +126,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_timeout_is_tried_again_and_a_refusal_is_final() {
-        let body = |code: &str| Some(ErrorBody { code: code.into(), message: "…".into() });
+        let body = |code: &str| Some(ErrorBody { code: code.into(), message: "…".into(), problems: Vec::new() });
         assert_eq!(refusal(408, body("slow_body")), TransportError::Server(408));
         assert_eq!(refusal(408, None), TransportError::Server(408));
         assert!(matches!(refusal(422, body("invalid")), TransportError::Refused(b) if b.code == "invalid"));

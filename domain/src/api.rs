@@ -9,11 +9,27 @@ use crate::org::UnitMerge;
 pub use crate::role::Role;
 use crate::rules::RuleBook;
 
-/// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs.
+/// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs. A form
+/// refused for several reasons also lists each with where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+/// One reason a form cannot be saved: `at` names the field (`name`, `titles[2].code`…), `message` says why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub at: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { at: at.into(), message: message.into() }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -153,39 +169,40 @@ pub struct Movement {
 pub const MOVEMENT_KINDS: [&str; 3] = ["thường xuyên", "chuyên đề", "đặc biệt"];
 
 impl Movement {
-    /// What keeps the office's form from being saved, worded for the office.
-    pub fn problems(&self) -> Vec<String> {
+    /// What keeps the office's form from being saved, worded for the office, each with the field it is in.
+    pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let required = [
-            (&self.name, "Tên phong trào", 500),
-            (&self.theme, "Chủ đề", 2000),
-            (&self.document_number, "Số văn bản phát động", 100),
-            (&self.issuer, "Cơ quan ban hành", 500),
+            ("name", &self.name, "Tên phong trào", 500),
+            ("theme", &self.theme, "Chủ đề", 2000),
+            ("document_number", &self.document_number, "Số văn bản phát động", 100),
+            ("issuer", &self.issuer, "Cơ quan ban hành", 500),
         ];
-        for (value, label, max) in required {
+        for (at, value, label, max) in required {
             if value.trim().is_empty() {
-                problems.push(format!("{label} không được để trống"));
+                problems.push(Problem::new(at, format!("{label} không được để trống")));
             } else if value.chars().count() > max {
-                problems.push(format!("{label} dài quá {max} ký tự"));
+                problems.push(Problem::new(at, format!("{label} dài quá {max} ký tự")));
             }
         }
         if !MOVEMENT_KINDS.contains(&self.kind.as_str()) {
-            problems.push(format!("Loại phong trào phải là một trong: {}", MOVEMENT_KINDS.join(", ")));
+            let message = format!("Loại phong trào phải là một trong: {}", MOVEMENT_KINDS.join(", "));
+            problems.push(Problem::new("kind", message));
         }
         if self.period_to < self.period_from {
-            problems.push("Thời gian kết thúc trước thời gian bắt đầu".into());
+            problems.push(Problem::new("period_to", "Thời gian kết thúc trước thời gian bắt đầu"));
         }
         if self.fields.is_empty() || self.fields.len() > 30 {
-            problems.push("Cần từ 1 đến 30 lĩnh vực".into());
+            problems.push(Problem::new("fields", "Cần từ 1 đến 30 lĩnh vực"));
         }
         if self.fields.iter().any(|f| f.trim().is_empty() || f.chars().count() > 200) {
-            problems.push("Mỗi lĩnh vực cần có tên, không quá 200 ký tự".into());
+            problems.push(Problem::new("fields", "Mỗi lĩnh vực cần có tên, không quá 200 ký tự"));
         }
         if self.goals.chars().count() > crate::fields::MAX_TEXT_CHARS {
-            problems.push("Mục tiêu dài quá giới hạn".into());
+            problems.push(Problem::new("goals", "Mục tiêu dài quá giới hạn"));
         }
         if self.id.is_empty() || self.id.len() > 100 {
-            problems.push("Mã phong trào không hợp lệ".into());
+            problems.push(Problem::new("id", "Mã phong trào không hợp lệ"));
         }
         problems
     }

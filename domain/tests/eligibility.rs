@@ -603,7 +603,7 @@ fn unknown_titles_and_years_without_a_regime_are_refused_with_reasons() {
 #[test]
 fn the_shipped_rulebook_is_valid_and_guards_the_statutory_catalog() {
     let shipped = book();
-    assert_eq!(shipped.problems(&shipped), Vec::<String>::new());
+    assert_eq!(shipped.problems(&shipped), Vec::new());
     assert_eq!(shipped.regime_for_year(2023).unwrap().id, "luat-2003");
     assert_eq!(shipped.regime_for_year(2024).unwrap().id, "luat-2022-nd98");
     assert_eq!(shipped.regime_for_year(2025).unwrap().id, "luat-2022-nd152", "decided at the end of the year");
@@ -611,17 +611,23 @@ fn the_shipped_rulebook_is_valid_and_guards_the_statutory_catalog() {
     let mut edited = shipped.clone();
     edited.titles.retain(|t| t.code != "cstdcs");
     let problems = edited.problems(&shipped);
-    assert!(problems.iter().any(|p| p.contains("\"Chiến sĩ thi đua cơ sở\" thuộc danh mục theo luật, không được xóa")));
-    assert!(problems.iter().any(|p| p.contains("mã không có: \"cstdcs\"")), "{problems:#?}");
+    assert!(problems.iter().any(
+        |p| p.at == "titles" && p.message == "\"Chiến sĩ thi đua cơ sở\" thuộc danh mục theo luật, không được xóa"
+    ));
+    assert!(
+        problems.iter().any(|p| p.at.starts_with("rules[") && p.message.contains("mã không có: \"cstdcs\"")),
+        "{problems:#?}"
+    );
 
     let mut overlapping = shipped.clone();
     overlapping.regimes[0].valid_to = NaiveDate::from_ymd_opt(2024, 6, 30);
-    assert!(overlapping.problems(&shipped).iter().any(|p| p.contains("chồng thời gian")));
+    let overlaps = overlapping.problems(&shipped);
+    assert!(overlaps.iter().any(|p| p.at.ends_with("].valid_from") && p.message.contains("chồng thời gian")));
 
     let mut renamed = shipped.clone();
     renamed.titles[0].name = "Lao động tiên tiến (đổi tên)".into();
     renamed.titles[0].aliases.push("Lao động tiên tiến".into());
-    assert_eq!(renamed.problems(&shipped), Vec::<String>::new(), "renaming keeps the old name as an alias");
+    assert_eq!(renamed.problems(&shipped), Vec::new(), "renaming keeps the old name as an alias");
     assert_eq!(renamed.title("lao động  TIÊN tiến").map(|t| t.code.as_str()), Some("ldtt"));
 }
 

@@ -33,7 +33,7 @@ async fn save_movement(
     }
     let problems = movement.problems();
     if !problems.is_empty() {
-        return Err(ApiError::Invalid(problems.join("; ")));
+        return Err(ApiError::Problems(problems));
     }
     state.db.save_movement(&movement).await?;
     tracing::info!(user = %session.user_id, movement = %movement.id, "movement saved");
@@ -53,7 +53,7 @@ async fn save_rules(
     let current = state.db.rulebook().await?;
     let problems = book.problems(&current);
     if !problems.is_empty() {
-        return Err(ApiError::Invalid(problems.join("; ")));
+        return Err(ApiError::Problems(problems));
     }
     match state.db.save_rulebook(&book, &session.user_id, Utc::now()).await? {
         Some(version) => {

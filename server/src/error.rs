@@ -4,7 +4,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::api::ErrorBody;
+use domain::api::{ErrorBody, Problem};
 
 use crate::db::DbError;
 use crate::passwords::PasswordError;
@@ -31,6 +31,9 @@ pub enum ApiError {
     TooManyMutations { count: usize, limit: usize },
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// A form refused for the listed reasons, each keyed by the field it is in.
+    #[error("invalid form: {0:?}")]
+    Problems(Vec<Problem>),
     #[error("stale: {0}")]
     Stale(String),
     #[error(transparent)]
@@ -95,6 +98,10 @@ impl ApiError {
                 format!("Một lần gửi có {count} thay đổi, vượt giới hạn {limit}."),
             ),
             ApiError::Invalid(message) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", message.clone()),
+            ApiError::Problems(problems) => {
+                let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", messages.join("; "))
+            }
             ApiError::Stale(message) => (StatusCode::CONFLICT, "stale", message.clone()),
             ApiError::Json(rejection) => json_rejection(rejection),
             ApiError::Query(_) => (StatusCode::BAD_REQUEST, "bad_query", "Tham số truy vấn không hợp lệ.".into()),
@@ -172,7 +179,11 @@ impl IntoResponse for ApiError {
         } else {
             tracing::info!(error = %self, status = status.as_u16(), "request refused");
         }
-        (status, axum::Json(ErrorBody { code: code.into(), message })).into_response()
+        let problems = match self {
+            ApiError::Problems(problems) => problems,
+            _ => Vec::new(),
+        };
+        (status, axum::Json(ErrorBody { code: code.into(), message, problems })).into_response()
     }
 }
 

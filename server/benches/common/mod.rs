@@ -195,10 +195,13 @@ impl Http {
         self.wire_bytes.set(self.wire_bytes.get() + reply.wire);
         match reply.status {
             200..=299 => serde_json::from_slice(&reply.body).map_err(|_| TransportError::Network),
-            400..=499 => Err(TransportError::Refused(
-                serde_json::from_slice::<ErrorBody>(&reply.body)
-                    .unwrap_or(ErrorBody { code: reply.status.to_string(), message: String::new() }),
-            )),
+            400..=499 => {
+                Err(TransportError::Refused(serde_json::from_slice::<ErrorBody>(&reply.body).unwrap_or(ErrorBody {
+                    code: reply.status.to_string(),
+                    message: String::new(),
+                    problems: Vec::new(),
+                })))
+            }
             status => Err(TransportError::Server(status)),
         }
     }

@@ -1,0 +1,133 @@
+//! What makes a rulebook unusable, or would delete a statutory entry of the book it replaces: each problem with
+//! where in the book it is (`titles[2].code`, `rules[4].conditions[1]`…), so the editor can point at it.
+
+use std::collections::BTreeSet;
+
+use super::{normalize, Check, Regime, RuleBook};
+use crate::api::Problem;
+
+impl RuleBook {
+    /// Problems that make this book unusable, or that would delete a statutory entry of `previous`.
+    pub fn problems(&self, previous: &RuleBook) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut codes = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for (i, title) in self.titles.iter().enumerate() {
+            if title.code.trim().is_empty() || title.name.trim().is_empty() {
+                problems.push(Problem::new(format!("titles[{i}]"), "Mỗi danh hiệu, hình thức cần có mã và tên"));
+            }
+            if !codes.insert(title.code.as_str()) {
+                problems.push(Problem::new(format!("titles[{i}].code"), format!("Mã \"{}\" bị trùng", title.code)));
+            }
+            for name in std::iter::once(&title.name).chain(&title.aliases) {
+                if !names.insert(normalize(name)) {
+                    let message = format!("Tên \"{name}\" dùng cho hai danh hiệu, hình thức");
+                    problems.push(Problem::new(format!("titles[{i}].name"), message));
+                }
+            }
+        }
+        for old in previous.titles.iter().filter(|t| t.statutory) {
+            if !self.titles.iter().any(|t| t.code == old.code && t.statutory) {
+                let message = format!("\"{}\" thuộc danh mục theo luật, không được xóa", old.name);
+                problems.push(Problem::new("titles", message));
+            }
+        }
+        let mut regimes: Vec<(usize, &Regime)> = self.regimes.iter().enumerate().collect();
+        regimes.sort_by_key(|(_, r)| r.valid_from);
+        for pair in regimes.windows(2) {
+            let ((_, first), (i, second)) = (pair[0], pair[1]);
+            if first.valid_to.is_none_or(|to| to >= second.valid_from) {
+                let message = format!("Chế độ \"{}\" và \"{}\" chồng thời gian", first.name, second.name);
+                problems.push(Problem::new(format!("regimes[{i}].valid_from"), message));
+            }
+        }
+        for (i, regime) in &regimes {
+            if regime.valid_to.is_some_and(|to| to < regime.valid_from) {
+                let message = format!("Chế độ \"{}\" kết thúc trước khi bắt đầu", regime.name);
+                problems.push(Problem::new(format!("regimes[{i}].valid_to"), message));
+            }
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.title != "*" && !codes.contains(rule.title.as_str()) {
+                let message = format!("Quy tắc cho mã \"{}\" không có trong danh mục", rule.title);
+                problems.push(Problem::new(format!("rules[{i}].title"), message));
+            }
+            for regime in &rule.regimes {
+                if !self.regimes.iter().any(|r| &r.id == regime) {
+                    let message = format!("Quy tắc cho \"{}\" dùng chế độ không có: \"{regime}\"", rule.title);
+                    problems.push(Problem::new(format!("rules[{i}].regimes"), message));
+                }
+            }
+            if rule.vote.as_ref().is_some_and(|v| v.percent > 100) {
+                let message = format!("Tỷ lệ biểu quyết cho \"{}\" vượt 100%", rule.title);
+                problems.push(Problem::new(format!("rules[{i}].vote.percent"), message));
+            }
+            for (j, condition) in rule.conditions.iter().enumerate() {
+                let at = format!("rules[{i}].conditions[{j}]");
+                for message in check_problems(&condition.check, &codes, &rule.title) {
+                    problems.push(Problem::new(at.clone(), message));
+                }
+            }
+        }
+        problems.dedup();
+        problems
+    }
+}
+
+/// What is wrong with one check (and the checks nested in it) of the rules for `rule`.
+fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let title = |code: &str, problems: &mut Vec<String>| {
+        if !codes.contains(code) {
+            problems.push(format!("Quy tắc cho \"{rule}\" nhắc đến mã không có: \"{code}\""));
+        }
+    };
+    let (percent, years) = match check {
+        Check::HoldsTitle { title: t }
+        | Check::HoldsTitleBefore { title: t }
+        | Check::MembersWithTitle { title: t, .. } => {
+            title(t, &mut problems);
+            (0, 1)
+        }
+        Check::ConsecutiveTitle { title: t, years } => {
+            title(t, &mut problems);
+            (0, *years)
+        }
+        Check::MemberShare { title: t, percent, .. } => {
+            title(t, &mut problems);
+            (*percent, 1)
+        }
+        Check::Quota { title: t, of_title, max_percent } => {
+            title(t, &mut problems);
+            title(of_title, &mut problems);
+            (*max_percent, 1)
+        }
+        Check::ConsecutiveRating { years, .. } | Check::Initiatives { years, .. } => (0, *years),
+        Check::AnyOf { options } => {
+            for check in options.iter().flatten() {
+                problems.extend(check_problems(check, codes, rule));
+            }
+            (0, 1)
+        }
+        Check::MinMonthsWorked { months } => {
+            if !(1..=12).contains(months) {
+                problems.push(format!("Số tháng công tác trong quy tắc cho \"{rule}\" phải từ 1 đến 12"));
+            }
+            (0, 1)
+        }
+        Check::MinRating { .. }
+        | Check::NoDiscipline
+        | Check::ExcellentOrInitiative
+        | Check::AllMembersRating { .. }
+        | Check::NoMemberDisciplined { .. }
+        | Check::NotRewardedTwice
+        | Check::Manual { .. } => (0, 1),
+    };
+    if percent > 100 {
+        problems.push(format!("Tỷ lệ trong quy tắc cho \"{rule}\" vượt 100%"));
+    }
+    if !(1..=30).contains(&years) {
+        problems.push(format!("Số năm trong quy tắc cho \"{rule}\" phải từ 1 đến 30"));
+    }
+    problems
+}
