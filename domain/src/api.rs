@@ -32,6 +32,25 @@ impl Problem {
     }
 }
 
+/// `GET /api/health`: the server answers, and the sync protocol it speaks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+}
+
+/// `POST /api/admin/users`: the new account's id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserCreated {
+    pub id: String,
+}
+
+/// `PUT /api/admin/rules`: the edition the saved rulebook became.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RulebookSaved {
+    pub version: i64,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {

@@ -11,7 +11,7 @@ use domain::{Fields, Mutation, RecordKind, RecordRef};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::auth::hash_password;
+use crate::accounts::hash_password;
 use crate::db::{Db, NewUser, Session};
 use crate::error::ApiError;
 

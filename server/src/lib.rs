@@ -4,16 +4,31 @@
 //! `app(state, dist)` builds the whole router; `main` only reads configuration and binds a port, so tests drive
 //! the real router with `tower::ServiceExt::oneshot`.
 
-mod admin;
+/// Sign-in, sign-out, password change, and accounts made by an admin.
+pub mod accounts;
+/// The built app's files, with the caching a service worker needs.
 pub mod assets;
-pub mod auth;
-mod cycle;
+/// Storage: the only code that knows sqlx.
 pub mod db;
+/// The demo world the run command starts with.
 pub mod demo;
+/// Limits every request meets before a handler: body size and pace, handler time, the error shape.
 pub mod edge;
+/// The one error type of the HTTP boundary.
 pub mod error;
+/// The office's emulation movements.
+mod movements;
+/// Password hashing on threads of its own.
 mod passwords;
+/// A record's audited history.
+mod records;
+/// What a tablet caches: reference data and the user's profile.
 mod reference;
+/// The admin's rulebook.
+mod rulebook;
+/// Who is asking: the bearer token and the client's address.
+mod session;
+/// The two halves of the sync protocol.
 mod sync;
 
 use std::path::Path;
@@ -24,8 +39,8 @@ use axum::http::HeaderValue;
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
+use domain::api::Health;
 use domain::PROTOCOL_VERSION;
-use serde_json::{json, Value};
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -65,11 +80,12 @@ impl AppState {
 pub fn app(state: AppState, dist: Option<&Path>) -> Router {
     let timeouts = state.timeouts;
     let api = Router::new()
-        .merge(admin::router())
-        .merge(cycle::router())
-        .merge(auth::router())
-        .merge(sync::router())
+        .merge(accounts::router())
+        .merge(movements::router())
+        .merge(records::router())
         .merge(reference::router())
+        .merge(rulebook::router())
+        .merge(sync::router())
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NoSuchEndpoint })
@@ -104,7 +120,7 @@ async fn openapi() -> impl axum::response::IntoResponse {
 }
 
 /// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators.
-async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.is_empty().await?;
-    Ok(Json(json!({"status": "ok", "protocol": PROTOCOL_VERSION})))
+    Ok(Json(Health { status: "ok".into(), protocol: PROTOCOL_VERSION }))
 }

@@ -37,7 +37,7 @@ async fn world() -> TestServer {
         };
         s.db.insert_unit(&unit).await.unwrap();
     }
-    let hash = server::auth::hash_password(server::demo::DEMO_PASSWORD).unwrap();
+    let hash = server::accounts::hash_password(server::demo::DEMO_PASSWORD).unwrap();
     for (login, full_name, role) in [
         ("viettri.nam", "Đinh Văn Nam", domain::api::Role::Staff),
         ("viettri.giamdoc", "Cao Minh Đức", domain::api::Role::UnitHead),

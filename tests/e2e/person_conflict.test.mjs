@@ -88,7 +88,8 @@ test("two tablets rate the same person's 2025 differently offline", async (t) =>
     const writers = world.server.query(
       "select u.login, a.action from audit_log a join users u on u.id = a.user_id where a.record_id = ? "
       + "and a.action in ('set', 'resolve') order by a.id", [recordId]);
-    assert.deepEqual(writers, [['tamduong.lan', 'set'], ['tamduong.minh', 'set'], ['tamduong.lan', 'resolve']]);
+    // The first write is the demo data's, by the unit head; then the two tablets' and the settlement.
+    assert.deepEqual(writers.slice(1), [['tamduong.lan', 'set'], ['tamduong.minh', 'set'], ['tamduong.lan', 'resolve']]);
   });
 
   await lan.context.close();

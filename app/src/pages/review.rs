@@ -122,7 +122,8 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
         <section class="card">
             <h1>{heading}</h1>
             <p class="error" role="alert">{move || error.get()}</p>
-            <table class="grid review units" data-kind=kind.as_str()>
+            // The quarter's table keeps the class the office's screen had before registrations were reviewed.
+            <table class=if kind == RecordKind::SelfAssessment { "grid units" } else { "grid review" } data-kind=kind.as_str()>
                 <tbody>
                     {move || rows_of(local, kind).into_iter().map(|(unit_id, unit_name, record)| {
                         let state_label = record.as_ref().map_or(missing, |r| {

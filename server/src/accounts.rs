@@ -1,22 +1,24 @@
-//! Sign-in and the `Session` extractor that authenticates every other request.
+//! Accounts: `POST /api/auth/login`, `/logout` and `/password`, and `POST /api/admin/users` (an admin creates an
+//! account with a role and a unit in the admin's own subtree).
 //!
-//! Passwords are hashed with argon2id. A session is a random bearer token; the server stores only its SHA-256,
-//! with an expiry long enough for a tablet that works offline for weeks.
+//! Passwords are hashed with argon2id, and every check of one counts against the sign-in limits first.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use chrono::{DateTime, Duration, Utc};
-use domain::api::{password_problem, ChangePasswordRequest, LoginRequest, LoginResponse};
-use password_hash::rand_core::{OsRng, RngCore};
+use domain::api::{
+    password_problem, valid_login, ChangePasswordRequest, LoginRequest, LoginResponse, NewUserRequest, Role,
+    UserCreated,
+};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Db, Session};
+use crate::db::{Db, NewUser, Session};
 use crate::error::{ApiError, Json};
+use crate::session::{hex, new_token, token_hash, ClientAddress};
 use crate::AppState;
 
 pub use crate::passwords::hash_password;
@@ -35,18 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/password", post(change_password))
-}
-
-/// The client's IP address, when the server runs behind a real listener (tests that call the router directly
-/// have none).
-pub struct ClientAddress(Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
-    }
+        .route("/admin/users", post(create_user))
 }
 
 /// One password check, counted against its account and its address before it runs. Counting first, in one
@@ -150,49 +141,51 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
 /// What the rate limits store for a login or an address: a fixed-size name that does not reveal it.
 fn key_hash(key: &str) -> String {
     hex(&Sha256::digest(key.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-impl FromRequestParts<AppState> for Session {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        state.db.session(&token_hash(token.trim()), Utc::now()).await?.ok_or(ApiError::Unauthorized)
+async fn create_user(
+    State(state): State<AppState>,
+    session: Session,
+    Json(request): Json<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserCreated>), ApiError> {
+    if session.role != Role::Admin {
+        return Err(ApiError::Forbidden("Chỉ quản trị viên được tạo tài khoản."));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_random_and_hashed() {
-        let (a, b) = (new_token(), new_token());
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert_ne!(token_hash(&a), a);
-        assert_eq!(token_hash(&a), token_hash(&a));
+    let login = request.login.trim();
+    if !valid_login(login) {
+        return Err(ApiError::Invalid(
+            "Tên đăng nhập gồm 3–40 chữ thường không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới.".into(),
+        ));
     }
+    if request.full_name.trim().is_empty() {
+        return Err(ApiError::Invalid("Cần nhập họ và tên.".into()));
+    }
+    if let Some(problem) = password_problem(login, &request.password) {
+        return Err(ApiError::Invalid(problem.into()));
+    }
+    // The scope holds only existing units, so one check answers alike for a unit elsewhere and for none.
+    if !session.may_access(&request.unit_id) {
+        return Err(ApiError::Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn."));
+    }
+    let hash = state.passwords.hash(request.password).await?;
+    let created = state
+        .db
+        .create_user(&NewUser {
+            id: login,
+            login,
+            full_name: request.full_name.trim(),
+            position: request.position.trim(),
+            role: request.role,
+            unit_id: &request.unit_id,
+            password_hash: &hash,
+        })
+        .await?;
+    if !created {
+        return Err(ApiError::LoginTaken);
+    }
+    tracing::info!(admin = %session.user_id, user = %login, role = request.role.as_str(), "account created");
+    Ok((StatusCode::CREATED, Json(UserCreated { id: login.to_owned() })))
 }

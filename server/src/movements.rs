@@ -1,0 +1,37 @@
+//! `PUT /api/movements/{id}`: the office launches and edits the emulation movements, which reach tablets through
+//! `GET /api/reference`.
+
+use axum::extract::State;
+use axum::routing::put;
+use axum::Router;
+use domain::api::{Movement, Role};
+
+use crate::db::Session;
+use crate::error::{ApiError, Json, Path};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/movements/{id}", put(save_movement))
+}
+
+/// Creates or replaces a movement. The id comes from the office's tablet, so a retried save is harmless.
+async fn save_movement(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(movement): Json<Movement>,
+) -> Result<Json<Movement>, ApiError> {
+    if session.role != Role::Office {
+        return Err(ApiError::Forbidden("Chỉ Văn phòng (thường trực Hội đồng) được phát động, sửa phong trào."));
+    }
+    if movement.id != id {
+        return Err(ApiError::Invalid("Mã phong trào trong địa chỉ và trong nội dung khác nhau.".into()));
+    }
+    let problems = movement.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::Problems(problems));
+    }
+    state.db.save_movement(&movement).await?;
+    tracing::info!(user = %session.user_id, movement = %movement.id, "movement saved");
+    Ok(Json(movement))
+}
