@@ -1,7 +1,7 @@
 //! Calls to the server's HTTP API. `HttpTransport` is the sync procedure's way to the server.
 
 use domain::api::{
-    ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData,
+    ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData, RulebookSaved,
 };
 use domain::replica::{Transport, TransportError};
 use domain::rules::RuleBook;
@@ -76,15 +76,15 @@ pub async fn change_password(token: &str, request: &ChangePasswordRequest) -> Re
 pub async fn save_movement(token: &str, movement: &Movement) -> Result<(), TransportError> {
     let url = format!("/api/movements/{}", js_sys::encode_uri_component(&movement.id));
     let builder = authorized(Request::put(&url), token).json(movement).map_err(|_| TransportError::Network)?;
-    read::<serde_json::Value>(builder.send().await).await.map(|_| ())
+    read::<Movement>(builder.send().await).await.map(|_| ())
 }
 
 /// An admin saves the next edition of the rulebook; the answer is its version.
 pub async fn save_rules(token: &str, book: &RuleBook) -> Result<i64, TransportError> {
     let builder =
         authorized(Request::put("/api/admin/rules"), token).json(book).map_err(|_| TransportError::Network)?;
-    let answer: serde_json::Value = read(builder.send().await).await?;
-    Ok(answer["version"].as_i64().unwrap_or(book.version + 1))
+    let saved: RulebookSaved = read(builder.send().await).await?;
+    Ok(saved.version)
 }
 
 /// What to tell a person whose online-only action failed.

@@ -12,6 +12,7 @@ use crate::rules::RuleBook;
 /// The body of every error answer. `message` is Vietnamese and safe to show; `code` is for programs. A form
 /// refused for several reasons also lists each with where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -21,6 +22,7 @@ pub struct ErrorBody {
 
 /// One reason a form cannot be saved: `at` names the field (`name`, `titles[2].code`…), `message` says why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub at: String,
     pub message: String,
@@ -34,6 +36,7 @@ impl Problem {
 
 /// `GET /api/health`: the server answers, and the sync protocol it speaks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub protocol: u32,
@@ -41,17 +44,20 @@ pub struct Health {
 
 /// `POST /api/admin/users`: the new account's id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserCreated {
     pub id: String,
 }
 
 /// `PUT /api/admin/rules`: the edition the saved rulebook became.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RulebookSaved {
     pub version: i64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub login: String,
@@ -60,6 +66,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
@@ -68,6 +75,7 @@ pub struct ChangePasswordRequest {
 
 /// An admin creates an account: its role and the unit whose subtree it works on.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub login: String,
@@ -81,6 +89,7 @@ pub struct NewUserRequest {
 
 /// One accepted change of a record, as the audit log keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub user_id: String,
@@ -114,6 +123,7 @@ pub fn valid_login(login: &str) -> bool {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     /// Bearer token for the `Authorization` header. The server keeps only its hash.
     pub token: String,
@@ -122,6 +132,7 @@ pub struct LoginResponse {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserProfile {
     pub id: String,
     pub login: String,
@@ -135,6 +146,7 @@ pub struct UserProfile {
 /// Reference data a tablet caches so it can work offline: the units it sees, the movements they join, and the
 /// rulebook the eligibility panel checks nominations against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferenceData {
     pub units: Vec<OrgUnit>,
     pub movements: Vec<Movement>,
@@ -148,6 +160,7 @@ pub struct ReferenceData {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: String,
     pub full_name: String,
@@ -155,6 +168,7 @@ pub struct Person {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgUnit {
     pub id: String,
     pub parent_id: Option<String>,
@@ -167,6 +181,7 @@ pub struct OrgUnit {
 
 /// An emulation movement (phong trào thi đua) and the document that launched it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movement {
     pub id: String,
     pub name: String,

@@ -9,6 +9,7 @@ use crate::model::{Fields, RecordKind};
 
 /// The yearly task rating (xếp loại mức độ hoàn thành nhiệm vụ), lowest first so ratings compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
     KhongHoanThanh,
@@ -32,6 +33,7 @@ impl Rating {
 
 /// Disciplinary measures, lightest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Discipline {
     KhienTrach,
@@ -56,6 +58,7 @@ impl Discipline {
 
 /// The scope at which an initiative (sáng kiến) is recognised as applied and replicable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     CoSo,
@@ -77,6 +80,7 @@ impl Scope {
 
 /// One year of a person's service: the rating and any discipline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YearRecord {
     pub year: i32,
@@ -89,6 +93,7 @@ pub struct YearRecord {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Initiative {
     /// The recognition number (số công nhận), e.g. "12/QĐ-TTVH".
@@ -101,6 +106,7 @@ pub struct Initiative {
 /// One award a person or collective received: as written on the decision, so titles of earlier regimes are kept
 /// under their own names and mapped to current ones when rules read them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AwardEntry {
     pub year: i32,
@@ -119,6 +125,7 @@ pub struct AwardEntry {
 
 /// A target (chỉ tiêu) a unit registers for a field of the movement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     pub id: String,
@@ -128,6 +135,7 @@ pub struct Target {
 
 /// A quarter's result against one registered target.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TargetResult {
     #[serde(default)]
@@ -143,6 +151,7 @@ pub struct TargetResult {
 
 /// Tracks of nomination (Law 2022, Art. 7 lists the kinds of commendation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     ThuongXuyen,
@@ -168,6 +177,7 @@ impl Track {
 
 /// Who a nomination is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NomineeKind {
     Person,

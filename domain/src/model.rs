@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub type Fields = BTreeMap<String, Value>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A unit's quarterly self-assessment (tự đánh giá) against its emulation targets.
@@ -125,6 +126,7 @@ impl RecordKind {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WorkflowState {
     #[default]
@@ -167,6 +169,7 @@ impl WorkflowState {
 
 /// Which record a change is about: enough to route, check and store it without reading the record first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordRef {
     pub id: Uuid,
     pub kind: RecordKind,
@@ -182,12 +185,14 @@ impl RecordRef {
 /// A record as the server holds it and sends it in a pull. `rev` is the server revision: 0 until the
 /// server first accepts a change, then one more per accepted change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Record {
     pub id: Uuid,
     pub kind: RecordKind,
     pub unit_id: String,
     pub rev: i64,
     pub deleted: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, serde_json::Value>))]
     pub fields: Fields,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
@@ -204,6 +209,7 @@ pub struct Record {
 /// Two values written to one field by people who had not seen each other's. The record holds `kept`; `other`
 /// is kept here until someone chooses or combines them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenConflict {
     /// The server's id; 0 while the tablet has only the push answer and not yet the pulled record.
     pub id: i64,
@@ -213,6 +219,7 @@ pub struct OpenConflict {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictSide {
     pub value: Value,
     /// The user id of who wrote it.

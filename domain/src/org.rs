@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Units `from` ceased and their work continued in `into` on `on` (e.g. a culture centre and a radio station
 /// merged into one culture-information centre; provinces merged on 1/7/2025).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitMerge {
     pub from: Vec<String>,
     pub into: String,

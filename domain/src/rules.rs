@@ -24,6 +24,7 @@ pub use eval::{evaluate, submission_problem};
 pub const DEFAULT_RULEBOOK: &str = include_str!("../rules/default.json");
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleBook {
     /// Raised by the server on every accepted edit; a verdict records the version it was reached with.
@@ -35,6 +36,7 @@ pub struct RuleBook {
 
 /// A legal regime: the instruments in force between two dates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Regime {
     pub id: String,
@@ -44,6 +46,7 @@ pub struct Regime {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TitleKind {
     /// An emulation title (danh hiệu thi đua).
@@ -53,6 +56,7 @@ pub enum TitleKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     Person,
@@ -71,6 +75,7 @@ impl Subject {
 
 /// A title or form in the catalog. `aliases` are the names it had under earlier regimes or on old decisions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TitleDef {
     pub code: String,
@@ -85,6 +90,7 @@ pub struct TitleDef {
 
 /// The conditions for one title under some regimes. `title` "*" applies to every title.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub title: String,
@@ -99,6 +105,7 @@ pub struct Rule {
 
 /// How the council votes on the title.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
     pub percent: u32,
@@ -112,6 +119,7 @@ pub struct Vote {
 /// How sure we are of a rule, as tagged in the domain notes: confirmed in a public source, believed true, or
 /// uncertain. Shown beside each condition so nobody mistakes a default for the gazette.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Certainty {
     C,
@@ -120,6 +128,7 @@ pub enum Certainty {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub check: Check,
@@ -129,6 +138,7 @@ pub struct Condition {
 
 /// One checkable condition. Years are counted back from the nomination's year, which is included.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Check {
     /// The year's rating is at least `rating`.
@@ -150,7 +160,10 @@ pub enum Check {
     /// At least `count` initiatives of at least `scope` recognised in the last `years` years.
     Initiatives { scope: Scope, count: u32, years: u32 },
     /// Any one of the groups holds in full.
-    AnyOf { options: Vec<Vec<Check>> },
+    AnyOf {
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
+        options: Vec<Vec<Check>>,
+    },
     /// Of the members serving that year, more than (or at least) `percent`% hold `title`.
     MemberShare { title: String, percent: u32, strictly_more: bool },
     /// At least `count` members hold `title` that year.
@@ -169,6 +182,7 @@ pub enum Check {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     pub title: String,
     pub title_name: String,
@@ -190,6 +204,7 @@ impl Verdict {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerdictItem {
     /// None: to be confirmed by a person.
     pub met: Option<bool>,

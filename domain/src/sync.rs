@@ -34,6 +34,7 @@ pub fn writer_id(user_id: &str, device_id: Uuid) -> String {
 
 /// One change a user made on a tablet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Mutation {
     /// Made by the client; replaying a mutation with the same id changes nothing.
@@ -60,10 +61,14 @@ impl Mutation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Op {
     /// Set these fields to these values; other fields are left alone.
-    Set { fields: Fields },
+    Set {
+        #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Value>))]
+        fields: Fields,
+    },
     /// Delete the record, leaving a tombstone so other tablets learn of it.
     Delete,
     /// Move the record through its workflow (submit, return, approve).
@@ -84,6 +89,7 @@ impl Op {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     pub protocol: u32,
@@ -92,12 +98,14 @@ pub struct PushRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One result per mutation, in the order they were sent.
     pub results: Vec<MutationResult>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub mutation_id: Uuid,
     #[serde(flatten)]
@@ -106,6 +114,7 @@ pub struct MutationResult {
 
 /// What the server did with one mutation. A replayed mutation gets exactly the answer it got the first time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     /// Applied on top of the revision the client had.
@@ -127,6 +136,7 @@ impl Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldConflict {
     pub field: String,
     /// The value the server kept (null if the record was deleted).
@@ -136,6 +146,7 @@ pub struct FieldConflict {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
     /// The fields fail validation.
@@ -153,6 +164,7 @@ pub enum RejectCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Records changed since the cursor, oldest change first, tombstones included.
     pub records: Vec<Record>,

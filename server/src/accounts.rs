@@ -7,14 +7,14 @@ use std::net::IpAddr;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::Router;
 use chrono::{DateTime, Duration, Utc};
 use domain::api::{
-    password_problem, valid_login, ChangePasswordRequest, LoginRequest, LoginResponse, NewUserRequest, Role,
+    password_problem, valid_login, ChangePasswordRequest, ErrorBody, LoginRequest, LoginResponse, NewUserRequest, Role,
     UserCreated,
 };
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::{Db, NewUser, Session};
 use crate::error::{ApiError, Json};
@@ -32,12 +32,12 @@ const ACCOUNT_ATTEMPTS: i64 = 5;
 const ADDRESS_ATTEMPTS: i64 = 30;
 const ATTEMPT_WINDOW_MINUTES: i64 = 15;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/password", post(change_password))
-        .route("/admin/users", post(create_user))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(change_password))
+        .routes(routes!(create_user))
 }
 
 /// One password check, counted against its account and its address before it runs. Counting first, in one
@@ -82,6 +82,12 @@ impl Check {
     }
 }
 
+/// Signs in: a session token for this device, and the user's profile.
+#[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest, responses(
+    (status = 200, description = "Đăng nhập được.", body = LoginResponse),
+    (status = 401, description = "Sai tên đăng nhập hoặc mật khẩu (bad_credentials).", body = ErrorBody),
+    (status = 429, description = "Quá nhiều lần sai (too_many_sign_ins), hoặc đang kiểm tra quá nhiều (sign_ins_busy).", body = ErrorBody),
+))]
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -112,6 +118,9 @@ async fn login(
 }
 
 /// Ends this session on the server. The tablet keeps its database and outbox.
+#[utoipa::path(post, path = "/auth/logout", tag = "accounts", security(("bearer" = [])), responses(
+    (status = 204, description = "Đã đăng xuất."),
+))]
 async fn logout(State(state): State<AppState>, session: Session) -> Result<StatusCode, ApiError> {
     state.db.delete_session(&session.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -119,6 +128,13 @@ async fn logout(State(state): State<AppState>, session: Session) -> Result<Statu
 
 /// Changes the user's password and ends their other sessions (a stolen tablet's included). The current password
 /// is checked under the sign-in limits, so a session is no way to guess it at full speed.
+#[utoipa::path(post, path = "/auth/password", tag = "accounts", security(("bearer" = [])),
+    request_body = ChangePasswordRequest, responses(
+    (status = 204, description = "Đã đổi mật khẩu; các phiên khác đã kết thúc."),
+    (status = 401, description = "Mật khẩu hiện tại không đúng (bad_credentials), hoặc phiên hết hạn.", body = ErrorBody),
+    (status = 422, description = "Mật khẩu mới không đạt yêu cầu.", body = ErrorBody),
+    (status = 429, description = "Quá nhiều lần sai.", body = ErrorBody),
+))]
 async fn change_password(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -146,6 +162,14 @@ fn key_hash(key: &str) -> String {
     hex(&Sha256::digest(key.as_bytes()))
 }
 
+/// An admin creates an account with a role and a unit in the admin's own subtree.
+#[utoipa::path(post, path = "/admin/users", tag = "accounts", security(("bearer" = [])),
+    request_body = NewUserRequest, responses(
+    (status = 201, description = "Đã tạo tài khoản.", body = UserCreated),
+    (status = 403, description = "Không phải quản trị viên, hoặc đơn vị ngoài phạm vi.", body = ErrorBody),
+    (status = 409, description = "Tên đăng nhập đã có người dùng (login_taken).", body = ErrorBody),
+    (status = 422, description = "Thông tin tài khoản không hợp lệ.", body = ErrorBody),
+))]
 async fn create_user(
     State(state): State<AppState>,
     session: Session,

@@ -2,7 +2,8 @@
 //! database. It holds no state outside the database, so several instances can share one.
 //!
 //! `app(state, dist)` builds the whole router; `main` only reads configuration and binds a port, so tests drive
-//! the real router with `tower::ServiceExt::oneshot`.
+//! the real router with `tower::ServiceExt::oneshot`. Each resource has one router, annotated with what it takes
+//! and answers; `openapi()` is the document they make together, served at `/api/openapi.json`.
 
 /// Sign-in, sign-out, password change, and accounts made by an admin.
 pub mod accounts;
@@ -32,19 +33,23 @@ mod session;
 mod sync;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::{HeaderName, CONTENT_SECURITY_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::http::HeaderValue;
 use axum::middleware;
-use axum::routing::get;
 use axum::Router;
-use domain::api::Health;
+use domain::api::{ErrorBody, Health};
 use domain::PROTOCOL_VERSION;
 use tower_http::compression::predicate::SizeAbove;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi, RefOr, Response, ResponseBuilder};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::Db;
 use crate::edge::Timeouts;
@@ -76,18 +81,88 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface. With `dist`, the built app is served from that folder too.
-pub fn app(state: AppState, dist: Option<&Path>) -> Router {
-    let timeouts = state.timeouts;
-    let api = Router::new()
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "thidua API",
+        version = "1",
+        description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
+                       accounts, movements and the rulebook. Errors are `ErrorBody`: a code for programs and a \
+                       Vietnamese message to show."
+    ),
+    modifiers(&BearerScheme)
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut OpenApi) {
+        let scheme = SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build());
+        doc.components.get_or_insert_with(Default::default).add_security_scheme("bearer", scheme);
+    }
+}
+
+/// Every API route, each resource's router merged; paths are relative to `/api`.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi_document))
         .merge(accounts::router())
         .merge(movements::router())
         .merge(records::router())
         .merge(reference::router())
         .merge(rulebook::router())
         .merge(sync::router())
-        .route("/health", get(health))
-        .route("/openapi.json", get(openapi))
+}
+
+/// The API's OpenAPI document, made from the handlers' annotations and the wire types. `server/openapi.json` is
+/// its reviewed copy (`server/tests/openapi.rs` fails when the two differ).
+pub fn openapi() -> OpenApi {
+    let (_, mut doc) = OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi())
+        .nest("/api", api_routes())
+        .split_for_parts();
+    add_edge_refusals(&mut doc);
+    doc
+}
+
+/// The refusals any call may meet before or around its handler (`edge`, the extractors, storage), added to
+/// every operation so that each one lists all it can answer.
+fn add_edge_refusals(doc: &mut OpenApi) {
+    let refusal = |description: &str| -> RefOr<Response> {
+        let schema = utoipa::openapi::Ref::from_schema_name("ErrorBody");
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", utoipa::openapi::ContentBuilder::new().schema(Some(schema)).build())
+            .into()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let mut common = vec![
+                ("400", "Yêu cầu không hợp lệ (tham số, JSON sai cú pháp)."),
+                ("408", "Nội dung đến quá chậm, hoặc xử lý quá lâu; gửi lại được."),
+                ("413", "Nội dung gửi lên quá lớn."),
+                ("500", "Máy chủ gặp lỗi; không có gì đã lưu bị mất."),
+            ];
+            if operation.security.is_some() {
+                common.push(("401", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn."));
+            }
+            if operation.request_body.is_some() {
+                common.push(("415", "Cần gửi nội dung dạng application/json."));
+                common.push(("422", "Nội dung không đúng cấu trúc."));
+            }
+            for (status, description) in common {
+                operation.responses.responses.entry(status.to_owned()).or_insert_with(|| refusal(description));
+            }
+        }
+    }
+}
+
+/// The whole HTTP surface. With `dist`, the built app is served from that folder too.
+pub fn app(state: AppState, dist: Option<&Path>) -> Router {
+    let timeouts = state.timeouts;
+    let (api, _) = api_routes()
         .fallback(|| async { ApiError::NoSuchEndpoint })
         // `edge::deadlines` has already received the body within its limit, and shapes the router's 405s.
         .layer(DefaultBodyLimit::disable())
@@ -95,8 +170,8 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         // server's CPU (most answers to a small push are a few hundred bytes).
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(1400)))
         .layer(middleware::from_fn(edge::no_store))
-        .with_state(state);
-    let mut router = Router::new().nest("/api", api);
+        .split_for_parts();
+    let mut router = Router::new().nest("/api", api.with_state(state));
     if let Some(dist) = dist {
         router = router.merge(assets::router(dist));
     }
@@ -113,13 +188,21 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-/// The API described in OpenAPI 3.0 (written by hand next to the routes it describes; `server/tests/api.rs`
-/// checks that every route is in it).
-async fn openapi() -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("openapi.json"))
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", responses(
+    (status = 200, description = "Tài liệu OpenAPI của API.", body = Object),
+))]
+async fn openapi_document() -> impl axum::response::IntoResponse {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    let json = DOCUMENT.get_or_init(|| openapi().to_pretty_json().unwrap_or_default());
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], json.as_str())
 }
 
 /// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators.
+#[utoipa::path(get, path = "/health", tag = "meta", responses(
+    (status = 200, description = "Máy chủ trả lời.", body = Health),
+    (status = 500, description = "Máy chủ không đọc được cơ sở dữ liệu.", body = ErrorBody),
+))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.is_empty().await?;
     Ok(Json(Health { status: "ok".into(), protocol: PROTOCOL_VERSION }))

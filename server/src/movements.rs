@@ -2,19 +2,26 @@
 //! `GET /api/reference`.
 
 use axum::extract::State;
-use axum::routing::put;
-use axum::Router;
-use domain::api::{Movement, Role};
+use domain::api::{ErrorBody, Movement, Role};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::Session;
 use crate::error::{ApiError, Json, Path};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/movements/{id}", put(save_movement))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(save_movement))
 }
 
 /// Creates or replaces a movement. The id comes from the office's tablet, so a retried save is harmless.
+#[utoipa::path(put, path = "/movements/{id}", tag = "movements", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Mã phong trào, do máy của Văn phòng đặt")),
+    request_body = Movement, responses(
+    (status = 200, description = "Đã lưu phong trào.", body = Movement),
+    (status = 403, description = "Chỉ Văn phòng được phát động, sửa phong trào.", body = ErrorBody),
+    (status = 422, description = "Nội dung chưa hợp lệ; `problems` nêu từng trường.", body = ErrorBody),
+))]
 async fn save_movement(
     State(state): State<AppState>,
     session: Session,

@@ -1,20 +1,26 @@
 //! `GET /api/records/{id}/history`: a record's audited changes, for the office, admins and unit heads.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::Router;
-use domain::api::{HistoryEntry, Role};
+use domain::api::{ErrorBody, HistoryEntry, Role};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::db::Session;
 use crate::error::{ApiError, Json, Path};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/records/{id}/history", get(history))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(history))
 }
 
 /// The office, admins and unit heads may read who changed what in records of their scope.
+#[utoipa::path(get, path = "/records/{id}/history", tag = "records", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Mã hồ sơ")), responses(
+    (status = 200, description = "Các thay đổi, cũ trước.", body = Vec<HistoryEntry>),
+    (status = 403, description = "Vai trò này không xem được lịch sử.", body = ErrorBody),
+    (status = 404, description = "Không có hồ sơ này trong phạm vi của bạn.", body = ErrorBody),
+))]
 async fn history(
     State(state): State<AppState>,
     session: Session,

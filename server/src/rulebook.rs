@@ -2,22 +2,29 @@
 //! `GET /api/reference`.
 
 use axum::extract::State;
-use axum::routing::put;
-use axum::Router;
 use chrono::Utc;
-use domain::api::{Role, RulebookSaved};
+use domain::api::{ErrorBody, Role, RulebookSaved};
 use domain::rules::RuleBook;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::Session;
 use crate::error::{ApiError, Json};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/rules", put(save_rules))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(save_rules))
 }
 
 /// Stores an edited rulebook as the next edition. `version` must be the edition the admin started from: two
 /// admins editing at once cannot overwrite each other silently.
+#[utoipa::path(put, path = "/admin/rules", tag = "rulebook", security(("bearer" = [])),
+    request_body = RuleBook, responses(
+    (status = 200, description = "Đã lưu; phiên bản mới.", body = RulebookSaved),
+    (status = 403, description = "Chỉ quản trị viên được sửa bộ quy tắc.", body = ErrorBody),
+    (status = 409, description = "Bộ quy tắc đã được sửa sau khi mở (stale).", body = ErrorBody),
+    (status = 422, description = "Bộ quy tắc có lỗi; `problems` nêu từng chỗ.", body = ErrorBody),
+))]
 async fn save_rules(
     State(state): State<AppState>,
     session: Session,

@@ -1,23 +1,31 @@
 //! `POST /api/sync/push` and `GET /api/sync/pull`: the two halves of the sync protocol (see `domain::sync`).
 
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::Router;
 use chrono::Utc;
+use domain::api::ErrorBody;
 use domain::sync::{
     PullResponse, PushRequest, PushResponse, RejectCode, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS,
 };
 use domain::{Mutation, MutationResult, Outcome, PROTOCOL_VERSION};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::db::Session;
 use crate::error::{ApiError, Json, Query};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/push", post(push)).route("/sync/pull", get(pull))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(push)).routes(routes!(pull))
 }
 
+/// Applies a batch of mutations in order; each gets its own answer, and a replay gets the first answer again.
+#[utoipa::path(post, path = "/sync/push", tag = "sync", security(("bearer" = [])), request_body = PushRequest,
+    responses(
+    (status = 200, description = "Một kết quả cho mỗi thay đổi, theo thứ tự gửi.", body = PushResponse),
+    (status = 409, description = "Ứng dụng cũ hơn giao thức của máy chủ (outdated_client).", body = ErrorBody),
+    (status = 413, description = "Quá nhiều thay đổi trong một lần gửi (too_many_mutations).", body = ErrorBody),
+))]
 async fn push(
     State(state): State<AppState>,
     session: Session,
@@ -54,14 +62,22 @@ async fn push(
     Ok(Json(PushResponse { results }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PullParams {
+    /// The last change this tablet has (0 for everything).
     #[serde(default)]
     cursor: i64,
+    /// Records per page (default and ceiling set by the server).
     limit: Option<u32>,
 }
 
+/// The records changed since `cursor`, one page at a time.
+#[utoipa::path(get, path = "/sync/pull", tag = "sync", security(("bearer" = [])), params(PullParams), responses(
+    (status = 200, description = "Một trang các hồ sơ đã đổi.", body = PullResponse),
+    (status = 422, description = "Con trỏ âm.", body = ErrorBody),
+))]
 async fn pull(
     State(state): State<AppState>,
     session: Session,

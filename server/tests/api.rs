@@ -279,33 +279,6 @@ async fn reference_data_carries_the_2022_movement_and_the_unit_chain() {
 }
 
 #[tokio::test]
-async fn the_openapi_document_describes_every_route() {
-    let s = server().await;
-    let (status, doc) = s.call(Method::GET, "/api/openapi.json", None, None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(doc["openapi"], "3.0.3");
-    let paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
-    // Every route the server registers (read from its source, so a new route cannot be forgotten here).
-    let sources = [
-        include_str!("../src/admin.rs"),
-        include_str!("../src/auth.rs"),
-        include_str!("../src/lib.rs"),
-        include_str!("../src/reference.rs"),
-        include_str!("../src/sync.rs"),
-    ];
-    let mut routes = Vec::new();
-    for source in sources {
-        for piece in source.split(".route(\"").skip(1) {
-            routes.push(format!("/api{}", piece.split('"').next().unwrap()));
-        }
-    }
-    assert!(routes.len() >= 11, "{routes:?}");
-    for route in &routes {
-        assert!(paths.contains(&route.as_str()), "{route} is not in openapi.json");
-    }
-}
-
-#[tokio::test]
 async fn a_unit_cannot_take_another_units_report_id() {
     let s = server().await;
     let lan = s.login("tamduong.lan").await;

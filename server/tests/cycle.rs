@@ -268,6 +268,9 @@ async fn the_office_launches_movements_that_every_tablet_receives() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let message = body["message"].as_str().unwrap();
     assert!(message.contains("Tên phong trào không được để trống") && message.contains("kết thúc trước"), "{message}");
+    // Each problem also comes keyed by its field, for the form to point at.
+    let at: Vec<&str> = body["problems"].as_array().unwrap().iter().map(|p| p["at"].as_str().unwrap()).collect();
+    assert_eq!(at, ["name", "period_to"]);
     let (status, _) = server.call(Method::PUT, "/api/movements/khac", Some(&office), Some(movement)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -318,6 +321,7 @@ async fn an_admin_edits_the_rulebook_and_verdicts_follow() {
     let (status, answer) = server.call(Method::PUT, "/api/admin/rules", Some(&admin), Some(body)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer["message"].as_str().unwrap().contains("\"Giấy khen\" thuộc danh mục theo luật, không được xóa"));
+    assert!(answer["problems"].as_array().unwrap().iter().any(|p| p["at"] == "titles"), "{answer}");
 
     let answer = server.push(&head, &[submit(nomination, TAM_DUONG, 1)]).await;
     assert!(matches!(answer.results[0].outcome, Outcome::Applied { .. }), "{:?}", answer.results[0]);
