@@ -93,6 +93,43 @@ impl Merge {
         (self.delete || was_deleted) && !self.restore
     }
 
+    /// The workflow state and note after this merge, given the stored ones (a new record starts as a draft).
+    pub fn state_after(&self, stored: Option<(WorkflowState, Option<String>)>) -> (WorkflowState, Option<String>) {
+        match &self.new_state {
+            Some((state, note)) => (*state, note.clone()),
+            None => stored.unwrap_or((WorkflowState::Draft, None)),
+        }
+    }
+
+    /// Whether the record after this merge is exactly what its writer already holds, so that the writer's own
+    /// pulls may skip it: a clean edit or resolution, not a merge, conflict or workflow step.
+    pub fn echo_free(&self, op: &Op) -> bool {
+        matches!(self.outcome, Outcome::Applied { .. }) && matches!(op, Op::Set { .. } | Op::Resolve { .. })
+    }
+
+    /// The audit log's description of this change: each written field's old and new value (`old` gives the
+    /// stored one), the new state, a delete or restore, and the fields that became conflicts.
+    pub fn audit_changes(&self, old: impl Fn(&str) -> Value) -> serde_json::Map<String, Value> {
+        let mut changes = serde_json::Map::new();
+        for (name, value) in &self.writes {
+            changes.insert(name.clone(), serde_json::json!({"old": old(name), "new": value}));
+        }
+        if let Some((state, note)) = &self.new_state {
+            changes.insert("state".into(), serde_json::json!({"new": state.as_str(), "note": note}));
+        }
+        if self.delete {
+            changes.insert("deleted".into(), Value::Bool(true));
+        }
+        if self.restore {
+            changes.insert("restored".into(), Value::Bool(true));
+        }
+        if let Outcome::Conflict { conflicts, .. } = &self.outcome {
+            let fields: Vec<Value> = conflicts.iter().map(|c| Value::String(c.field.clone())).collect();
+            changes.insert("conflicts".into(), Value::Array(fields));
+        }
+        changes
+    }
+
     fn nothing(outcome: Outcome) -> Self {
         Merge { writes: Fields::new(), delete: false, restore: false, new_state: None, resolves: Vec::new(), outcome }
     }

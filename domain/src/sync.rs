@@ -78,6 +78,18 @@ pub enum Op {
 }
 
 impl Op {
+    /// The action's name in the audit log.
+    pub fn audit_name(&self) -> &'static str {
+        match self {
+            Op::Set { .. } => "set",
+            Op::Delete => "delete",
+            Op::Resolve { .. } => "resolve",
+            Op::Transition { action: Action::Submit } => "submit",
+            Op::Transition { action: Action::Return { .. } } => "return",
+            Op::Transition { action: Action::Approve } => "approve",
+        }
+    }
+
     /// The content fields this operation writes.
     pub fn fields(&self) -> Vec<&str> {
         match self {

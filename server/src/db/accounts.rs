@@ -9,7 +9,7 @@ use super::*;
 
 impl Db {
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
-        let row = sqlx::query("select id, password_hash from users where login = ?")
+        let row = sqlx::query("select id, password_hash from users where login = $1")
             .bind(login)
             .fetch_optional(&self.reader)
             .await?;
@@ -20,7 +20,7 @@ impl Db {
     pub async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>> {
         let row = sqlx::query(
             "select u.id, u.login, u.full_name, u.position, u.role, u.unit_id, o.name as unit_name
-             from users u join org_units o on o.id = u.unit_id where u.id = ?",
+             from users u join org_units o on o.id = u.unit_id where u.id = $1",
         )
         .bind(user_id)
         .fetch_optional(&self.reader)
@@ -47,7 +47,7 @@ impl Db {
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         sqlx::query(
-            "insert into sessions (token_hash, user_id, device_id, created_at, expires_at) values (?, ?, ?, ?, ?)",
+            "insert into sessions (token_hash, user_id, device_id, created_at, expires_at) values ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash)
         .bind(user_id)
@@ -63,7 +63,7 @@ impl Db {
     pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
         let row = sqlx::query(
             "select s.user_id, s.device_id, u.role, u.unit_id from sessions s join users u on u.id = s.user_id
-             where s.token_hash = ? and s.expires_at > ?",
+             where s.token_hash = $1 and s.expires_at > $2",
         )
         .bind(token_hash)
         .bind(timestamp(now))
@@ -79,8 +79,8 @@ impl Db {
         // A unit merged into one in scope stays in scope: its people and award history belong to its successor.
         let scope = sqlx::query_scalar(
             "with recursive scope(id) as (
-                 select ? union all
-                 select u.id from org_units u join scope s on u.parent_id = s.id where ?),
+                 select $1 union all
+                 select u.id from org_units u join scope s on u.parent_id = s.id where $2),
              lineage(id) as (
                  select id from scope union
                  select m.from_unit from unit_merges m join lineage l on m.into_unit = l.id)
@@ -101,12 +101,12 @@ impl Db {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("delete from sessions where token_hash = ?").bind(token_hash).execute(&self.writer).await?;
+        sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(&self.writer).await?;
         Ok(())
     }
 
     pub async fn password_hash(&self, user_id: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("select password_hash from users where id = ?")
+        Ok(sqlx::query_scalar("select password_hash from users where id = $1")
             .bind(user_id)
             .fetch_optional(&self.reader)
             .await?)
@@ -115,12 +115,12 @@ impl Db {
     /// Sets a new password and ends every other session of the user, in one transaction.
     pub async fn change_password(&self, user_id: &str, password_hash: &str, keep_session: &str) -> Result<()> {
         let mut tx = self.writer.begin().await?;
-        sqlx::query("update users set password_hash = ? where id = ?")
+        sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(password_hash)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("delete from sessions where user_id = ? and token_hash <> ?")
+        sqlx::query("delete from sessions where user_id = $1 and token_hash <> $2")
             .bind(user_id)
             .bind(keep_session)
             .execute(&mut *tx)

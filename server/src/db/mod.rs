@@ -160,7 +160,7 @@ impl Db {
         // A new database starts with the shipped rulebook; after that only admins change it.
         let shipped = RuleBook::default_book().map_err(|e| DbError::Corrupt(format!("shipped rulebook: {e}")))?;
         sqlx::query(
-            "insert into rulebooks (version, body, updated_at) select ?, ?, ? where not exists (select 1 from rulebooks)",
+            "insert into rulebooks (version, body, updated_at) select $1, $2, $3 where not exists (select 1 from rulebooks)",
         )
         .bind(shipped.version)
         .bind(to_json(&shipped)?)

@@ -5,15 +5,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::api::HistoryEntry;
 use domain::dossier::{Facts, NominationFacts, RecordView};
-use domain::merge::{merge, StoredField, StoredRecord};
+use domain::merge::{merge, Merge, StoredField, StoredRecord};
 use domain::model::ConflictSide;
 use domain::org::lineage;
 use domain::rules::{evaluate, submission_problem};
 use domain::sync::{PullResponse, RejectCode};
-use domain::workflow::Action;
 use domain::WorkflowState;
-use domain::{Mutation, MutationResult, Op, OpenConflict, Outcome, Record, RecordKind};
-use serde_json::{json, Value};
+use domain::{Mutation, MutationResult, OpenConflict, Outcome, Record, RecordKind};
+use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -24,14 +23,14 @@ impl Db {
     /// The unit of a record and its audited changes, oldest first; None if there is no such record.
     pub async fn history(&self, record_id: Uuid) -> Result<Option<(String, Vec<HistoryEntry>)>> {
         let id = record_id.to_string();
-        let unit: Option<String> = sqlx::query_scalar("select unit_id from records where id = ?")
+        let unit: Option<String> = sqlx::query_scalar("select unit_id from records where id = $1")
             .bind(&id)
             .fetch_optional(&self.reader)
             .await?;
         let Some(unit) = unit else { return Ok(None) };
         let rows = sqlx::query(
             "select a.at, a.user_id, coalesce(u.full_name, a.user_id) as user_name, a.device_id, a.action, a.changes
-             from audit_log a left join users u on u.id = a.user_id where a.record_id = ? order by a.id",
+             from audit_log a left join users u on u.id = a.user_id where a.record_id = $1 order by a.id",
         )
         .bind(&id)
         .fetch_all(&self.reader)
@@ -101,9 +100,9 @@ impl Db {
         // One row more than asked tells whether another page follows.
         let rows = sqlx::query(
             "select id, kind, unit_id, rev, seq, deleted, state, state_note, updated_at, updated_by from records
-             where unit_id in (select value from json_each(?)) and seq > ?
-                 and not (echo_free = 1 and last_writer = ?)
-             order by seq limit ?",
+             where unit_id in (select value from json_each($1)) and seq > $2
+                 and not (echo_free = 1 and last_writer = $3)
+             order by seq limit $4",
         )
         .bind(&scope)
         .bind(cursor)
@@ -145,7 +144,7 @@ impl Db {
             last_seq
         } else {
             sqlx::query_scalar(
-                "select coalesce(max(seq), ?) from records where unit_id in (select value from json_each(?))",
+                "select coalesce(max(seq), $1) from records where unit_id in (select value from json_each($2))",
             )
             .bind(cursor)
             .bind(&scope)
@@ -280,7 +279,7 @@ async fn nomination_verdict(
     let rows = sqlx::query(
         "select r.id, r.kind, r.unit_id, f.name, f.value from records r left join record_fields f on f.record_id = r.id
          where r.deleted = 0 and r.kind in ('person', 'unit_profile', 'nomination')
-             and r.unit_id in (select value from json_each(?))
+             and r.unit_id in (select value from json_each($1))
          order by r.id",
     )
     .bind(to_json(&units)?)
@@ -311,18 +310,23 @@ async fn nomination_verdict(
     Ok(Some(evaluate(&rulebook_in(tx).await?, &nomination, &facts)))
 }
 
-/// One mutation of a batch, inside the batch's transaction.
+/// What a mutation does to its record, decided before anything is written.
+struct Decided {
+    current: Option<StoredRecord>,
+    current_note: Option<String>,
+    decision: Merge,
+}
+
+/// One mutation of a batch, inside the batch's transaction: a replay gets its first answer again; otherwise the
+/// domain decides (`decide`) and storage writes that decision (`write_decision`).
 async fn apply_one(
     tx: &mut sqlx::SqliteConnection,
     session: &Session,
     mutation: &Mutation,
     now: DateTime<Utc>,
 ) -> Result<MutationResult> {
-    let mutation_id = mutation.id.to_string();
-    let record_id = mutation.record_id.to_string();
-
-    let earlier = sqlx::query("select user_id, result from mutations where id = ?")
-        .bind(&mutation_id)
+    let earlier = sqlx::query("select user_id, result from mutations where id = $1")
+        .bind(mutation.id.to_string())
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(row) = earlier {
@@ -335,35 +339,49 @@ async fn apply_one(
         };
         return Ok(MutationResult { mutation_id: mutation.id, outcome });
     }
+    let decided = decide(tx, session, mutation).await?;
+    write_decision(tx, session, mutation, decided, now).await
+}
 
-    let writer = session.writer();
-    let (current, current_note) = match load_stored(tx, &record_id).await? {
+/// The merge of `mutation` into its stored record, with a submitted nomination checked against the rules.
+async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &Mutation) -> Result<Decided> {
+    let (current, current_note) = match load_stored(tx, &mutation.record_id.to_string()).await? {
         Some((stored, note)) => (Some(stored), note),
         None => (None, None),
     };
-    let mut decision = merge(current.as_ref(), mutation, session.role, &writer);
+    let mut decision = merge(current.as_ref(), mutation, session.role, &session.writer());
     if let (Some(stored), Some((WorkflowState::Submitted, _))) = (&current, &decision.new_state) {
         if stored.kind == RecordKind::Nomination {
             check_nomination(tx, mutation.record_id, stored, &mut decision).await?;
         }
     }
+    Ok(Decided { current, current_note, decision })
+}
+
+/// Stores a decision: the record, its written fields, settled and new conflicts, the audit row, and the answer
+/// kept for replays.
+async fn write_decision(
+    tx: &mut sqlx::SqliteConnection,
+    session: &Session,
+    mutation: &Mutation,
+    Decided { current, current_note, decision }: Decided,
+    now: DateTime<Utc>,
+) -> Result<MutationResult> {
+    let mutation_id = mutation.id.to_string();
+    let record_id = mutation.record_id.to_string();
+    let writer = session.writer();
     let at = timestamp(now);
     let written = decision.written_rev();
 
     if let Some(rev) = written {
         let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records").fetch_one(&mut *tx).await?;
-        let (state, state_note) = match &decision.new_state {
-            Some((state, note)) => (*state, note.clone()),
-            None => (current.as_ref().map_or(WorkflowState::Draft, |c| c.state), current_note),
-        };
+        let (state, state_note) = decision.state_after(current.as_ref().map(|c| (c.state, current_note)));
         let deleted = decision.leaves_deleted(current.as_ref().is_some_and(|c| c.deleted));
-        // A clean edit leaves the record as its writer already holds it; that writer's pulls skip it.
-        let echo_free = matches!(decision.outcome, Outcome::Applied { .. })
-            && matches!(mutation.op, Op::Set { .. } | Op::Resolve { .. });
+        let echo_free = decision.echo_free(&mutation.op);
         sqlx::query(
             "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
                  updated_at, last_writer, echo_free)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
                  state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
                  updated_at = excluded.updated_at, last_writer = excluded.last_writer,
@@ -385,12 +403,10 @@ async fn apply_one(
         .execute(&mut *tx)
         .await?;
 
-        let mut changes = serde_json::Map::new();
         for (name, value) in &decision.writes {
-            let old = current.as_ref().and_then(|c| c.fields.get(name)).map_or(Value::Null, |f| f.value.clone());
             sqlx::query(
                 "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
-                 values (?, ?, ?, ?, ?, ?, ?)
+                 values ($1, $2, $3, $4, $5, $6, $7)
                  on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
                      updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
             )
@@ -403,12 +419,11 @@ async fn apply_one(
             .bind(&writer)
             .execute(&mut *tx)
             .await?;
-            changes.insert(name.clone(), json!({"old": old, "new": value}));
         }
         for conflict_id in &decision.resolves {
             sqlx::query(
-                "update conflicts set resolved_by = ?, resolved_at = ?, resolved_mutation_id = ?
-                 where id = ? and resolved_at is null",
+                "update conflicts set resolved_by = $1, resolved_at = $2, resolved_mutation_id = $3
+                 where id = $4 and resolved_at is null",
             )
             .bind(&session.user_id)
             .bind(&at)
@@ -417,39 +432,19 @@ async fn apply_one(
             .execute(&mut *tx)
             .await?;
         }
-        if let Some((state, note)) = &decision.new_state {
-            changes.insert("state".into(), json!({"new": state.as_str(), "note": note}));
-        }
-        if decision.delete {
-            changes.insert("deleted".into(), json!(true));
-        }
-        if decision.restore {
-            changes.insert("restored".into(), json!(true));
-        }
-        if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
-            let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
-            changes.insert("conflicts".into(), json!(fields));
-        }
-        let action = match &mutation.op {
-            Op::Set { .. } => "set",
-            Op::Delete => "delete",
-            Op::Resolve { .. } => "resolve",
-            Op::Transition { action } => match action {
-                Action::Submit => "submit",
-                Action::Return { .. } => "return",
-                Action::Approve => "approve",
-            },
-        };
+        let changes = decision.audit_changes(|name| {
+            current.as_ref().and_then(|c| c.fields.get(name)).map_or(Value::Null, |f| f.value.clone())
+        });
         sqlx::query(
             "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&at)
         .bind(&session.user_id)
         .bind(session.device_id.to_string())
         .bind(&mutation_id)
         .bind(&record_id)
-        .bind(action)
+        .bind(mutation.op.audit_name())
         .bind(mutation.base_rev)
         .bind(rev)
         .bind(to_json(&changes)?)
@@ -461,7 +456,7 @@ async fn apply_one(
         for conflict in conflicts {
             // Who wrote the value the record kept, and when; a deleted record kept nothing.
             let kept: Option<(String, String)> =
-                sqlx::query_as("select updated_by, updated_at from record_fields where record_id = ? and name = ?")
+                sqlx::query_as("select updated_by, updated_at from record_fields where record_id = $1 and name = $2")
                     .bind(&record_id)
                     .bind(&conflict.field)
                     .fetch_optional(&mut *tx)
@@ -470,7 +465,7 @@ async fn apply_one(
             sqlx::query(
                 "insert into conflicts (record_id, field, mutation_id, kept_value, kept_by, kept_at, other_value,
                      other_by, other_at, created_at)
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&record_id)
             .bind(&conflict.field)
@@ -489,7 +484,7 @@ async fn apply_one(
 
     sqlx::query(
         "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
-         values (?, ?, ?, ?, ?, ?, ?)",
+         values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&mutation_id)
     .bind(&session.user_id)
@@ -529,12 +524,12 @@ async fn load_stored(
     tx: &mut sqlx::SqliteConnection,
     record_id: &str,
 ) -> Result<Option<(StoredRecord, Option<String>)>> {
-    let row = sqlx::query("select kind, unit_id, rev, deleted, state, state_note from records where id = ?")
+    let row = sqlx::query("select kind, unit_id, rev, deleted, state, state_note from records where id = $1")
         .bind(record_id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let field_rows = sqlx::query("select name, value, rev, writer from record_fields where record_id = ?")
+    let field_rows = sqlx::query("select name, value, rev, writer from record_fields where record_id = $1")
         .bind(record_id)
         .fetch_all(&mut *tx)
         .await?;
@@ -550,7 +545,7 @@ async fn load_stored(
         );
     }
     let open_conflicts: Vec<(i64, String)> =
-        sqlx::query_as("select id, field from conflicts where record_id = ? and resolved_at is null")
+        sqlx::query_as("select id, field from conflicts where record_id = $1 and resolved_at is null")
             .bind(record_id)
             .fetch_all(&mut *tx)
             .await?;

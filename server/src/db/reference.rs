@@ -11,7 +11,7 @@ use super::*;
 impl Db {
     pub async fn insert_unit(&self, unit: &OrgUnit) -> Result<()> {
         sqlx::query(
-            "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values (?, ?, ?, ?, ?, ?)",
+            "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&unit.id)
         .bind(&unit.parent_id)
@@ -27,7 +27,7 @@ impl Db {
     pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<()> {
         sqlx::query(
             "insert into users (id, login, full_name, position, role, unit_id, password_hash)
-             values (?, ?, ?, ?, ?, ?, ?)",
+             values ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(user.id)
         .bind(user.login)
@@ -45,7 +45,7 @@ impl Db {
     pub async fn save_movement(&self, movement: &Movement) -> Result<()> {
         sqlx::query(
             "insert into movements (id, name, theme, kind, document_number, document_date, issuer, period_from,
-                 period_to, fields, goals) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 period_to, fields, goals) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              on conflict (id) do update set name = excluded.name, theme = excluded.theme, kind = excluded.kind,
                  document_number = excluded.document_number, document_date = excluded.document_date,
                  issuer = excluded.issuer, period_from = excluded.period_from, period_to = excluded.period_to,
@@ -70,7 +70,7 @@ impl Db {
     pub async fn insert_merge(&self, merge: &UnitMerge) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         for from in &merge.from {
-            sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values (?, ?, ?)")
+            sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values ($1, $2, $3)")
                 .bind(from)
                 .bind(&merge.into)
                 .bind(merge.on.to_string())
@@ -98,7 +98,7 @@ impl Db {
             return Ok(None);
         }
         let next = RuleBook { version: current + 1, ..book.clone() };
-        sqlx::query("insert into rulebooks (version, body, updated_by, updated_at) values (?, ?, ?, ?)")
+        sqlx::query("insert into rulebooks (version, body, updated_by, updated_at) values ($1, $2, $3, $4)")
             .bind(next.version)
             .bind(to_json(&next)?)
             .bind(user_id)
@@ -114,10 +114,10 @@ impl Db {
     pub async fn reference_data(&self, session: &Session) -> Result<ReferenceData> {
         let unit_rows = sqlx::query(
             "with recursive chain(id) as (
-                 select ? union all select u.parent_id from org_units u join chain on u.id = chain.id
+                 select $1 union all select u.parent_id from org_units u join chain on u.id = chain.id
                  where u.parent_id is not null)
              select u.id, u.parent_id, u.kind, u.name, u.valid_from, u.valid_to from org_units u
-             where u.id in (select id from chain) or u.id in (select value from json_each(?))
+             where u.id in (select id from chain) or u.id in (select value from json_each($2))
              order by u.parent_id is not null, u.id",
         )
         .bind(&session.unit_id)
@@ -136,8 +136,13 @@ impl Db {
                 valid_to: valid_to.as_deref().map(parse_date).transpose()?,
             });
         }
-        let movement_rows =
-            sqlx::query("select * from movements order by period_from desc, id").fetch_all(&self.reader).await?;
+        let movement_rows = sqlx::query(
+            "select id, name, theme, kind, document_number, document_date, issuer, period_from, period_to,
+                     fields, goals
+                 from movements order by period_from desc, id",
+        )
+        .fetch_all(&self.reader)
+        .await?;
         let mut movements = Vec::with_capacity(movement_rows.len());
         for row in movement_rows {
             movements.push(Movement {
@@ -155,7 +160,7 @@ impl Db {
             });
         }
         let people = sqlx::query_as::<_, (String, String, String)>(
-            "select id, full_name, unit_id from users where unit_id in (select value from json_each(?)) order by id",
+            "select id, full_name, unit_id from users where unit_id in (select value from json_each($1)) order by id",
         )
         .bind(to_json(&session.scope)?)
         .fetch_all(&self.reader)
