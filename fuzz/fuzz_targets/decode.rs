@@ -5,7 +5,7 @@
 
 use domain::api::{ChangePasswordRequest, LoginRequest, NewUserRequest, Role};
 use domain::merge::merge;
-use domain::model::validate_fields;
+use domain::fields::validate_fields;
 use domain::sync::{PullResponse, PushRequest};
 use libfuzzer_sys::fuzz_target;
 

@@ -5,13 +5,13 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use chrono::{NaiveDate, Utc};
+use common::world::PASSWORD;
 use common::{server, set, TestServer};
 use domain::api::OrgUnit;
 use domain::workflow::Action;
 use domain::{Mutation, Op, Outcome, RecordKind};
 use serde_json::json;
 use server::db::NewUser;
-use server::demo::DEMO_PASSWORD;
 use uuid::Uuid;
 
 const TAM_DUONG: &str = "ttvh-tam-duong";
@@ -19,7 +19,7 @@ const LAP_THACH: &str = "ttvh-lap-thach";
 /// A centre under another department: outside the Vĩnh Phúc department's subtree.
 const VIET_TRI: &str = "ttvh-viet-tri";
 
-/// The demo, plus a second department with a centre and a staff member, so department roles have an outside.
+/// The tests' world, plus a second department with a centre and a staff member, so department roles have an outside.
 async fn world() -> TestServer {
     let s = server().await;
     let founded = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
@@ -37,7 +37,7 @@ async fn world() -> TestServer {
         };
         s.db.insert_unit(&unit).await.unwrap();
     }
-    let hash = server::accounts::hash_password(server::demo::DEMO_PASSWORD).unwrap();
+    let hash = server::accounts::hash_password(common::world::PASSWORD).unwrap();
     for (login, full_name, role) in [
         ("viettri.nam", "Đinh Văn Nam", domain::api::Role::Staff),
         ("viettri.giamdoc", "Cao Minh Đức", domain::api::Role::UnitHead),
@@ -242,17 +242,16 @@ async fn changing_the_password_ends_the_other_sessions() {
     let (status, body) =
         s.call(Method::POST, "/api/auth/password", Some(&here), Some(change("sai", "mot-mat-khau-moi"))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
-    let (status, body) = s
-        .call(Method::POST, "/api/auth/password", Some(&here), Some(change(server::demo::DEMO_PASSWORD, "ngan")))
-        .await;
+    let (status, body) =
+        s.call(Method::POST, "/api/auth/password", Some(&here), Some(change(common::world::PASSWORD, "ngan"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["message"], "Mật khẩu cần ít nhất 8 ký tự.");
 
-    let good = change(server::demo::DEMO_PASSWORD, "Tam-Duong-quy-IV");
+    let good = change(common::world::PASSWORD, "Tam-Duong-quy-IV");
     assert_eq!(s.call(Method::POST, "/api/auth/password", Some(&here), Some(good)).await.0, StatusCode::NO_CONTENT);
     assert_eq!(s.call(Method::GET, "/api/me", Some(&here), None).await.0, StatusCode::OK, "this session stays");
     assert_eq!(s.call(Method::GET, "/api/me", Some(&stolen_tablet), None).await.0, StatusCode::UNAUTHORIZED);
-    let old = json!({"login": "tamduong.lan", "password": server::demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let old = json!({"login": "tamduong.lan", "password": common::world::PASSWORD, "device_id": Uuid::new_v4()});
     assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(old)).await.0, StatusCode::UNAUTHORIZED);
     let new = json!({"login": "tamduong.lan", "password": "Tam-Duong-quy-IV", "device_id": Uuid::new_v4()});
     assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(new)).await.0, StatusCode::OK);
@@ -267,12 +266,12 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
         let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(attempt("tamduong.lan", "sai"))).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let right = attempt("tamduong.lan", server::demo::DEMO_PASSWORD);
+    let right = attempt("tamduong.lan", common::world::PASSWORD);
     let (status, body) = s.call(Method::POST, "/api/auth/login", None, Some(right)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body["message"], "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.");
     // Another account is not affected, and an unknown login fails like a wrong password.
-    let other = attempt("tamduong.minh", server::demo::DEMO_PASSWORD);
+    let other = attempt("tamduong.minh", common::world::PASSWORD);
     assert_eq!(s.call(Method::POST, "/api/auth/login", None, Some(other)).await.0, StatusCode::OK);
     let unknown = attempt("khong.co.ai", "x");
     let (status, body) = s.call(Method::POST, "/api/auth/login", None, Some(unknown)).await;
@@ -313,7 +312,7 @@ async fn forty_wrong_passwords_at_once_are_checked_at_most_five_times() {
     assert!(count(&statuses, StatusCode::UNAUTHORIZED) <= 5, "{statuses:?}");
     assert_eq!(count(&statuses, StatusCode::UNAUTHORIZED) + count(&statuses, StatusCode::TOO_MANY_REQUESTS), 40);
     // The right password, now, is refused like the rest: the account is locked for the window.
-    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", DEMO_PASSWORD))).await;
+    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", PASSWORD))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -322,7 +321,7 @@ async fn the_right_password_among_wrong_ones_at_once_gets_no_more_checks() {
     let s = server().await;
     let from = "10.0.0.8:5000".parse().unwrap();
     let mut bodies: Vec<_> = (0..39).map(|i| sign_in("tamduong.minh", &format!("sai-{i}"))).collect();
-    bodies.insert(20, sign_in("tamduong.minh", DEMO_PASSWORD));
+    bodies.insert(20, sign_in("tamduong.minh", PASSWORD));
     let statuses = all_at_once(&s, "/api/auth/login", None, bodies, from).await;
     let checked = count(&statuses, StatusCode::UNAUTHORIZED) + count(&statuses, StatusCode::OK);
     assert!(checked <= 5, "{checked} passwords were checked: {statuses:?}");
@@ -341,7 +340,7 @@ async fn sixty_failures_at_once_from_one_address_are_checked_at_most_thirty_time
         Method::POST,
         "/api/auth/login",
         None,
-        Some(sign_in("tamduong.lan", DEMO_PASSWORD)),
+        Some(sign_in("tamduong.lan", PASSWORD)),
         Some("10.0.0.10:5000".parse().unwrap()),
     );
     assert_eq!(common::send(&s.router, other).await.0, StatusCode::OK);
@@ -364,9 +363,9 @@ async fn the_password_change_is_no_password_oracle() {
     assert!(count(&statuses, StatusCode::UNAUTHORIZED) <= 5, "{statuses:?}");
     assert!(count(&statuses, StatusCode::TOO_MANY_REQUESTS) >= 15, "{statuses:?}");
     // Locked for the window: the right current password too, and signing in to the account (one count).
-    let (status, body) = s.call(Method::POST, "/api/auth/password", Some(&token), Some(change(DEMO_PASSWORD))).await;
+    let (status, body) = s.call(Method::POST, "/api/auth/password", Some(&token), Some(change(PASSWORD))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_sign_ins")));
-    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", DEMO_PASSWORD))).await;
+    let (status, _) = s.call(Method::POST, "/api/auth/login", None, Some(sign_in("tamduong.lan", PASSWORD))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 

@@ -2,12 +2,13 @@
 
 mod common;
 
+use domain::api::ReferenceData;
+
 use axum::http::{Method, StatusCode};
 use common::{push_body, server, set, TAM_DUONG};
 use domain::sync::{RejectCode, MAX_PUSH_MUTATIONS};
 use domain::{Mutation, Op, Outcome, PROTOCOL_VERSION};
 use serde_json::{json, Value};
-use server::demo;
 use uuid::Uuid;
 
 #[tokio::test]
@@ -21,7 +22,7 @@ async fn health_answers_with_protocol_version() {
 #[tokio::test]
 async fn login_returns_profile_and_refuses_wrong_password() {
     let s = server().await;
-    let body = json!({"login": "tamduong.lan", "password": demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let body = json!({"login": "tamduong.lan", "password": common::world::PASSWORD, "device_id": Uuid::new_v4()});
     let (status, ok) = s.call(Method::POST, "/api/auth/login", None, Some(body)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ok["user"]["full_name"], "Trần Thị Lan");
@@ -268,14 +269,13 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
 async fn reference_data_carries_the_2022_movement_and_the_unit_chain() {
     let s = server().await;
     let lan = s.login("tamduong.lan").await;
-    let (status, body) = s.call(Method::GET, "/api/reference", Some(&lan), None).await;
-    assert_eq!(status, StatusCode::OK);
-    let movement = &body["movements"][0];
-    assert_eq!(movement["document_number"], "103/CT-BTTTT");
-    assert_eq!(movement["document_date"], "2021-12-13");
-    assert_eq!(movement["fields"].as_array().unwrap().len(), 7);
-    let units: Vec<&str> = body["units"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
-    assert_eq!(units, [demo::DEPARTMENT_ID, TAM_DUONG]);
+    let body: ReferenceData = s.expect(Method::GET, "/api/reference", Some(&lan), None, StatusCode::OK).await;
+    let movement = &body.movements[0];
+    assert_eq!(movement.document_number, "103/CT-BTTTT");
+    assert_eq!(movement.document_date.to_string(), "2021-12-13");
+    assert_eq!(movement.fields.len(), 7);
+    let units: Vec<&str> = body.units.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(units, [common::world::DEPARTMENT, TAM_DUONG]);
 }
 
 #[tokio::test]

@@ -44,7 +44,7 @@ async fn a_handler_past_its_time_gets_the_error_shape_and_the_headers() {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
     let mut lock = pool.acquire().await.unwrap();
     sqlx::query("begin exclusive").execute(&mut *lock).await.unwrap();
-    let login = json!({"login": "tamduong.lan", "password": server::demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let login = json!({"login": "tamduong.lan", "password": common::world::PASSWORD, "device_id": Uuid::new_v4()});
     let (status, headers, body) =
         send(&s.router, request(Method::POST, "/api/auth/login", None, Some(login), None)).await;
     sqlx::query("rollback").execute(&mut *lock).await.unwrap();
@@ -74,7 +74,7 @@ async fn every_signed_in_answer_says_no_store() {
             "{method} {uri} ({status})"
         );
     }
-    let login = json!({"login": "tamduong.lan", "password": server::demo::DEMO_PASSWORD, "device_id": Uuid::new_v4()});
+    let login = json!({"login": "tamduong.lan", "password": common::world::PASSWORD, "device_id": Uuid::new_v4()});
     let (status, headers, _) = send(&s.router, request(Method::POST, "/api/auth/login", None, Some(login), None)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store", "the answer to a sign-in carries the token");

@@ -17,6 +17,9 @@
 //!
 //! Runs `THIDUA_FAULT_SEEDS` seeds (default 1,000). A failing seed prints the command that replays it alone.
 
+#[path = "common/world.rs"]
+mod world;
+
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -34,7 +37,7 @@ use domain::{Fields, Mutation, Op, RecordKind};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use server::db::Db;
-use server::{app, demo, AppState};
+use server::{app, AppState};
 use sqlx::Row;
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -260,7 +263,7 @@ async fn template() -> Template {
     let dir = scratch_dir();
     let path = dir.path().join("template.sqlite");
     let db = Db::open(&path).await.expect("open template");
-    demo::seed(&db).await.expect("seed");
+    world::seed(&db).await;
     let mut tokens = Vec::new();
     for user in TABLETS.iter().chain(["vanphong"].iter()) {
         let token = format!("token-{user}");

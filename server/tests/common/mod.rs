@@ -1,7 +1,9 @@
-//! The real router over a real SQLite file in a temporary folder, driven with `oneshot`: shared by the
-//! integration tests.
+//! The real router over a real SQLite file in a temporary folder, seeded with the tests' own world and driven
+//! with `oneshot`: shared by the integration tests, one file per resource.
 
 #![allow(dead_code)]
+
+pub mod world;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -10,9 +12,10 @@ use chrono::Utc;
 use domain::sync::{PullResponse, PushResponse};
 use domain::{Mutation, Op, RecordKind, RecordRef, PROTOCOL_VERSION};
 use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use server::db::Db;
-use server::{app, demo, AppState};
+use server::{app, AppState};
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -31,7 +34,7 @@ pub async fn server_with(timeouts: server::edge::Timeouts) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("thidua.sqlite");
     let db = Db::open(&db_path).await.unwrap();
-    demo::seed(&db).await.unwrap();
+    world::seed(&db).await;
     let state = AppState::new(db.clone()).with_timeouts(timeouts);
     TestServer { router: app(state, None), db_path, db, _dir: dir }
 }
@@ -94,8 +97,22 @@ impl TestServer {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// A request that must answer `expected`, its body read as `T`.
+    pub async fn expect<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        expected: StatusCode,
+    ) -> T {
+        let (status, answer) = self.call(method.clone(), uri, token, body).await;
+        assert_eq!(status, expected, "{method} {uri}: {answer}");
+        serde_json::from_value(answer.clone()).unwrap_or_else(|e| panic!("{method} {uri}: {e} in {answer}"))
+    }
+
     pub async fn login(&self, login: &str) -> String {
-        self.login_with(login, demo::DEMO_PASSWORD).await
+        self.login_with(login, world::PASSWORD).await
     }
 
     pub async fn login_with(&self, login: &str, password: &str) -> String {
@@ -138,7 +155,8 @@ pub fn push_body(mutations: &[Mutation]) -> Value {
     json!({"protocol": PROTOCOL_VERSION, "device_id": Uuid::new_v4(), "mutations": mutations})
 }
 
-pub const TAM_DUONG: &str = "ttvh-tam-duong";
+#[allow(unused_imports)]
+pub use world::TAM_DUONG;
 
 pub fn set(record_id: Uuid, unit: &str, base_rev: i64, pairs: &[(&str, &str)]) -> Mutation {
     let fields = pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
