@@ -148,6 +148,10 @@ impl Draft {
         });
     }
 
+    pub fn kind(self) -> RecordKind {
+        self.kind
+    }
+
     /// When the record was last saved on this tablet.
     pub fn saved_at(self) -> Option<DateTime<Utc>> {
         self.record.with(|r| r.as_ref().and_then(|r| r.saved_at))

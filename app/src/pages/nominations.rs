@@ -200,7 +200,7 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
             <Rejection draft />
-            <DraftConflicts draft local kind=RecordKind::Nomination />
+            <DraftConflicts draft local />
             <div class="row">
                 <div class="field">
                     <label for="nomination-year">"Năm thành tích"</label>

@@ -77,7 +77,7 @@ fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
             </div>
             <p class="error">{move || profile.error.get()}</p>
             <Rejection draft=profile />
-            <DraftConflicts draft=profile local kind=RecordKind::UnitProfile />
+            <DraftConflicts draft=profile local />
             <AwardsTable draft=profile local id_prefix="unit" />
             {move || {
                 let own = own_unit.get_value();
@@ -118,7 +118,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
             <Rejection draft />
-            <DraftConflicts draft local kind=RecordKind::Person />
+            <DraftConflicts draft local />
             <h2>"I. Sơ lược lý lịch"</h2>
             {text_field("full_name", "Họ và tên")}
             {text_field("birth_date", "Ngày sinh")}

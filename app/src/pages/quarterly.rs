@@ -68,7 +68,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                             prop:value=move || draft.text(name)
                             on:input=move |ev| draft.set(name, json!(event_target_value(&ev)))
                             on:blur=move |_| draft.save()></textarea>
-                        <DraftConflicts draft local kind field=name />
+                        <DraftConflicts draft local field=name />
                     </div>
                 }
             }).collect_view()}
@@ -103,7 +103,7 @@ fn TargetResults(draft: Draft, registration: Draft, local: LocalData, year: i32)
     };
     view! {
         <h2>"Kết quả theo chỉ tiêu đã đăng ký"</h2>
-        <DraftConflicts draft local kind=RecordKind::SelfAssessment field="results" />
+        <DraftConflicts draft local field="results" />
         <Show when=move || targets().is_empty()>
             <p class="muted">"Đơn vị chưa có chỉ tiêu đăng ký cho năm " {year} "."</p>
         </Show>

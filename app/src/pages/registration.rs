@@ -60,7 +60,7 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
             <Rejection draft />
-            <DraftConflicts draft local kind=RecordKind::Registration />
+            <DraftConflicts draft local />
             <div class="field">
                 <label for="registration-movement">"Phong trào"</label>
                 <Choice id="registration-movement" placeholder="— Chọn phong trào —"

@@ -43,26 +43,27 @@ fn review(context: PageContext, kind: RecordKind) -> AnyView {
 
 /// Each unit's record of the period (or, for nominations, every record), as (unit id, unit name, record).
 fn rows_of(local: LocalData, kind: RecordKind) -> Vec<(String, String, Option<LocalRecord>)> {
-    let id_for = |unit: &str| match kind {
-        RecordKind::SelfAssessment => Some(self_assessment_id(unit, &Quarter::of(today()).key())),
-        RecordKind::Registration => Some(registration_id(unit, today().year())),
-        _ => None,
+    let id_for: Box<dyn Fn(&str) -> Uuid> = match kind {
+        RecordKind::SelfAssessment => {
+            let period = Quarter::of(today()).key();
+            Box::new(move |unit| self_assessment_id(unit, &period))
+        }
+        RecordKind::Registration => {
+            let year = today().year();
+            Box::new(move |unit| registration_id(unit, year))
+        }
+        _ => {
+            let records = local.of_kind(kind).into_iter();
+            return records.map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r))).collect();
+        }
     };
-    if id_for("").is_none() {
-        return local
-            .of_kind(kind)
-            .into_iter()
-            .map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r)))
-            .collect();
-    }
     let units = local.reference.with(|r| r.units.clone());
     units
         .into_iter()
         .filter(|u| u.parent_id.is_some() && u.valid_to.is_none())
         .map(|unit| {
             let id = id_for(&unit.id);
-            let record =
-                local.records.with(|all| all.iter().find(|r| Some(r.id) == id && r.unit_id == unit.id).cloned());
+            let record = local.records.with(|all| all.iter().find(|r| r.id == id && r.unit_id == unit.id).cloned());
             (unit.id, unit.name, record)
         })
         .collect()

@@ -176,12 +176,8 @@ fn value_view(local: LocalData, value: &Value, other: &Value) -> AnyView {
 
 /// The open conflicts of the record `draft` edits: on one `field`, or on all of them.
 #[component]
-pub fn DraftConflicts(
-    draft: Draft,
-    local: LocalData,
-    kind: RecordKind,
-    #[prop(optional)] field: Option<&'static str>,
-) -> impl IntoView {
+pub fn DraftConflicts(draft: Draft, local: LocalData, #[prop(optional)] field: Option<&'static str>) -> impl IntoView {
+    let kind = draft.kind();
     move || {
         draft
             .conflicts(field)
