@@ -25,23 +25,28 @@ pub struct LocalData {
 
 impl LocalData {
     /// Loads the records while `wanted`: reading every record costs tens of milliseconds on a tablet holding
-    /// thousands, so the quarterly report, which needs two records, does not pay for it on every sync. The
-    /// reference data (one small object) is always loaded.
+    /// thousands, so the quarterly report, which needs two records, does not pay for it on every sync.
     pub fn new(state: SyncState, wanted: Signal<bool>) -> Self {
         let local =
             LocalData { records: RwSignal::new(Vec::new()), reference: RwSignal::new(ReferenceData::default()) };
+        // Edits never change reference data: it is read again only when sync stores a new copy.
         Effect::new(move |_| {
-            let wanted = wanted.get();
-            state.data_version.track();
+            state.reference_version.track();
             spawn_local(async move {
                 let Some(store) = current_store() else { return };
                 // try_set: the screen may have closed (sign-out) while IndexedDB answered.
                 if let Ok(Some(reference)) = store.reference().await {
                     local.reference.try_set(reference);
                 }
-                if !wanted {
-                    return;
-                }
+            });
+        });
+        Effect::new(move |_| {
+            if !wanted.get() {
+                return;
+            }
+            state.data_version.track();
+            spawn_local(async move {
+                let Some(store) = current_store() else { return };
                 if let (Ok(mut records), Ok(outbox)) = (store.records().await, store.outbox().await) {
                     let deleting: Vec<Uuid> = outbox
                         .iter()

@@ -41,6 +41,8 @@ pub struct SyncState {
     pub progress: RwSignal<Option<Progress>>,
     /// Bumped whenever sync changed local records, so open pages reload them.
     pub data_version: RwSignal<u32>,
+    /// Bumped whenever new reference data (units, people, movements, the rulebook) is stored.
+    pub reference_version: RwSignal<u32>,
     pub session_expired: RwSignal<bool>,
     pub outdated: RwSignal<bool>,
 }
@@ -56,6 +58,7 @@ impl SyncState {
             running: RwSignal::new(false),
             progress: RwSignal::new(None),
             data_version: RwSignal::new(0),
+            reference_version: RwSignal::new(0),
             session_expired: RwSignal::new(false),
             outdated: RwSignal::new(false),
         }
@@ -205,6 +208,7 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
             let reference = api::reference(&session.token).await?;
             store.set_reference(&reference).await.map_err(SyncError::Store)?;
             REFERENCE_AT.with(|at| at.set(now_ms()));
+            state.reference_version.update(|v| *v += 1);
             state.data_version.update(|v| *v += 1);
         }
         Ok::<_, SyncError<StoreError>>(())
