@@ -1,9 +1,10 @@
 //! The thidua tablet app: a Leptos client-side app that keeps every draft in IndexedDB and syncs it with the
 //! server when the network allows.
 //!
-//! Layers, each using only those above it: `store` (the only module that touches browser storage), `api` (the
-//! only one that talks HTTP), `local_auth`, `sync` (the push/pull loop), `format`, `local` (what pages read),
-//! `draft` (the one editing engine), `widgets`, `pages`, and `shell` (the app itself and its table of pages).
+//! Layers, each using only those above it: `local_auth`, `store` (the only module that touches browser
+//! storage), `api` (the only one that talks HTTP), `sync` (the push/pull loop), `format`, `local` (what pages
+//! read), `draft` (the one editing engine), `widgets`, `pages`, and `shell` (the app itself and its table of
+//! pages).
 
 /// Calls to the server's HTTP API, and the sync procedure's transport.
 pub mod api;

@@ -16,7 +16,7 @@ use crate::api;
 use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
-use crate::pages::{movements, nominations, people, quarterly, registration, review, rules};
+use crate::pages::{movements, nominations, people, quarterly, registration, review, rules, PageContext};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
@@ -152,15 +152,6 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
             <Pages user=user.clone() state token=token.get_value() />
         </Show>
     }
-}
-
-/// What every page is given.
-#[derive(Clone)]
-pub struct PageContext {
-    pub user: UserProfile,
-    pub state: SyncState,
-    pub local: LocalData,
-    pub token: String,
 }
 
 /// One tab: who sees it and what it shows. Two rows may share a tab (`id`) for different roles, as the office's

@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Part of every refusal of a form; defined with the field checks.
+pub use crate::fields::Problem;
 use crate::org::UnitMerge;
 /// Part of the wire (a user's profile carries it); defined with the rules it takes part in.
 pub use crate::role::Role;
@@ -18,20 +20,6 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
-}
-
-/// One reason a form cannot be saved: `at` names the field (`name`, `titles[2].code`…), `message` says why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Problem {
-    pub at: String,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { at: at.into(), message: message.into() }
-    }
 }
 
 /// `GET /api/health`: the server answers, and the sync protocol it speaks.

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::dossier::{AwardEntry, Initiative, NomineeKind, Target, TargetResult, Track, YearRecord};
@@ -119,6 +120,20 @@ pub fn validate_fields(kind: RecordKind, fields: &Fields) -> Result<(), FieldErr
         }
     }
     Ok(())
+}
+
+/// One reason a form cannot be saved: `at` names the field (`name`, `titles[2].code`…), `message` says why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    pub at: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem { at: at.into(), message: message.into() }
+    }
 }
 
 #[cfg(test)]

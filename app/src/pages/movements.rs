@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::format::today;
 use crate::local::LocalData;
-use crate::shell::PageContext;
+use crate::pages::PageContext;
 use crate::sync;
 use crate::widgets::{Choice, MovementCard};
 

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::draft::Draft;
 use crate::format::{format_time, today};
 use crate::local::LocalData;
-use crate::shell::PageContext;
+use crate::pages::PageContext;
 use crate::sync::SyncState;
 use crate::widgets::{DraftConflicts, MovementCard, RecordStatusPill, Rejection, WorkflowLine};
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::draft::Draft;
 use crate::format::today;
 use crate::local::{person_name, LocalData};
-use crate::shell::PageContext;
+use crate::pages::PageContext;
 use crate::sync::SyncState;
 use crate::widgets::{Choice, DraftConflicts, RecordStatusPill, Rejection, WorkflowLine};
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::format::today;
 use crate::local::{person_name, LocalData};
-use crate::shell::PageContext;
+use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
 use crate::widgets::{HistoryView, ReviewActions, VerdictView};

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api;
 use crate::local::LocalData;
-use crate::shell::PageContext;
+use crate::pages::PageContext;
 use crate::sync;
 
 pub fn page(context: PageContext) -> AnyView {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{normalize, Check, Regime, RuleBook};
-use crate::api::Problem;
+use crate::fields::Problem;
 
 impl RuleBook {
     /// Problems that make this book unusable, or that would delete a statutory entry of `previous`.
