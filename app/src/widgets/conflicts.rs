@@ -177,24 +177,17 @@ fn value_view(local: LocalData, value: &Value, other: &Value) -> AnyView {
 /// The open conflicts of the record `draft` edits: on one `field`, or on all of them.
 #[component]
 pub fn DraftConflicts(draft: Draft, local: LocalData, #[prop(optional)] field: Option<&'static str>) -> impl IntoView {
-    let kind = draft.kind();
     move || {
         draft
             .conflicts(field)
             .into_iter()
-            .map(|conflict| view! { <ConflictView conflict draft local kind labelled=field.is_none() /> })
+            .map(|conflict| view! { <ConflictView conflict draft local labelled=field.is_none() /> })
             .collect_view()
     }
 }
 
 #[component]
-fn ConflictView(
-    conflict: OpenConflict,
-    draft: Draft,
-    local: LocalData,
-    kind: RecordKind,
-    labelled: bool,
-) -> impl IntoView {
+fn ConflictView(conflict: OpenConflict, draft: Draft, local: LocalData, labelled: bool) -> impl IntoView {
     let (kept, other) = (conflict.kept.value.clone(), conflict.other.value.clone());
     let side = |label: &'static str, by: &str, at: DateTime<Utc>, value: &Value, against: &Value| {
         let who = if by.is_empty() { "máy chủ".to_owned() } else { local.user_name(by) };
@@ -225,7 +218,7 @@ fn ConflictView(
     let conflict = StoredValue::new(conflict);
     let choose = move |value: Value| conflict.with_value(|c| draft.resolve(c, value));
     let (take_kept, take_other) = (StoredValue::new(kept.clone()), StoredValue::new(other.clone()));
-    let heading = labelled.then(|| conflict.with_value(|c| format!(" — {}", field_label(kind, &c.field))));
+    let heading = labelled.then(|| conflict.with_value(|c| format!(" — {}", field_label(draft.kind(), &c.field))));
     view! {
         <div class="conflict" role="alert" data-conflict=conflict.with_value(|c| c.id.to_string())
             data-field=conflict.with_value(|c| c.field.clone())>
