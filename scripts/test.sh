@@ -15,9 +15,15 @@ step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-2
 # Its own target folder: the fuzzing flags differ, and sharing ../target would rebuild the workspace each time.
 corpus=$(mktemp -d)
 cp fuzz/seeds/decode/* "$corpus"/
-(cd fuzz && cargo fuzz run decode -s none "$corpus" -- -max_total_time="${THIDUA_FUZZ_SECONDS:-20}" 2>&1 |
-  grep -E '^(Done|==|ERROR|SUMMARY)' ) || { rm -rf "$corpus"; echo "fuzzing found a failure (see fuzz/artifacts)"; exit 1; }
-rm -rf "$corpus"
+fuzz_log=$(mktemp)
+if ! (cd fuzz && cargo fuzz run decode -s none "$corpus" -- -max_total_time="${THIDUA_FUZZ_SECONDS:-20}") >"$fuzz_log" 2>&1; then
+  grep -E '^(error|Done|==|ERROR|SUMMARY)' "$fuzz_log" | head -40 || true
+  rm -rf "$corpus" "$fuzz_log"
+  echo "the fuzz run failed: a crash (see fuzz/artifacts) or a target that does not build (the errors above)"
+  exit 1
+fi
+grep -E '^(Done|==|ERROR|SUMMARY)' "$fuzz_log"
+rm -rf "$corpus" "$fuzz_log"
 
 step "browser tests: the IndexedDB store in headless Chromium"
 cargo test -p thidua-app --target wasm32-unknown-unknown --lib
