@@ -20,7 +20,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{Choice, DraftConflicts, RecordStatusPill, Rejection, VerdictView, WorkflowLine};
+use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, Choice, VerdictView};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -195,12 +195,12 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
     view! {
         <div class="form nomination-form">
             <div class="title-row">
-                <WorkflowLine draft id="nomination-state" />
-                <RecordStatusPill draft id="nomination-status" />
+                {workflow_line(draft, "nomination-state")}
+                {record_status(draft, "nomination-status")}
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
-            <Rejection draft />
-            <DraftConflicts draft local />
+            {rejection(draft)}
+            {draft_conflicts(draft, local, None)}
             <div class="row">
                 <div class="field">
                     <label for="nomination-year">"Năm thành tích"</label>

@@ -17,7 +17,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{Choice, DraftConflicts, RecordStatusPill, Rejection};
+use crate::widgets::{draft_conflicts, record_status, rejection, Choice};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -73,11 +73,11 @@ fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
             <p class="muted">"Kể cả khen thưởng các năm trước và của đơn vị đã hợp nhất vào đơn vị này."</p>
             <div class="title-row">
                 <span></span>
-                <RecordStatusPill draft=profile id="unit-profile-status" />
+                {record_status(profile, "unit-profile-status")}
             </div>
             <p class="error">{move || profile.error.get()}</p>
-            <Rejection draft=profile />
-            <DraftConflicts draft=profile local />
+            {rejection(profile)}
+            {draft_conflicts(profile, local, None)}
             <AwardsTable draft=profile local id_prefix="unit" />
             {move || {
                 let own = own_unit.get_value();
@@ -114,11 +114,11 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
         <div class="form person-form">
             <div class="title-row">
                 <h2>"Hồ sơ của " {move || draft.text("full_name")}</h2>
-                <RecordStatusPill draft id="person-status" />
+                {record_status(draft, "person-status")}
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
-            <Rejection draft />
-            <DraftConflicts draft local />
+            {rejection(draft)}
+            {draft_conflicts(draft, local, None)}
             <h2>"I. Sơ lược lý lịch"</h2>
             {text_field("full_name", "Họ và tên")}
             {text_field("birth_date", "Ngày sinh")}

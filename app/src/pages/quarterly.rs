@@ -14,7 +14,7 @@ use crate::format::{format_time, today};
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{DraftConflicts, MovementCard, RecordStatusPill, Rejection, WorkflowLine};
+use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, MovementCard};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -48,13 +48,13 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
         <section class="card">
             <div class="title-row">
                 <h1>"Tự đánh giá " {quarter.label()}</h1>
-                <RecordStatusPill draft id="record-status" />
+                {record_status(draft, "record-status")}
             </div>
             <p class="muted">{user.unit_name.clone()}</p>
             <p class:late=days_left < 0 class="deadline">{deadline_text}</p>
-            <WorkflowLine draft id="workflow-state" />
+            {workflow_line(draft, "workflow-state")}
             {move || local.reference.with(|r| r.movements.first().cloned()).map(|m| view! { <MovementCard movement=m /> })}
-            <Rejection draft />
+            {rejection(draft)}
             <Show when=move || !editable()>
                 <p class="banner warn">"Báo cáo đã gửi Văn phòng nên tạm khoá; nếu bị trả lại, bạn sửa tiếp được."</p>
             </Show>
@@ -68,7 +68,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                             prop:value=move || draft.text(name)
                             on:input=move |ev| draft.set(name, json!(event_target_value(&ev)))
                             on:blur=move |_| draft.save()></textarea>
-                        <DraftConflicts draft local field=name />
+                        {draft_conflicts(draft, local, Some(name))}
                     </div>
                 }
             }).collect_view()}
@@ -103,7 +103,7 @@ fn TargetResults(draft: Draft, registration: Draft, local: LocalData, year: i32)
     };
     view! {
         <h2>"Kết quả theo chỉ tiêu đã đăng ký"</h2>
-        <DraftConflicts draft local field="results" />
+        {draft_conflicts(draft, local, Some("results"))}
         <Show when=move || targets().is_empty()>
             <p class="muted">"Đơn vị chưa có chỉ tiêu đăng ký cho năm " {year} "."</p>
         </Show>

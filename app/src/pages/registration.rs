@@ -19,7 +19,7 @@ use crate::format::today;
 use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{Choice, DraftConflicts, RecordStatusPill, Rejection, WorkflowLine};
+use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, Choice};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -55,12 +55,12 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
                 </select>
             </div>
             <div class="title-row">
-                <WorkflowLine draft id="registration-state" />
-                <RecordStatusPill draft id="registration-status" />
+                {workflow_line(draft, "registration-state")}
+                {record_status(draft, "registration-status")}
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
-            <Rejection draft />
-            <DraftConflicts draft local />
+            {rejection(draft)}
+            {draft_conflicts(draft, local, None)}
             <div class="field">
                 <label for="registration-movement">"Phong trào"</label>
                 <Choice id="registration-movement" placeholder="— Chọn phong trào —"

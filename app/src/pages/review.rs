@@ -43,19 +43,14 @@ fn review(context: PageContext, kind: RecordKind) -> AnyView {
 
 /// Each unit's record of the period (or, for nominations, every record), as (unit id, unit name, record).
 fn rows_of(local: LocalData, kind: RecordKind) -> Vec<(String, String, Option<LocalRecord>)> {
-    let id_for: Box<dyn Fn(&str) -> Uuid> = match kind {
-        RecordKind::SelfAssessment => {
-            let period = Quarter::of(today()).key();
-            Box::new(move |unit| self_assessment_id(unit, &period))
-        }
-        RecordKind::Registration => {
-            let year = today().year();
-            Box::new(move |unit| registration_id(unit, year))
-        }
-        _ => {
-            let records = local.of_kind(kind).into_iter();
-            return records.map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r))).collect();
-        }
+    if !matches!(kind, RecordKind::SelfAssessment | RecordKind::Registration) {
+        let records = local.of_kind(kind).into_iter();
+        return records.map(|r| (r.unit_id.clone(), local.unit_name(&r.unit_id), Some(r))).collect();
+    }
+    let (period, year) = (Quarter::of(today()).key(), today().year());
+    let id_for = |unit: &str| match kind {
+        RecordKind::SelfAssessment => self_assessment_id(unit, &period),
+        _ => registration_id(unit, year),
     };
     let units = local.reference.with(|r| r.units.clone());
     units

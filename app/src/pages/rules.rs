@@ -1,7 +1,6 @@
 //! The admin's rulebook: the catalog of titles, the legal regimes over time and the conditions, edited as JSON
 //! and saved to the server, which refuses a book with problems and names each one.
 
-use domain::replica::TransportError;
 use domain::rules::RuleBook;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,11 +56,6 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                     text.set(String::new());
                     sync::refresh_reference();
                 }
-                // Each problem with where it is in the JSON (`titles[2].code`), for the admin to find it.
-                Err(TransportError::Refused(body)) if !body.problems.is_empty() => {
-                    let lines: Vec<String> = body.problems.iter().map(|p| format!("{}: {}", p.at, p.message)).collect();
-                    message.set(Some(format!("Chưa lưu được bộ quy tắc:\n{}", lines.join("\n"))));
-                }
                 Err(e) => message.set(Some(api::offline_message(e, "lưu bộ quy tắc"))),
             }
         });
@@ -83,7 +77,7 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
             </table>
             <label for="rules-json">"Nội dung (JSON)"</label>
             <textarea id="rules-json" rows="24" class="code" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <p id="rules-message" class="multiline" role="status">{move || message.get()}</p>
+            <p id="rules-message" role="status">{move || message.get()}</p>
             <button id="save-rules" class="primary" on:click=save>"Lưu bộ quy tắc"</button>
         </section>
     }

@@ -118,14 +118,15 @@ fn rows_of(value: &Value) -> Option<Vec<Map<String, Value>>> {
     }
 }
 
-/// A table cell: a key names a person when it is one, a title code reads as the title's name.
+/// A table cell: a key names a person when it is one, a title code reads as the title's name. Read untracked: a
+/// conflict is not rebuilt (dropping a combination being typed) whenever the tablet's records reload.
 fn cell_text(local: LocalData, column: &str, value: &Value) -> String {
     let text = short_text(value);
     match column {
-        "key" => local.records.with(|all| {
+        "key" => local.records.with_untracked(|all| {
             all.iter().find(|r| r.id.to_string() == text).map_or_else(|| text.clone(), crate::local::person_name)
         }),
-        "value" | "title" => local.reference.with(|r| r.rulebook.title_name(&text).to_owned()),
+        "value" | "title" => local.reference.with_untracked(|r| r.rulebook.title_name(&text).to_owned()),
         _ => text,
     }
 }
@@ -175,22 +176,21 @@ fn value_view(local: LocalData, value: &Value, other: &Value) -> AnyView {
 }
 
 /// The open conflicts of the record `draft` edits: on one `field`, or on all of them.
-#[component]
-pub fn DraftConflicts(draft: Draft, local: LocalData, #[prop(optional)] field: Option<&'static str>) -> impl IntoView {
+pub fn draft_conflicts(draft: Draft, local: LocalData, field: Option<&'static str>) -> impl IntoView {
     move || {
         draft
             .conflicts(field)
             .into_iter()
-            .map(|conflict| view! { <ConflictView conflict draft local labelled=field.is_none() /> })
+            .map(|conflict| conflict_view(conflict, draft, local, field.is_none()))
             .collect_view()
     }
 }
 
-#[component]
-fn ConflictView(conflict: OpenConflict, draft: Draft, local: LocalData, labelled: bool) -> impl IntoView {
+/// One conflict: both sides, who wrote each and when, and the ways to settle it.
+fn conflict_view(conflict: OpenConflict, draft: Draft, local: LocalData, labelled: bool) -> impl IntoView {
     let (kept, other) = (conflict.kept.value.clone(), conflict.other.value.clone());
     let side = |label: &'static str, by: &str, at: DateTime<Utc>, value: &Value, against: &Value| {
-        let who = if by.is_empty() { "máy chủ".to_owned() } else { local.user_name(by) };
+        let who = if by.is_empty() { "máy chủ".to_owned() } else { untrack(|| local.user_name(by)) };
         view! {
             <div class="side">
                 <div class="muted">{label} " — " {who} ", " {format_time(at)}</div>
