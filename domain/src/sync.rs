@@ -54,10 +54,6 @@ impl Mutation {
     pub fn new(id: Uuid, record: &RecordRef, base_rev: i64, op: Op, made_at: DateTime<Utc>) -> Self {
         Mutation { id, record_id: record.id, kind: record.kind, unit_id: record.unit_id.clone(), base_rev, op, made_at }
     }
-
-    pub fn record(&self) -> RecordRef {
-        RecordRef::new(self.record_id, self.kind, &self.unit_id)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
