@@ -137,7 +137,10 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
                                 <td>
                                     {record_id.map(|id| view! {
                                         <ReviewActions record_id=id submitted state error />
-                                        <button class="secondary history" on:click=move |_| show_history(id, heading.clone())>"Lịch sử"</button>
+                                        // The server shows a record's history to the office, not to council members.
+                                        {may_review.then(|| view! {
+                                            <button class="secondary history" on:click=move |_| show_history(id, heading.clone())>"Lịch sử"</button>
+                                        })}
                                     })}
                                 </td>
                             </tr>
