@@ -223,7 +223,8 @@ fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
     let role = user.role;
     let pages: Vec<&'static PageSpec> = PAGES.iter().filter(|p| p.roles.contains(&role)).collect();
     let page = RwSignal::new(0usize);
-    let local = LocalData::new(state, Signal::derive(move || pages_reading(role, page.get())));
+    let reads_records: Vec<bool> = pages.iter().map(|p| p.reads_records).collect();
+    let local = LocalData::new(state, Signal::derive(move || reads_records.get(page.get()).copied().unwrap_or(false)));
     let context = PageContext { user, state, local, token };
     // A page is built when first opened and then kept, hidden: what it is typing and saving survives a tab
     // switch, and no autosave outlives its page.
@@ -242,11 +243,6 @@ fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
             view! { <div class="page" hidden=move || page.get() != i>{move || open.get().then(|| view(context.clone()))}</div> }
         }).collect_view()}
     }
-}
-
-/// Whether the `index`-th page of `role` reads every record.
-fn pages_reading(role: Role, index: usize) -> bool {
-    PAGES.iter().filter(|p| p.roles.contains(&role)).nth(index).is_some_and(|p| p.reads_records)
 }
 
 #[component]

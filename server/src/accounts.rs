@@ -82,6 +82,22 @@ impl Check {
     }
 }
 
+/// Checks `password` against `stored` (None: an unknown account, checked against a dummy hash), counted against
+/// `account` and `address` before it runs and recorded as a failure if wrong.
+async fn verify_counted(
+    state: &AppState,
+    account: &str,
+    address: Option<IpAddr>,
+    now: DateTime<Utc>,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, ApiError> {
+    let check = Check::begin(&state.db, account, address, now).await?;
+    let verified = state.passwords.verify(password, stored).await?;
+    check.end(&state.db, !verified).await?;
+    Ok(verified)
+}
+
 /// Signs in: a session token for this device, and the user's profile.
 #[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, description = "Đăng nhập được.", body = LoginResponse),
@@ -98,10 +114,8 @@ async fn login(
     let credentials = state.db.credentials(login).await?;
     // A known account is counted by its id, the one a password change counts under too.
     let account = credentials.as_ref().map_or_else(|| format!("login:{login}"), |c| format!("user:{}", c.user_id));
-    let check = Check::begin(&state.db, &account, address, now).await?;
     let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    let verified = state.passwords.verify(request.password, stored).await?;
-    check.end(&state.db, !verified).await?;
+    let verified = verify_counted(&state, &account, address, now, request.password, stored).await?;
     let Some(credentials) = credentials.filter(|_| verified) else {
         return Err(ApiError::BadCredentials);
     };
@@ -141,11 +155,9 @@ async fn change_password(
     session: Session,
     Json(request): Json<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let check = Check::begin(&state.db, &format!("user:{}", session.user_id), address, Utc::now()).await?;
     let stored = state.db.password_hash(&session.user_id).await?;
-    let verified = state.passwords.verify(request.current_password, stored).await?;
-    check.end(&state.db, !verified).await?;
-    if !verified {
+    let account = format!("user:{}", session.user_id);
+    if !verify_counted(&state, &account, address, Utc::now(), request.current_password, stored).await? {
         return Err(ApiError::BadCredentials);
     }
     if let Some(problem) = password_problem(&session.user_id, &request.new_password) {

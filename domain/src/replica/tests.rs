@@ -119,8 +119,8 @@ impl Tablet {
             "answer" => {
                 let (seq, answer) = rest.split_once(' ').expect("answer #seq outcome");
                 let seq: u32 = seq.trim_start_matches('#').parse().expect("#seq");
-                let mutation_id =
-                    self.store.outbox().iter().find(|e| e.seq == Some(seq)).expect("queued entry").mutation.id;
+                let mutation =
+                    self.store.outbox().iter().find(|e| e.seq == Some(seq)).expect("queued entry").mutation.clone();
                 let (kind, args) = answer.split_once(' ').unwrap_or((answer, ""));
                 let mut args = pairs(args);
                 let rev = |args: &[(String, Value)]| {
@@ -139,13 +139,10 @@ impl Tablet {
                         let conflicts = args
                             .into_iter()
                             .map(|(field, server_value)| {
-                                let client_value =
-                                    self.store.outbox().iter().find(|e| e.seq == Some(seq)).map_or(Value::Null, |e| {
-                                        match &e.mutation.op {
-                                            Op::Set { fields } => fields.get(&field).cloned().unwrap_or(Value::Null),
-                                            _ => Value::Null,
-                                        }
-                                    });
+                                let client_value = match &mutation.op {
+                                    Op::Set { fields } => fields.get(&field).cloned().unwrap_or(Value::Null),
+                                    _ => Value::Null,
+                                };
                                 FieldConflict { field, server_value, client_value }
                             })
                             .collect();
@@ -153,7 +150,8 @@ impl Tablet {
                     }
                     other => panic!("unknown answer {other}"),
                 };
-                ready(self.store.apply_results(&[MutationResult { mutation_id, outcome }])).expect("memory");
+                ready(self.store.apply_results(&[MutationResult { mutation_id: mutation.id, outcome }]))
+                    .expect("memory");
             }
             "pull" => {
                 let (own, conflict) = rest.split_once(" conflict ").unwrap_or((rest, ""));
