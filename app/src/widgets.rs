@@ -89,7 +89,7 @@ fn certainty_label(c: Certainty) -> &'static str {
     match c {
         Certainty::C => "",
         Certainty::K => " · chưa đối chiếu công báo",
-        Certainty::U => " · ngưỡng chưa chắc chắn",
+        Certainty::U => " · ngưỡng chưa chắc chắn, Văn phòng xác nhận",
     }
 }
 
@@ -115,6 +115,21 @@ pub fn VerdictView(verdict: Verdict, #[prop(into)] id: String) -> impl IntoView 
                     }
                 }).collect_view()}
             </ul>
+            {(!verdict.readings.is_empty()).then(|| view! {
+                <details class="readings" open>
+                    <summary>"Tên trong hồ sơ khen thưởng đã đọc theo danh mục"</summary>
+                    <ul>
+                        {verdict.readings.into_iter().map(|r| {
+                            let years = r.years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
+                            let read = match r.title_name {
+                                Some(name) => format!("đọc là \"{name}\""),
+                                None => "không khớp danh mục, không tính vào điều kiện nào".to_owned(),
+                            };
+                            view! { <li class="reading" data-known=r.title.is_some().to_string()>"\"" {r.recorded} "\" (" {years} "): " {read}</li> }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
             {verdict.vote.map(|v| view! {
                 <p class="muted">
                     "Hội đồng biểu quyết: " {if v.secret { "bỏ phiếu kín, " } else { "" }} "từ " {v.percent} "% "

@@ -18,6 +18,8 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldType {
     Text,
+    /// yyyy-mm-dd, as a date input gives it, or empty.
+    Date,
     Bool,
     Years,
     Initiatives,
@@ -50,8 +52,17 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::UnitProfile, "profile") => Text,
         (
             RecordKind::Nomination,
-            "year" | "nominee_id" | "title" | "summary" | "section_profile" | "section_achievements" | "justification",
+            "year"
+            | "nominee_id"
+            | "title"
+            | "summary"
+            | "section_profile"
+            | "section_achievements"
+            | "justification"
+            | "movement_id"
+            | "initiative",
         ) => Text,
+        (RecordKind::Nomination, "achievement_from" | "achievement_to") => Date,
         (RecordKind::Nomination, "track") => Track,
         (RecordKind::Nomination, "nominee_kind") => NomineeKind,
         (RecordKind::Nomination, "verdict") => ServerVerdict,
@@ -70,6 +81,7 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
     }
     match ty {
         FieldType::Text => value.is_string(),
+        FieldType::Date => value.as_str().is_some_and(|s| s.is_empty() || s.parse::<chrono::NaiveDate>().is_ok()),
         FieldType::Bool => value.is_boolean(),
         FieldType::Years => serde_json::from_value::<Vec<YearRecord>>(value.clone())
             .is_ok_and(|years| years.iter().all(|y| y.months_worked.is_none_or(|m| m <= 12))),
@@ -198,6 +210,10 @@ mod tests {
         assert!(!well_formed(FieldType::TargetResults, &json!({"t1": {"score": 101}})));
         assert!(!well_formed(FieldType::Awards, &json!([{"year": 2024, "title": "LĐTT", "salary": 1}])));
         assert!(well_formed(FieldType::Bool, &json!(true)) && !well_formed(FieldType::Bool, &json!("có")));
+        assert!(well_formed(FieldType::Date, &json!("2025-09-12")) && well_formed(FieldType::Date, &json!("")));
+        assert!(
+            !well_formed(FieldType::Date, &json!("12/09/2025")) && !well_formed(FieldType::Date, &json!("2025-02-30"))
+        );
         assert!(well_formed(FieldType::Text, &Value::Null), "null clears a field");
     }
 }

@@ -5,20 +5,24 @@
 //! and the article it comes from. The tablet (for the panel beside a draft) and the server (when the nomination
 //! is submitted) call the same [`evaluate`] on the same facts, so they reach the same verdict.
 //!
-//! Here: the book's types and lookups; `eval`: one nomination's verdict; `problems`: what makes a book unusable.
+//! Here: the book's types and lookups; `names`: reading a title as written on a decision; `eval`: one
+//! nomination's verdict; `problems`: what makes a book unusable.
 //!
 //! API boundary: a `RuleBook` is stored as JSON on the server and cached on every tablet; a `Verdict` is stored
-//! with each submitted nomination. Both only gain optional fields.
+//! with each submitted nomination. Both only gain optional fields; tablets refuse fields they do not know, so a
+//! release that adds one bumps `PROTOCOL_VERSION` and an older app reloads before it reads them.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::dossier::{Discipline, NomineeKind, Rating, Scope};
+use crate::dossier::{Discipline, NomineeKind, Rating, Scope, Track};
 
 mod eval;
+mod names;
 mod problems;
 
 pub use eval::{evaluate, submission_problem};
+pub use names::TitleIndex;
 
 /// The rulebook the server starts with. Its thresholds are defaults: every one of them can be changed by an admin.
 pub const DEFAULT_RULEBOOK: &str = include_str!("../rules/default.json");
@@ -32,6 +36,17 @@ pub struct RuleBook {
     pub regimes: Vec<Regime>,
     pub titles: Vec<TitleDef>,
     pub rules: Vec<Rule>,
+    /// Abbreviations read in recorded names ("CSTĐCS", "UBND"…), expanded before names are compared.
+    #[serde(default)]
+    pub abbreviations: Vec<Abbreviation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Abbreviation {
+    pub short: String,
+    pub long: String,
 }
 
 /// A legal regime: the instruments in force between two dates.
@@ -73,7 +88,8 @@ impl Subject {
     }
 }
 
-/// A title or form in the catalog. `aliases` are the names it had under earlier regimes or on old decisions.
+/// A title or form in the catalog. `aliases` are the names it had under earlier regimes or on old decisions; an
+/// alias ending in " *" matches every name that begins with it ("Bằng khen của Chủ tịch UBND tỉnh *").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -86,6 +102,18 @@ pub struct TitleDef {
     pub statutory: bool,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The track it is given for when a recorded award does not say: the year's regular results unless the
+    /// catalog says otherwise (a Kỷ niệm chương rewards a career; a Huân chương, null, may reward either).
+    #[serde(default = "regular_track", skip_serializing_if = "is_regular_track")]
+    pub usual_track: Option<Track>,
+}
+
+fn regular_track() -> Option<Track> {
+    Some(Track::ThuongXuyen)
+}
+
+fn is_regular_track(track: &Option<Track>) -> bool {
+    *track == regular_track()
 }
 
 /// The conditions for one title under some regimes. `title` "*" applies to every title.
@@ -98,6 +126,9 @@ pub struct Rule {
     #[serde(default)]
     pub subject: Option<Subject>,
     pub regimes: Vec<String>,
+    /// Only for nominations of these tracks; empty for every track.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<Track>,
     #[serde(default)]
     pub vote: Option<Vote>,
     pub conditions: Vec<Condition>,
@@ -151,14 +182,41 @@ pub enum Check {
     HoldsTitle { title: String },
     /// Held `title` in some earlier year.
     HoldsTitleBefore { title: String },
-    /// Rated "xuất sắc" that year, or an initiative recognised that year.
+    /// Was awarded `title` before the `years` years counted back from the nomination's year: the run that follows
+    /// it ("05 năm tiếp theo") starts the year after it. An award inside those years does not start them.
+    TitleBeforeRun { title: String, years: u32 },
+    /// Rated "xuất sắc" that year, or an initiative recognised (or research accepted) that year.
     ExcellentOrInitiative,
     /// `years` consecutive years of `title`, up to the nomination's year.
     ConsecutiveTitle { title: String, years: u32 },
+    /// `times` consecutive times of `title` ("02 lần liên tục"), the last in the nomination's year: each time
+    /// takes `every_years` years of the title below it, so consecutive times are `every_years` apart.
+    ConsecutiveTimes { title: String, times: u32, every_years: u32 },
     /// `years` consecutive years rated at least `rating`.
     ConsecutiveRating { rating: Rating, years: u32 },
-    /// At least `count` initiatives of at least `scope` recognised in the last `years` years.
-    Initiatives { scope: Scope, count: u32, years: u32 },
+    /// At least `count` initiatives of at least `scope` recognised in the last `years` years; with `research`,
+    /// accepted research counts as an initiative.
+    Initiatives {
+        scope: Scope,
+        count: u32,
+        years: u32,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        research: bool,
+    },
+    /// An unbroken run of at least `min_years` years rated at least `rating`, ending in the nomination's year,
+    /// with at least `count` initiatives of at least `scope` anywhere in it ("từ 02 năm trở lên liên tục, trong
+    /// thời gian đó có 02 sáng kiến").
+    RunWithInitiatives {
+        rating: Rating,
+        min_years: u32,
+        count: u32,
+        scope: Scope,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        research: bool,
+    },
+    /// The last `years` years were not already counted for an earlier award of the nominated title (the same
+    /// years of the title below may not back two of them). Where they were, the office confirms.
+    YearsNotReused { years: u32 },
     /// Any one of the groups holds in full.
     AnyOf {
         #[cfg_attr(feature = "openapi", schema(no_recursion))]
@@ -195,6 +253,20 @@ pub struct Verdict {
     #[serde(default)]
     pub vote: Option<Vote>,
     pub rulebook_version: i64,
+    /// How the names recorded on the nominee's awards were read: each one that is not the catalog's own name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<NameReading>,
+}
+
+/// A name as recorded on an award, and the catalog title it was read as (None: not recognised, so no rule
+/// counts it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NameReading {
+    pub recorded: String,
+    pub years: Vec<i32>,
+    pub title: Option<String>,
+    pub title_name: Option<String>,
 }
 
 impl Verdict {
@@ -213,22 +285,16 @@ pub struct VerdictItem {
     pub certainty: Certainty,
 }
 
-fn normalize(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
 impl RuleBook {
     /// The rulebook shipped with the server.
     pub fn default_book() -> Result<RuleBook, serde_json::Error> {
         serde_json::from_str(DEFAULT_RULEBOOK)
     }
 
-    /// The catalog entry for a code, current name or former name, as written on a decision.
+    /// The catalog entry for a code, current name or former name, as written on a decision. (To read many names,
+    /// build the [`TitleIndex`] once.)
     pub fn title(&self, name_or_code: &str) -> Option<&TitleDef> {
-        let wanted = normalize(name_or_code);
-        self.titles.iter().find(|t| {
-            t.code == name_or_code || normalize(&t.name) == wanted || t.aliases.iter().any(|a| normalize(a) == wanted)
-        })
+        self.titles.iter().find(|t| t.code == name_or_code).or_else(|| self.index().resolve(name_or_code))
     }
 
     pub fn title_name<'a>(&'a self, code: &'a str) -> &'a str {
@@ -237,7 +303,10 @@ impl RuleBook {
 
     /// The regime in force at the end of `year`: the year a title is awarded for.
     pub fn regime_for_year(&self, year: i32) -> Option<&Regime> {
-        let date = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        self.regime_on(NaiveDate::from_ymd_opt(year, 12, 31)?)
+    }
+
+    pub fn regime_on(&self, date: NaiveDate) -> Option<&Regime> {
         self.regimes.iter().find(|r| r.valid_from <= date && r.valid_to.is_none_or(|to| date <= to))
     }
 }

@@ -12,9 +12,10 @@ use uuid::Uuid;
 use crate::model::{Fields, Record, RecordKind, RecordRef};
 use crate::workflow::Action;
 
-/// Bumped on any incompatible change to these types. A client with another version is told to reload,
-/// and keeps its outbox.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// Bumped on any incompatible change to these types, and when records or reference data gain fields an older
+/// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks). A client
+/// with another version is told to reload, and keeps its outbox.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
 pub const MAX_PUSH_MUTATIONS: usize = 200;

@@ -248,6 +248,43 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
             ("direct_worker", json!(false)),
             ("years", years(&[(2024, "xuat_sac"), (2025, "tot")])),
         ]),
+        // Nine excellent years, written down over three regimes and two provinces: old statutory names,
+        // abbreviations, a Bằng khen that starts the five years a Prime Minister's one counts, two provincial
+        // CSTĐ three years apart, and a Giấy khen already given for 2025's results.
+        fields(&[
+            ("full_name", json!("Vũ Văn Tuấn")),
+            ("position", json!("Viên chức kỹ thuật truyền thanh")),
+            ("direct_worker", json!(true)),
+            ("years", years(&(2017..=2025).map(|y| (y, "xuat_sac")).collect::<Vec<_>>())),
+            (
+                "initiatives",
+                json!([
+                    {"number": "08/QĐ-SKCS", "name": "Số hóa tư liệu truyền thanh cơ sở", "year": 2021, "scope": "co_so"},
+                    {"number": "11/QĐ-SKCS", "name": "Loa truyền thanh thông minh cho thôn vùng cao", "year": 2023,
+                     "scope": "co_so"},
+                    {"number": "02/QĐ-BVHTTDL", "name": "Mô hình đài truyền thanh thông minh cấp xã", "year": 2025,
+                     "scope": "toan_quoc"}
+                ]),
+            ),
+            (
+                "awards",
+                json!([
+                    award(2020, "CSTĐCS", "30/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2020, "BK của Chủ tịch UBND tỉnh Vĩnh Phúc", "1875/QĐ-UBND", "Chủ tịch UBND tỉnh Vĩnh Phúc"),
+                    award(2021, "Danh hiệu Chiến sĩ thi đua cơ sở", "28/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2022, "Chiến sĩ thi đua cơ sở", "33/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2022, "Chiến sĩ thi đua cấp bộ, ngành, tỉnh, đoàn thể trung ương", "3310/QĐ-UBND",
+                        "Chủ tịch UBND tỉnh Vĩnh Phúc"),
+                    award(2023, "Chiến sĩ thi đua cơ sở", "35/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2024, "Chiến sĩ thi đua cơ sở", "21/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2025, "Chiến sĩ thi đua cơ sở", "19/QĐ-TTVH", "Giám đốc Trung tâm"),
+                    award(2025, "CSTĐ cấp tỉnh", "412/QĐ-UBND", "Chủ tịch UBND tỉnh Phú Thọ"),
+                    {"year": 2025, "title": "Giấy khen của Giám đốc Sở Văn hóa, Thể thao và Du lịch",
+                     "decision_number": "125/QĐ-SVHTTDL", "decision_date": "20/12/2025",
+                     "issuer": "Giám đốc Sở Văn hóa, Thể thao và Du lịch"}
+                ]),
+            ),
+        ]),
         fields(&[
             ("full_name", json!("Nguyễn Thị Mai")),
             ("position", json!("Diễn viên, tuyên truyền viên lưu động")),

@@ -79,7 +79,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     assert.match(await panelText(page), /bỏ phiếu kín, từ 90% tổng số thành viên/);
     // Switching the title re-checks at once: the national title needs two provincial ones.
     await page.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua toàn quốc' });
-    await waitForPanel(page, 'false', /Chưa đủ 2 năm liên tục đạt "Chiến sĩ thi đua Bộ, ban, ngành, tỉnh"/);
+    await waitForPanel(page, 'false', /Chưa đủ 2 lần liên tục đạt "Chiến sĩ thi đua Bộ, ban, ngành, tỉnh", lần sau cùng năm 2025/);
     await page.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua Bộ, ban, ngành, tỉnh' });
     await waitForPanel(page, 'true');
     await page.fill('#nomination-summary', 'Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến bản tin số áp dụng toàn tỉnh.');

@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 use domain::api::{Role, UserProfile};
-use domain::dossier::{AwardEntry, Facts, NominationFacts, NomineeKind, RecordView, Track};
+use domain::dossier::{AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track};
 use domain::model::FieldSpec;
 use domain::org::lineage;
 use domain::rules::{evaluate, submission_problem, Verdict};
@@ -115,6 +115,18 @@ const JUSTIFICATION: FieldSpec = FieldSpec {
     hint: "Lý do vẫn đề nghị; Văn phòng và Hội đồng sẽ xem giải trình này",
 };
 
+/// A date input for a nomination field (yyyy-mm-dd, as the field stores it).
+fn date_field(draft: Draft, name: &'static str, label: &'static str) -> impl IntoView {
+    let id = format!("nomination-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="date" prop:value=move || draft.text(name) readonly=move || !draft.editable()
+                on:change=move |ev| draft.set(name, json!(event_target_value(&ev))) />
+        </div>
+    }
+}
+
 #[component]
 fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool) -> impl IntoView {
     let unit = StoredValue::new(unit_id);
@@ -146,6 +158,21 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             people.sort_by(|a, b| a.1.cmp(&b.1));
             people
         }
+    };
+    let nominee_initiatives = move || -> Vec<(String, String)> {
+        let nominee = draft.text("nominee_id");
+        local.records.with(|records| {
+            records
+                .iter()
+                .find(|r| r.id.to_string() == nominee)
+                .and_then(|r| r.fields.get("initiatives").cloned())
+                .and_then(|v| serde_json::from_value::<Vec<Initiative>>(v).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|i| !i.number.is_empty())
+                .map(|i| (i.number.clone(), format!("{} ({}, {})", i.name, i.number, i.year)))
+                .collect()
+        })
     };
     // Section III: the history table filled in from the nominee's records.
     let history = move || -> Vec<AwardEntry> {
@@ -213,7 +240,17 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                         options=Signal::derive(|| Track::ALL.iter().map(|t| (value_name(t), t.label().to_owned())).collect())
                         value=Signal::derive(move || draft.text("track"))
                         disabled=Signal::derive(move || !editable())
-                        on_change=Callback::new(move |v: String| draft.set("track", json!(v))) />
+                        on_change=Callback::new(move |v: String| {
+                            // Hidden dates or a movement would still tell two year-end nominations apart.
+                            if v == value_name(&Track::ThuongXuyen) {
+                                for field in ["achievement_from", "achievement_to", "movement_id"] {
+                                    if !draft.text(field).is_empty() {
+                                        draft.set(field, json!(""));
+                                    }
+                                }
+                            }
+                            draft.set("track", json!(v));
+                        }) />
                 </div>
                 <div class="field">
                     <label for="nomination-kind">"Đối tượng"</label>
@@ -227,6 +264,20 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                         }) />
                 </div>
             </div>
+            <Show when=move || draft.text("track") != "thuong_xuyen" && !draft.text("track").is_empty()>
+                <div class="row achievement">
+                    {date_field(draft, "achievement_from", "Thành tích từ ngày")}
+                    {date_field(draft, "achievement_to", "đến ngày (nếu nhiều ngày)")}
+                    <div class="field">
+                        <label for="nomination-movement">"Phong trào thi đua"</label>
+                        <Choice id="nomination-movement" placeholder="— Không theo phong trào —"
+                            options=Signal::derive(move || local.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect()))
+                            value=Signal::derive(move || draft.text("movement_id"))
+                            disabled=Signal::derive(move || !editable())
+                            on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />
+                    </div>
+                </div>
+            </Show>
             <div class="row">
                 <div class="field">
                     <label for="nomination-nominee">"Người hoặc tập thể được đề nghị"</label>
@@ -244,6 +295,15 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                         on_change=Callback::new(move |v: String| draft.set("title", json!(v))) />
                 </div>
             </div>
+            <Show when=move || kind() == NomineeKind::Person && !nominee_initiatives().is_empty()>
+                <div class="field">
+                    <label for="nomination-initiative">"Sáng kiến, đề tài được khen (nếu khen cho một sáng kiến)"</label>
+                    <Choice id="nomination-initiative" placeholder="— Không —" options=Signal::derive(nominee_initiatives)
+                        value=Signal::derive(move || draft.text("initiative"))
+                        disabled=Signal::derive(move || !editable())
+                        on_change=Callback::new(move |v: String| draft.set("initiative", json!(v))) />
+                </div>
+            </Show>
             {move || match verdict.get() {
                 Some(v) => view! { <VerdictView verdict=v id="eligibility" /> }.into_any(),
                 None => view! {

@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 use domain::api::UserProfile;
-use domain::dossier::{AwardEntry, Discipline, Initiative, Rating, Scope, YearRecord};
+use domain::dossier::{AwardEntry, Discipline, Initiative, InitiativeKind, Rating, Scope, Track, YearRecord};
 use domain::model::unit_profile_id;
 use domain::replica::LocalRecord;
 use domain::RecordKind;
@@ -164,14 +164,18 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                 let next = years().iter().map(|y| y.year + 1).max().unwrap_or(this_year - 1).min(this_year);
                 draft.push_row("years", YearRecord { year: next, rating: Rating::Tot, discipline: None, months_worked: None });
             }>"Thêm năm"</button>
-            <h2>"Sáng kiến được công nhận"</h2>
+            <h2>"Sáng kiến được công nhận, đề tài, đề án khoa học được nghiệm thu"</h2>
             <table class="grid">
-                <thead><tr><th>"Số công nhận"</th><th>"Tên sáng kiến"</th><th>"Năm"</th><th>"Phạm vi"</th><th></th></tr></thead>
+                <thead><tr><th>"Loại"</th><th>"Số công nhận"</th><th>"Tên"</th><th>"Năm"</th><th>"Cấp công nhận"</th><th></th></tr></thead>
                 <tbody>
                     {move || initiatives().into_iter().enumerate().map(|(index, row)| {
                         let update = move |change: &dyn Fn(&mut Initiative)| draft.update_row("initiatives", index, |row: &mut Initiative| change(row));
                         view! {
                             <tr class="initiative-row">
+                                <td><Choice id=format!("initiative-kind-{index}") class="kind"
+                                    options=Signal::derive(|| InitiativeKind::ALL.iter().map(|k| (value_name(k), k.label().to_owned())).collect())
+                                    value=Signal::derive(move || value_name(&row.kind))
+                                    on_change=Callback::new(move |v: String| if let Some(k) = parse_name::<InitiativeKind>(&v) { update(&|r: &mut Initiative| r.kind = k) }) /></td>
                                 <td><input class="number" prop:value=row.number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.number = v.clone()) } /></td>
                                 <td><input class="name" prop:value=row.name.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.name = v.clone()) } /></td>
                                 <td><input class="year" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut Initiative| r.year = y) } /></td>
@@ -186,7 +190,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                 </tbody>
             </table>
             <button id="add-initiative" class="secondary" on:click=move |_| {
-                draft.push_row("initiatives", Initiative { number: String::new(), name: String::new(), year: this_year, scope: Scope::CoSo });
+                draft.push_row("initiatives", Initiative { number: String::new(), name: String::new(), year: this_year, scope: Scope::CoSo, kind: InitiativeKind::SangKien });
             }>"Thêm sáng kiến"</button>
             <h2>"Các hình thức đã được khen thưởng"</h2>
             <AwardsTable draft local id_prefix="person" />
@@ -194,39 +198,75 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
     }
 }
 
-/// Award history: year, title or form (from the catalog, or as written on an old decision), decision and issuer.
+/// Award history: year, title or form (from the catalog, or as written on an old decision), decision and issuer,
+/// and which achievement it rewarded (the track, and the dates of an ad-hoc or thematic one), so the same
+/// achievement is not rewarded twice.
 #[component]
 fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl IntoView {
     let awards = move || draft.list::<AwardEntry>("awards");
+    // A unit's profile has no initiatives: the column then stays empty.
+    let initiatives = move || {
+        draft
+            .list::<Initiative>("initiatives")
+            .into_iter()
+            .map(|i| (i.number.clone(), format!("{} — {}", i.number, i.name)))
+            .collect::<Vec<_>>()
+    };
     let list_id = format!("{id_prefix}-titles");
     view! {
         <datalist id=list_id.clone()>
             {move || local.reference.with(|r| r.rulebook.titles.iter().map(|t| t.name.clone()).collect::<Vec<_>>()).into_iter().map(|name| view! { <option value=name /> }).collect_view()}
         </datalist>
         <table class="grid awards">
-            <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số quyết định"</th><th>"Ngày"</th><th>"Cơ quan ban hành"</th><th>"Đơn vị lúc được khen"</th><th></th></tr></thead>
+            <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số quyết định"</th><th>"Ngày"</th><th>"Cơ quan ban hành"</th><th>"Đơn vị lúc được khen"</th><th>"Loại thành tích"</th><th>"Thời gian thành tích"</th><th>"Sáng kiến được khen"</th><th></th></tr></thead>
             <tbody>
-                {move || awards().into_iter().enumerate().map(|(index, row)| {
+                {move || {
+                    let rows = awards();
+                    let read: Vec<Option<String>> = local.reference.with(|r| {
+                        let index = r.rulebook.index();
+                        rows.iter().map(|row| index.resolve(&row.title).map(|t| t.name.clone())).collect()
+                    });
+                    rows.into_iter().zip(read).enumerate().map(|(index, (row, read_as))| {
                     let update = move |change: &dyn Fn(&mut AwardEntry)| draft.update_row("awards", index, |row: &mut AwardEntry| change(row));
-                    let known = local.reference.with(|r| r.rulebook.title(&row.title).is_some());
+                    let known = read_as.is_some();
+                    let explained = match read_as {
+                        Some(name) if name != row.title.trim() => format!("Đọc là \"{name}\""),
+                        Some(_) => String::new(),
+                        None => "Tên này không khớp danh mục; điều kiện nhiều năm sẽ không tính".to_owned(),
+                    };
                     view! {
                         <tr class="award-row">
                             <td><input class="year" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut AwardEntry| r.year = y) } /></td>
                             <td><input class="title" list=format!("{id_prefix}-titles") prop:value=row.title.clone() class:unknown=!known && !row.title.is_empty()
-                                title=if known { "" } else { "Tên này không khớp danh mục; điều kiện nhiều năm sẽ không tính" }
+                                title=explained
                                 on:change=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.title = v.clone()) } /></td>
                             <td><input class="decision" prop:value=row.decision_number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_number = v.clone()) } /></td>
                             <td><input class="date" placeholder="dd/mm/yyyy" prop:value=row.decision_date.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_date = v.clone()) } /></td>
                             <td><input class="issuer" prop:value=row.issuer.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.issuer = v.clone()) } /></td>
                             <td><input class="unit" prop:value=row.unit.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.unit = v.clone()) } /></td>
+                            <td><Choice id=format!("{id_prefix}-award-track-{index}") class="track" placeholder="— Không ghi —"
+                                options=Signal::derive(|| Track::ALL.iter().map(|t| (value_name(t), t.label().to_owned())).collect())
+                                value=Signal::derive(move || row.track.map(|t| value_name(&t)).unwrap_or_default())
+                                on_change=Callback::new(move |v: String| { let t = parse_name::<Track>(&v); update(&|r: &mut AwardEntry| r.track = t) }) /></td>
+                            <td>
+                                <input class="achievement-from" type="date" prop:value=row.achievement_from.map(|d| d.to_string()).unwrap_or_default()
+                                    on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); update(&|r: &mut AwardEntry| r.achievement_from = d) } />
+                                <input class="achievement-to" type="date" prop:value=row.achievement_to.map(|d| d.to_string()).unwrap_or_default()
+                                    on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); update(&|r: &mut AwardEntry| r.achievement_to = d) } />
+                            </td>
+                            <td><Choice id=format!("{id_prefix}-award-initiative-{index}") class="initiative" placeholder="— Không —"
+                                options=Signal::derive(initiatives)
+                                value=Signal::derive(move || row.initiative.clone().unwrap_or_default())
+                                on_change=Callback::new(move |v: String| { let i = (!v.is_empty()).then_some(v); update(&|r: &mut AwardEntry| r.initiative = i.clone()) }) /></td>
                             <td><button class="secondary" on:click=move |_| { draft.remove_row::<AwardEntry>("awards", index) }>"Xoá"</button></td>
                         </tr>
                     }
-                }).collect_view()}
+                }).collect_view()
+                }}
             </tbody>
         </table>
         <button id=format!("{id_prefix}-add-award") class="secondary add-award" on:click=move |_| {
-            draft.push_row("awards", AwardEntry { year: today().year() - 1, title: String::new(), decision_number: String::new(), decision_date: String::new(), issuer: String::new(), unit: String::new() });
+            draft.push_row("awards", AwardEntry { year: today().year() - 1, ..AwardEntry::default() });
         }>"Thêm khen thưởng"</button>
     }
 }

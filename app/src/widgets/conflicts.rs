@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::diff::{diff_words, Part};
-use domain::dossier::{Discipline, Rating, Scope};
+use domain::dossier::{Discipline, InitiativeKind, Rating, Scope, Track};
 use domain::{OpenConflict, RecordKind};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -26,7 +26,7 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("qualification", "Trình độ chuyên môn"),
     ("direct_worker", "Người lao động trực tiếp"),
     ("years", "Xếp loại hằng năm và kỷ luật"),
-    ("initiatives", "Sáng kiến được công nhận"),
+    ("initiatives", "Sáng kiến, đề tài, đề án khoa học"),
     ("awards", "Các hình thức đã được khen thưởng"),
     ("movement_id", "Phong trào"),
     ("unit_title", "Danh hiệu tập thể đăng ký"),
@@ -39,6 +39,9 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("nominee_id", "Người hoặc tập thể được đề nghị"),
     ("title", "Danh hiệu, hình thức khen thưởng"),
     ("justification", "Giải trình của lãnh đạo đơn vị"),
+    ("achievement_from", "Thành tích từ ngày"),
+    ("achievement_to", "Thành tích đến ngày"),
+    ("initiative", "Sáng kiến được khen"),
 ];
 
 /// The column headings of the tables' rows.
@@ -55,6 +58,12 @@ const COLUMN_LABELS: &[(&str, &str)] = &[
     ("decision_date", "Ngày"),
     ("issuer", "Cơ quan ban hành"),
     ("unit", "Đơn vị"),
+    ("kind", "Loại"),
+    ("track", "Loại thành tích"),
+    ("achievement_from", "Từ ngày"),
+    ("achievement_to", "Đến ngày"),
+    ("movement_id", "Phong trào"),
+    ("initiative", "Sáng kiến"),
     ("field", "Lĩnh vực"),
     ("text", "Chỉ tiêu"),
     ("result", "Kết quả"),
@@ -90,6 +99,8 @@ pub(super) fn short_text(value: &Value) -> String {
             .map(|r| r.label().to_owned())
             .or_else(|| parse_name::<Discipline>(s).map(|d| d.label().to_owned()))
             .or_else(|| parse_name::<Scope>(s).map(|d| d.label().to_owned()))
+            .or_else(|| parse_name::<InitiativeKind>(s).map(|k| k.label().to_owned()))
+            .or_else(|| parse_name::<Track>(s).map(|t| t.label().to_owned()))
             .unwrap_or_else(|| s.clone()),
         other => other.to_string(),
     }

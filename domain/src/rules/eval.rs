@@ -1,8 +1,12 @@
 //! The verdict on one nomination: each condition of the rules that apply to its title and year, checked against
 //! the facts of the nominee's records.
 
-use super::{Certainty, Check, Rule, RuleBook, Verdict, VerdictItem};
-use crate::dossier::{AwardEntry, Facts, NominationFacts, NomineeKind, PersonFacts, Rating};
+use chrono::Datelike;
+
+use super::{Certainty, Check, NameReading, Rule, RuleBook, TitleIndex, TitleKind, Verdict, VerdictItem};
+use crate::dossier::{
+    AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, PersonFacts, Rating, Sameness, Scope, Track,
+};
 
 /// The nominee as the checks see it.
 enum Nominee<'a> {
@@ -12,6 +16,7 @@ enum Nominee<'a> {
 
 struct Context<'a> {
     book: &'a RuleBook,
+    index: TitleIndex<'a>,
     nomination: &'a NominationFacts,
     facts: &'a Facts,
     nominee: Nominee<'a>,
@@ -33,7 +38,29 @@ impl Context<'_> {
     }
 
     fn resolves_to(&self, name: &str, code: &str) -> bool {
-        self.book.title(name).is_some_and(|t| t.code == code)
+        self.index.resolve(name).is_some_and(|t| t.code == code)
+    }
+
+    /// The years the nominee was awarded `code` (or proposed for it in this round), up to the nomination's year.
+    fn years_holding(&self, code: &str) -> Vec<i32> {
+        let (id, collective) = self.nominee_key();
+        let mut years: Vec<i32> = self
+            .awards_of(id, collective)
+            .iter()
+            .filter(|a| a.year <= self.year() && self.resolves_to(&a.title, code))
+            .map(|a| a.year)
+            .chain(
+                self.facts
+                    .nominations
+                    .iter()
+                    .filter(|n| n.id != self.nomination.id && n.nominee_id == id && n.title == code)
+                    .filter(|n| (n.nominee_kind == NomineeKind::Collective) == collective && n.year <= self.year())
+                    .map(|n| n.year),
+            )
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
     }
 
     fn awards_of(&self, nominee_id: &str, collective: bool) -> &[AwardEntry] {
@@ -76,10 +103,110 @@ impl Context<'_> {
         self.facts.people.iter().filter_map(move |p| p.year(year).map(|y| (p, y)))
     }
 
+    /// How each name on the nominee's awards was read, where it is not the catalog's own name.
+    fn readings(&self) -> Vec<NameReading> {
+        let (id, collective) = self.nominee_key();
+        let mut readings: Vec<NameReading> = Vec::new();
+        for award in self.awards_of(id, collective).iter().filter(|a| !self.index.is_canonical(&a.title)) {
+            let recorded = award.title.trim();
+            match readings.iter_mut().find(|r| r.recorded == recorded) {
+                Some(reading) => reading.years.push(award.year),
+                None => {
+                    let title = self.index.resolve(recorded);
+                    readings.push(NameReading {
+                        recorded: recorded.to_string(),
+                        years: vec![award.year],
+                        title: title.map(|t| t.code.clone()),
+                        title_name: title.map(|t| t.name.clone()),
+                    });
+                }
+            }
+        }
+        for reading in &mut readings {
+            reading.years.sort_unstable();
+            reading.years.dedup();
+        }
+        readings
+    }
+
     fn person(&self) -> Option<&PersonFacts> {
         match self.nominee {
             Nominee::Person(p) => Some(p),
             Nominee::Collective { .. } => None,
+        }
+    }
+
+    /// Luật 06/2022 Điều 5: "không khen thưởng nhiều lần, nhiều hình thức cho một thành tích". The nominated
+    /// title competes with an award or another nomination of the same title and, if it is a form of
+    /// commendation, with every other form, for the same achievement. Emulation titles of one year (LĐTT, then
+    /// CSTĐCS on top of it) are not one achievement rewarded twice: each has its own standard.
+    fn not_rewarded_twice(&self) -> CheckResult {
+        let code = self.nomination.title.as_str();
+        let nominated = self.index.resolve(code);
+        let name = nominated.map_or(code, |t| t.name.as_str());
+        let is_form = nominated.is_some_and(|t| t.kind == TitleKind::HinhThuc);
+        let competes = |other: &str| {
+            self.index.resolve(other).is_some_and(|t| t.code == code || (is_form && t.kind == TitleKind::HinhThuc))
+        };
+        let achievement = self.nomination.achievement();
+        let described = achievement.describe();
+        let (id, collective) = self.nominee_key();
+        let mut unclear = None;
+        for award in self.awards_of(id, collective).iter().filter(|a| competes(&a.title)) {
+            let decision = award.decision();
+            let decision = if decision.is_empty() { String::new() } else { format!(" ({decision})") };
+            let rewarded = award.achievement(self.index.resolve(&award.title).and_then(|t| t.usual_track));
+            match achievement.compare(&rewarded) {
+                Sameness::Same => {
+                    return (
+                        Some(false),
+                        format!(
+                            "Thành tích {described} đã được khen \"{}\"{decision}: không khen thưởng nhiều lần, \
+                             nhiều hình thức cho một thành tích",
+                            award.title
+                        ),
+                    )
+                }
+                Sameness::Unclear => {
+                    unclear.get_or_insert(format!(
+                        "Đã được khen \"{}\" {}{decision}, {}: cần xác nhận đây là thành tích khác",
+                        award.title,
+                        rewarded.describe(),
+                        rewarded.missing()
+                    ));
+                }
+                Sameness::Different => {}
+            }
+        }
+        let others = self.facts.nominations.iter().filter(|n| {
+            n.id != self.nomination.id
+                && n.nominee_id == id
+                && (n.nominee_kind == NomineeKind::Collective) == collective
+        });
+        for other in others.filter(|n| competes(&n.title)) {
+            let other_name = self.book.title_name(&other.title);
+            match achievement.compare(&other.achievement()) {
+                Sameness::Same => {
+                    return (
+                        Some(false),
+                        format!("Thành tích {described} đã có một đề nghị \"{other_name}\" khác cho cùng đối tượng"),
+                    )
+                }
+                Sameness::Unclear => {
+                    let proposed = other.achievement();
+                    unclear.get_or_insert(format!(
+                        "Đã có đề nghị \"{other_name}\" {}, {}: cần xác nhận đây là thành tích khác",
+                        proposed.describe(),
+                        proposed.missing()
+                    ));
+                }
+                Sameness::Different => {}
+            }
+        }
+        match unclear {
+            Some(text) => (None, text),
+            None if is_form => (Some(true), format!("Thành tích {described} chưa được khen bằng hình thức nào")),
+            None => (Some(true), format!("Chưa được tặng \"{name}\" cho thành tích {described}")),
         }
     }
 
@@ -143,18 +270,163 @@ impl Context<'_> {
                     None => (Some(false), format!("Chưa được tặng \"{}\" trước năm {year}", name(title))),
                 }
             }
+            Check::TitleBeforeRun { title, years } => {
+                let start = year - *years as i32 + 1;
+                let run = format!("{years} năm xét ({start}–{year})");
+                let held = self.years_holding(title);
+                let before = held.iter().copied().filter(|y| *y < start).max();
+                let inside: Vec<i32> = held.iter().copied().filter(|y| *y >= start).collect();
+                match before {
+                    Some(y) if y == start - 1 => (
+                        Some(true),
+                        format!("Đã được tặng \"{}\" năm {y}; {run} là {years} năm tiếp theo", name(title)),
+                    ),
+                    Some(y) => {
+                        let gap = if y + 1 == start - 1 {
+                            format!("{}", y + 1)
+                        } else {
+                            format!("{}–{}", y + 1, start - 1)
+                        };
+                        (
+                            None,
+                            format!(
+                                "Được tặng \"{}\" năm {y}; giữa đó và {run} còn {gap}: cần xác nhận {years} năm này \
+                                 được tính là {years} năm tiếp theo",
+                                name(title)
+                            ),
+                        )
+                    }
+                    None if !inside.is_empty() => (
+                        Some(false),
+                        format!(
+                            "\"{}\" năm {} nằm trong {run}; {years} năm phải tính tiếp theo sau khi được tặng, chưa \
+                             được tặng trước năm {start}",
+                            name(title),
+                            list_years(&inside)
+                        ),
+                    ),
+                    None => (Some(false), format!("Chưa được tặng \"{}\" trước năm {start}", name(title))),
+                }
+            }
+            Check::ConsecutiveTimes { title, times, every_years } => {
+                let held = self.years_holding(title);
+                let times_held: Vec<i32> = (0..*times as i32)
+                    .map(|back| year - back * *every_years as i32)
+                    .take_while(|y| self.nominee_holds(title, *y))
+                    .collect();
+                if times_held.len() as u32 >= *times {
+                    (Some(true), format!("{times} lần liên tục đạt \"{}\" ({})", name(title), list_years(&times_held)))
+                } else {
+                    let had = if held.is_empty() {
+                        "chưa đạt lần nào".to_string()
+                    } else {
+                        format!("đã đạt năm {}", list_years(&held))
+                    };
+                    (
+                        Some(false),
+                        format!(
+                            "Chưa đủ {times} lần liên tục đạt \"{}\", lần sau cùng năm {year} ({had}; hai lần liên \
+                             tục cách nhau {every_years} năm)",
+                            name(title)
+                        ),
+                    )
+                }
+            }
+            Check::RunWithInitiatives { rating, min_years, count, scope, research } => {
+                let Some(person) = self.person() else { return individual_only };
+                // Years that already earned this title do not earn it again (Điều 5): the run starts after it.
+                let code = self.nomination.title.as_str();
+                let rewarded = self.years_holding(code).into_iter().filter(|y| *y < year).max();
+                let run: Vec<i32> = (0..)
+                    .map(|back| year - back)
+                    .take_while(|y| rewarded.is_none_or(|r| *y > r))
+                    .take_while(|y| person.year(*y).is_some_and(|r| r.rating >= *rating))
+                    .collect();
+                let label = rating.label().to_lowercase();
+                if (run.len() as u32) < *min_years {
+                    let have = streak_so_far(year, &run);
+                    let after = rewarded
+                        .filter(|r| run.len() as i32 == year - r)
+                        .map(|r| format!(", tính từ sau \"{}\" năm {r}", name(code)))
+                        .unwrap_or_default();
+                    return (Some(false), format!("Chưa đủ {min_years} năm liên tục {label} ({have}{after})"));
+                }
+                let first = run.last().copied().unwrap_or(year);
+                let found = recognised(person, *scope, *research, first..=year);
+                let what = works(*research);
+                let span = format!("{} năm liên tục {label} ({first}–{year})", run.len());
+                if found.len() as u32 >= *count {
+                    (
+                        Some(true),
+                        format!(
+                            "{span}, trong thời gian đó có {} {what} phạm vi {} ({})",
+                            found.len(),
+                            scope.label(),
+                            found.join(", ")
+                        ),
+                    )
+                } else {
+                    (
+                        Some(false),
+                        format!(
+                            "{span}, trong thời gian đó mới có {} {what} phạm vi {} trở lên, cần {count}",
+                            found.len(),
+                            scope.label()
+                        ),
+                    )
+                }
+            }
+            Check::YearsNotReused { years } => {
+                let code = &self.nomination.title;
+                let start = year - *years as i32 + 1;
+                let (id, collective) = self.nominee_key();
+                let earlier: Vec<&AwardEntry> = self
+                    .awards_of(id, collective)
+                    .iter()
+                    .filter(|a| a.year < year && a.year >= start && self.resolves_to(&a.title, code))
+                    .collect();
+                match earlier.iter().max_by_key(|a| a.year) {
+                    None => (Some(true), format!("Các năm {start}–{year} chưa dùng để xét \"{}\" lần nào", name(code))),
+                    Some(award) => {
+                        let shared: Vec<i32> = (start..=award.year).collect();
+                        let decision = award.decision();
+                        let decision = if decision.is_empty() { String::new() } else { format!(", {decision}") };
+                        (
+                            None,
+                            format!(
+                                "Năm {} đã dùng để xét \"{}\" năm {}{decision}: cần xác nhận không dùng lại",
+                                list_years(&shared),
+                                name(code),
+                                award.year
+                            ),
+                        )
+                    }
+                }
+            }
             Check::ExcellentOrInitiative => {
                 let Some(person) = self.person() else { return individual_only };
                 let excellent = person.year(year).is_some_and(|y| y.rating == Rating::XuatSac);
                 let initiative = person.initiatives.iter().find(|i| i.year == year);
                 match (excellent, initiative) {
                     (true, _) => (Some(true), format!("Năm {year} hoàn thành xuất sắc nhiệm vụ")),
+                    (false, Some(i)) if i.kind.is_research() => (
+                        Some(true),
+                        format!(
+                            "Có {} \"{}\" được nghiệm thu năm {year} (số {})",
+                            i.kind.label().to_lowercase(),
+                            i.name,
+                            i.number
+                        ),
+                    ),
                     (false, Some(i)) => {
                         (Some(true), format!("Có sáng kiến \"{}\" được công nhận năm {year} (số {})", i.name, i.number))
                     }
                     (false, None) => (
                         Some(false),
-                        format!("Năm {year} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến được công nhận"),
+                        format!(
+                            "Năm {year} chưa hoàn thành xuất sắc nhiệm vụ và chưa có sáng kiến được công nhận hay đề \
+                             tài, đề án khoa học được nghiệm thu"
+                        ),
                     ),
                 }
             }
@@ -182,31 +454,22 @@ impl Context<'_> {
                     (Some(false), format!("Chưa đủ {years} năm liên tục {label} ({have})"))
                 }
             }
-            Check::Initiatives { scope, count, years } => {
+            Check::Initiatives { scope, count, years, research } => {
                 let Some(person) = self.person() else { return individual_only };
                 let from = year - *years as i32 + 1;
-                let found: Vec<&str> = person
-                    .initiatives
-                    .iter()
-                    .filter(|i| i.scope >= *scope && (from..=year).contains(&i.year))
-                    .map(|i| i.number.as_str())
-                    .collect();
+                let found = recognised(person, *scope, *research, from..=year);
                 let window = if *years == 1 { format!("năm {year}") } else { format!("từ {from} đến {year}") };
+                let what = works(*research);
                 if found.len() as u32 >= *count {
                     (
                         Some(true),
-                        format!(
-                            "Có {} sáng kiến phạm vi {} {window} ({})",
-                            found.len(),
-                            scope.label(),
-                            found.join(", ")
-                        ),
+                        format!("Có {} {what} phạm vi {} {window} ({})", found.len(), scope.label(), found.join(", ")),
                     )
                 } else {
                     (
                         Some(false),
                         format!(
-                            "Cần {count} sáng kiến phạm vi {} trở lên {window}, mới có {}",
+                            "Cần {count} {what} phạm vi {} trở lên {window}, mới có {}",
                             scope.label(),
                             found.len()
                         ),
@@ -345,31 +608,33 @@ impl Context<'_> {
                 );
                 (Some(proposed <= allowed), text)
             }
-            Check::NotRewardedTwice => {
-                let (id, collective) = self.nominee_key();
-                let code = &self.nomination.title;
-                if let Some(award) =
-                    self.awards_of(id, collective).iter().find(|a| a.year == year && self.resolves_to(&a.title, code))
-                {
-                    let decision = if award.decision_number.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (Quyết định số {})", award.decision_number)
-                    };
-                    return (Some(false), format!("Đã được tặng \"{}\" năm {year}{decision}", name(code)));
-                }
-                let twice =
-                    self.facts.nominations.iter().any(|n| {
-                        n.id != self.nomination.id && n.nominee_id == id && n.year == year && n.title == *code
-                    });
-                if twice {
-                    (Some(false), format!("Đã có một đề nghị \"{}\" năm {year} khác cho cùng đối tượng", name(code)))
-                } else {
-                    (Some(true), format!("Chưa được khen \"{}\" cho thành tích năm {year}", name(code)))
-                }
-            }
+            Check::NotRewardedTwice => self.not_rewarded_twice(),
             Check::Manual { text } => (None, format!("Cần xác nhận: {text}")),
         }
+    }
+}
+
+/// Whether an initiative entry counts: at `scope` or wider, and research only where the law accepts it.
+/// The numbers of the person's initiatives (and research, where it counts) of `scope` or wider, in `years`.
+fn recognised(person: &PersonFacts, scope: Scope, research: bool, years: std::ops::RangeInclusive<i32>) -> Vec<&str> {
+    person
+        .initiatives
+        .iter()
+        .filter(|i| counts(i, scope, research) && years.contains(&i.year))
+        .map(|i| i.number.as_str())
+        .collect()
+}
+
+fn counts(initiative: &Initiative, scope: Scope, research: bool) -> bool {
+    initiative.scope >= scope && (research || !initiative.kind.is_research())
+}
+
+/// What an initiative count counts, in the sentence.
+fn works(research: bool) -> &'static str {
+    if research {
+        "sáng kiến, đề tài, đề án, công trình khoa học"
+    } else {
+        "sáng kiến"
     }
 }
 
@@ -414,6 +679,7 @@ pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) ->
         items: Vec::new(),
         vote: None,
         rulebook_version: book.version,
+        readings: Vec::new(),
     };
     let fail = |verdict: &mut Verdict, text: String| {
         verdict.items.push(VerdictItem { met: Some(false), text, article: String::new(), certainty: Certainty::C });
@@ -433,7 +699,19 @@ pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) ->
         fail(&mut verdict, format!("\"{}\" không xét tặng cho {who}", title.name));
         return verdict;
     }
-    let Some(regime) = book.regime_for_year(nomination.year) else {
+    // An ad-hoc act is proposed for the year it ends in (a rescue of 28/12–02/01 belongs to the new year); a
+    // thematic or career achievement may span years.
+    let achievement = nomination.achievement();
+    if let (Track::DotXuat, Some((_, last))) = (nomination.track, achievement.span()) {
+        if last.year() != nomination.year {
+            fail(
+                &mut verdict,
+                format!("Thành tích {} không kết thúc trong năm {}", achievement.describe(), nomination.year),
+            );
+            return verdict;
+        }
+    }
+    let Some(regime) = nomination.judged_on().and_then(|date| book.regime_on(date)) else {
         fail(&mut verdict, format!("Không có chế độ pháp lý nào áp dụng cho năm {}", nomination.year));
         return verdict;
     };
@@ -455,13 +733,15 @@ pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) ->
             return verdict;
         }
     };
-    let context = Context { book, nomination, facts, nominee };
+    let context = Context { book, index: book.index(), nomination, facts, nominee };
+    verdict.readings = context.readings();
     let rules: Vec<&Rule> = book
         .rules
         .iter()
         .filter(|r| r.title == "*" || r.title == title.code)
         .filter(|r| r.regimes.contains(&regime.id))
         .filter(|r| r.subject.is_none_or(|s| s.admits(nomination.nominee_kind)))
+        .filter(|r| r.tracks.is_empty() || r.tracks.contains(&nomination.track))
         .collect();
     if !rules.iter().any(|r| r.title != "*") {
         verdict.items.push(VerdictItem {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{normalize, Check, Regime, RuleBook};
+use super::{Check, Regime, RuleBook};
 use crate::fields::Problem;
 
 impl RuleBook {
@@ -12,6 +12,7 @@ impl RuleBook {
         let mut problems = Vec::new();
         let mut codes = BTreeSet::new();
         let mut names = BTreeSet::new();
+        let index = self.index();
         for (i, title) in self.titles.iter().enumerate() {
             if title.code.trim().is_empty() || title.name.trim().is_empty() {
                 problems.push(Problem::new(format!("titles[{i}]"), "Mỗi danh hiệu, hình thức cần có mã và tên"));
@@ -19,8 +20,16 @@ impl RuleBook {
             if !codes.insert(title.code.as_str()) {
                 problems.push(Problem::new(format!("titles[{i}].code"), format!("Mã \"{}\" bị trùng", title.code)));
             }
+            // A title may spell one name twice ("LĐTT" is "Lao động tiên tiến"); two titles may not share one.
+            let mut own = BTreeSet::new();
             for name in std::iter::once(&title.name).chain(&title.aliases) {
-                if !names.insert(normalize(name)) {
+                let key = super::names::clash_key(&index, name);
+                if key.0.is_empty() {
+                    let message = format!("Tên \"{name}\" không có chữ nào để đọc");
+                    problems.push(Problem::new(format!("titles[{i}].aliases"), message));
+                    continue;
+                }
+                if own.insert(key.clone()) && !names.insert(key) {
                     let message = format!("Tên \"{name}\" dùng cho hai danh hiệu, hình thức");
                     problems.push(Problem::new(format!("titles[{i}].name"), message));
                 }
@@ -30,6 +39,13 @@ impl RuleBook {
             if !self.titles.iter().any(|t| t.code == old.code && t.statutory) {
                 let message = format!("\"{}\" thuộc danh mục theo luật, không được xóa", old.name);
                 problems.push(Problem::new("titles", message));
+            }
+        }
+        for (i, abbreviation) in self.abbreviations.iter().enumerate() {
+            let short = abbreviation.short.trim();
+            if short.is_empty() || short.contains(char::is_whitespace) || abbreviation.long.trim().is_empty() {
+                let message = "Mỗi chữ viết tắt là một từ, kèm cụm từ đầy đủ";
+                problems.push(Problem::new(format!("abbreviations[{i}]"), message));
             }
         }
         let mut regimes: Vec<(usize, &Regime)> = self.regimes.iter().enumerate().collect();
@@ -89,9 +105,16 @@ fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str) -> Vec<Stri
             title(t, &mut problems);
             (0, 1)
         }
-        Check::ConsecutiveTitle { title: t, years } => {
+        Check::ConsecutiveTitle { title: t, years } | Check::TitleBeforeRun { title: t, years } => {
             title(t, &mut problems);
             (0, *years)
+        }
+        Check::ConsecutiveTimes { title: t, times, every_years } => {
+            title(t, &mut problems);
+            if !(1..=10).contains(times) {
+                problems.push(format!("Số lần trong quy tắc cho \"{rule}\" phải từ 1 đến 10"));
+            }
+            (0, times.saturating_mul(*every_years))
         }
         Check::MemberShare { title: t, percent, .. } => {
             title(t, &mut problems);
@@ -102,7 +125,10 @@ fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str) -> Vec<Stri
             title(of_title, &mut problems);
             (*max_percent, 1)
         }
-        Check::ConsecutiveRating { years, .. } | Check::Initiatives { years, .. } => (0, *years),
+        Check::ConsecutiveRating { years, .. } | Check::Initiatives { years, .. } | Check::YearsNotReused { years } => {
+            (0, *years)
+        }
+        Check::RunWithInitiatives { min_years, .. } => (0, *min_years),
         Check::AnyOf { options } => {
             for check in options.iter().flatten() {
                 problems.extend(check_problems(check, codes, rule));
