@@ -11,7 +11,6 @@ use domain::rules::TitleKind;
 use domain::RecordKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uuid::Uuid;
 
 use crate::store::{self, current_store};
 use crate::sync::SyncState;
@@ -47,12 +46,7 @@ impl LocalData {
             state.data_version.track();
             spawn_local(async move {
                 let Some(store) = current_store() else { return };
-                if let (Ok(mut records), Ok(outbox)) = (store.records().await, store.outbox().await) {
-                    let deleting: Vec<Uuid> = outbox
-                        .iter()
-                        .filter(|e| e.rejected.is_none() && matches!(e.mutation.op, domain::Op::Delete))
-                        .map(|e| e.mutation.record_id)
-                        .collect();
+                if let (Ok(mut records), Ok(deleting)) = (store.records().await, store.deleting().await) {
                     records.retain(|r| !r.deleted && !deleting.contains(&r.id));
                     local.records.try_set(records);
                 }

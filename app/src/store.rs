@@ -6,6 +6,7 @@
 //! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -20,13 +21,23 @@ use indexed_db_futures::KeyPath;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 
 const RECORDS: &str = "records";
-const OUTBOX: &str = "outbox";
+/// The outbox, keyed by its order, with indexes by record, by mutation, by refusal and by operation: sync and
+/// autosave read the entries of a few records, never the whole queue.
+const OUTBOX: &str = "queue";
+/// The outbox of schema v1–v2, without indexes; its entries move to `queue` when a v3 app first opens it.
+const OUTBOX_V2: &str = "outbox";
+const BY_RECORD: &str = "by_record";
+const BY_MUTATION: &str = "by_mutation";
+/// Only refused entries have a `rejected` key: the others are not in this index.
+const BY_REFUSAL: &str = "by_refusal";
+const BY_OP: &str = "by_op";
 const META: &str = "meta";
 const REFERENCE: &str = "reference";
 /// Bump with a new step in `upgrade`; steps only add, so pending outbox entries survive every upgrade.
-const SCHEMA_VERSION: u32 = 2;
+const SCHEMA_VERSION: u32 = 3;
 
 const CURSOR_KEY: &str = "pull_cursor";
 const REFERENCE_KEY: &str = "reference";
@@ -112,7 +123,10 @@ async fn open_at(name: &str, version: u32) -> Result<Database> {
             let from = event.old_version() as u32;
             if from < 1 && version >= 1 {
                 db.create_object_store(RECORDS).with_key_path(KeyPath::One("id")).build()?;
-                db.create_object_store(OUTBOX).with_key_path(KeyPath::One("seq")).with_auto_increment(true).build()?;
+                db.create_object_store(OUTBOX_V2)
+                    .with_key_path(KeyPath::One("seq"))
+                    .with_auto_increment(true)
+                    .build()?;
                 db.create_object_store(META).with_key_path(KeyPath::One("key")).build()?;
             }
             // v2: cached reference data (org tree, people, movements) gets its own store, keeping `meta` small.
@@ -120,10 +134,44 @@ async fn open_at(name: &str, version: u32) -> Result<Database> {
             if from < 2 && version >= 2 {
                 db.create_object_store(REFERENCE).with_key_path(KeyPath::One("key")).build()?;
             }
+            // v3: the indexed queue. An upgrade cannot read the old store here, so `move_v2_outbox` does, on open.
+            if from < 3 && version >= 3 {
+                let queue = db
+                    .create_object_store(OUTBOX)
+                    .with_key_path(KeyPath::One("seq"))
+                    .with_auto_increment(true)
+                    .build()?;
+                queue.create_index(BY_RECORD, KeyPath::One("mutation.record_id")).build()?;
+                queue.create_index(BY_MUTATION, KeyPath::One("mutation.id")).build()?;
+                queue.create_index(BY_REFUSAL, KeyPath::One("rejected")).build()?;
+                queue.create_index(BY_OP, KeyPath::One("mutation.op.type")).build()?;
+            }
             Ok(())
         })
         .await?;
     Ok(db)
+}
+
+/// Moves a v2 outbox into the indexed queue in one transaction, each entry under its own `seq`, so the order
+/// holds and nothing is lost if the tab closes halfway.
+async fn move_v2_outbox(db: &Database) -> Result<()> {
+    if !db.object_store_names().any(|name| name == OUTBOX_V2) {
+        return Ok(());
+    }
+    let tx =
+        db.transaction([OUTBOX_V2, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
+    let old = tx.object_store(OUTBOX_V2)?;
+    let entries: Vec<JsValue> = old.get_all::<JsValue>().primitive()?.await?.collect::<std::result::Result<_, _>>()?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let queue = tx.object_store(OUTBOX)?;
+    for entry in entries {
+        queue.put(entry).primitive()?.await?;
+    }
+    old.clear()?.await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 impl Store {
@@ -133,7 +181,9 @@ impl Store {
     }
 
     pub async fn open_named(name: &str, user_id: &str) -> Result<Store> {
-        Ok(Store { db: open_at(name, SCHEMA_VERSION).await?, user_id: user_id.to_owned() })
+        let db = open_at(name, SCHEMA_VERSION).await?;
+        move_v2_outbox(&db).await?;
+        Ok(Store { db, user_id: user_id.to_owned() })
     }
 
     pub async fn record(&self, id: Uuid) -> Result<Option<LocalRecord>> {
@@ -164,7 +214,7 @@ impl Store {
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
         let record: Option<LocalRecord> = records.get(target.id.to_string()).serde()?.await?;
-        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let entries = entries_of(&outbox, [target.id]).await?;
         let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         records.put(&edited.record).serde()?.await?;
@@ -198,19 +248,30 @@ impl Store {
 
     /// Whether a change of the record still waits to be sent (refused ones do not count: they wait for a person).
     pub async fn waiting(&self, record_id: Uuid) -> Result<bool> {
-        Ok(self.outbox().await?.iter().any(|e| e.mutation.record_id == record_id && e.rejected.is_none()))
+        let tx = self.db.transaction(OUTBOX).build()?;
+        Ok(entries_of(&tx.object_store(OUTBOX)?, [record_id]).await?.iter().any(|e| e.rejected.is_none()))
+    }
+
+    /// The records whose deletion waits to be sent: lists hide them already.
+    pub async fn deleting(&self) -> Result<BTreeSet<Uuid>> {
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let deletions: Vec<OutboxEntry> = tx
+            .object_store(OUTBOX)?
+            .index(BY_OP)?
+            .get_all()
+            .with_query::<String, _>("delete".to_owned())
+            .serde()?
+            .await?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(deletions.into_iter().filter(|e| e.rejected.is_none()).map(|e| e.mutation.record_id).collect())
     }
 
     pub async fn counts(&self) -> Result<OutboxCounts> {
-        let mut counts = OutboxCounts::default();
-        for entry in self.outbox().await? {
-            if entry.rejected.is_some() {
-                counts.rejected += 1;
-            } else {
-                counts.pending += 1;
-            }
-        }
-        Ok(counts)
+        let tx = self.db.transaction(OUTBOX).build()?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let all = outbox.count().await?;
+        let rejected = outbox.index(BY_REFUSAL)?.count().await?;
+        Ok(OutboxCounts { pending: all.saturating_sub(rejected), rejected })
     }
 
     pub async fn cursor(&self) -> Result<i64> {
@@ -257,6 +318,27 @@ impl Store {
     }
 }
 
+/// Every entry of these records, in queue order, each record's read requested before the first is awaited.
+async fn entries_of(
+    outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
+    records: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<OutboxEntry>> {
+    let by_record = outbox.index(BY_RECORD)?;
+    let unique: BTreeSet<Uuid> = records.into_iter().collect();
+    let reads = unique
+        .iter()
+        .map(|id| by_record.get_all().with_query::<String, _>(id.to_string()).serde())
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut entries: Vec<OutboxEntry> = Vec::new();
+    for read in reads {
+        for entry in read.await? {
+            entries.push(entry?);
+        }
+    }
+    entries.sort_by_key(|e| e.seq);
+    Ok(entries)
+}
+
 impl LocalStore for Store {
     type Error = StoreError;
 
@@ -264,7 +346,28 @@ impl LocalStore for Store {
     async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
         let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
-        let mut entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        // Only the head of the queue, a page at a time past refused entries: reading all of it for every batch
+        // made pushing N edits take time in N².
+        let page = u32::try_from(max_count.max(1)).unwrap_or(u32::MAX);
+        let mut entries: Vec<OutboxEntry> = Vec::new();
+        loop {
+            let after = entries.last().and_then(|e| e.seq);
+            let read: Vec<OutboxEntry> = match after {
+                None => outbox.get_all().with_limit(page).serde()?.await?.collect::<std::result::Result<_, _>>()?,
+                Some(seq) => outbox
+                    .get_all()
+                    .with_query::<u32, _>(seq.saturating_add(1)..)
+                    .with_limit(page)
+                    .serde()?
+                    .await?
+                    .collect::<std::result::Result<_, _>>()?,
+            };
+            let more = read.len() == page as usize;
+            entries.extend(read);
+            if !more || entries.iter().filter(|e| e.rejected.is_none()).count() >= max_count {
+                break;
+            }
+        }
         let before = entries.clone();
         let batch = replica::select_batch(&mut entries, max_count, max_bytes);
         for (entry, old) in entries.iter().zip(&before) {
@@ -281,7 +384,17 @@ impl LocalStore for Store {
         let tx = self.db.transaction([RECORDS, OUTBOX]).with_mode(TransactionMode::Readwrite).build()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
-        let entries: Vec<OutboxEntry> = outbox.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        let by_mutation = outbox.index(BY_MUTATION)?;
+        let reads = results
+            .iter()
+            .map(|r| by_mutation.get(r.mutation_id.to_string()).serde())
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut answered: Vec<Uuid> = Vec::new();
+        for read in reads {
+            let entry: Option<OutboxEntry> = read.await?;
+            answered.extend(entry.map(|e| e.mutation.record_id));
+        }
+        let entries = entries_of(&outbox, answered).await?;
         for result in results {
             let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
             let Some(seq) = entry.seq else { continue };
@@ -304,11 +417,21 @@ impl LocalStore for Store {
         let tx = self.db.transaction([RECORDS, OUTBOX, META]).with_mode(TransactionMode::Readwrite).build()?;
         let records = tx.object_store(RECORDS)?;
         let meta = tx.object_store(META)?;
-        let entries: Vec<OutboxEntry> =
-            tx.object_store(OUTBOX)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
-        for incoming in &page.records {
-            let local: Option<LocalRecord> = records.get(incoming.id.to_string()).serde()?.await?;
-            records.put(&replica::merge_pulled(local, incoming, &entries)).serde()?.await?;
+        let entries = entries_of(&tx.object_store(OUTBOX)?, page.records.iter().map(|r| r.id)).await?;
+        // Every read is requested before the first is awaited, and every write before the commit: one round trip
+        // to the database per page, not two per record.
+        let reads = page
+            .records
+            .iter()
+            .map(|r| records.get(r.id.to_string()).serde())
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut writes = Vec::with_capacity(reads.len());
+        for (incoming, read) in page.records.iter().zip(reads) {
+            let local: Option<LocalRecord> = read.await?;
+            writes.push(records.put(&replica::merge_pulled(local, incoming, &entries)).serde()?);
+        }
+        for write in writes {
+            write.await?;
         }
         let cursor: i64 = meta.get(CURSOR_KEY).serde()?.await?.map_or(0, |e: MetaEntry<i64>| e.value);
         let next = replica::next_cursor(cursor, page);
@@ -627,26 +750,87 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    async fn a_batch_is_read_from_the_head_of_the_queue_past_refused_entries() {
+        let (store, _) = fresh().await;
+        let refused: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+        for id in &refused {
+            store
+                .save_edit(&RecordRef::new(*id, RecordKind::SelfAssessment, UNIT), one("summary", "x"), Utc::now())
+                .await
+                .unwrap();
+        }
+        let first = store.take_batch(3, 1 << 20).await.unwrap();
+        let refusals: Vec<MutationResult> = first
+            .iter()
+            .map(|m| MutationResult {
+                mutation_id: m.id,
+                outcome: Outcome::rejected(domain::sync::RejectCode::Forbidden, "Không có quyền"),
+            })
+            .collect();
+        store.apply_results(&refusals).await.unwrap();
+        let waiting: Vec<Uuid> = (0..3).map(|_| Uuid::new_v4()).collect();
+        for id in &waiting {
+            store
+                .save_edit(&RecordRef::new(*id, RecordKind::SelfAssessment, UNIT), one("summary", "x"), Utc::now())
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.counts().await.unwrap(), OutboxCounts { pending: 3, rejected: 3 });
+        // Pages of two: the first holds only refused entries, so the read goes on to the next.
+        let batch = store.take_batch(2, 1 << 20).await.unwrap();
+        assert_eq!(batch.iter().map(|m| m.record_id).collect::<Vec<_>>(), waiting[..2].to_vec());
+        let acks: Vec<MutationResult> =
+            batch.iter().map(|m| MutationResult { mutation_id: m.id, outcome: Outcome::Applied { rev: 1 } }).collect();
+        store.apply_results(&acks).await.unwrap();
+        assert_eq!(store.counts().await.unwrap(), OutboxCounts { pending: 1, rejected: 3 });
+        assert!(!store.waiting(waiting[0]).await.unwrap() && store.waiting(waiting[2]).await.unwrap());
+    }
+
+    #[wasm_bindgen_test]
     async fn a_schema_upgrade_keeps_pending_work() {
         let name = format!("test-{}", Uuid::new_v4());
-        // A tablet still on schema v1 (as released) with an unsent edit and a sent, unanswered one.
-        let v1 = Store { db: open_at(&name, 1).await.unwrap(), user_id: "tamduong.lan".into() };
+        // A tablet still on schema v1 (as released) with a sent, unanswered edit and an unsent one, in its
+        // unindexed outbox.
+        let v1 = open_at(&name, 1).await.unwrap();
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        v1.save_edit(&RecordRef::new(a, RecordKind::SelfAssessment, UNIT), one("summary", "đang chờ gửi"), Utc::now())
-            .await
-            .unwrap();
-        v1.take_batch(10, 1 << 20).await.unwrap();
-        v1.save_edit(&RecordRef::new(b, RecordKind::SelfAssessment, UNIT), one("summary", "chưa gửi"), Utc::now())
-            .await
-            .unwrap();
-        let before = v1.outbox().await.unwrap();
+        let edit = |id, text| {
+            replica::edit(
+                None,
+                &[],
+                &RecordRef::new(id, RecordKind::SelfAssessment, UNIT),
+                one("summary", text),
+                Utc::now(),
+                Uuid::new_v4(),
+            )
+            .unwrap()
+        };
+        let (sent, unsent) = (edit(a, "đang chờ gửi"), edit(b, "chưa gửi"));
+        let tx = v1.transaction([RECORDS, OUTBOX_V2]).with_mode(TransactionMode::Readwrite).build().unwrap();
+        for (edited, was_sent) in [(&sent, true), (&unsent, false)] {
+            tx.object_store(RECORDS).unwrap().put(&edited.record).serde().unwrap().await.unwrap();
+            let entry = OutboxEntry { sent: was_sent, ..edited.entry.clone() };
+            tx.object_store(OUTBOX_V2).unwrap().put(&entry).serde().unwrap().await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let tx = v1.transaction(OUTBOX_V2).build().unwrap();
+        let before: Vec<OutboxEntry> =
+            tx.object_store(OUTBOX_V2).unwrap().get_all().serde().unwrap().await.unwrap().map(|e| e.unwrap()).collect();
+        drop(tx);
         v1.close();
+        assert_eq!(before.len(), 2);
 
         let upgraded = Store::open_named(&name, "tamduong.lan").await.unwrap();
         assert_eq!(upgraded.db.version(), f64::from(SCHEMA_VERSION));
-        assert_eq!(upgraded.outbox().await.unwrap(), before);
+        assert_eq!(upgraded.outbox().await.unwrap(), before, "the same entries, in the same order, under the same seq");
+        assert_eq!(upgraded.counts().await.unwrap(), OutboxCounts { pending: 2, rejected: 0 });
+        assert!(upgraded.waiting(b).await.unwrap(), "found through the new index");
         assert_eq!(upgraded.record(a).await.unwrap().unwrap().fields["summary"], "đang chờ gửi");
         assert_eq!(upgraded.reference().await.unwrap(), None, "the new store exists and is empty");
+        let batch = upgraded.take_batch(10, 1 << 20).await.unwrap();
+        assert_eq!(batch.iter().map(|m| m.record_id).collect::<Vec<_>>(), vec![a, b], "the queue's order holds");
+        upgraded.close();
+        let again = Store::open_named(&name, "tamduong.lan").await.unwrap();
+        assert_eq!(again.outbox().await.unwrap().len(), 2, "moved once, not twice");
     }
 
     #[wasm_bindgen_test]

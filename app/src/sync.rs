@@ -26,6 +26,8 @@ const BACKOFF_BASE_MS: f64 = 1_000.0;
 const BACKOFF_MAX_MS: f64 = 60_000.0;
 /// Movements and the rulebook change rarely; a tablet asks for them again at most this often.
 const REFERENCE_MAX_AGE_MS: f64 = 300_000.0;
+/// During a long push, how often the screens are shown what has been sent.
+const PUSH_REFRESH_MS: f64 = 3_000.0;
 
 /// What the interface shows about sync. Signals are `Copy`, so this is handed around freely.
 #[derive(Clone, Copy)]
@@ -194,10 +196,16 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
     state.progress.set(None);
     let transport = HttpTransport { token: &session.token };
     let result = async {
+        // Screens reload their records when the data version moves: after the push, and every few seconds
+        // during a long one, not after each of its batches (a 10,000-edit queue reloaded them 100 times).
+        let mut shown_at = now_ms();
         let report = sync_once(store, &transport, store::device_id(), |p| {
             state.progress.set(Some(p));
-            if let Progress::Pushed { .. } = p {
-                state.data_version.update(|v| *v += 1);
+            if let Progress::Pushed { sent, total } = p {
+                if sent >= total || now_ms() - shown_at > PUSH_REFRESH_MS {
+                    shown_at = now_ms();
+                    state.data_version.update(|v| *v += 1);
+                }
             }
         })
         .await?;

@@ -11,12 +11,15 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE};
-use axum::http::HeaderValue;
+use std::io::Read;
+
+use axum::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use domain::sync::MAX_PUSH_BYTES;
+use flate2::read::GzDecoder;
 use http_body_util::BodyExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -58,8 +61,8 @@ pub async fn deadlines(State(timeouts): State<Timeouts>, request: Request, next:
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return ApiError::PayloadTooLarge.into_response();
     }
-    let (parts, body) = request.into_parts();
-    let body = match receive(body, &timeouts).await {
+    let (mut parts, body) = request.into_parts();
+    let body = match receive(body, &timeouts).await.and_then(|bytes| decoded(&mut parts.headers, bytes)) {
         Ok(bytes) => bytes,
         Err(refusal) => return refusal.into_response(),
     };
@@ -88,6 +91,30 @@ async fn receive(mut body: Body, timeouts: &Timeouts) -> Result<Bytes, ApiError>
             }
             received.extend_from_slice(&data);
         }
+    }
+}
+
+/// A body the client gzipped (tablets do, for pushes) is inflated here, to at most the body limit, so a few
+/// compressed kilobytes cannot expand into gigabytes; the handler then reads it as if it had come plain. A body
+/// without the header is taken as it is, as older apps send it.
+fn decoded(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, ApiError> {
+    let encoding = headers.get(CONTENT_ENCODING).map(|v| v.as_bytes().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some(b"identity") => Ok(body),
+        Some(b"gzip") => {
+            let mut inflated = Vec::new();
+            let limit = MAX_BODY_BYTES as u64 + 1;
+            if GzDecoder::new(&body[..]).take(limit).read_to_end(&mut inflated).is_err() {
+                return Err(ApiError::BadEncoding);
+            }
+            if inflated.len() > MAX_BODY_BYTES {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            headers.remove(CONTENT_ENCODING);
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(inflated.len()));
+            Ok(Bytes::from(inflated))
+        }
+        Some(_) => Err(ApiError::UnsupportedEncoding),
     }
 }
 

@@ -50,6 +50,10 @@ pub enum ApiError {
     SlowBody,
     #[error("body broken off")]
     BrokenBody,
+    #[error("body not valid for its content encoding")]
+    BadEncoding,
+    #[error("content encoding not supported")]
+    UnsupportedEncoding,
     #[error("handler timed out")]
     HandlerTimeout,
     /// A refusal made outside the handlers (the router's 405, a layer's answer), given the error shape.
@@ -118,6 +122,14 @@ impl ApiError {
             ApiError::BrokenBody => {
                 (StatusCode::BAD_REQUEST, "broken_body", "Nội dung gửi lên bị ngắt giữa chừng.".into())
             }
+            ApiError::BadEncoding => {
+                (StatusCode::BAD_REQUEST, "bad_encoding", "Nội dung nén gửi lên bị hỏng, không giải nén được.".into())
+            }
+            ApiError::UnsupportedEncoding => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_encoding",
+                "Máy chủ chỉ nhận nội dung nén gzip hoặc không nén.".into(),
+            ),
             ApiError::HandlerTimeout => (
                 StatusCode::REQUEST_TIMEOUT,
                 "timeout",

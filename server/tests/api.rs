@@ -399,3 +399,64 @@ async fn pushes_at_once_are_each_answered_and_one_failing_in_storage_fails_alone
     pool.close().await;
     assert_eq!(s.count("audit_log").await, 31, "one audit row per applied mutation");
 }
+
+/// Tablets gzip their pushes. The server inflates them up to the body limit and no further; a body that does not
+/// inflate, or an encoding it does not speak, is refused with a clear error and stores nothing.
+#[tokio::test]
+async fn a_gzipped_push_is_taken_and_a_bad_one_refused() {
+    use std::io::Write;
+
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let gzip = |bytes: &[u8]| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let send = |body: Vec<u8>, encoding: &'static str| {
+        let request = Request::post("/api/sync/push")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, encoding)
+            .header(header::AUTHORIZATION, format!("Bearer {lan}"))
+            .body(Body::from(body))
+            .unwrap();
+        let router = s.router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+
+    let record = Uuid::new_v4();
+    let text = "Tổ chức 12 buổi chiếu phim lưu động tại xã Hợp Hòa. ".repeat(40);
+    let body = push_body(&[set(record, TAM_DUONG, 0, &[("summary", &text)])]).to_string();
+    let compressed = gzip(body.as_bytes());
+    assert!(compressed.len() * 5 < body.len(), "{} → {} bytes", body.len(), compressed.len());
+    let (status, answer) = send(compressed, "gzip").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["results"][0]["status"], "applied");
+    // A colleague's pull: the writer's own clean edits are not sent back to it.
+    let minh = s.login("tamduong.minh").await;
+    let pulled = s.pull(&minh, 0, 500).await;
+    let stored = pulled.records.iter().find(|r| r.id == record).expect("the record is stored");
+    assert_eq!(stored.fields["summary"], json!(text));
+
+    let before = s.count("records").await;
+    // A body that inflates past the limit: 1.5 MB of spaces gzip into about 1.5 KB.
+    let bomb = gzip(&vec![b' '; domain::sync::MAX_PUSH_BYTES + 1]);
+    assert!(bomb.len() < 10_000);
+    let (status, err) = send(bomb, "gzip").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    let (status, err) = send(b"not gzip at all".to_vec(), "gzip").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_encoding")));
+    let (status, err) = send(body.into_bytes(), "br").await;
+    assert_eq!((status, err["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_encoding")));
+    assert_eq!(s.count("records").await, before, "nothing refused is stored");
+}

@@ -81,7 +81,7 @@ try {
     IDBDatabase.prototype.transaction = function (names, mode, options) {
       const tx = original.call(this, names, mode, options);
       const list = Array.from(typeof names === 'string' ? [names] : names);
-      if (mode === 'readwrite' && list.includes('records') && list.includes('outbox') && window.onSave) {
+      if (mode === 'readwrite' && list.includes('records') && list.includes('queue') && window.onSave) {
         const report = window.onSave;
         window.onSave = null;
         tx.addEventListener('complete', () => report(performance.now() - window.inputAt));

@@ -46,6 +46,7 @@ export async function startServer() {
   return {
     base,
     dbPath,
+    pid: child.pid,
     /** Runs one SQL query on the server's database file and returns the rows. */
     query(sql, params = []) {
       const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
