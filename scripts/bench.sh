@@ -96,7 +96,7 @@ IndexedDB's own work on the queue's four indexes and the records store, outside 
 | requests for the push of $(get push_edits) edits (push batches + the pull after them) | $(sed -n 's/^push_requests=\([0-9]*\) bound=\([0-9]*\)/\1 (bound: ceil(N \/ 100) + 1 = \2)/p' "$results") | ≤ ceil(N / batch) + 1 | \`cargo bench -p thidua-server --bench sync\` |
 | requests for the initial pull (pages of 200) | $(get pull_requests) | | \`cargo bench -p thidua-server --bench sync\` |
 
-Push bodies go uncompressed (the browser does not compress requests); responses are gzip.
+This native benchmark sends push bodies uncompressed; the app gzips them (above). Responses are gzip.
 
 ## Server capacity (SQLite; the PostgreSQL backend does not exist yet)
 
