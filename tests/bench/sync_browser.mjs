@@ -29,6 +29,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const out = (key, value) => console.log(`${key}=${value}`);
 const seconds = (ms) => (ms / 1000).toFixed(2);
 
+/** Prints the median run (by time) of `runs`, with the bytes of `direction` ('up' or 'down') per record. */
+function report(name, runs, direction) {
+  const run = [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+  out(`${name}_s`, seconds(run.ms));
+  out(`${name}_requests`, run.requests);
+  out(`${name}_bytes_per_record`, Math.round(run[direction] / N));
+  out(`${name}_page_cpu_s`, run.page.toFixed(2));
+  out(`${name}_server_cpu_s`, run.server.toFixed(2));
+}
+
 /** CPU seconds the server process has used so far (user + system), from /proc. */
 function serverCpu(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -126,12 +136,7 @@ try {
       ...meter.totals });
     last = { context, page, meter };
   }
-  const pull = pulls.sort((a, b) => a.ms - b.ms)[Math.floor(pulls.length / 2)];
-  out('initial_pull_s', seconds(pull.ms));
-  out('initial_pull_requests', pull.requests);
-  out('initial_pull_bytes_per_record', Math.round(pull.down / N));
-  out('initial_pull_page_cpu_s', pull.page.toFixed(2));
-  out('initial_pull_server_cpu_s', pull.server.toFixed(2));
+  report('initial_pull', pulls, 'down');
 
   // 3. Incremental pull: 100 records changed by another device, then "Đồng bộ ngay".
   const { page, meter } = last;
@@ -181,12 +186,7 @@ try {
     await syncedAfter(page, started);
     pushes.push({ ms: Date.now() - started, server: serverCpu(server.pid) - cpu, page: await meter.cpu(), ...meter.totals });
   }
-  const push = pushes.sort((a, b) => a.ms - b.ms)[Math.floor(pushes.length / 2)];
-  out('outbox_push_s', seconds(push.ms));
-  out('outbox_push_requests', push.requests);
-  out('outbox_push_bytes_per_record', Math.round(push.up / N));
-  out('outbox_push_page_cpu_s', push.page.toFixed(2));
-  out('outbox_push_server_cpu_s', push.server.toFixed(2));
+  report('outbox_push', pushes, 'up');
 } finally {
   await browser.close();
   await server.stop();
