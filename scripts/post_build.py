@@ -1,52 +1,72 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook: moves Trunk's inline boot script into a hashed file (so the Content-Security-Policy can
-forbid inline scripts), writes the service worker with this build's file list, then precompresses the shell.
+"""Finishes a build of both bundles in DIST (default dist/): moves each index.html's inline boot script into a
+hashed file (so the Content-Security-Policy can forbid inline scripts), writes the service worker with this
+build's file lists, then precompresses everything. Run by scripts/build_app.sh after the two Trunk builds.
 
-The precache list is generated, never hand-written, so a rebuilt app gets a new cache name and the service worker
-drops the old one. The server sends the .br/.gz twins to browsers that accept them, so nothing is compressed
-per request.
+The field bundle is at DIST's root, the office's in DIST/office/. The precache lists are generated, never
+hand-written, so a rebuilt app gets a new cache name and the service worker drops the old one. The server sends
+the .br/.gz twins to browsers that accept them, so nothing is compressed per request.
 """
 import gzip
 import hashlib
 import json
-import os
 import pathlib
 import re
 import shutil
 import subprocess
+import sys
 
-staging = pathlib.Path(os.environ["TRUNK_STAGING_DIR"])
-
-index = staging / "index.html"
-html = index.read_text(encoding="utf-8")
-inline = re.search(r'<script type="module">(.*?)</script>', html, re.S)
-if inline:
-    boot = inline.group(1).strip() + "\n"
-    name = f"boot-{hashlib.sha256(boot.encode()).hexdigest()[:16]}.js"
-    (staging / name).write_text(boot, encoding="utf-8")
-    html = html[: inline.start()] + f'<script type="module" src="/{name}"></script>' + html[inline.end():]
-    index.write_text(html, encoding="utf-8")
-template = pathlib.Path(__file__).resolve().parent.parent / "public" / "sw.js"
+dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
+office = dist / "office"
 COMPRESSIBLE = {".html", ".js", ".wasm", ".css", ".webmanifest", ".json", ".svg"}
 
-shell = sorted(
-    p for p in staging.rglob("*")
-    if p.is_file() and p.name != "sw.js" and p.suffix not in {".gz", ".br"}
-)
+
+def extract_boot(folder: pathlib.Path, prefix: str) -> None:
+    index = folder / "index.html"
+    html = index.read_text(encoding="utf-8")
+    inline = re.search(r'<script type="module">(.*?)</script>', html, re.S)
+    if not inline:
+        return
+    boot = inline.group(1).strip() + "\n"
+    name = f"boot-{hashlib.sha256(boot.encode()).hexdigest()[:16]}.js"
+    (folder / name).write_text(boot, encoding="utf-8")
+    html = html[: inline.start()] + f'<script type="module" src="{prefix}{name}"></script>' + html[inline.end():]
+    index.write_text(html, encoding="utf-8")
+
+
+def built_files(folder: pathlib.Path, skip: pathlib.Path | None = None) -> list[pathlib.Path]:
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.name != "sw.js" and p.suffix not in {".gz", ".br"}
+        and (skip is None or skip not in p.parents)
+    )
+
+
+extract_boot(dist, "/")
+extract_boot(office, "/office/")
+field_files = built_files(dist, skip=office)
+office_files = built_files(office)
 digest = hashlib.sha256()
-for path in shell:
-    digest.update(path.relative_to(staging).as_posix().encode())
+for path in field_files + office_files:
+    digest.update(path.relative_to(dist).as_posix().encode())
     digest.update(path.read_bytes())
-urls = ["/"] + ["/" + p.relative_to(staging).as_posix() for p in shell]
+
+
+def urls(files: list[pathlib.Path], root: str) -> list[str]:
+    return [root] + ["/" + p.relative_to(dist).as_posix() for p in files]
+
+
+template = pathlib.Path(__file__).resolve().parent.parent / "public" / "sw.js"
 worker = (
     template.read_text(encoding="utf-8")
-    .replace("__PRECACHE__", json.dumps(urls))
+    .replace("__PRECACHE__", json.dumps(urls(field_files, "/")))
+    .replace("__OFFICE__", json.dumps(urls(office_files, "/office/")))
     .replace("__BUILD_HASH__", digest.hexdigest()[:16])
 )
-(staging / "sw.js").write_text(worker, encoding="utf-8")
+(dist / "sw.js").write_text(worker, encoding="utf-8")
 
 brotli = shutil.which("brotli")
-for path in shell + [staging / "sw.js"]:
+for path in field_files + office_files + [dist / "sw.js"]:
     if path.suffix not in COMPRESSIBLE:
         continue
     data = path.read_bytes()
@@ -56,4 +76,8 @@ for path in shell + [staging / "sw.js"]:
     if brotli:
         subprocess.run([brotli, "-f", "-q", "11", "-o", f"{path}.br", str(path)], check=True)
 
-print(f"post_build: service worker precaches {len(urls)} URLs; compressed with gzip{' and brotli' if brotli else ''}")
+print(
+    f"post_build: the service worker precaches {len(field_files) + 1} field URLs and keeps "
+    f"{len(office_files) + 1} office URLs for devices that open the office; "
+    f"compressed with gzip{' and brotli' if brotli else ''}"
+)

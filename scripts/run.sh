@@ -3,8 +3,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
-step "trunk build --release"
-trunk --skip-version-check build --release
+step "build the app (field and office bundles)"
+scripts/build_app.sh
 step "cargo build --release -p thidua-server"
 cargo build --release -p thidua-server
 

@@ -29,7 +29,7 @@ step "browser tests: the IndexedDB store in headless Chromium"
 cargo test -p thidua-app --target wasm32-unknown-unknown --lib
 
 step "build the app and the server for the end-to-end tests"
-trunk --skip-version-check build --release
+scripts/build_app.sh
 cargo build -p thidua-server
 
 step "end-to-end tests in headless Chromium"

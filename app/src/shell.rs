@@ -1,8 +1,10 @@
 //! The shell: sign-in or the workspace, the top bar, the sync status bar, and the table of pages each role
 //! works with.
 //!
-//! Architecture invariant: the shell knows pages only through `PAGES`; a page knows the shell only through
-//! `PageContext`.
+//! Architecture invariant: the shell knows pages only through a `Bundle`'s table; a page knows the shell only
+//! through `PageContext`. Each bundle is its own wasm binary (`main.rs` for the field, `office.rs` for the
+//! office), and a page is compiled into a binary only if that binary's table lists it: the field tablets never
+//! download the office's screens.
 
 use std::rc::Rc;
 
@@ -20,17 +22,42 @@ use crate::pages::{movements, nominations, people, quarterly, registration, revi
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
+/// One of the app's entry points: who works in it and its table of pages.
+pub struct Bundle {
+    pub roles: &'static [Role],
+    pub pages: &'static [PageSpec],
+}
+
+/// Where a role works: the office's, council's and admin's screens are served apart from the field's. Both
+/// bundles read the same session, so signing in on either opens the right one.
+pub fn home_of(role: Role) -> &'static str {
+    match role {
+        Role::Staff | Role::UnitHead => "/",
+        Role::Office | Role::CouncilMember | Role::Admin => "/office/",
+    }
+}
+
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(bundle: &'static Bundle) -> impl IntoView {
     let session = RwSignal::new(store::load_session());
     register_service_worker();
     view! {
         <main class="app">
             {move || match session.get() {
                 None => view! { <LoginPage session /> }.into_any(),
-                Some(current) => view! { <Workspace current session /> }.into_any(),
+                Some(current) if !bundle.roles.contains(&current.user.role) => {
+                    open_home(current.user.role);
+                    view! { <p class="muted">"Đang mở màn hình làm việc…"</p> }.into_any()
+                }
+                Some(current) => view! { <Workspace current session pages=bundle.pages /> }.into_any(),
             }}
         </main>
+    }
+}
+
+fn open_home(role: Role) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(home_of(role));
     }
 }
 
@@ -59,7 +86,11 @@ async fn storage_used() -> Option<f64> {
 }
 
 #[component]
-fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
+fn Workspace(
+    current: LoginResponse,
+    session: RwSignal<Option<LoginResponse>>,
+    pages: &'static [PageSpec],
+) -> impl IntoView {
     let state = SyncState::new();
     let ready = RwSignal::new(false);
     let open_error = RwSignal::new(None::<String>);
@@ -149,13 +180,13 @@ fn Workspace(current: LoginResponse, session: RwSignal<Option<LoginResponse>>) -
         </Show>
         <p class="error" role="alert">{move || open_error.get()}</p>
         <Show when=move || ready.get()>
-            <Pages user=user.clone() state token=token.get_value() />
+            <Pages user=user.clone() state token=token.get_value() pages />
         </Show>
     }
 }
 
-/// One tab: who sees it and what it shows. Two rows may share a tab (`id`) for different roles, as the office's
-/// review of what the units write.
+/// One tab: who sees it and what it shows. The two bundles share tab ids where the office reviews what the
+/// units write, so both sides name a stage of the cycle alike.
 pub struct PageSpec {
     pub id: &'static str,
     pub label: &'static str,
@@ -168,60 +199,94 @@ pub struct PageSpec {
 const FIELD: &[Role] = &[Role::Staff, Role::UnitHead];
 const OFFICE: &[Role] = &[Role::Office];
 const REVIEWERS: &[Role] = &[Role::Office, Role::CouncilMember];
+const OFFICE_SIDE: &[Role] = &[Role::Office, Role::CouncilMember, Role::Admin];
 
-/// The tabs, in the order of the yearly cycle. A new page is one file under `pages/` and one row here.
-pub const PAGES: &[PageSpec] = &[
-    PageSpec {
-        id: "nav-quarterly", label: "Báo cáo quý", roles: FIELD, reads_records: false, view: quarterly::page
-    },
-    PageSpec {
-        id: "nav-quarterly", label: "Báo cáo quý", roles: OFFICE, reads_records: true, view: review::quarterly
-    },
-    PageSpec {
-        id: "nav-registration",
-        label: "Đăng ký thi đua",
-        roles: FIELD,
-        reads_records: true,
-        view: registration::page,
-    },
-    PageSpec {
-        id: "nav-registration",
-        label: "Đăng ký thi đua",
-        roles: OFFICE,
-        reads_records: true,
-        view: review::registrations,
-    },
-    PageSpec { id: "nav-people", label: "Hồ sơ cá nhân", roles: FIELD, reads_records: true, view: people::page },
-    PageSpec {
-        id: "nav-nominations",
-        label: "Đề nghị khen thưởng",
-        roles: FIELD,
-        reads_records: true,
-        view: nominations::page,
-    },
-    PageSpec {
-        id: "nav-nominations",
-        label: "Đề nghị khen thưởng",
-        roles: REVIEWERS,
-        reads_records: true,
-        view: review::nominations,
-    },
-    PageSpec {
-        id: "nav-rules", label: "Bộ quy tắc", roles: &[Role::Admin], reads_records: false, view: rules::page
-    },
-    PageSpec {
-        id: "nav-movements",
-        label: "Phong trào",
-        roles: &[Role::Staff, Role::UnitHead, Role::Office, Role::CouncilMember, Role::Admin],
-        reads_records: false,
-        view: movements::page,
-    },
-];
+/// The field staff's tabs, in the order of the yearly cycle. A new page is one file under `pages/` and one row
+/// in its bundle's table.
+pub const FIELD_BUNDLE: Bundle = Bundle {
+    roles: FIELD,
+    pages: &[
+        PageSpec {
+            id: "nav-quarterly",
+            label: "Báo cáo quý",
+            roles: FIELD,
+            reads_records: false,
+            view: quarterly::page,
+        },
+        PageSpec {
+            id: "nav-registration",
+            label: "Đăng ký thi đua",
+            roles: FIELD,
+            reads_records: true,
+            view: registration::page,
+        },
+        PageSpec {
+            id: "nav-people", label: "Hồ sơ cá nhân", roles: FIELD, reads_records: true, view: people::page
+        },
+        PageSpec {
+            id: "nav-nominations",
+            label: "Đề nghị khen thưởng",
+            roles: FIELD,
+            reads_records: true,
+            view: nominations::page,
+        },
+        PageSpec {
+            id: "nav-movements",
+            label: "Phong trào",
+            roles: FIELD,
+            reads_records: false,
+            view: movements::page,
+        },
+    ],
+};
+
+/// The office's, the council's and the admin's tabs: the review of what the units write, and the reference
+/// data they keep.
+pub const OFFICE_BUNDLE: Bundle = Bundle {
+    roles: OFFICE_SIDE,
+    pages: &[
+        PageSpec {
+            id: "nav-quarterly",
+            label: "Báo cáo quý",
+            roles: OFFICE,
+            reads_records: true,
+            view: review::quarterly,
+        },
+        PageSpec {
+            id: "nav-registration",
+            label: "Đăng ký thi đua",
+            roles: OFFICE,
+            reads_records: true,
+            view: review::registrations,
+        },
+        PageSpec {
+            id: "nav-nominations",
+            label: "Đề nghị khen thưởng",
+            roles: REVIEWERS,
+            reads_records: true,
+            view: review::nominations,
+        },
+        PageSpec {
+            id: "nav-rules",
+            label: "Bộ quy tắc",
+            roles: &[Role::Admin],
+            reads_records: false,
+            view: rules::page,
+        },
+        PageSpec {
+            id: "nav-movements",
+            label: "Phong trào",
+            roles: OFFICE_SIDE,
+            reads_records: false,
+            view: movements::page,
+        },
+    ],
+};
 
 #[component]
-fn Pages(user: UserProfile, state: SyncState, token: String) -> impl IntoView {
+fn Pages(user: UserProfile, state: SyncState, token: String, pages: &'static [PageSpec]) -> impl IntoView {
     let role = user.role;
-    let pages: Vec<&'static PageSpec> = PAGES.iter().filter(|p| p.roles.contains(&role)).collect();
+    let pages: Vec<&'static PageSpec> = pages.iter().filter(|p| p.roles.contains(&role)).collect();
     let page = RwSignal::new(0usize);
     let reads_records: Vec<bool> = pages.iter().map(|p| p.reads_records).collect();
     let local = LocalData::new(state, Signal::derive(move || reads_records.get(page.get()).copied().unwrap_or(false)));

@@ -6,7 +6,7 @@
 //! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -213,15 +213,22 @@ impl Store {
         let tx = self.typed_text_tx()?;
         let records = tx.object_store(RECORDS)?;
         let outbox = tx.object_store(OUTBOX)?;
-        let record: Option<LocalRecord> = records.get(target.id.to_string()).serde()?.await?;
+        // Both reads are requested before either is awaited, and every write before the first is: a save is on
+        // the typing path, and each wait is a round trip to the database.
+        let record = records.get(target.id.to_string()).serde()?;
         let entries = entries_of(&outbox, [target.id]).await?;
+        let record: Option<LocalRecord> = record.await?;
         let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        records.put(&edited.record).serde()?.await?;
-        for seq in edited.dropped {
-            outbox.delete(seq).await?;
+        let put_record = records.put(&edited.record).serde()?;
+        let deletes =
+            edited.dropped.iter().map(|seq| outbox.delete(*seq).build()).collect::<std::result::Result<Vec<_>, _>>()?;
+        let put_entry = outbox.put(&edited.entry).serde()?;
+        put_record.await?;
+        for delete in deletes {
+            delete.await?;
         }
-        outbox.put(&edited.entry).serde()?.await?;
+        put_entry.await?;
         tx.commit().await?;
         Ok(edited.record)
     }
@@ -370,10 +377,15 @@ impl LocalStore for Store {
         }
         let before = entries.clone();
         let batch = replica::select_batch(&mut entries, max_count, max_bytes);
-        for (entry, old) in entries.iter().zip(&before) {
-            if entry != old {
-                outbox.put(entry).serde()?.await?;
-            }
+        // Every write is requested before the first is awaited: one round trip per batch, not one per entry.
+        let writes = entries
+            .iter()
+            .zip(&before)
+            .filter(|(entry, old)| entry != old)
+            .map(|(entry, _)| outbox.put(entry).serde())
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        for write in writes {
+            write.await?;
         }
         tx.commit().await?;
         Ok(batch)
@@ -394,19 +406,39 @@ impl LocalStore for Store {
             let entry: Option<OutboxEntry> = read.await?;
             answered.extend(entry.map(|e| e.mutation.record_id));
         }
+        let unique: BTreeSet<Uuid> = answered.iter().copied().collect();
+        let record_reads = unique
+            .iter()
+            .map(|id| records.get(id.to_string()).serde().map(|read| (*id, read)))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         let entries = entries_of(&outbox, answered).await?;
+        // The answered records, kept here as each answer changes them: two answers may be for one record.
+        let mut held: BTreeMap<Uuid, Option<LocalRecord>> = BTreeMap::new();
+        for (id, read) in record_reads {
+            held.insert(id, read.await?);
+        }
+        // Every write is requested before the first is awaited; the database applies them in order.
+        let mut writes = Vec::new();
+        let mut deletes = Vec::new();
         for result in results {
             let Some(entry) = entries.iter().find(|e| e.mutation.id == result.mutation_id) else { continue };
             let Some(seq) = entry.seq else { continue };
-            let record: Option<LocalRecord> = records.get(entry.mutation.record_id.to_string()).serde()?.await?;
+            let record = held.remove(&entry.mutation.record_id).flatten();
             let (record, fate) = replica::apply_result(record, entry, &entries, &result.outcome, &self.user_id);
-            if let Some(record) = record {
-                records.put(&record).serde()?.await?;
+            if let Some(record) = &record {
+                writes.push(records.put(record).serde()?);
             }
+            held.insert(entry.mutation.record_id, record);
             match fate {
-                EntryFate::Remove => outbox.delete(seq).await?,
-                EntryFate::Keep(refused) => outbox.put(&refused).serde()?.await?,
+                EntryFate::Remove => deletes.push(outbox.delete(seq).build()?),
+                EntryFate::Keep(refused) => writes.push(outbox.put(&refused).serde()?),
             }
+        }
+        for write in writes {
+            write.await?;
+        }
+        for delete in deletes {
+            delete.await?;
         }
         tx.commit().await?;
         Ok(())

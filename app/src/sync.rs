@@ -5,8 +5,11 @@
 //! after local edits, every minute while the server answers, and on "Đồng bộ ngay". `navigator.onLine` is not
 //! trusted: reachable means our server answered. Failures back off exponentially with jitter.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use chrono::{DateTime, Utc};
 use domain::replica::{sync_once, Progress, SyncError, TransportError};
@@ -88,6 +91,8 @@ thread_local! {
     /// Bumped by `start`, so a loop left from a previous sign-in ends itself.
     static GENERATION: Cell<u32> = const { Cell::new(0) };
     static REFERENCE_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    /// The loop's task while it waits for `NEXT_RUN`, so a trigger starts the sync at once.
+    static NAPPING: RefCell<Option<Waker>> = const { RefCell::new(None) };
 }
 
 fn now_ms() -> f64 {
@@ -97,6 +102,25 @@ fn now_ms() -> f64 {
 /// Asks for a sync within `delay_ms` (sooner if one is already due).
 pub fn request(delay_ms: f64) {
     NEXT_RUN.with(|next| next.set(next.get().min(now_ms() + delay_ms)));
+    if let Some(waker) = NAPPING.with(|napping| napping.borrow_mut().take()) {
+        waker.wake();
+    }
+}
+
+/// The loop's wait between checks of `NEXT_RUN`: a quarter of a second, or less when `request` wakes it (the
+/// network came back, "Đồng bộ ngay"), so a sync asked for now starts now.
+struct Nap(TimeoutFuture);
+
+impl Future for Nap {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if now_ms() >= NEXT_RUN.with(Cell::get) {
+            return Poll::Ready(());
+        }
+        NAPPING.with(|napping| *napping.borrow_mut() = Some(cx.waker().clone()));
+        Pin::new(&mut self.0).poll(cx)
+    }
 }
 
 fn backoff_ms(failures: u32) -> f64 {
@@ -120,7 +144,7 @@ pub fn start(state: SyncState, store: Rc<Store>) {
             state.last_sync.set(at);
         }
         loop {
-            TimeoutFuture::new(250).await;
+            Nap(TimeoutFuture::new(250)).await;
             if GENERATION.with(Cell::get) != generation {
                 return;
             }

@@ -12,12 +12,19 @@ use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn router(dist: &Path) -> Router {
-    // Unknown paths get index.html, so a reload on any in-app address opens the app.
-    let files = ServeDir::new(dist)
+    // The office's bundle lives in its own folder, so its in-app addresses open it and not the field's.
+    Router::new()
+        .nest_service("/office", single_page(&dist.join("office")))
+        .fallback_service(single_page(dist))
+        .layer(middleware::from_fn(cache_headers))
+}
+
+/// The files of one bundle; unknown paths get its index.html, so a reload on any in-app address opens the app.
+fn single_page(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip());
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_headers))
+        .fallback(ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip())
 }
 
 async fn cache_headers(request: Request, next: Next) -> Response {

@@ -103,6 +103,30 @@ async fn replaying_a_batch_gives_the_same_answers_and_no_duplicates() {
 }
 
 #[tokio::test]
+async fn a_mutation_sent_twice_in_one_batch_is_applied_once() {
+    let s = server().await;
+    let lan = s.login("tamduong.lan").await;
+    let record = Uuid::new_v4();
+    let m = set(record, TAM_DUONG, 0, &[("summary", "một lần"), ("achievements", "mô hình")]);
+    let other = set(Uuid::new_v4(), TAM_DUONG, 0, &[("summary", "hồ sơ khác")]);
+    let answer = s.push(&lan, &[m.clone(), other, m.clone()]).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Applied { rev: 1 });
+    assert_eq!(answer.results[2], answer.results[0], "the second copy is a replay of the first");
+    let counts = (
+        s.count("records").await,
+        s.count("record_fields").await,
+        s.count("audit_log").await,
+        s.count("mutations").await,
+    );
+    assert_eq!(counts, (2, 3, 2, 2));
+    // The record keeps its fields and its place in the change sequence, once.
+    let pulled = s.pull(&s.login("tamduong.minh").await, 0, 10).await;
+    let stored = pulled.records.iter().find(|r| r.id == record).unwrap();
+    assert_eq!((stored.rev, stored.fields["summary"].as_str()), (1, Some("một lần")));
+    assert_eq!(stored.fields["achievements"], "mô hình");
+}
+
+#[tokio::test]
 async fn a_mutation_id_replayed_by_another_user_gets_no_answer_of_theirs() {
     let s = server().await;
     let lan = s.login("tamduong.lan").await;

@@ -1,6 +1,6 @@
 //! Records: applying pushed mutations (group commit), pulling pages, and a record's audited history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use domain::api::HistoryEntry;
@@ -12,7 +12,7 @@ use domain::rules::{evaluate, submission_problem};
 use domain::sync::{PullResponse, RejectCode};
 use domain::WorkflowState;
 use domain::{Mutation, MutationResult, OpenConflict, Outcome, Record, RecordKind};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -164,13 +164,95 @@ pub(super) struct QueuedBatch {
     answer: tokio::sync::oneshot::Sender<Result<Vec<MutationResult>>>,
 }
 
-/// One batch's mutations, in order; the first storage failure stops it.
+/// One batch's mutations, in order; the first storage failure stops it, and the caller rolls the batch back.
+///
+/// Each statement is a round trip to SQLite's worker thread, and those trips, not SQLite, were most of a push's
+/// cost: so the batch looks up its earlier answers in one query, a mutation's fields are written in one
+/// statement, and the ledger and audit rows of the whole batch are written in two at its end.
 async fn apply_batch(conn: &mut sqlx::SqliteConnection, batch: &QueuedBatch) -> Result<Vec<MutationResult>> {
+    let mut earlier = earlier_answers(conn, &batch.mutations).await?;
+    let mut rows = BatchRows::default();
     let mut results = Vec::with_capacity(batch.mutations.len());
     for mutation in &batch.mutations {
-        results.push(apply_one(conn, &batch.session, mutation, batch.now).await?);
+        let outcome = match earlier.get(&mutation.id) {
+            // A mutation id is the client's, but the answer belongs to whoever sent it first.
+            Some((owner, outcome)) if *owner == batch.session.user_id => outcome.clone(),
+            Some(_) => Outcome::rejected(RejectCode::Forbidden, "Mã thay đổi đã được dùng bởi người khác"),
+            None => {
+                let decided = decide(conn, &batch.session, mutation).await?;
+                let outcome = write_decision(conn, &batch.session, mutation, decided, batch.now, &mut rows).await?;
+                // The same id twice in one batch: the second is a replay of the first.
+                earlier.insert(mutation.id, (batch.session.user_id.clone(), outcome.clone()));
+                outcome
+            }
+        };
+        results.push(MutationResult { mutation_id: mutation.id, outcome });
     }
+    rows.write(conn, &batch.session, batch.now).await?;
     Ok(results)
+}
+
+/// The answers already given to any of `mutations`, with who sent each first.
+async fn earlier_answers(
+    conn: &mut sqlx::SqliteConnection,
+    mutations: &[Mutation],
+) -> Result<HashMap<Uuid, (String, Outcome)>> {
+    let ids: Vec<String> = mutations.iter().map(|m| m.id.to_string()).collect();
+    let rows = sqlx::query("select id, user_id, result from mutations where id in (select value from json_each($1))")
+        .bind(to_json(&ids)?)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            let id = id.parse().map_err(|_| DbError::Corrupt(format!("mutation id {id:?}")))?;
+            Ok((id, (row.try_get("user_id")?, parse_json(&row.try_get::<String, _>("result")?)?)))
+        })
+        .collect()
+}
+
+/// The ledger and audit rows of a batch's new mutations, written together once the batch is decided.
+#[derive(Default)]
+struct BatchRows {
+    /// [mutation id, record id, answer (JSON text), whether it changed the record]
+    ledger: Vec<Value>,
+    /// [mutation id, record id, action, base revision, revision, changes (JSON text)]
+    audit: Vec<Value>,
+}
+
+impl BatchRows {
+    async fn write(&self, conn: &mut sqlx::SqliteConnection, session: &Session, now: DateTime<Utc>) -> Result<()> {
+        let at = timestamp(now);
+        let device = session.device_id.to_string();
+        if !self.audit.is_empty() {
+            sqlx::query(
+                "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
+                 select $1, $2, $3, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
+                     r.value ->> 5
+                 from json_each($4) r order by r.key",
+            )
+            .bind(&at)
+            .bind(&session.user_id)
+            .bind(&device)
+            .bind(to_json(&self.audit)?)
+            .execute(&mut *conn)
+            .await?;
+        }
+        if !self.ledger.is_empty() {
+            sqlx::query(
+                "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
+                 select r.value ->> 0, $1, $2, r.value ->> 1, $3, r.value ->> 2, r.value ->> 3
+                 from json_each($4) r order by r.key",
+            )
+            .bind(&session.user_id)
+            .bind(&device)
+            .bind(&at)
+            .bind(to_json(&self.ledger)?)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes a group of queued batches in one transaction and answers each once it is durable.
@@ -317,32 +399,6 @@ struct Decided {
     decision: Merge,
 }
 
-/// One mutation of a batch, inside the batch's transaction: a replay gets its first answer again; otherwise the
-/// domain decides (`decide`) and storage writes that decision (`write_decision`).
-async fn apply_one(
-    tx: &mut sqlx::SqliteConnection,
-    session: &Session,
-    mutation: &Mutation,
-    now: DateTime<Utc>,
-) -> Result<MutationResult> {
-    let earlier = sqlx::query("select user_id, result from mutations where id = $1")
-        .bind(mutation.id.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(row) = earlier {
-        let owner: String = row.try_get("user_id")?;
-        // A mutation id is the client's, but the answer belongs to whoever sent it first.
-        let outcome = if owner == session.user_id {
-            parse_json(&row.try_get::<String, _>("result")?)?
-        } else {
-            Outcome::rejected(RejectCode::Forbidden, "Mã thay đổi đã được dùng bởi người khác")
-        };
-        return Ok(MutationResult { mutation_id: mutation.id, outcome });
-    }
-    let decided = decide(tx, session, mutation).await?;
-    write_decision(tx, session, mutation, decided, now).await
-}
-
 /// The merge of `mutation` into its stored record, with a submitted nomination checked against the rules.
 async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &Mutation) -> Result<Decided> {
     let (current, current_note) = match load_stored(tx, &mutation.record_id.to_string()).await? {
@@ -358,15 +414,16 @@ async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &M
     Ok(Decided { current, current_note, decision })
 }
 
-/// Stores a decision: the record, its written fields, settled and new conflicts, the audit row, and the answer
-/// kept for replays.
+/// Stores a decision: the record, its written fields, settled and new conflicts; the audit row and the answer
+/// kept for replays go to `rows`, which the batch writes at its end.
 async fn write_decision(
     tx: &mut sqlx::SqliteConnection,
     session: &Session,
     mutation: &Mutation,
     Decided { current, current_note, decision }: Decided,
     now: DateTime<Utc>,
-) -> Result<MutationResult> {
+    rows: &mut BatchRows,
+) -> Result<Outcome> {
     let mutation_id = mutation.id.to_string();
     let record_id = mutation.record_id.to_string();
     let writer = session.writer();
@@ -374,14 +431,14 @@ async fn write_decision(
     let written = decision.written_rev();
 
     if let Some(rev) = written {
-        let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) + 1 from records").fetch_one(&mut *tx).await?;
         let (state, state_note) = decision.state_after(current.as_ref().map(|c| (c.state, current_note)));
         let deleted = decision.leaves_deleted(current.as_ref().is_some_and(|c| c.deleted));
         let echo_free = decision.echo_free(&mutation.op);
         sqlx::query(
             "insert into records (id, kind, unit_id, rev, seq, deleted, state, state_note, created_by, updated_by,
                  updated_at, last_writer, echo_free)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             values ($1, $2, $3, $4, (select coalesce(max(seq), 0) + 1 from records), $5, $6, $7, $8, $9, $10, $11,
+                 $12)
              on conflict (id) do update set rev = excluded.rev, seq = excluded.seq, deleted = excluded.deleted,
                  state = excluded.state, state_note = excluded.state_note, updated_by = excluded.updated_by,
                  updated_at = excluded.updated_at, last_writer = excluded.last_writer,
@@ -391,7 +448,6 @@ async fn write_decision(
         .bind(mutation.kind.as_str())
         .bind(&mutation.unit_id)
         .bind(rev)
-        .bind(seq)
         .bind(deleted)
         .bind(state.as_str())
         .bind(state_note)
@@ -403,20 +459,21 @@ async fn write_decision(
         .execute(&mut *tx)
         .await?;
 
-        for (name, value) in &decision.writes {
+        if !decision.writes.is_empty() {
+            let writes = decision.writes.iter().map(|(name, value)| Ok(json!([name, to_json(value)?])));
+            let writes = Value::Array(writes.collect::<Result<_>>()?);
             sqlx::query(
                 "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
-                 values ($1, $2, $3, $4, $5, $6, $7)
+                 select $1, w.value ->> 0, w.value ->> 1, $2, $3, $4, $5 from json_each($6) w where true
                  on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
                      updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
             )
             .bind(&record_id)
-            .bind(name)
-            .bind(to_json(value)?)
             .bind(rev)
             .bind(&session.user_id)
             .bind(&at)
             .bind(&writer)
+            .bind(to_json(&writes)?)
             .execute(&mut *tx)
             .await?;
         }
@@ -435,21 +492,14 @@ async fn write_decision(
         let changes = decision.audit_changes(|name| {
             current.as_ref().and_then(|c| c.fields.get(name)).map_or(Value::Null, |f| f.value.clone())
         });
-        sqlx::query(
-            "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&at)
-        .bind(&session.user_id)
-        .bind(session.device_id.to_string())
-        .bind(&mutation_id)
-        .bind(&record_id)
-        .bind(mutation.op.audit_name())
-        .bind(mutation.base_rev)
-        .bind(rev)
-        .bind(to_json(&changes)?)
-        .execute(&mut *tx)
-        .await?;
+        rows.audit.push(json!([
+            mutation_id,
+            record_id,
+            mutation.op.audit_name(),
+            mutation.base_rev,
+            rev,
+            to_json(&changes)?
+        ]));
     }
 
     if let Outcome::Conflict { conflicts, .. } = &decision.outcome {
@@ -482,20 +532,8 @@ async fn write_decision(
         }
     }
 
-    sqlx::query(
-        "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&mutation_id)
-    .bind(&session.user_id)
-    .bind(session.device_id.to_string())
-    .bind(&record_id)
-    .bind(&at)
-    .bind(to_json(&decision.outcome)?)
-    .bind(written.is_some())
-    .execute(&mut *tx)
-    .await?;
-    Ok(MutationResult { mutation_id: mutation.id, outcome: decision.outcome })
+    rows.ledger.push(json!([mutation_id, record_id, to_json(&decision.outcome)?, written.is_some()]));
+    Ok(decision.outcome)
 }
 
 /// The server trusts no tablet's panel: it reruns the checks on submission and stores the verdict with the
@@ -519,36 +557,30 @@ async fn check_nomination(
     Ok(())
 }
 
-/// The record as the merge needs it, and the note of its last return.
+/// The record as the merge needs it, and the note of its last return: one query, with its fields and open
+/// conflicts as JSON, since each statement is a round trip to SQLite's thread.
 async fn load_stored(
     tx: &mut sqlx::SqliteConnection,
     record_id: &str,
 ) -> Result<Option<(StoredRecord, Option<String>)>> {
-    let row = sqlx::query("select kind, unit_id, rev, deleted, state, state_note from records where id = $1")
-        .bind(record_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let row = sqlx::query(
+        "select kind, unit_id, rev, deleted, state, state_note,
+             (select json_group_array(json_array(f.name, f.value, f.rev, f.writer)) from record_fields f
+                 where f.record_id = r.id) as fields,
+             (select json_group_array(json_array(c.id, c.field)) from conflicts c
+                 where c.record_id = r.id and c.resolved_at is null) as open_conflicts
+         from records r where id = $1",
+    )
+    .bind(record_id)
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let field_rows = sqlx::query("select name, value, rev, writer from record_fields where record_id = $1")
-        .bind(record_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let field_rows: Vec<(String, String, i64, String)> = parse_json(&row.try_get::<String, _>("fields")?)?;
     let mut fields = BTreeMap::new();
-    for f in field_rows {
-        fields.insert(
-            f.try_get("name")?,
-            StoredField {
-                value: parse_json(&f.try_get::<String, _>("value")?)?,
-                rev: f.try_get("rev")?,
-                writer: f.try_get("writer")?,
-            },
-        );
+    for (name, value, rev, writer) in field_rows {
+        fields.insert(name, StoredField { value: parse_json(&value)?, rev, writer });
     }
-    let open_conflicts: Vec<(i64, String)> =
-        sqlx::query_as("select id, field from conflicts where record_id = $1 and resolved_at is null")
-            .bind(record_id)
-            .fetch_all(&mut *tx)
-            .await?;
+    let open_conflicts: Vec<(i64, String)> = parse_json(&row.try_get::<String, _>("open_conflicts")?)?;
     let state: String = row.try_get("state")?;
     let stored = StoredRecord {
         kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
