@@ -96,6 +96,23 @@ pub fn offline_message(error: TransportError, what: &str) -> String {
     }
 }
 
+/// A GET of the office's online-only resources (the council's roster and sessions).
+pub async fn get<T: DeserializeOwned>(token: &str, url: &str) -> Result<T, TransportError> {
+    read(authorized(Request::get(url), token).send().await).await
+}
+
+/// A PUT or POST of a JSON body to the office's online-only resources; the answer is the stored resource.
+pub async fn send<B: serde::Serialize, T: DeserializeOwned>(
+    token: &str,
+    put: bool,
+    url: &str,
+    body: &B,
+) -> Result<T, TransportError> {
+    let builder = if put { Request::put(url) } else { Request::post(url) };
+    let request = authorized(builder, token).json(body).map_err(|_| TransportError::Network)?;
+    read(request.send().await).await
+}
+
 pub async fn history(token: &str, record_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, TransportError> {
     read(authorized(Request::get(&format!("/api/records/{record_id}/history")), token).send().await).await
 }

@@ -7,6 +7,7 @@ use domain::api::UserProfile;
 use crate::local::LocalData;
 use crate::sync::SyncState;
 
+pub mod council;
 pub mod login;
 pub mod movements;
 pub mod nominations;

@@ -18,7 +18,7 @@ use crate::api;
 use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
-use crate::pages::{movements, nominations, people, quarterly, registration, review, rules, PageContext};
+use crate::pages::{council, movements, nominations, people, quarterly, registration, review, rules, PageContext};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
@@ -265,6 +265,9 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: REVIEWERS,
             reads_records: true,
             view: review::nominations,
+        },
+        PageSpec {
+            id: "nav-council", label: "Hội đồng", roles: REVIEWERS, reads_records: false, view: council::page
         },
         PageSpec {
             id: "nav-rules",

@@ -251,3 +251,104 @@ mod tests {
         assert_eq!(Role::parse("root"), None);
     }
 }
+
+/// `POST /api/council/sessions`: a session the office prepares. The id comes from the office's device, so a
+/// retried request is answered with the session it made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCouncilSession {
+    pub id: String,
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub mode: crate::council::SessionMode,
+    /// Accepted nominations of the office's scope.
+    pub nomination_ids: Vec<String>,
+    /// The locked session this one corrects.
+    #[serde(default)]
+    pub corrects: Option<String>,
+}
+
+/// `PUT /api/council/sessions/{id}/attendance`: who attends, by member id, made on `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceChange {
+    pub version: i64,
+    pub presence: std::collections::BTreeMap<String, crate::council::Presence>,
+}
+
+/// `PUT /api/council/sessions/{id}/tallies/{nomination_id}`: the counting committee's count, made on `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TallyChange {
+    pub version: i64,
+    pub tally: crate::council::Tally,
+}
+
+/// `POST /api/council/sessions/{id}/confirm`: the chair or the secretary confirms the minutes of `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmMinutes {
+    pub version: i64,
+}
+
+/// `GET /api/council/sessions/{id}/minutes`: the minutes, as text to print.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Minutes {
+    pub text: String,
+    pub locked: bool,
+}
+
+/// `POST /api/decisions`: a draft from a locked session. The id comes from the office's device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    pub id: String,
+    pub session_id: String,
+    pub header: crate::decision::DecisionHeader,
+    /// The issued decision this one amends.
+    #[serde(default)]
+    pub amends: Option<String>,
+}
+
+/// `PUT /api/decisions/{id}`: the draft's header again, made on `version`; the amounts follow its date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DecisionChange {
+    pub version: i64,
+    pub header: crate::decision::DecisionHeader,
+}
+
+/// `POST /api/decisions/{id}/issue`: issue the draft of `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueDecision {
+    pub version: i64,
+}
+
+/// `GET /api/public/decisions`: an issued decision as the public register shows it, without sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicDecision {
+    pub number: String,
+    pub decided_on: NaiveDate,
+    pub issuer: String,
+    pub signer: String,
+    pub summary: String,
+    pub recipients: Vec<PublicRecipient>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicRecipient {
+    pub name: String,
+    pub unit_name: String,
+    pub title_name: String,
+}

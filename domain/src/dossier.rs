@@ -378,6 +378,14 @@ pub fn read<T: serde::de::DeserializeOwned + Default>(fields: &Fields, name: &st
     fields.get(name).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default()
 }
 
+/// The awards a person's or unit's record holds: those the unit recorded, and those of decisions issued in the
+/// product (`decided_awards`, written only by the server), which count alike.
+pub fn awards_of(fields: &Fields) -> Vec<AwardEntry> {
+    let mut awards: Vec<AwardEntry> = read(fields, "awards");
+    awards.extend(read::<Vec<AwardEntry>>(fields, "decided_awards"));
+    awards
+}
+
 pub fn text<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).and_then(Value::as_str).unwrap_or("")
 }
@@ -413,7 +421,7 @@ impl PersonFacts {
             direct_worker: view.fields.get("direct_worker").and_then(Value::as_bool).unwrap_or(false),
             years: read(view.fields, "years"),
             initiatives: read(view.fields, "initiatives"),
-            awards: read(view.fields, "awards"),
+            awards: awards_of(view.fields),
         }
     }
 
@@ -527,7 +535,7 @@ impl Facts {
             }
             match view.kind {
                 RecordKind::Person => facts.people.push(PersonFacts::from_record(&view)),
-                RecordKind::UnitProfile => facts.unit_awards.extend(read::<Vec<AwardEntry>>(view.fields, "awards")),
+                RecordKind::UnitProfile => facts.unit_awards.extend(awards_of(view.fields)),
                 RecordKind::Nomination => facts.nominations.extend(NominationFacts::from_record(&view)),
                 RecordKind::SelfAssessment | RecordKind::Registration => {}
             }

@@ -31,8 +31,9 @@ pub enum FieldType {
     TargetResults,
     Track,
     NomineeKind,
-    /// Written only by the server: the verdict stored with a submitted nomination.
-    ServerVerdict,
+    /// Written only by the server: the verdict stored with a submitted nomination, the awards of issued decisions
+    /// in a person's or unit's history, a nomination's outcome.
+    ServerWritten,
 }
 
 /// The type of `field` in `kind`, or None if the kind has no such field.
@@ -65,7 +66,8 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::Nomination, "achievement_from" | "achievement_to") => Date,
         (RecordKind::Nomination, "track") => Track,
         (RecordKind::Nomination, "nominee_kind") => NomineeKind,
-        (RecordKind::Nomination, "verdict") => ServerVerdict,
+        (RecordKind::Nomination, "verdict" | "outcome") => ServerWritten,
+        (RecordKind::Person | RecordKind::UnitProfile, "decided_awards") => ServerWritten,
         _ => return None,
     };
     Some(t)
@@ -94,7 +96,7 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
         FieldType::Track => parses::<Track>(value),
         FieldType::NomineeKind => parses::<NomineeKind>(value),
         // Only the server writes it (`model::validate_fields` refuses it from a tablet).
-        FieldType::ServerVerdict => false,
+        FieldType::ServerWritten => false,
     }
 }
 
@@ -119,7 +121,7 @@ pub fn validate_fields(kind: RecordKind, fields: &Fields) -> Result<(), FieldErr
     for (name, value) in fields {
         let ty = field_type(kind, name).ok_or_else(|| FieldError::Unknown(name.clone()))?;
         let chars = match (ty, value) {
-            (FieldType::ServerVerdict, _) => return Err(FieldError::ServerOnly(name.clone())),
+            (FieldType::ServerWritten, _) => return Err(FieldError::ServerOnly(name.clone())),
             (FieldType::Text, Value::String(text)) => text.chars().count(),
             (FieldType::Text, Value::Null) => 0,
             (FieldType::Text, _) => return Err(FieldError::NotText(name.clone())),

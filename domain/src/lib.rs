@@ -5,10 +5,13 @@
 //!
 //! Architecture invariant: the modules form layers, each using only those before it, with no circle:
 //! leaves `model`, `role`, `org`, `calendar`, `diff`; then `dossier`, `fields`, `workflow`, `rules`; then the
-//! wire (`api`, `sync`); then `merge` (the server's decision on a change) and `replica` (the tablet's side).
+//! office's half, `council` and `decision`; then the wire (`api`, `sync`); then `merge` (the server's decision on
+//! a change) and `replica` (the tablet's side).
 
 pub mod api;
 pub mod calendar;
+pub mod council;
+pub mod decision;
 pub mod diff;
 pub mod dossier;
 pub mod fields;

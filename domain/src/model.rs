@@ -134,6 +134,10 @@ pub enum WorkflowState {
     Submitted,
     Returned,
     Approved,
+    /// A nomination an issued decision awarded: closed.
+    Awarded,
+    /// A nomination the council did not pass, closed by the decision of its round, with the reason.
+    NotAwarded,
 }
 
 impl WorkflowState {
@@ -143,6 +147,8 @@ impl WorkflowState {
             WorkflowState::Submitted => "Chờ duyệt",
             WorkflowState::Returned => "Bị trả lại",
             WorkflowState::Approved => "Đã duyệt",
+            WorkflowState::Awarded => "Đã khen thưởng",
+            WorkflowState::NotAwarded => "Không được khen thưởng",
         }
     }
 
@@ -157,13 +163,22 @@ impl WorkflowState {
             WorkflowState::Submitted => "submitted",
             WorkflowState::Returned => "returned",
             WorkflowState::Approved => "approved",
+            WorkflowState::Awarded => "awarded",
+            WorkflowState::NotAwarded => "not_awarded",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [WorkflowState::Draft, WorkflowState::Submitted, WorkflowState::Returned, WorkflowState::Approved]
-            .into_iter()
-            .find(|s| s.as_str() == name)
+        [
+            WorkflowState::Draft,
+            WorkflowState::Submitted,
+            WorkflowState::Returned,
+            WorkflowState::Approved,
+            WorkflowState::Awarded,
+            WorkflowState::NotAwarded,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
     }
 }
 

@@ -17,10 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::dossier::{Discipline, NomineeKind, Rating, Scope, Track};
 
+mod cash;
 mod eval;
 mod names;
 mod problems;
 
+pub use cash::{dong, Amount, BaseSalary, CashAward, CashError, CashRounding, Multiple, Recipient};
 pub use eval::{evaluate, submission_problem};
 pub use names::TitleIndex;
 
@@ -39,6 +41,18 @@ pub struct RuleBook {
     /// Abbreviations read in recorded names ("CSTĐCS", "UBND"…), expanded before names are compared.
     #[serde(default)]
     pub abbreviations: Vec<Abbreviation>,
+    /// The council's standing rules: its quorum, and how it votes on a title whose rule names no vote.
+    #[serde(default)]
+    pub council: CouncilRules,
+    /// The base salary (lương cơ sở) each cash award multiplies, by the date it took effect.
+    #[serde(default)]
+    pub base_salaries: Vec<BaseSalary>,
+    /// The cash that goes with each award, as a multiple of the base salary, by kind of recipient and regime.
+    #[serde(default)]
+    pub cash_awards: Vec<CashAward>,
+    /// How a cash amount is rounded, by regime.
+    #[serde(default)]
+    pub cash_rounding: Vec<CashRounding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,17 +148,125 @@ pub struct Rule {
     pub conditions: Vec<Condition>,
 }
 
-/// How the council votes on the title.
+/// How the council votes on the title: passed when the yes votes are at least (or, `strictly_more`, more than)
+/// `percent`% of the members counted by `denominator`, compared in whole numbers and never rounded up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
     pub percent: u32,
-    /// Counted over all council members, not only those present.
+    /// Counted over all council members, not only those present: what books written before `denominator` say.
+    #[serde(default)]
     pub of_all_members: bool,
+    /// Whom the percentage counts; absent, `of_all_members` decides between all members and those present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<Denominator>,
+    /// "Trên 90%" rather than "từ 90% trở lên".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strictly_more: bool,
     pub secret: bool,
     pub article: String,
     pub certainty: Certainty,
+}
+
+/// Whom a vote's percentage is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Denominator {
+    /// Every member of the council on the session's roster ("tổng số thành viên Hội đồng").
+    AllMembers,
+    /// The members present at the meeting, and the absent ones whose written vote was received (their yes counts,
+    /// so they are counted).
+    Present,
+    /// The members who voted: ballots returned, and written votes received.
+    Participants,
+}
+
+impl Denominator {
+    pub fn label(self) -> &'static str {
+        match self {
+            Denominator::AllMembers => "tổng số thành viên Hội đồng",
+            Denominator::Present => "số thành viên có mặt",
+            Denominator::Participants => "số thành viên tham gia biểu quyết",
+        }
+    }
+}
+
+impl Vote {
+    pub fn denominator(&self) -> Denominator {
+        self.denominator.unwrap_or(if self.of_all_members { Denominator::AllMembers } else { Denominator::Present })
+    }
+
+    /// The fewest yes votes that pass out of `of` members: 90% of 19 is 17.1, so 18.
+    pub fn needed(&self, of: u32) -> u32 {
+        let share = u64::from(self.percent) * u64::from(of);
+        let needed = if self.strictly_more { share / 100 + 1 } else { share.div_ceil(100) };
+        u32::try_from(needed).unwrap_or(u32::MAX)
+    }
+
+    /// "Bỏ phiếu kín, từ 90% trở lên tổng số thành viên Hội đồng"
+    pub fn describe(&self) -> String {
+        let method = if self.secret { "Bỏ phiếu kín" } else { "Biểu quyết" };
+        let comparison = if self.strictly_more {
+            format!("trên {}%", self.percent)
+        } else {
+            format!("từ {}% trở lên", self.percent)
+        };
+        format!("{method}, {comparison} {}", self.denominator().label())
+    }
+}
+
+/// The council's standing rules (quy chế hoạt động của Hội đồng).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CouncilRules {
+    pub quorum: Quorum,
+    /// The vote on a title whose rule names none: a majority.
+    pub default_vote: Vote,
+}
+
+/// A meeting may count votes once at least `numerator`/`denominator` of all members are present.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Quorum {
+    pub numerator: u32,
+    pub denominator: u32,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+impl Quorum {
+    /// The fewest attending members out of `members` that make a quorum: 2/3 of 19 is 12.67, so 13.
+    pub fn needed(&self, members: u32) -> u32 {
+        let share = u64::from(self.numerator) * u64::from(members);
+        u32::try_from(share.div_ceil(u64::from(self.denominator.max(1)))).unwrap_or(u32::MAX)
+    }
+}
+
+impl Default for CouncilRules {
+    /// What a book written before the council's rules were data is read with: the shipped book's rules.
+    fn default() -> Self {
+        CouncilRules {
+            quorum: Quorum {
+                numerator: 2,
+                denominator: 3,
+                article: "Quy chế hoạt động của Hội đồng TĐKT (ít nhất 2/3 tổng số thành viên)".into(),
+                certainty: Certainty::K,
+            },
+            default_vote: Vote {
+                percent: 50,
+                of_all_members: true,
+                denominator: Some(Denominator::AllMembers),
+                strictly_more: true,
+                secret: false,
+                article: "Quy chế hoạt động của Hội đồng TĐKT (nguyên tắc đa số)".into(),
+                certainty: Certainty::K,
+            },
+        }
+    }
 }
 
 /// How sure we are of a rule, as tagged in the domain notes: confirmed in a public source, believed true, or
@@ -308,5 +430,17 @@ impl RuleBook {
 
     pub fn regime_on(&self, date: NaiveDate) -> Option<&Regime> {
         self.regimes.iter().find(|r| r.valid_from <= date && r.valid_to.is_none_or(|to| date <= to))
+    }
+
+    /// How the council votes on `title` for a `nominee` under `regime`: the vote its rule names, or the
+    /// council's default.
+    pub fn vote_for(&self, title: &str, nominee: NomineeKind, regime: &str) -> &Vote {
+        let code = self.title(title).map_or(title, |t| t.code.as_str());
+        self.rules
+            .iter()
+            .filter(|r| r.title == code && r.regimes.iter().any(|id| id == regime))
+            .filter(|r| r.subject.is_none_or(|s| s.admits(nominee)))
+            .find_map(|r| r.vote.as_ref())
+            .unwrap_or(&self.council.default_vote)
     }
 }

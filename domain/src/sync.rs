@@ -13,9 +13,10 @@ use crate::model::{Fields, Record, RecordKind, RecordRef};
 use crate::workflow::Action;
 
 /// Bumped on any incompatible change to these types, and when records or reference data gain fields an older
-/// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks). A client
+/// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks; 3: the
+/// council's and the cash rules, awards of issued decisions, the closed states of a nomination). A client
 /// with another version is told to reload, and keeps its outbox.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
 pub const MAX_PUSH_MUTATIONS: usize = 200;

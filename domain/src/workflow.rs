@@ -99,6 +99,9 @@ mod tests {
             (Submitted, &Action::Approve, Role::CouncilMember, None),
             (Returned, &Action::Approve, Role::Office, None),
             (Approved, &Action::Approve, Role::Office, None),
+            (Awarded, &Action::Submit, Role::UnitHead, None),
+            (NotAwarded, &Action::Submit, Role::UnitHead, None),
+            (Awarded, &reason, Role::Office, None),
         ];
         for kind in [SA, RecordKind::Registration, RecordKind::Nomination] {
             for (state, action, role, expected) in cases {
@@ -126,7 +129,7 @@ mod tests {
     fn only_units_hold_editable_records() {
         assert!(Draft.editable() && Returned.editable());
         assert!(!Submitted.editable() && !Approved.editable());
-        for s in [Draft, Submitted, Returned, Approved] {
+        for s in [Draft, Submitted, Returned, Approved, Awarded, NotAwarded] {
             assert_eq!(WorkflowState::parse(s.as_str()), Some(s));
         }
     }

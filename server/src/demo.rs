@@ -4,9 +4,11 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::api::{Movement, OrgUnit, Role};
+use domain::council::{CouncilMember, CouncilRole};
 use domain::model::unit_profile_id;
 use domain::org::UnitMerge;
 use domain::sync::Op;
+use domain::workflow::Action;
 use domain::{Fields, Mutation, RecordKind, RecordRef};
 use serde_json::json;
 use uuid::Uuid;
@@ -14,6 +16,9 @@ use uuid::Uuid;
 use crate::accounts::hash_password;
 use crate::db::{Db, NewUser, Session};
 use crate::error::ApiError;
+
+/// The ids of the demo round's two nominations, fixed so that tests can tell them from their own.
+pub const DEMO_ROUND: [&str; 2] = ["00000000-0000-4000-8000-00000000d001", "00000000-0000-4000-8000-00000000d002"];
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "thidua2026";
@@ -29,10 +34,11 @@ pub const CENTRES: [(&str, &str); 4] = [
 ];
 
 /// (login, full name, position, role, unit)
-pub const ACCOUNTS: [(&str, &str, &str, Role, &str); 10] = [
+pub const ACCOUNTS: [(&str, &str, &str, Role, &str); 11] = [
     ("vanphong", "Nguyễn Thị Hồng Nhung", "Chuyên viên Văn phòng Sở", Role::Office, DEPARTMENT_ID),
     ("quantri", "Bùi Đức Anh", "Quản trị hệ thống", Role::Admin, DEPARTMENT_ID),
     ("hoidong.thu", "Lê Thị Thu", "Ủy viên Hội đồng Thi đua - Khen thưởng", Role::CouncilMember, DEPARTMENT_ID),
+    ("hoidong.chutich", "Đặng Văn Quang", "Giám đốc Sở, Chủ tịch Hội đồng", Role::CouncilMember, DEPARTMENT_ID),
     ("tamduong.lan", "Trần Thị Lan", "Viên chức tuyên truyền", Role::Staff, "ttvh-tam-duong"),
     ("tamduong.minh", "Lê Văn Minh", "Viên chức thông tin cơ sở", Role::Staff, "ttvh-tam-duong"),
     ("tamduong.giamdoc", "Phạm Quốc Hùng", "Giám đốc Trung tâm", Role::UnitHead, "ttvh-tam-duong"),
@@ -318,6 +324,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
     let (old_centre, _) = MERGED_INTO_LAP_THACH[0];
     let lap_thach = as_head("lapthach.giamdoc", "ttvh-lap-thach");
     let predecessors = Session { scope: vec![old_centre.into()], ..lap_thach.clone() };
+    let hoa = Uuid::new_v4();
     let history = [
         set(
             RecordKind::UnitProfile,
@@ -333,7 +340,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         ),
         set(
             RecordKind::Person,
-            Uuid::new_v4(),
+            hoa,
             old_centre,
             fields(&[
                 ("full_name", json!("Đỗ Thị Hoa")),
@@ -353,8 +360,106 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         ),
     ];
     db.apply_mutations(&predecessors, history.into(), Utc::now()).await?;
+    let long = Uuid::new_v4();
+    let long_record = fields(&[
+        ("full_name", json!("Triệu Văn Long")),
+        ("position", json!("Viên chức kỹ thuật truyền thanh")),
+        ("direct_worker", json!(true)),
+        ("years", years(&[(2024, "xuat_sac"), (2025, "xuat_sac"), (2026, "xuat_sac")])),
+        ("awards", json!([award(2025, "Chiến sĩ thi đua cơ sở", "22/QĐ-TTVH", "Giám đốc Trung tâm")])),
+    ]);
+    db.apply_mutations(&lap_thach, vec![set(RecordKind::Person, long, "ttvh-lap-thach", long_record)], Utc::now())
+        .await?;
+    seed_round(db, &lap_thach, [(hoa, "Đỗ Thị Hoa"), (long, "Triệu Văn Long")]).await
+}
+
+/// The council of 19 and a round ready for its session: two people of Lập Thạch nominated for Chiến sĩ thi đua
+/// cấp tỉnh for 2026, submitted by their head and accepted by the office. (Tam Dương's people are left to the
+/// walk-through of the field's half.)
+async fn seed_round(db: &Db, head: &Session, nominees: [(Uuid, &str); 2]) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let (chair, secretary) = ("hoidong.chutich", "vanphong");
+    for (i, (name, position)) in COUNCIL.into_iter().enumerate() {
+        let (role, user_id) = match i {
+            0 => (CouncilRole::ChuTich, Some(chair)),
+            1 => (CouncilRole::PhoChuTichThuongTruc, None),
+            2 => (CouncilRole::PhoChuTich, None),
+            18 => (CouncilRole::ThuKy, Some(secretary)),
+            3 => (CouncilRole::UyVien, Some("hoidong.thu")),
+            _ => (CouncilRole::UyVien, None),
+        };
+        let member = CouncilMember {
+            id: format!("hd-{:02}", i + 1),
+            name: name.into(),
+            position: position.into(),
+            role,
+            valid_from: date(2026, 1, 1),
+            valid_to: None,
+            user_id: user_id.map(Into::into),
+        };
+        db.save_council_member(DEPARTMENT_ID, &member, secretary, now).await?;
+    }
+    let office = Session {
+        user_id: secretary.into(),
+        role: Role::Office,
+        unit_id: DEPARTMENT_ID.into(),
+        scope: CENTRES.iter().map(|(id, _)| id.to_string()).collect(),
+        device_id: Uuid::nil(),
+        token_hash: String::new(),
+    };
+    for ((person, name), id) in nominees.into_iter().zip(DEMO_ROUND) {
+        let id = Uuid::parse_str(id).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let unit = "ttvh-lap-thach";
+        let nomination = fields(&[
+            ("year", json!("2026")),
+            ("track", json!("thuong_xuyen")),
+            ("nominee_kind", json!("person")),
+            ("nominee_id", json!(person.to_string())),
+            ("title", json!("cstd-bo-tinh")),
+            (
+                "summary",
+                json!(format!("{name}: ba năm liền Chiến sĩ thi đua cơ sở, sáng kiến cấp tỉnh được công nhận")),
+            ),
+            ("justification", json!("Thành tích tiêu biểu của Trung tâm trong phong trào chuyển đổi số")),
+        ]);
+        let step = |rev, action| {
+            Mutation::new(
+                Uuid::new_v4(),
+                &RecordRef::new(id, RecordKind::Nomination, unit),
+                rev,
+                Op::Transition { action },
+                now,
+            )
+        };
+        db.apply_mutations(head, vec![set(RecordKind::Nomination, id, unit, nomination), step(1, Action::Submit)], now)
+            .await?;
+        db.apply_mutations(&office, vec![step(2, Action::Approve)], now).await?;
+    }
     Ok(())
 }
+
+/// The department's council of 2026: (name, position).
+const COUNCIL: [(&str, &str); 19] = [
+    ("Đặng Văn Quang", "Giám đốc Sở Thông tin và Truyền thông"),
+    ("Phan Thị Hạnh", "Phó Giám đốc Sở"),
+    ("Ngô Đức Thịnh", "Phó Giám đốc Sở"),
+    ("Lê Thị Thu", "Chánh Văn phòng Sở"),
+    ("Trịnh Văn Bình", "Chánh Thanh tra Sở"),
+    ("Hà Thị Ngọc", "Trưởng phòng Kế hoạch - Tài chính"),
+    ("Đào Quang Huy", "Trưởng phòng Bưu chính - Viễn thông"),
+    ("Kiều Thị Vân", "Trưởng phòng Thông tin - Báo chí - Xuất bản"),
+    ("Lương Văn Khải", "Trưởng phòng Công nghệ thông tin"),
+    ("Tạ Thị Hương", "Giám đốc Trung tâm Công nghệ thông tin và Truyền thông"),
+    ("Chu Văn Lợi", "Chủ tịch Công đoàn cơ sở Sở"),
+    ("Mạc Thị Dung", "Bí thư Chi đoàn Sở"),
+    ("Doãn Văn Thắng", "Phó Chánh Văn phòng Sở"),
+    ("Lã Thị Phương", "Phó Trưởng phòng Kế hoạch - Tài chính"),
+    ("Khổng Văn Đạt", "Phó Trưởng phòng Công nghệ thông tin"),
+    ("Âu Thị Hằng", "Phó Trưởng phòng Thông tin - Báo chí - Xuất bản"),
+    ("Quách Văn Tú", "Phó Chánh Thanh tra Sở"),
+    ("Lục Thị Yến", "Phó Trưởng phòng Bưu chính - Viễn thông"),
+    ("Nguyễn Thị Hồng Nhung", "Chuyên viên Văn phòng Sở, Thư ký Hội đồng"),
+];
 
 fn set(kind: RecordKind, record_id: Uuid, unit_id: &str, fields: Fields) -> Mutation {
     Mutation::new(Uuid::new_v4(), &RecordRef::new(record_id, kind, unit_id), 0, Op::Set { fields }, Utc::now())

@@ -9,8 +9,12 @@
 pub mod accounts;
 /// The built app's files, with the caching a service worker needs.
 pub mod assets;
+/// The council's roster and sessions: attendance, tallies, results, minutes.
+mod council;
 /// Storage: the only code that knows sqlx.
 pub mod db;
+/// Award decisions: drafts, issue, the public register.
+mod decisions;
 /// The demo world the run command starts with.
 pub mod demo;
 /// Limits every request meets before a handler: body size and pace, handler time, the error shape.
@@ -109,6 +113,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .routes(routes!(openapi_document))
         .merge(accounts::router())
+        .merge(council::router())
+        .merge(decisions::router())
         .merge(movements::router())
         .merge(records::router())
         .merge(reference::router())

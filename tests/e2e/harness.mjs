@@ -9,6 +9,9 @@ import { chromium } from 'playwright-core';
 
 export const PASSWORD = 'thidua2026';
 
+/** The demo round's two accepted nominations (server/src/demo.rs, DEMO_ROUND): SQL that leaves them out. */
+export const NOT_DEMO_ROUND = "not in ('00000000-0000-4000-8000-00000000d001', '00000000-0000-4000-8000-00000000d002')";
+
 async function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 use domain::api::{Role, UserProfile};
-use domain::dossier::{AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track};
+use domain::dossier::{awards_of, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track};
 use domain::model::FieldSpec;
 use domain::org::lineage;
 use domain::rules::{evaluate, submission_problem, Verdict};
@@ -99,10 +99,51 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData) -> imp
                     }).collect_view()}
                 </tbody>
             </table>
+            <Notices nominations=Signal::derive(nominations) nominee_label />
             <Show when=move || draft.id.get().is_some()>
                 <NominationForm draft local unit_id=unit_id.get_value() is_head />
             </Show>
         </section>
+    }
+}
+
+/// What the decisions of the round told the unit: each candidate awarded (decision, date, issuer, amount), and
+/// each not awarded, with the reason. They arrive with the sync, like any change to the unit's records.
+#[component]
+fn Notices(
+    nominations: Signal<Vec<domain::replica::LocalRecord>>,
+    nominee_label: impl Fn(&Fields) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let closed = move || {
+        nominations
+            .get()
+            .into_iter()
+            .filter(|r| matches!(r.state, WorkflowState::Awarded | WorkflowState::NotAwarded))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || !closed().is_empty()>
+            <h2>"Thông báo kết quả khen thưởng"</h2>
+            <ul id="award-notices">
+                {move || closed().into_iter().map(|r| {
+                    let outcome = r.fields.get("outcome").cloned().unwrap_or_default();
+                    let text = |name: &str| outcome.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+                    let date = text("decision_date").parse().map(domain::calendar::format_date).unwrap_or_default();
+                    let line = if r.state == WorkflowState::Awarded {
+                        let amount = outcome.get("amount").and_then(|v| v.as_u64())
+                            .map(|a| format!("; tiền thưởng {}", domain::rules::dong(a))).unwrap_or_default();
+                        format!("Được khen thưởng theo Quyết định số {} ngày {date} của {}{amount}", text("decision_number"), text("issuer"))
+                    } else {
+                        format!("Không được khen thưởng: {}", text("reason"))
+                    };
+                    view! {
+                        <li class="notice" data-state=r.state.as_str()>
+                            <strong>{nominee_label(&r.fields)}</strong> " — " {line}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </Show>
     }
 }
 
@@ -179,20 +220,15 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
         let nominee = draft.text("nominee_id");
         let records = local.records.get();
         let mut awards: Vec<AwardEntry> = match kind() {
-            NomineeKind::Person => records
-                .iter()
-                .find(|r| r.id.to_string() == nominee)
-                .and_then(|r| r.fields.get("awards").cloned())
-                .and_then(|v| serde_json::from_value(v).ok())
-                .unwrap_or_default(),
+            NomineeKind::Person => {
+                records.iter().find(|r| r.id.to_string() == nominee).map(|r| awards_of(&r.fields)).unwrap_or_default()
+            }
             NomineeKind::Collective => {
                 let units = units();
                 records
                     .iter()
                     .filter(|r| r.kind == RecordKind::UnitProfile && units.contains(&r.unit_id))
-                    .filter_map(|r| r.fields.get("awards").cloned())
-                    .filter_map(|v| serde_json::from_value::<Vec<AwardEntry>>(v).ok())
-                    .flatten()
+                    .flat_map(|r| awards_of(&r.fields))
                     .collect()
             }
         };

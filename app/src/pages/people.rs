@@ -268,5 +268,22 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
         <button id=format!("{id_prefix}-add-award") class="secondary add-award" on:click=move |_| {
             draft.push_row("awards", AwardEntry { year: today().year() - 1, ..AwardEntry::default() });
         }>"Thêm khen thưởng"</button>
+        <DecidedAwards draft />
+    }
+}
+
+/// The awards of decisions issued in the product: written by the server, linked to their decision, not editable.
+#[component]
+fn DecidedAwards(draft: Draft) -> impl IntoView {
+    let decided = move || draft.list::<AwardEntry>("decided_awards");
+    view! {
+        <Show when=move || !decided().is_empty()>
+            <h3>"Khen thưởng theo quyết định đã ban hành (không sửa được)"</h3>
+            <ul class="decided-awards">
+                {move || decided().into_iter().map(|a| view! {
+                    <li class="decided-award">{a.year} " · " {a.title.clone()} " · " {a.decision()}</li>
+                }).collect_view()}
+            </ul>
+        </Show>
     }
 }

@@ -85,7 +85,62 @@ impl RuleBook {
                 }
             }
         }
+        problems.extend(self.council_and_cash_problems(&codes));
         problems.dedup();
+        problems
+    }
+
+    fn council_and_cash_problems(&self, codes: &BTreeSet<&str>) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let quorum = &self.council.quorum;
+        if quorum.denominator == 0 || quorum.numerator == 0 || quorum.numerator > quorum.denominator {
+            problems.push(Problem::new("council.quorum", "Tỷ lệ tối thiểu có mặt phải là một phân số từ 0 đến 1"));
+        }
+        if self.council.default_vote.percent > 100 {
+            problems.push(Problem::new("council.default_vote.percent", "Tỷ lệ biểu quyết vượt 100%"));
+        }
+        let mut dates = BTreeSet::new();
+        for (i, base) in self.base_salaries.iter().enumerate() {
+            if base.amount == 0 {
+                problems.push(Problem::new(format!("base_salaries[{i}].amount"), "Mức lương cơ sở phải lớn hơn 0"));
+            }
+            if !dates.insert(base.valid_from) {
+                let message = "Hai mức lương cơ sở cùng ngày áp dụng";
+                problems.push(Problem::new(format!("base_salaries[{i}].valid_from"), message));
+            }
+        }
+        let regime_known = |id: &String| self.regimes.iter().any(|r| &r.id == id);
+        let mut rows = BTreeSet::new();
+        for (i, award) in self.cash_awards.iter().enumerate() {
+            if !codes.contains(award.title.as_str()) {
+                let message = format!("Mức thưởng cho mã \"{}\" không có trong danh mục", award.title);
+                problems.push(Problem::new(format!("cash_awards[{i}].title"), message));
+            }
+            for regime in &award.regimes {
+                if !regime_known(regime) {
+                    let message = format!("Mức thưởng dùng chế độ không có: \"{regime}\"");
+                    problems.push(Problem::new(format!("cash_awards[{i}].regimes"), message));
+                }
+                if !rows.insert((award.title.as_str(), award.recipient.label(), regime.as_str())) {
+                    let message = format!(
+                        "Hai mức thưởng cho \"{}\" tặng {} theo cùng chế độ",
+                        award.title,
+                        award.recipient.label()
+                    );
+                    problems.push(Problem::new(format!("cash_awards[{i}]"), message));
+                }
+            }
+        }
+        for (i, rounding) in self.cash_rounding.iter().enumerate() {
+            if rounding.step == 0 {
+                let message = "Bước làm tròn phải từ 1 đồng trở lên";
+                problems.push(Problem::new(format!("cash_rounding[{i}].step"), message));
+            }
+            for regime in rounding.regimes.iter().filter(|r| !regime_known(r)) {
+                let message = format!("Quy tắc làm tròn dùng chế độ không có: \"{regime}\"");
+                problems.push(Problem::new(format!("cash_rounding[{i}].regimes"), message));
+            }
+        }
         problems
     }
 }

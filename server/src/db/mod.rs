@@ -6,7 +6,8 @@
 //! the change sequence (`records.seq`) gap-free for readers.
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
-//! sessions, sign-in limits) and `records` (push, pull, history). This file opens the database and holds what
+//! sessions, sign-in limits), `records` (push, pull, history) and `council` (roster, sessions, the office's
+//! audit log). This file opens the database and holds what
 //! they share.
 
 use std::path::Path;
@@ -21,6 +22,8 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 mod accounts;
+mod council;
+mod decisions;
 mod records;
 mod reference;
 
@@ -37,6 +40,9 @@ pub enum DbError {
     #[error("the storage is shutting down")]
     Stopped,
 }
+
+pub use council::{DocumentUpdate, SessionInsert};
+pub use decisions::{DecisionInsert, Issue};
 
 type Result<T> = std::result::Result<T, DbError>;
 
@@ -114,6 +120,30 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
     RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
 
+/// A book saved before the council's and the cash rules were data has none: it gets the shipped ones, as a new
+/// edition, so every decision has its amounts and tablets see the change like any other edit.
+async fn add_cash_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
+    let (version, body): (i64, String) =
+        sqlx::query_as("select version, body from rulebooks order by version desc limit 1").fetch_one(writer).await?;
+    let mut book: RuleBook = parse_json(&body)?;
+    if !book.base_salaries.is_empty() || !book.cash_awards.is_empty() {
+        return Ok(());
+    }
+    book.version = version + 1;
+    book.council = shipped.council.clone();
+    book.base_salaries = shipped.base_salaries.clone();
+    book.cash_awards = shipped.cash_awards.clone();
+    book.cash_rounding = shipped.cash_rounding.clone();
+    sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, $3)")
+        .bind(book.version)
+        .bind(to_json(&book)?)
+        .bind(timestamp(Utc::now()))
+        .execute(writer)
+        .await?;
+    tracing::info!(version = book.version, "rulebook given the shipped council and cash rules");
+    Ok(())
+}
+
 /// How hard a commit waits for the disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Durability {
@@ -167,6 +197,7 @@ impl Db {
         .bind(timestamp(Utc::now()))
         .execute(&writer)
         .await?;
+        add_cash_rules(&writer, &shipped).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
         Ok(Db { writer, reader, queue: Default::default() })
     }

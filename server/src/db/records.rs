@@ -593,3 +593,74 @@ async fn load_stored(
     };
     Ok(Some((stored, row.try_get("state_note")?)))
 }
+
+/// A change the server makes to a record on its own authority (an issued decision's award in a person's history,
+/// a nomination's outcome): one more revision at the next `seq`, audited under `by`, so every tablet in scope
+/// pulls it like any other change. `edit` gets the record's current fields and returns the ones to write; None
+/// leaves the record as it is. False if there is no such record.
+pub(super) async fn write_by_server(
+    tx: &mut sqlx::SqliteConnection,
+    record_id: &str,
+    (by, action): (&str, &str),
+    now: DateTime<Utc>,
+    state: Option<WorkflowState>,
+    edit: impl FnOnce(&BTreeMap<String, StoredField>) -> Option<domain::Fields>,
+) -> Result<bool> {
+    let Some((stored, _)) = load_stored(tx, record_id).await? else { return Ok(false) };
+    let Some(writes) = edit(&stored.fields) else { return Ok(true) };
+    let rev = stored.rev + 1;
+    let at = timestamp(now);
+    let writer = "server";
+    sqlx::query(
+        "update records set rev = $1, seq = (select coalesce(max(seq), 0) + 1 from records), state = $2,
+             updated_by = $3, updated_at = $4, last_writer = $5, echo_free = 0
+         where id = $6",
+    )
+    .bind(rev)
+    .bind(state.unwrap_or(stored.state).as_str())
+    .bind(by)
+    .bind(&at)
+    .bind(writer)
+    .bind(record_id)
+    .execute(&mut *tx)
+    .await?;
+    let mut changes = serde_json::Map::new();
+    for (name, value) in &writes {
+        sqlx::query(
+            "insert into record_fields (record_id, name, value, rev, updated_by, updated_at, writer)
+             values ($1, $2, $3, $4, $5, $6, $7)
+             on conflict (record_id, name) do update set value = excluded.value, rev = excluded.rev,
+                 updated_by = excluded.updated_by, updated_at = excluded.updated_at, writer = excluded.writer",
+        )
+        .bind(record_id)
+        .bind(name)
+        .bind(to_json(value)?)
+        .bind(rev)
+        .bind(by)
+        .bind(&at)
+        .bind(writer)
+        .execute(&mut *tx)
+        .await?;
+        let old = stored.fields.get(name).map_or(Value::Null, |f| f.value.clone());
+        changes.insert(name.clone(), json!({"old": old, "new": value}));
+    }
+    if let Some(new_state) = state.filter(|s| *s != stored.state) {
+        changes.insert("state".into(), json!({"old": stored.state.as_str(), "new": new_state.as_str()}));
+    }
+    sqlx::query(
+        "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&at)
+    .bind(by)
+    .bind(writer)
+    .bind(Uuid::new_v4().to_string())
+    .bind(record_id)
+    .bind(action)
+    .bind(stored.rev)
+    .bind(rev)
+    .bind(to_json(&Value::Object(changes))?)
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
+}

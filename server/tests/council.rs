@@ -1,0 +1,480 @@
+//! The council over the real router and a real SQLite file: a roster of 19, a session prepared from accepted
+//! nominations, attendance and the quorum, tallies that must add up, results under each title's vote rule, the
+//! minutes, the lock, a correction, and who may do what. Attempts that arrive at once are sent at once.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use chrono::Utc;
+use common::{server, TestServer, TAM_DUONG};
+use domain::council::{CouncilSession, Presence};
+use domain::sync::Outcome;
+use domain::workflow::Action;
+use domain::{Fields, Mutation, Op, RecordKind, RecordRef};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+fn mutation(kind: RecordKind, id: Uuid, base_rev: i64, op: Op) -> Mutation {
+    Mutation::new(Uuid::new_v4(), &RecordRef::new(id, kind, TAM_DUONG), base_rev, op, Utc::now())
+}
+
+fn set(kind: RecordKind, id: Uuid, base_rev: i64, fields: Value) -> Mutation {
+    let fields: Fields = serde_json::from_value(fields).unwrap();
+    mutation(kind, id, base_rev, Op::Set { fields })
+}
+
+async fn applied(server: &TestServer, token: &str, mutations: &[Mutation]) {
+    for result in server.push(token, mutations).await.results {
+        assert!(matches!(result.outcome, Outcome::Applied { .. }), "{result:?}");
+    }
+}
+
+/// Two people of Tam Dương nominated for CSTĐ Bộ/tỉnh, submitted and accepted by the office: their ids.
+async fn two_accepted_nominations(server: &TestServer) -> [Uuid; 2] {
+    let staff = server.login("tamduong.lan").await;
+    let head = server.login("tamduong.giamdoc").await;
+    let office = server.login("vanphong").await;
+    let (lan, minh, for_lan, for_minh) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let nomination = |person: Uuid| {
+        json!({"year": "2026", "nominee_kind": "person", "nominee_id": person.to_string(), "title": "cstd-bo-tinh",
+               "summary": "Ba năm liền Chiến sĩ thi đua cơ sở", "justification": "Thành tích xuất sắc"})
+    };
+    applied(
+        server,
+        &staff,
+        &[
+            set(RecordKind::Person, lan, 0, json!({"full_name": "Trần Thị Lan"})),
+            set(RecordKind::Person, minh, 0, json!({"full_name": "Lê Văn Minh"})),
+            set(RecordKind::Nomination, for_lan, 0, nomination(lan)),
+            set(RecordKind::Nomination, for_minh, 0, nomination(minh)),
+        ],
+    )
+    .await;
+    let step = |id, rev, action| mutation(RecordKind::Nomination, id, rev, Op::Transition { action });
+    applied(server, &head, &[step(for_lan, 1, Action::Submit), step(for_minh, 1, Action::Submit)]).await;
+    applied(server, &office, &[step(for_lan, 2, Action::Approve), step(for_minh, 2, Action::Approve)]).await;
+    [for_lan, for_minh]
+}
+
+/// 19 members from 1/1/2026: the chair signs in as `hoidong.thu`, the secretary as `vanphong`.
+async fn roster_of_19(server: &TestServer, office: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..19 {
+        let (role, user) = match i {
+            0 => ("chu_tich", Some("hoidong.thu")),
+            1 => ("pho_chu_tich_thuong_truc", None),
+            18 => ("thu_ky", Some("vanphong")),
+            _ => ("uy_vien", None),
+        };
+        let id = format!("tv-{i:02}");
+        let member = json!({"id": id, "name": format!("Thành viên {i:02}"), "position": "Giám đốc Sở", "role": role,
+                            "valid_from": "2026-01-01", "user_id": user});
+        let uri = format!("/api/council/members/{id}");
+        let _: Value = server.expect(Method::PUT, &uri, Some(office), Some(member), StatusCode::OK).await;
+        ids.push(id);
+    }
+    ids
+}
+
+async fn prepare(server: &TestServer, office: &str, id: &str, nominations: &[Uuid]) -> CouncilSession {
+    let body = json!({"id": id, "held_on": "2026-12-10", "place": "Phòng họp tầng 3, Sở VHTTDL", "mode": "meeting",
+                      "nomination_ids": nominations});
+    server.expect(Method::POST, "/api/council/sessions", Some(office), Some(body), StatusCode::OK).await
+}
+
+fn everyone(members: &[String], presence: Presence) -> Value {
+    json!(members.iter().map(|m| (m.clone(), presence)).collect::<std::collections::BTreeMap<_, _>>())
+}
+
+fn tally(yes: u32, of: u32) -> Value {
+    json!({"issued": of, "returned": of, "valid": of, "invalid": 0, "yes": yes, "no": of - yes})
+}
+
+async fn put_tally(
+    server: &TestServer,
+    office: &str,
+    session: &CouncilSession,
+    nomination: Uuid,
+    tally: Value,
+) -> (StatusCode, Value) {
+    let uri = format!("/api/council/sessions/{}/tallies/{nomination}", session.id);
+    server.call(Method::PUT, &uri, Some(office), Some(json!({"version": session.version, "tally": tally}))).await
+}
+
+#[tokio::test]
+async fn a_session_of_19_passes_18_yes_for_cstd_bo_tinh_and_not_16() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let chair = server.login("hoidong.thu").await;
+    let [for_lan, for_minh] = two_accepted_nominations(&server).await;
+    let members = roster_of_19(&server, &office).await;
+
+    let ready: Vec<Value> =
+        server.expect(Method::GET, "/api/council/candidates", Some(&office), None, StatusCode::OK).await;
+    assert_eq!(ready.len(), 2);
+    let session = prepare(&server, &office, "phien-2026-12", &[for_lan, for_minh]).await;
+    assert_eq!((session.roster.len(), session.version, session.roster[0].id.as_str()), (19, 1, "tv-00"));
+    let names: Vec<&str> = session.candidates.iter().map(|c| c.nominee_name.as_str()).collect();
+    assert!(names.contains(&"Trần Thị Lan") && names.contains(&"Lê Văn Minh"), "{names:?}");
+    assert_eq!(session.candidates[0].regime, "luat-2022-nd152");
+    // Prepared twice (a retry): the same session, nothing new; the candidates are no longer waiting.
+    assert_eq!(prepare(&server, &office, "phien-2026-12", &[for_lan, for_minh]).await, session);
+    let ready: Vec<Value> =
+        server.expect(Method::GET, "/api/council/candidates", Some(&office), None, StatusCode::OK).await;
+    assert!(ready.is_empty());
+
+    // 12 of 19 present is short of 2/3: no count is taken.
+    let uri = format!("/api/council/sessions/{}/attendance", session.id);
+    let twelve = everyone(&members[..12], Presence::Present);
+    let session: CouncilSession = server
+        .expect(Method::PUT, &uri, Some(&office), Some(json!({"version": 1, "presence": twelve})), StatusCode::OK)
+        .await;
+    let (status, body) = put_tally(&server, &office, &session, for_lan, tally(12, 12)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["message"].as_str().unwrap().starts_with("Chưa đủ số thành viên để biểu quyết: 12/19"), "{body}");
+
+    let all = everyone(&members, Presence::Present);
+    let session: CouncilSession = server
+        .expect(Method::PUT, &uri, Some(&office), Some(json!({"version": 2, "presence": all})), StatusCode::OK)
+        .await;
+    // A count that does not add up is refused with its reason, and nothing changes.
+    let broken = json!({"issued": 19, "returned": 19, "valid": 19, "invalid": 0, "yes": 18, "no": 2});
+    let (status, body) = put_tally(&server, &office, &session, for_lan, broken).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["message"],
+        "Trần Thị Lan (Chiến sĩ thi đua Bộ, ban, ngành, tỉnh): Số phiếu đồng ý (18) và không đồng ý (2) phải cộng lại \
+         bằng số phiếu hợp lệ (19)"
+    );
+    let (status, body) = put_tally(&server, &office, &session, for_lan, tally(18, 19)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after_first: CouncilSession = serde_json::from_value(body).unwrap();
+    // A second count made on the version the first one replaced is stale, not a silent overwrite.
+    let (status, body) = put_tally(&server, &office, &session, for_minh, tally(16, 19)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = put_tally(&server, &office, &after_first, for_minh, tally(16, 19)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let counted: CouncilSession = serde_json::from_value(body).unwrap();
+    let result = |id: Uuid| {
+        counted.candidates.iter().find(|c| c.nomination_id == id.to_string()).unwrap().result.clone().unwrap()
+    };
+    assert!(result(for_lan).passed && !result(for_minh).passed);
+    assert_eq!(result(for_lan).describe(), "18/19 đồng ý (94,7%), cần 18: Đạt");
+    assert!(result(for_minh).rule.secret);
+
+    // The minutes show each tally with the rule applied; the secretary confirms, then the chair, and it locks.
+    let minutes_uri = format!("/api/council/sessions/{}/minutes", session.id);
+    let minutes: Value = server.expect(Method::GET, &minutes_uri, Some(&chair), None, StatusCode::OK).await;
+    let text = minutes["text"].as_str().unwrap();
+    for line in [
+        "Họp Hội đồng Thi đua - Khen thưởng Sở Thông tin và Truyền thông tỉnh Vĩnh Phúc",
+        "Thời gian: ngày 10/12/2026",
+        "Chủ trì: Thành viên 00",
+        "Thư ký: Thành viên 18",
+        "Thành viên: tổng số 19, có mặt 19, vắng biểu quyết bằng văn bản 0, vắng 0",
+        "Kết quả: 16/19 đồng ý (84,2%), cần 18: Không đạt (Bỏ phiếu kín, từ 90% trở lên tổng số thành viên Hội đồng;",
+        "Kết luận: đề nghị cấp có thẩm quyền khen thưởng: Trần Thị Lan (Chiến sĩ thi đua Bộ, ban, ngành, tỉnh).",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    assert_eq!(minutes["locked"], false);
+    let confirm_uri = format!("/api/council/sessions/{}/confirm", session.id);
+    let staff = server.login("tamduong.lan").await;
+    let (status, _) = server.call(Method::POST, &confirm_uri, Some(&staff), Some(json!({"version": 5}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let half: CouncilSession =
+        server.expect(Method::POST, &confirm_uri, Some(&office), Some(json!({"version": 5})), StatusCode::OK).await;
+    assert!(half.secretary_confirmed.is_some() && !half.locked());
+    let locked: CouncilSession =
+        server.expect(Method::POST, &confirm_uri, Some(&chair), Some(json!({"version": 6})), StatusCode::OK).await;
+    assert!(locked.locked());
+
+    // Locked: no count changes; a correction is a new session that names it.
+    let (status, body) = put_tally(&server, &office, &locked, for_minh, tally(19, 19)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let stored: CouncilSession = server
+        .expect(Method::GET, &format!("/api/council/sessions/{}", session.id), Some(&chair), None, StatusCode::OK)
+        .await;
+    assert_eq!(stored, locked);
+    let correction = json!({"id": "phien-2026-12-dinh-chinh", "held_on": "2026-12-12", "place": "Phòng họp tầng 3",
+                            "mode": "written", "nomination_ids": [for_minh], "corrects": session.id});
+    let corrected: CouncilSession =
+        server.expect(Method::POST, "/api/council/sessions", Some(&office), Some(correction), StatusCode::OK).await;
+    assert_eq!(corrected.corrects.as_deref(), Some("phien-2026-12"));
+    // Everything the office did is in its audit log, with before and after.
+    assert_eq!(server.count("office_audit where object_kind = 'council_member'").await, 19);
+    assert_eq!(server.count("office_audit where object_kind = 'council_session'").await, 8);
+}
+
+#[tokio::test]
+async fn two_sessions_prepared_at_once_cannot_both_take_a_nomination() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let nominations = two_accepted_nominations(&server).await;
+    roster_of_19(&server, &office).await;
+    let body = |id: &str| json!({"id": id, "held_on": "2026-12-10", "place": "Phòng họp", "mode": "meeting", "nomination_ids": nominations});
+    let (a, b) = tokio::join!(
+        server.call(Method::POST, "/api/council/sessions", Some(&office), Some(body("phien-a"))),
+        server.call(Method::POST, "/api/council/sessions", Some(&office), Some(body("phien-b"))),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert!(
+        statuses == [StatusCode::OK, StatusCode::CONFLICT]
+            || statuses == [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        "{a:?} {b:?}"
+    );
+    assert_eq!(server.count("council_sessions").await, 1);
+    assert_eq!(server.count("session_candidates").await, 2);
+}
+
+#[tokio::test]
+async fn a_session_keeps_the_roster_of_its_day_and_absentees_vote_in_writing() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let [for_lan, _] = two_accepted_nominations(&server).await;
+    let members = roster_of_19(&server, &office).await;
+    let session = prepare(&server, &office, "phien-1", &[for_lan]).await;
+    // A member leaves after the session was prepared: its roster does not change.
+    let left = json!({"id": "tv-05", "name": "Thành viên 05", "position": "", "role": "uy_vien",
+                      "valid_from": "2026-01-01", "valid_to": "2026-06-30"});
+    let _: Value =
+        server.expect(Method::PUT, "/api/council/members/tv-05", Some(&office), Some(left), StatusCode::OK).await;
+    let stored: CouncilSession =
+        server.expect(Method::GET, "/api/council/sessions/phien-1", Some(&office), None, StatusCode::OK).await;
+    assert_eq!(stored.roster, session.roster);
+
+    // 16 present and 3 voting in writing: 16 + 2 written yes = 18 of 19 passes.
+    let mut presence = everyone(&members[..16], Presence::Present);
+    for m in &members[16..] {
+        presence[m] = json!("written");
+    }
+    let uri = "/api/council/sessions/phien-1/attendance";
+    let session: CouncilSession = server
+        .expect(Method::PUT, uri, Some(&office), Some(json!({"version": 1, "presence": presence})), StatusCode::OK)
+        .await;
+    let written = json!({"issued": 16, "returned": 16, "valid": 16, "invalid": 0, "yes": 16, "no": 0, "written_yes": 2, "written_no": 1});
+    let (status, body) = put_tally(&server, &office, &session, for_lan, written).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["candidates"][0]["result"]["passed"], true);
+    // Someone not on the roster cannot attend.
+    let stranger = json!({"version": 3, "presence": {"nguoi-la": "present"}});
+    let (status, body) = server.call(Method::PUT, uri, Some(&office), Some(stranger)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Marking a written voter absent would leave more written votes than voters: refused, the count stands.
+    presence[&members[18]] = json!("absent");
+    let (status, body) =
+        server.call(Method::PUT, uri, Some(&office), Some(json!({"version": 3, "presence": presence}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("biểu quyết bằng văn bản (3) vượt"), "{body}");
+}
+
+#[tokio::test]
+async fn only_the_office_acts_council_members_read_and_units_see_nothing() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let [for_lan, _] = two_accepted_nominations(&server).await;
+    roster_of_19(&server, &office).await;
+    prepare(&server, &office, "phien-1", &[for_lan]).await;
+    let member = json!({"id": "tv-99", "name": "Ai đó", "position": "", "role": "uy_vien", "valid_from": "2026-01-01"});
+    let attendance = json!({"version": 1, "presence": {}});
+    let new =
+        json!({"id": "phien-2", "held_on": "2026-12-10", "place": "P", "mode": "meeting", "nomination_ids": [for_lan]});
+    // (action, method, uri, body): who may is in the table below.
+    let actions: [(&str, Method, &str, Option<Value>); 6] = [
+        ("read roster", Method::GET, "/api/council/members", None),
+        ("appoint", Method::PUT, "/api/council/members/tv-99", Some(member)),
+        ("candidates", Method::GET, "/api/council/candidates", None),
+        ("read session", Method::GET, "/api/council/sessions/phien-1", None),
+        ("attendance", Method::PUT, "/api/council/sessions/phien-1/attendance", Some(attendance)),
+        ("prepare", Method::POST, "/api/council/sessions", Some(new)),
+    ];
+    // Login → allowed actions.
+    let matrix: [(&str, [bool; 6]); 5] = [
+        ("vanphong", [true, true, true, true, true, true]),
+        ("hoidong.thu", [true, false, false, true, false, false]),
+        ("quantri", [false; 6]),
+        ("tamduong.giamdoc", [false; 6]),
+        ("tamduong.lan", [false; 6]),
+    ];
+    for (login, allowed) in matrix {
+        let token = server.login(login).await;
+        for ((name, method, uri, body), allowed) in actions.iter().zip(allowed) {
+            let (status, answer) = server.call(method.clone(), uri, Some(&token), body.clone()).await;
+            let ok = status.is_success() || (status == StatusCode::UNPROCESSABLE_ENTITY && *name == "prepare");
+            assert_eq!(ok, allowed, "{login} {name}: {status} {answer}");
+            if !allowed {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{login} {name}: {answer}");
+            }
+        }
+    }
+    // Malformed and unknown input gets a clear refusal.
+    let (status, _) = server.call(Method::GET, "/api/council/sessions/khong-co", Some(&office), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = server
+        .call(Method::PUT, "/api/council/sessions/phien-1/tallies/x", Some(&office), Some(json!({"version": "một"})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let bad = json!({"id": "tv-1", "name": "", "position": "", "role": "uy_vien", "valid_from": "2026-01-01"});
+    let (status, body) = server.call(Method::PUT, "/api/council/members/tv-1", Some(&office), Some(bad)).await;
+    assert_eq!((status, body["message"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Cần ghi họ tên")));
+    let foreign = json!({"id": "tv-2", "name": "A", "position": "", "role": "uy_vien", "valid_from": "2026-01-01",
+                         "user_id": "tamduong.lan"});
+    let (status, _) = server.call(Method::PUT, "/api/council/members/tv-2", Some(&office), Some(foreign)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A locked session that passed `for_lan` (18/19) and not `for_minh` (16/19).
+async fn locked_session(server: &TestServer, office: &str, id: &str, nominations: [Uuid; 2]) -> CouncilSession {
+    let members = roster_of_19(server, office).await;
+    let mut session = prepare(server, office, id, &nominations).await;
+    let uri = format!("/api/council/sessions/{id}/attendance");
+    let body = json!({"version": session.version, "presence": everyone(&members, Presence::Present)});
+    session = server.expect(Method::PUT, &uri, Some(office), Some(body), StatusCode::OK).await;
+    for (nomination, yes) in [(nominations[0], 18), (nominations[1], 16)] {
+        let (status, body) = put_tally(server, office, &session, nomination, tally(yes, 19)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        session = serde_json::from_value(body).unwrap();
+    }
+    let chair = server.login("hoidong.thu").await;
+    let confirm = format!("/api/council/sessions/{id}/confirm");
+    for token in [office, chair.as_str()] {
+        let body = json!({"version": session.version});
+        session = server.expect(Method::POST, &confirm, Some(token), Some(body), StatusCode::OK).await;
+    }
+    assert!(session.locked());
+    session
+}
+
+fn header(decided_on: &str) -> Value {
+    json!({"issuer": "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Phúc", "signer": "Nguyễn Văn Khước",
+           "signer_position": "Chủ tịch", "summary": "Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh năm 2026",
+           "decided_on": decided_on, "register": "QĐ-UBND"})
+}
+
+#[tokio::test]
+async fn an_issued_decision_awards_pays_and_closes_every_nomination_on_the_tablets() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let [waiting, _] = two_accepted_nominations(&server).await;
+    roster_of_19(&server, &office).await;
+    let before_lock = prepare(&server, &office, "chua-khoa", &[waiting]).await;
+    let draft_body =
+        |id: &str, session: &str, date: &str| json!({"id": id, "session_id": session, "header": header(date)});
+    // An unlocked session has no decision yet.
+    let (status, body) = server
+        .call(Method::POST, "/api/decisions", Some(&office), Some(draft_body("qd-0", &before_lock.id, "2026-12-15")))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let [for_lan, for_minh] = two_accepted_nominations(&server).await;
+    let session = locked_session(&server, &office, "phien-qd", [for_lan, for_minh]).await;
+
+    // Drafted on 30/6/2026 the base salary is 2,340,000: 3 × = 7,020,000; moved to 15/12/2026, 2,530,000.
+    let drafted: Value = server
+        .expect(
+            Method::POST,
+            "/api/decisions",
+            Some(&office),
+            Some(draft_body("qd-1", &session.id, "2026-06-30")),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(drafted["recipients"][0]["amount"]["amount"], 7_020_000);
+    assert_eq!(drafted["number"], Value::Null, "no number at drafting");
+    let change = json!({"version": 1, "header": header("2026-12-15")});
+    let edited: Value =
+        server.expect(Method::PUT, "/api/decisions/qd-1", Some(&office), Some(change), StatusCode::OK).await;
+    let recipient = &edited["recipients"][0];
+    assert_eq!(
+        (recipient["name"].as_str(), recipient["amount"]["amount"].as_u64()),
+        (Some("Trần Thị Lan"), Some(7_590_000))
+    );
+    assert_eq!(recipient["amount"]["base_salary_article"], "Nghị định 161/2026/NĐ-CP");
+    assert_eq!(edited["not_awarded"][0]["name"], "Lê Văn Minh");
+    assert!(edited["not_awarded"][0]["reason"].as_str().unwrap().contains("16/19 đồng ý (84,2%), cần 18: Không đạt"));
+    // A second decision of the same session is refused; an amendment must name an issued decision.
+    let (status, _) = server
+        .call(Method::POST, "/api/decisions", Some(&office), Some(draft_body("qd-2", &session.id, "2026-12-15")))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Issued twice at once: one number, one write-back.
+    let issue = json!({"version": 2});
+    let (a, b) = tokio::join!(
+        server.call(Method::POST, "/api/decisions/qd-1/issue", Some(&office), Some(issue.clone())),
+        server.call(Method::POST, "/api/decisions/qd-1/issue", Some(&office), Some(issue.clone())),
+    );
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{a:?} {b:?}");
+    assert_eq!(a.1["number"], "1/QĐ-UBND");
+    assert_eq!(a.1, b.1);
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/decisions/qd-1",
+            Some(&office),
+            Some(json!({"version": 3, "header": header("2026-12-16")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "an issued decision is never edited");
+    assert_eq!(server.count("audit_log where action = 'award'").await, 1);
+    assert_eq!(server.count("audit_log where action = 'decide'").await, 2);
+
+    // The unit's tablet pulls the award into Lan's history and both nominations closed, Minh's with the reason.
+    let tablet = server.login("tamduong.lan").await;
+    let records = server.pull(&tablet, 0, 1000).await.records;
+    let record = |id: Uuid| records.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(record(for_lan).state, domain::WorkflowState::Awarded);
+    assert_eq!(record(for_minh).state, domain::WorkflowState::NotAwarded);
+    assert!(record(for_minh).fields["outcome"]["reason"].as_str().unwrap().contains("Không đạt"));
+    let lan_id: Uuid = record(for_lan).fields["nominee_id"].as_str().unwrap().parse().unwrap();
+    let award = &record(lan_id).fields["decided_awards"][0];
+    assert_eq!(
+        (award["title"].as_str(), award["decision_number"].as_str()),
+        (Some("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh"), Some("1/QĐ-UBND"))
+    );
+    // The unit cannot edit what the decision wrote.
+    let forged = set(RecordKind::Person, lan_id, record(lan_id).rev, json!({"decided_awards": []}));
+    let answer = server.push(&tablet, &[forged]).await;
+    assert!(matches!(answer.results[0].outcome, Outcome::Rejected { .. }), "{:?}", answer.results[0]);
+    // Next year's rules count the award: the person holds CSTĐ Bộ/tỉnh in 2026.
+    let views: Vec<domain::dossier::RecordView> = records
+        .iter()
+        .map(|r| domain::dossier::RecordView {
+            id: r.id,
+            deleted: r.deleted,
+            kind: r.kind,
+            unit_id: &r.unit_id,
+            fields: &r.fields,
+        })
+        .collect();
+    let facts = domain::dossier::Facts::gather(views.iter().copied(), &[TAM_DUONG.to_string()]);
+    let lan = facts.person(&lan_id.to_string()).unwrap();
+    assert!(lan.awards.iter().any(|a| a.year == 2026 && a.decision_number == "1/QĐ-UBND"));
+
+    // The public register lists it without sign-in; the next decision of the register takes number 2.
+    let public: Vec<Value> = server.expect(Method::GET, "/api/public/decisions", None, None, StatusCode::OK).await;
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0]["recipients"][0]["title_name"], "Chiến sĩ thi đua Bộ, ban, ngành, tỉnh");
+    assert!(public[0].get("recipients").unwrap()[0].get("amount").is_none());
+    let amend = json!({"id": "qd-1a", "session_id": session.id, "header": header("2026-12-20"), "amends": "qd-1"});
+    let amended: Value =
+        server.expect(Method::POST, "/api/decisions", Some(&office), Some(amend), StatusCode::OK).await;
+    let issued: Value = server
+        .expect(
+            Method::POST,
+            "/api/decisions/qd-1a/issue",
+            Some(&office),
+            Some(json!({"version": amended["version"]})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(issued["number"], "2/QĐ-UBND");
+    // The amendment replaces the amended decision's award in the history instead of adding a second one.
+    let records = server.pull(&server.login("tamduong.lan").await, 0, 1000).await.records;
+    let awards = &records.iter().find(|r| r.id == lan_id).unwrap().fields["decided_awards"];
+    assert_eq!(awards.as_array().map(Vec::len), Some(1), "{awards}");
+    assert_eq!(awards[0]["decision_number"], "2/QĐ-UBND");
+    let staff = server.login("tamduong.giamdoc").await;
+    let (status, _) = server.call(Method::GET, "/api/decisions", Some(&staff), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
