@@ -8,6 +8,7 @@ use crate::local::LocalData;
 use crate::sync::SyncState;
 
 pub mod council;
+pub mod decisions;
 pub mod login;
 pub mod movements;
 pub mod nominations;

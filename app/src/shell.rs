@@ -18,7 +18,9 @@ use crate::api;
 use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
-use crate::pages::{council, movements, nominations, people, quarterly, registration, review, rules, PageContext};
+use crate::pages::{
+    council, decisions, movements, nominations, people, quarterly, registration, review, rules, PageContext,
+};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
@@ -268,6 +270,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
         },
         PageSpec {
             id: "nav-council", label: "Hội đồng", roles: REVIEWERS, reads_records: false, view: council::page
+        },
+        PageSpec {
+            id: "nav-decisions",
+            label: "Quyết định",
+            roles: REVIEWERS,
+            reads_records: false,
+            view: decisions::page,
         },
         PageSpec {
             id: "nav-rules",

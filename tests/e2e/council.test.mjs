@@ -1,6 +1,8 @@
-// The council session on the demo round, in the office's bundle: two accepted nominations for Chiến sĩ thi đua
+// The office's half on the demo round, in the office's bundle: two accepted nominations for Chiến sĩ thi đua
 // cấp tỉnh, a session of the 19 members, a count of 18/19 and 16/19 that passes only the first under the 90%
-// rule, the minutes, the secretary's and the chair's confirmation, and the lock.
+// rule, the minutes, the secretary's and the chair's confirmation and the lock; the decision with its cash and
+// its number; then the unit's tablet: the award in the person's history, the notice for the other candidate,
+// and a panel that counts the award.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServerAndBrowser, signIn, watchErrors } from './harness.mjs';
@@ -30,7 +32,7 @@ test('a council session counts, decides by the rule of the title, and locks', as
     await office.fill('#session-place', 'Phòng họp tầng 3, Sở Thông tin và Truyền thông');
     await office.click('#prepare-session');
     await office.waitForSelector('#council-message:has-text("Đã lập phiên họp với 2 hồ sơ")');
-    assert.equal(await office.locator('#council-candidates .candidate-pick').count(), 0, 'no longer waiting');
+    await office.waitForSelector('#council-candidates .candidate-pick', { state: 'detached' });
   });
 
   await t.test('no count before the quorum; then 18/19 passes and 16/19 does not', async () => {
@@ -72,6 +74,47 @@ test('a council session counts, decides by the rule of the title, and locks', as
     assert.equal(await chair.locator('#save-attendance').count(), 0, 'a council member reads, never edits');
     const [[locked]] = world.server.query('select closed from council_sessions');
     assert.equal(locked, 1);
+  });
+
+  await t.test('the decision pays the base salary in force on its date, and issues with the next number', async () => {
+    await office.click('#nav-decisions');
+    await office.waitForSelector('#decision-session option:has-text("Phiên ngày 10/12/2026")', { state: 'attached' });
+    await office.selectOption('#decision-session', { label: 'Phiên ngày 10/12/2026 tại Phòng họp tầng 3, Sở Thông tin và Truyền thông' });
+    await office.fill('#decision-signer', 'Nguyễn Văn Khước');
+    await office.fill('#decision-date', '2026-12-15');
+    await office.click('#draft-decision');
+    await office.waitForSelector('#decision-heading:has-text("Dự thảo quyết định, ngày ký 15/12/2026")');
+    const row = await office.locator('#decision-recipients .recipient').innerText();
+    assert.match(row, /Đỗ Thị Hoa/);
+    assert.match(row, /7\.590\.000 đ/);
+    assert.match(row, /3 × 2\.530\.000 đ = 7\.590\.000 đ; Nghị định 152\/2025\/NĐ-CP, Điều 50; Nghị định 161\/2026\/NĐ-CP/);
+    assert.match(await office.locator('#decision-not-awarded').innerText(), /Triệu Văn Long — .*16\/19 đồng ý \(84,2%\), cần 18: Không đạt/);
+    await office.click('#issue-decision');
+    await office.waitForSelector('#decision-heading:has-text("Quyết định số 1/QĐ-UBND ngày 15/12/2026")');
+    const register = await (await fetch(`${world.server.base}/api/public/decisions`)).json();
+    assert.equal(register[0].number, '1/QĐ-UBND', 'the public register, without sign-in');
+  });
+
+  await t.test("the unit's tablet shows the award, the notice for the other, and its panel counts the award", async () => {
+    const tablet = await (await world.browser.newContext()).newPage();
+    watchErrors(tablet, errors);
+    await signIn(tablet, world.server.base, 'lapthach.giamdoc');
+    await tablet.click('#nav-nominations');
+    const notices = tablet.locator('#award-notices');
+    await notices.waitFor({ timeout: 15_000 });
+    assert.match(await notices.locator('li[data-state="awarded"]').innerText(),
+      /Đỗ Thị Hoa — Được khen thưởng theo Quyết định số 1\/QĐ-UBND ngày 15\/12\/2026 của Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Phúc; tiền thưởng 7\.590\.000 đ/);
+    assert.match(await notices.locator('li[data-state="not_awarded"]').innerText(), /Triệu Văn Long — Không được khen thưởng: .*Không đạt/);
+    // The same achievement proposed again is refused by the panel, which names the new decision.
+    await tablet.click('#new-nomination');
+    await tablet.fill('#nomination-year', '2026');
+    await tablet.selectOption('#nomination-nominee', { label: 'Đỗ Thị Hoa' });
+    await tablet.selectOption('#nomination-title', { label: 'Chiến sĩ thi đua Bộ, ban, ngành, tỉnh' });
+    await tablet.waitForSelector('#eligibility:has-text("1/QĐ-UBND")', { timeout: 10_000 });
+    await tablet.click('#nav-people');
+    await tablet.click('li.person button:has-text("Đỗ Thị Hoa")');
+    await tablet.waitForSelector('.decided-award:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh")');
+    assert.match(await tablet.locator('.decided-award').innerText(), /Quyết định số 1\/QĐ-UBND ngày 15\/12\/2026/);
   });
 
   assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
