@@ -41,7 +41,9 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+  // The API, and the public page (read by people without the app), always go to the network.
+  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')
+    || url.pathname.startsWith('/cong-khai/')) {
     return;
   }
   const office = isOffice(url.pathname);

@@ -34,17 +34,21 @@ def extract_boot(folder: pathlib.Path, prefix: str) -> None:
     index.write_text(html, encoding="utf-8")
 
 
-def built_files(folder: pathlib.Path, skip: pathlib.Path | None = None) -> list[pathlib.Path]:
+def built_files(folder: pathlib.Path, skip: tuple[pathlib.Path, ...] = ()) -> list[pathlib.Path]:
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and p.name != "sw.js" and p.suffix not in {".gz", ".br"}
-        and (skip is None or skip not in p.parents)
+        and not any(s in p.parents for s in skip)
     )
 
 
+# The public page (no sign-in, plain script) is copied as it is; the tablets' service worker leaves it alone.
+public_page = dist / "cong-khai"
+shutil.copytree(pathlib.Path(__file__).resolve().parent.parent / "public" / "cong-khai", public_page, dirs_exist_ok=True)
+
 extract_boot(dist, "/")
 extract_boot(office, "/office/")
-field_files = built_files(dist, skip=office)
+field_files = built_files(dist, skip=(office, public_page))
 office_files = built_files(office)
 digest = hashlib.sha256()
 for path in field_files + office_files:
@@ -66,7 +70,7 @@ worker = (
 (dist / "sw.js").write_text(worker, encoding="utf-8")
 
 brotli = shutil.which("brotli")
-for path in field_files + office_files + [dist / "sw.js"]:
+for path in field_files + office_files + built_files(public_page) + [dist / "sw.js"]:
     if path.suffix not in COMPRESSIBLE:
         continue
     data = path.read_bytes()

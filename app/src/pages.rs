@@ -13,6 +13,7 @@ pub mod login;
 pub mod movements;
 pub mod nominations;
 pub mod people;
+pub mod publication;
 pub mod quarterly;
 pub mod registration;
 pub mod review;

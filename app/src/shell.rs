@@ -19,7 +19,8 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    council, decisions, movements, nominations, people, quarterly, registration, review, rules, PageContext,
+    council, decisions, movements, nominations, people, publication, quarterly, registration, review, rules,
+    PageContext,
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
@@ -270,6 +271,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
         },
         PageSpec {
             id: "nav-council", label: "Hội đồng", roles: REVIEWERS, reads_records: false, view: council::page
+        },
+        PageSpec {
+            id: "nav-publication",
+            label: "Công khai",
+            roles: OFFICE,
+            reads_records: false,
+            view: publication::page,
         },
         PageSpec {
             id: "nav-decisions",

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use domain::api::{LoginResponse, ReferenceData};
+use domain::ballot::CastBallot;
 use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry};
 use domain::sync::PullResponse;
 use domain::{Fields, Mutation, MutationResult, Op, RecordKind, RecordRef};
@@ -42,6 +43,7 @@ const SCHEMA_VERSION: u32 = 3;
 const CURSOR_KEY: &str = "pull_cursor";
 const REFERENCE_KEY: &str = "reference";
 const LAST_SYNC_KEY: &str = "last_sync";
+const BALLOTS_KEY: &str = "pending_ballots";
 
 thread_local! {
     /// The signed-in user's database. IndexedDB handles are not `Send`, so they live here rather than in signals.
@@ -304,6 +306,16 @@ impl Store {
 
     pub async fn set_last_sync(&self, at: DateTime<Utc>) -> Result<()> {
         self.set_meta_in(META, LAST_SYNC_KEY, &at).await
+    }
+
+    /// Ballots cast on this device that the server has not answered yet: (session id, ballot). A ballot leaves
+    /// the device as soon as it is answered, so what a member chose is kept here no longer than it must be.
+    pub async fn pending_ballots(&self) -> Result<Vec<(String, CastBallot)>> {
+        Ok(self.meta_in(META, BALLOTS_KEY).await?.unwrap_or_default())
+    }
+
+    pub async fn set_pending_ballots(&self, ballots: &[(String, CastBallot)]) -> Result<()> {
+        self.set_meta_in(META, BALLOTS_KEY, &ballots).await
     }
 
     /// A keyed value in one of the key/value stores (`meta`, `reference`).
@@ -665,6 +677,21 @@ mod tests {
     }
 
     const UNIT: &str = "ttvh-tam-duong";
+
+    #[wasm_bindgen_test]
+    async fn a_ballot_waits_on_the_device_across_a_reload_until_it_is_answered() {
+        use domain::ballot::BallotChoice;
+        let (store, name) = fresh().await;
+        assert!(store.pending_ballots().await.unwrap().is_empty());
+        let choices = [("n1".to_owned(), BallotChoice::Yes), ("n2".to_owned(), BallotChoice::Blank)];
+        let ballot = CastBallot { choices: choices.into_iter().collect() };
+        store.set_pending_ballots(&[("phien-1".to_owned(), ballot.clone())]).await.unwrap();
+        store.close();
+        let store = Store::open_named(&name, "tamduong.lan").await.unwrap();
+        assert_eq!(store.pending_ballots().await.unwrap(), vec![("phien-1".to_owned(), ballot)]);
+        store.set_pending_ballots(&[]).await.unwrap();
+        assert!(store.pending_ballots().await.unwrap().is_empty());
+    }
 
     #[wasm_bindgen_test]
     async fn an_edit_writes_the_record_and_its_outbox_entry() {

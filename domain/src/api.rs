@@ -352,3 +352,50 @@ pub struct PublicRecipient {
     pub unit_name: String,
     pub title_name: String,
 }
+
+/// `POST /api/publications`: publish a locked session's passed candidates whose titles the rulebook names,
+/// from `opens` for the rulebook's number of working days.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPublication {
+    pub id: String,
+    pub session_id: String,
+    pub opens: NaiveDate,
+}
+
+/// `GET /api/publications`: a publication with every comment on it, for the office.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicationWithComments {
+    pub publication: crate::publication::Publication,
+    pub comments: Vec<crate::publication::Comment>,
+}
+
+/// `POST /api/public/publications/{id}/comments`: a comment from the public, without sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    pub nomination_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub contact: String,
+    pub text: String,
+}
+
+/// The answer to a comment: that it was taken, and its number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentTaken {
+    pub id: i64,
+}
+
+/// `PUT /api/publications/{id}/comments/{comment_id}`: the office's triage and written answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommentAnswer {
+    pub triage: crate::publication::Triage,
+    pub answer: String,
+}

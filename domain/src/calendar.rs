@@ -38,6 +38,23 @@ impl Quarter {
     }
 }
 
+/// The day on which a window of `working_days` working days opened on `opens` closes: Saturdays, Sundays and
+/// `holidays` do not count, and the opening day counts if it is a working day (10 working days from Friday
+/// 4/12/2026 close on Thursday 17/12/2026).
+pub fn close_after_working_days(opens: NaiveDate, working_days: u32, holidays: &[NaiveDate]) -> NaiveDate {
+    let working = |day: NaiveDate| day.weekday().number_from_monday() <= 5 && !holidays.contains(&day);
+    let mut day = opens;
+    let mut counted = u32::from(working(day));
+    while counted < working_days.max(1) {
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+        counted += u32::from(working(day));
+    }
+    day
+}
+
 /// dd/mm/yyyy, as Vietnamese documents write dates. (Written out by hand: chrono's formatter costs the tablet
 /// bundle more than it is worth here.)
 pub fn format_date(date: NaiveDate) -> String {
@@ -73,6 +90,16 @@ mod tests {
         assert_eq!(q.days_to_deadline(d(2026, 11, 22)), 23);
         assert_eq!(q.days_to_deadline(d(2026, 12, 15)), 0);
         assert_eq!(q.days_to_deadline(d(2026, 12, 20)), -5);
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        assert_eq!(close_after_working_days(d(2026, 12, 4), 10, &[]), d(2026, 12, 17));
+        assert_eq!(close_after_working_days(d(2026, 12, 5), 10, &[]), d(2026, 12, 18), "opened on a Saturday");
+        assert_eq!(close_after_working_days(d(2026, 12, 4), 1, &[]), d(2026, 12, 4));
+        // Across New Year's Day 2027, a Friday.
+        assert_eq!(close_after_working_days(d(2026, 12, 24), 10, &[d(2027, 1, 1)]), d(2027, 1, 7));
+        assert_eq!(close_after_working_days(d(2026, 12, 24), 10, &[]), d(2027, 1, 6));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub enum FieldType {
     TargetResults,
     Track,
     NomineeKind,
+    /// A list of codes: the dossier documents a nomination holds.
+    Codes,
     /// Written only by the server: the verdict stored with a submitted nomination, the awards of issued decisions
     /// in a person's or unit's history, a nomination's outcome.
     ServerWritten,
@@ -66,6 +68,7 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::Nomination, "achievement_from" | "achievement_to") => Date,
         (RecordKind::Nomination, "track") => Track,
         (RecordKind::Nomination, "nominee_kind") => NomineeKind,
+        (RecordKind::Nomination, "documents") => Codes,
         (RecordKind::Nomination, "verdict" | "outcome") => ServerWritten,
         (RecordKind::Person | RecordKind::UnitProfile, "decided_awards") => ServerWritten,
         _ => return None,
@@ -95,6 +98,8 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
             .is_ok_and(|results| results.values().all(|r| r.score.is_none_or(|s| s <= 100))),
         FieldType::Track => parses::<Track>(value),
         FieldType::NomineeKind => parses::<NomineeKind>(value),
+        FieldType::Codes => serde_json::from_value::<Vec<String>>(value.clone())
+            .is_ok_and(|codes| codes.len() <= 50 && codes.iter().all(|c| !c.is_empty() && c.len() <= 100)),
         // Only the server writes it (`model::validate_fields` refuses it from a tablet).
         FieldType::ServerWritten => false,
     }

@@ -4,11 +4,12 @@
 //! rules give the same answers on both sides and every rule is testable natively and deterministically.
 //!
 //! Architecture invariant: the modules form layers, each using only those before it, with no circle:
-//! leaves `model`, `role`, `org`, `calendar`, `diff`; then `dossier`, `fields`, `workflow`, `rules`; then the
-//! office's half, `council` and `decision`; then the wire (`api`, `sync`); then `merge` (the server's decision on
-//! a change) and `replica` (the tablet's side).
+//! leaves `model`, `role`, `org`, `calendar`, `diff`, `publication`; then `dossier`, `fields`, `workflow`,
+//! `rules`; then the office's half, `council`, `ballot` and `decision`; then the wire (`api`, `sync`); then
+//! `merge` (the server's decision on a change) and `replica` (the tablet's side).
 
 pub mod api;
+pub mod ballot;
 pub mod calendar;
 pub mod council;
 pub mod decision;
@@ -18,6 +19,7 @@ pub mod fields;
 pub mod merge;
 pub mod model;
 pub mod org;
+pub mod publication;
 pub mod replica;
 pub mod role;
 pub mod rules;

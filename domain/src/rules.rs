@@ -53,6 +53,53 @@ pub struct RuleBook {
     /// How a cash amount is rounded, by regime.
     #[serde(default)]
     pub cash_rounding: Vec<CashRounding>,
+    /// How long the council's list is published for comments, and for which titles.
+    #[serde(default)]
+    pub publication: Option<PublicationRule>,
+    /// Public holidays (ngày nghỉ lễ, Tết), which do not count as working days.
+    #[serde(default)]
+    pub holidays: Vec<Holiday>,
+    /// The documents a nomination's dossier must hold, by title and regime: the office's receipt checklist.
+    #[serde(default)]
+    pub dossier_documents: Vec<DossierDocument>,
+}
+
+/// One document of a nomination's dossier (thành phần hồ sơ): the proposing unit ticks it on the nomination, and
+/// the office sees at receipt what is missing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DossierDocument {
+    pub code: String,
+    pub name: String,
+    /// The titles whose dossier needs it; empty: every title.
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// The regimes under which it is needed; empty: every regime.
+    #[serde(default)]
+    pub regimes: Vec<String>,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+/// The public consultation (lấy ý kiến nhân dân) before a decision: `working_days` working days, for `titles`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublicationRule {
+    pub working_days: u32,
+    pub titles: Vec<String>,
+    pub article: String,
+    pub certainty: Certainty,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub name: String,
+    pub certainty: Certainty,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -434,6 +481,23 @@ impl RuleBook {
 
     /// How the council votes on `title` for a `nominee` under `regime`: the vote its rule names, or the
     /// council's default.
+    /// The documents the dossier of a nomination for `title` judged under `regime` must hold, in book order.
+    pub fn required_documents(&self, title: &str, regime: &str) -> Vec<&DossierDocument> {
+        let code = self.title(title).map_or(title, |t| t.code.as_str());
+        self.dossier_documents
+            .iter()
+            .filter(|d| d.titles.is_empty() || d.titles.iter().any(|t| t == code))
+            .filter(|d| d.regimes.is_empty() || d.regimes.iter().any(|r| r == regime))
+            .collect()
+    }
+
+    /// Of the documents that dossier needs, those not among `provided` (document codes).
+    pub fn missing_documents(&self, title: &str, regime: &str, provided: &[String]) -> Vec<&DossierDocument> {
+        let mut missing = self.required_documents(title, regime);
+        missing.retain(|d| !provided.contains(&d.code));
+        missing
+    }
+
     pub fn vote_for(&self, title: &str, nominee: NomineeKind, regime: &str) -> &Vote {
         let code = self.title(title).map_or(title, |t| t.code.as_str());
         self.rules

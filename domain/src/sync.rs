@@ -16,7 +16,7 @@ use crate::workflow::Action;
 /// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks; 3: the
 /// council's and the cash rules, awards of issued decisions, the closed states of a nomination). A client
 /// with another version is told to reload, and keeps its outbox.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
 pub const MAX_PUSH_MUTATIONS: usize = 200;

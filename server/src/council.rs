@@ -45,7 +45,7 @@ fn office_only(session: &Session) -> Result<(), ApiError> {
     }
 }
 
-fn may_read(session: &Session) -> Result<(), ApiError> {
+pub(crate) fn may_read(session: &Session) -> Result<(), ApiError> {
     match session.role {
         Role::Office | Role::CouncilMember => Ok(()),
         _ => Err(ApiError::Forbidden("Chỉ Văn phòng và thành viên Hội đồng được xem phiên họp Hội đồng.")),
@@ -53,7 +53,7 @@ fn may_read(session: &Session) -> Result<(), ApiError> {
 }
 
 /// The session if it is this user's council's; another council's answers like a missing one.
-async fn own_session(state: &AppState, session: &Session, id: &str) -> Result<CouncilSession, ApiError> {
+pub(crate) async fn own_session(state: &AppState, session: &Session, id: &str) -> Result<CouncilSession, ApiError> {
     match state.db.council_session(id).await? {
         Some(found) if found.unit_id == session.unit_id => Ok(found),
         _ => Err(ApiError::NotFound("Không có phiên họp này.")),
@@ -71,7 +71,7 @@ fn text_problem(label: &str, text: &str) -> Option<String> {
 }
 
 /// Why a change may not be made to the session any more.
-fn refuse_if_locked(stored: &CouncilSession) -> Result<(), ApiError> {
+pub(crate) fn refuse_if_locked(stored: &CouncilSession) -> Result<(), ApiError> {
     if stored.locked() {
         return Err(ApiError::Stale(
             "Biên bản phiên họp đã được chủ trì và thư ký xác nhận, không sửa được; hãy lập phiên đính chính.".into(),
@@ -266,7 +266,7 @@ async fn session(
 
 /// Recomputes every counted candidate's result under the current rules; refuses if a count no longer adds up
 /// with the attendance.
-fn recount(book: &RuleBook, stored: &mut CouncilSession) -> Result<(), ApiError> {
+pub(crate) fn recount(book: &RuleBook, stored: &mut CouncilSession) -> Result<(), ApiError> {
     let attendance = stored.attendance();
     for candidate in &mut stored.candidates {
         let Some(tally) = candidate.tally else { continue };

@@ -217,6 +217,21 @@ async fn issue(
             unpriced.join(", ")
         )));
     }
+    let decided: Vec<String> = stored
+        .recipients
+        .iter()
+        .map(|r| r.nomination_id.clone())
+        .chain(stored.not_awarded.iter().map(|n| n.nomination_id.clone()))
+        .collect();
+    let waiting = state.db.unanswered(&decided).await?;
+    if !stored.issued() && !waiting.is_empty() {
+        let names: Vec<&str> =
+            stored.recipients.iter().filter(|r| waiting.contains(&r.nomination_id)).map(|r| r.name.as_str()).collect();
+        return Err(ApiError::Invalid(format!(
+            "Còn ý kiến nhân dân chưa được trả lời về: {}; hãy trả lời trước khi ban hành.",
+            names.join(", ")
+        )));
+    }
     match state.db.issue_decision(&id, request.version, &session.user_id, Utc::now()).await? {
         Issue::Issued(issued) => {
             tracing::info!(user = %session.user_id, decision = %id, number = ?issued.number, "decision issued");

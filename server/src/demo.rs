@@ -421,6 +421,7 @@ async fn seed_round(db: &Db, head: &Session, nominees: [(Uuid, &str); 2]) -> Res
                 json!(format!("{name}: ba năm liền Chiến sĩ thi đua cơ sở, sáng kiến cấp tỉnh được công nhận")),
             ),
             ("justification", json!("Thành tích tiêu biểu của Trung tâm trong phong trào chuyển đổi số")),
+            ("documents", json!(["to-trinh", "bao-cao-thanh-tich", "bien-ban-hoi-dong", "cong-nhan-sang-kien"])),
         ]);
         let step = |rev, action| {
             Mutation::new(

@@ -19,6 +19,8 @@ pub enum ApiError {
     TooManySignIns { minutes: i64 },
     #[error("too many password checks running at once")]
     SignInsBusy,
+    #[error("too many comments from one address")]
+    TooManyComments,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("not found: {0}")]
@@ -87,6 +89,11 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "sign_ins_busy",
                 "Đang có nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.".into(),
+            ),
+            ApiError::TooManyComments => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_comments",
+                "Bạn đã gửi nhiều ý kiến trong thời gian ngắn. Vui lòng thử lại sau ít phút.".into(),
             ),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", (*message).into()),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", (*message).into()),

@@ -9,6 +9,8 @@
 pub mod accounts;
 /// The built app's files, with the caching a service worker needs.
 pub mod assets;
+/// Members' ballots on their own devices, kept secret, and the box the office closes.
+mod ballots;
 /// The council's roster and sessions: attendance, tallies, results, minutes.
 mod council;
 /// Storage: the only code that knows sqlx.
@@ -25,6 +27,8 @@ pub mod error;
 mod movements;
 /// Password hashing on threads of its own.
 mod passwords;
+/// Publication of the council's list, and the public's comments.
+mod publications;
 /// A record's audited history.
 mod records;
 /// What a tablet caches: reference data and the user's profile.
@@ -91,8 +95,8 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, movements and the rulebook. Errors are `ErrorBody`: a code for programs and a \
-                       Vietnamese message to show."
+                       accounts, movements, the rulebook, the council, publication and decisions. Errors are \
+                       `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
 )]
@@ -113,8 +117,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .routes(routes!(openapi_document))
         .merge(accounts::router())
+        .merge(ballots::router())
         .merge(council::router())
         .merge(decisions::router())
+        .merge(publications::router())
         .merge(movements::router())
         .merge(records::router())
         .merge(reference::router())

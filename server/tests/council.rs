@@ -478,3 +478,325 @@ async fn an_issued_decision_awards_pays_and_closes_every_nomination_on_the_table
     let (status, _) = server.call(Method::GET, "/api/decisions", Some(&staff), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// Today in Vietnam, as the server counts a window's days.
+fn vietnam_today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+#[tokio::test]
+async fn the_public_comments_without_sign_in_and_the_decision_waits_for_every_answer() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let [for_lan, for_minh] = two_accepted_nominations(&server).await;
+    let session = locked_session(&server, &office, "phien-ck", [for_lan, for_minh]).await;
+    let publish = |id: &str, opens: chrono::NaiveDate| json!({"id": id, "session_id": session.id, "opens": opens});
+    let published: Value = server
+        .expect(
+            Method::POST,
+            "/api/publications",
+            Some(&office),
+            Some(publish("ck-1", vietnam_today())),
+            StatusCode::OK,
+        )
+        .await;
+    // Only the candidate who passed is published; the window is 10 working days.
+    assert_eq!(published["candidates"].as_array().map(Vec::len), Some(1));
+    assert_eq!(published["candidates"][0]["name"], "Trần Thị Lan");
+    assert_eq!(published["working_days"], 10);
+    let open: Vec<Value> = server.expect(Method::GET, "/api/public/publications", None, None, StatusCode::OK).await;
+    assert_eq!(open.len(), 1, "listed without sign-in");
+
+    let uri = "/api/public/publications/ck-1/comments";
+    let markup = json!({"nomination_id": for_lan, "name": "Nguyễn Văn A", "contact": "0912 345 678",
+                        "text": "<script>alert(1)</script> Chị Lan chưa hoàn thành sáng kiến"});
+    let _: Value = server.expect(Method::POST, uri, None, Some(markup), StatusCode::OK).await;
+    let stored: Vec<(String,)> = {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.db_path.display())).await.unwrap();
+        let rows = sqlx::query_as("select text from comments").fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    };
+    assert_eq!(stored[0].0, "<script>alert(1)</script> Chị Lan chưa hoàn thành sáng kiến", "kept as the text it is");
+    for (body, status) in [
+        (json!({"nomination_id": for_lan, "name": "B", "text": "x".repeat(2001)}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"nomination_id": for_lan, "name": "", "text": "ý kiến"}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"nomination_id": for_minh, "name": "B", "text": "ý kiến"}), StatusCode::NOT_FOUND),
+        (json!({"nomination_id": for_lan, "name": "B"}), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let (got, answer) = server.call(Method::POST, uri, None, Some(body)).await;
+        assert_eq!(got, status, "{answer}");
+    }
+    // A flood sent at once from one address: 4 more are taken (5 in 10 minutes), the rest refused.
+    let from: std::net::SocketAddr = "203.0.113.7:5000".parse().unwrap();
+    let mut running = tokio::task::JoinSet::new();
+    for i in 0..12 {
+        let router = server.router.clone();
+        let body = json!({"nomination_id": for_lan, "name": format!("Người {i}"), "text": "Ý kiến giống nhau"});
+        let request = common::request(Method::POST, uri, None, Some(body), Some(from));
+        running.spawn(async move { common::send(&router, request).await.0 });
+    }
+    let statuses = running.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 7);
+    // A window that has closed takes nothing.
+    let _: Value = server
+        .expect(
+            Method::POST,
+            "/api/publications",
+            Some(&office),
+            Some(publish("ck-cu", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap())),
+            StatusCode::OK,
+        )
+        .await;
+    let late = json!({"nomination_id": for_lan, "name": "C", "text": "muộn"});
+    let (status, _) = server.call(Method::POST, "/api/public/publications/ck-cu/comments", None, Some(late)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The decision waits while a comment is unanswered.
+    let draft = json!({"id": "qd-ck", "session_id": session.id, "header": header("2026-12-15")});
+    let drafted: Value =
+        server.expect(Method::POST, "/api/decisions", Some(&office), Some(draft), StatusCode::OK).await;
+    let issue = json!({"version": drafted["version"]});
+    let (status, body) =
+        server.call(Method::POST, "/api/decisions/qd-ck/issue", Some(&office), Some(issue.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["message"].as_str().unwrap().starts_with("Còn ý kiến nhân dân chưa được trả lời về: Trần Thị Lan"),
+        "{body}"
+    );
+    let listed: Vec<Value> = server.expect(Method::GET, "/api/publications", Some(&office), None, StatusCode::OK).await;
+    let comments: Vec<i64> = listed.iter().find(|p| p["publication"]["id"] == "ck-1").unwrap()["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(comments.len(), 6);
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            &format!("/api/publications/ck-1/comments/{}", comments[0]),
+            Some(&office),
+            Some(json!({"triage": "refuted", "answer": ""})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an answer needs a text");
+    for id in &comments {
+        let answer = json!({"triage": "refuted", "answer": "Sáng kiến đã được Hội đồng sáng kiến tỉnh công nhận ngày 15/10/2026."});
+        let _: Value = server
+            .expect(
+                Method::PUT,
+                &format!("/api/publications/ck-1/comments/{id}"),
+                Some(&office),
+                Some(answer),
+                StatusCode::OK,
+            )
+            .await;
+    }
+    let issued: Value =
+        server.expect(Method::POST, "/api/decisions/qd-ck/issue", Some(&office), Some(issue), StatusCode::OK).await;
+    assert_eq!(issued["number"], "1/QĐ-UBND");
+    // Units and the public cannot triage.
+    let head = server.login("tamduong.giamdoc").await;
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            &format!("/api/publications/ck-1/comments/{}", comments[0]),
+            Some(&head),
+            Some(json!({"triage": "verified", "answer": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.call(Method::GET, "/api/publications", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.count("office_audit where action = 'answer'").await, 6);
+}
+
+/// Every row of every table, each as one line of its quoted values: what someone reading the database sees.
+async fn every_row(server: &TestServer) -> std::collections::BTreeSet<String> {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.db_path.display())).await.unwrap();
+    let tables: Vec<String> =
+        sqlx::query_scalar("select name from sqlite_master where type = 'table'").fetch_all(&pool).await.unwrap();
+    let mut rows = std::collections::BTreeSet::new();
+    for table in tables {
+        let columns: Vec<String> = sqlx::query_scalar(&format!("select name from pragma_table_info('{table}')"))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let line = columns.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || '|' || ");
+        let found: Vec<String> = sqlx::query_scalar(&format!("select '{table}|' || {line} from \"{table}\""))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        rows.extend(found);
+    }
+    pool.close().await;
+    rows
+}
+
+/// A log that keeps every line the server writes while a test runs.
+#[derive(Clone, Default)]
+struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Log {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn members_vote_on_their_devices_in_secret_each_counted_once_and_the_box_becomes_the_tally() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let [for_lan, for_minh] = two_accepted_nominations(&server).await;
+    let members = roster_of_19(&server, &office).await;
+    // Three more members get accounts: tv-02 and tv-03 attend, tv-04 votes in writing.
+    let hash = server::accounts::hash_password(common::world::PASSWORD).unwrap();
+    for (i, id) in members.iter().enumerate().take(5).skip(2) {
+        let login = format!("hoidong.{i:02}");
+        let user = server::db::NewUser {
+            id: &login,
+            login: &login,
+            full_name: "Thành viên",
+            position: "",
+            role: domain::api::Role::CouncilMember,
+            unit_id: common::world::DEPARTMENT,
+            password_hash: &hash,
+        };
+        server.db.insert_user(&user).await.unwrap();
+        let member = json!({"id": id, "name": format!("Thành viên {i:02}"), "position": "Giám đốc Sở",
+                            "role": "uy_vien", "valid_from": "2026-01-01", "user_id": login});
+        let uri = format!("/api/council/members/{id}");
+        let _: Value = server.expect(Method::PUT, &uri, Some(&office), Some(member), StatusCode::OK).await;
+    }
+    let session = prepare(&server, &office, "phien-phieu", &[for_lan, for_minh]).await;
+    let mut presence: std::collections::BTreeMap<String, Presence> =
+        members.iter().map(|m| (m.clone(), Presence::Present)).collect();
+    presence.insert(members[4].clone(), Presence::Written);
+    presence.insert(members[5].clone(), Presence::Absent);
+    let uri = format!("/api/council/sessions/{}/attendance", session.id);
+    let body = json!({"version": session.version, "presence": presence});
+    let session: CouncilSession = server.expect(Method::PUT, &uri, Some(&office), Some(body), StatusCode::OK).await;
+
+    let chair = server.login("hoidong.thu").await;
+    let [tv02, tv03, tv04] =
+        [server.login("hoidong.02").await, server.login("hoidong.03").await, server.login("hoidong.04").await];
+    let ballot_uri = "/api/council/sessions/phien-phieu/ballot";
+    let ballot = |lan: &str, minh: &str| json!({"choices": {for_lan.to_string(): lan, for_minh.to_string(): minh}});
+    let before = every_row(&server).await;
+    let log = Log::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+
+    for (token, choices) in
+        [(&chair, ballot("yes", "yes")), (&office, ballot("yes", "no")), (&tv02, ballot("no", "blank"))]
+    {
+        let receipt: Value = server.expect(Method::POST, ballot_uri, Some(token), Some(choices), StatusCode::OK).await;
+        assert_eq!(receipt, json!({"counted": true, "message": "Phiếu của bạn đã được tính."}));
+    }
+    // tv-03's tablet sends its queued ballot five times at once: it counts once.
+    let mut running = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let router = server.router.clone();
+        let request = common::request(Method::POST, ballot_uri, Some(&tv03), Some(ballot("yes", "yes")), None);
+        running.spawn(async move { common::send(&router, request).await });
+    }
+    let answers = running.join_all().await;
+    assert!(answers.iter().all(|(status, _, _)| *status == StatusCode::OK), "{answers:?}");
+    assert_eq!(answers.iter().filter(|(_, _, body)| body["counted"] == true).count(), 1);
+    // The member voting in writing; then the chair's tablet replays an older ballot, with other choices.
+    let _: Value =
+        server.expect(Method::POST, ballot_uri, Some(&tv04), Some(ballot("yes", "no")), StatusCode::OK).await;
+    let replay: Value =
+        server.expect(Method::POST, ballot_uri, Some(&chair), Some(ballot("no", "no")), StatusCode::OK).await;
+    assert_eq!(replay["counted"], false);
+    drop(guard);
+
+    // Nothing stored, logged or answered links a voter to a choice.
+    let voters = ["hoidong.thu", "vanphong", "hoidong.02", "hoidong.03", "hoidong.04"]
+        .into_iter()
+        .map(String::from)
+        .chain(members[..5].iter().cloned())
+        .collect::<Vec<_>>();
+    let nominations = [for_lan.to_string(), for_minh.to_string()];
+    let after = every_row(&server).await;
+    let new_rows: Vec<&String> = after.difference(&before).collect();
+    assert!(
+        new_rows.iter().any(|r| r.starts_with("ballot_voters|"))
+            && new_rows.iter().any(|r| r.starts_with("ballot_totals|"))
+    );
+    for row in &new_rows {
+        let names_voter = voters.iter().any(|v| row.contains(&format!("'{v}'")));
+        let names_candidate = nominations.iter().any(|n| row.contains(n.as_str()));
+        assert!(!(names_voter && names_candidate), "a stored row links a member to a choice: {row}");
+    }
+    assert_eq!(new_rows.iter().filter(|r| r.starts_with("ballot_voters|")).count(), 5, "{new_rows:?}");
+    let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("ballot received"), "the log was captured: {log}");
+    for line in log.lines() {
+        assert!(!nominations.iter().any(|n| line.contains(n.as_str())), "a log line names a candidate: {line}");
+        assert!(!line.contains("choices"), "{line}");
+    }
+
+    // Until the box is closed, nobody sees a running count, only who voted.
+    let open: Value = server
+        .expect(Method::GET, "/api/council/sessions/phien-phieu/ballots", Some(&chair), None, StatusCode::OK)
+        .await;
+    assert_eq!(open["voted"], json!([members[0], members[2], members[3], members[4], members[18]]));
+    assert_eq!((open["closed"].clone(), open["totals"].clone()), (json!(false), json!([])));
+    // Bad ballots: a candidate missing, from a unit's staff, and for another session.
+    let (status, body) = server
+        .call(Method::POST, ballot_uri, Some(&chair), Some(json!({"choices": {for_lan.to_string(): "yes"}})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let staff = server.login("tamduong.lan").await;
+    let (status, _) = server.call(Method::POST, ballot_uri, Some(&staff), Some(ballot("yes", "yes"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server
+        .call(Method::POST, "/api/council/sessions/khong-co/ballot", Some(&chair), Some(ballot("yes", "yes")))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Only the office closes the box; the totals become the tallies, counted under the title's rule.
+    let close = "/api/council/sessions/phien-phieu/ballots/close";
+    let (status, _) = server.call(Method::POST, close, Some(&chair), Some(json!({"version": session.version}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let counted: CouncilSession = server
+        .expect(Method::POST, close, Some(&office), Some(json!({"version": session.version})), StatusCode::OK)
+        .await;
+    let tally_of =
+        |id: Uuid| counted.candidates.iter().find(|c| c.nomination_id == id.to_string()).unwrap().tally.unwrap();
+    let lan = tally_of(for_lan);
+    assert_eq!(
+        (lan.issued, lan.returned, lan.valid, lan.invalid, lan.yes, lan.no, lan.written_yes, lan.written_no),
+        (17, 4, 4, 0, 3, 1, 1, 0)
+    );
+    let minh = tally_of(for_minh);
+    assert_eq!(
+        (minh.issued, minh.returned, minh.valid, minh.invalid, minh.yes, minh.no, minh.written_yes, minh.written_no),
+        (17, 4, 3, 1, 2, 1, 0, 1)
+    );
+    let result =
+        counted.candidates.iter().find(|c| c.nomination_id == for_lan.to_string()).unwrap().result.clone().unwrap();
+    assert_eq!((result.yes, result.of, result.needed, result.passed), (4, 19, 18, false));
+    // A closed box takes no more ballots; its totals are now shown.
+    let (status, _) = server.call(Method::POST, ballot_uri, Some(&tv02), Some(ballot("yes", "yes"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let closed: Value = server
+        .expect(Method::GET, "/api/council/sessions/phien-phieu/ballots", Some(&office), None, StatusCode::OK)
+        .await;
+    assert_eq!(closed["closed"], true);
+    assert_eq!(closed["totals"].as_array().map(Vec::len), Some(2));
+    assert_eq!(server.count("office_audit where object_kind = 'ballot_box' and action = 'close'").await, 1);
+}

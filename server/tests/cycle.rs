@@ -329,3 +329,59 @@ async fn an_admin_edits_the_rulebook_and_verdicts_follow() {
     assert!(verdict.eligible);
     assert_eq!(verdict.rulebook_version, 2);
 }
+
+/// A database whose rulebook was saved before the office's rules were data gets the shipped ones on start, as one
+/// new edition; a list an admin emptied on purpose stays empty, and a restart adds nothing more.
+#[tokio::test]
+async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("thidua.sqlite");
+    server::db::Db::open(&path).await.unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let latest = || async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let (version, body): (i64, String) =
+            sqlx::query_as("select version, body from rulebooks order by version desc limit 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        pool.close().await;
+        (version, serde_json::from_str::<Value>(&body).unwrap())
+    };
+    let (version, mut old) = latest().await;
+    for key in ["base_salaries", "cash_awards", "cash_rounding", "publication", "holidays", "dossier_documents"] {
+        old.as_object_mut().unwrap().remove(key);
+    }
+    old["version"] = json!(version + 1);
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, '2025-01-01T00:00:00.000Z')")
+        .bind(version + 1)
+        .bind(old.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    server::db::Db::open(&path).await.unwrap();
+    let (given, book) = latest().await;
+    assert_eq!(given, version + 2, "one new edition");
+    assert_eq!(book["dossier_documents"].as_array().map(Vec::len), Some(4));
+    assert_eq!(book["publication"]["working_days"], 10);
+    assert!(book["base_salaries"].as_array().is_some_and(|b| !b.is_empty()));
+
+    // An admin empties the checklist on purpose: a restart keeps it empty and adds no edition.
+    let mut emptied = book.clone();
+    emptied["dossier_documents"] = json!([]);
+    emptied["version"] = json!(given + 1);
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, '2026-12-01T00:00:00.000Z')")
+        .bind(given + 1)
+        .bind(emptied.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    server::db::Db::open(&path).await.unwrap();
+    let (after, book) = latest().await;
+    assert_eq!((after, book["dossier_documents"].clone()), (given + 1, json!([])));
+}

@@ -76,7 +76,27 @@ test('a council session counts, decides by the rule of the title, and locks', as
     assert.equal(locked, 1);
   });
 
-  await t.test('the decision pays the base salary in force on its date, and issues with the next number', async () => {
+  await t.test('the list is published and the public comments without signing in', async () => {
+    await office.click('#nav-publication');
+    await office.waitForSelector('#publication-session option:has-text("Phiên ngày 10/12/2026")', { state: 'attached' });
+    await office.selectOption('#publication-session', { label: 'Phiên ngày 10/12/2026 tại Phòng họp tầng 3, Sở Thông tin và Truyền thông' });
+    await office.click('#publish');
+    await office.waitForSelector('#publication-message:has-text("Đã công khai 1 người được đề nghị")');
+
+    const visitor = await (await world.browser.newContext()).newPage();
+    watchErrors(visitor, errors);
+    await visitor.goto(`${world.server.base}/cong-khai/`);
+    const card = visitor.locator('.candidate:has-text("Đỗ Thị Hoa")');
+    await card.waitFor();
+    assert.equal(await visitor.locator('.candidate').count(), 1, 'only the candidate who passed');
+    assert.match(await card.innerText(), /Chiến sĩ thi đua Bộ, ban, ngành, tỉnh/);
+    await card.locator('input[name=name]').fill('Nguyễn Văn Bình');
+    await card.locator('textarea[name=text]').fill('<b>Đề nghị</b> xác minh sáng kiến năm 2025');
+    await card.locator('button[type=submit]').click();
+    await card.locator('.message:has-text("Đã nhận ý kiến số")').waitFor();
+  });
+
+  await t.test('the decision waits for the answer, pays the base salary of its date, and takes the next number', async () => {
     await office.click('#nav-decisions');
     await office.waitForSelector('#decision-session option:has-text("Phiên ngày 10/12/2026")', { state: 'attached' });
     await office.selectOption('#decision-session', { label: 'Phiên ngày 10/12/2026 tại Phòng họp tầng 3, Sở Thông tin và Truyền thông' });
@@ -89,6 +109,22 @@ test('a council session counts, decides by the rule of the title, and locks', as
     assert.match(row, /7\.590\.000 đ/);
     assert.match(row, /3 × 2\.530\.000 đ = 7\.590\.000 đ; Nghị định 152\/2025\/NĐ-CP, Điều 50; Nghị định 161\/2026\/NĐ-CP/);
     assert.match(await office.locator('#decision-not-awarded').innerText(), /Triệu Văn Long — .*16\/19 đồng ý \(84,2%\), cần 18: Không đạt/);
+    await office.click('#issue-decision');
+    await office.waitForSelector('#decision-message:has-text("Còn ý kiến nhân dân chưa được trả lời về: Đỗ Thị Hoa")');
+
+    await office.click('#nav-publication');
+    const comment = office.locator('.comment:has-text("Nguyễn Văn Bình")');
+    await comment.waitFor();
+    // The comment's markup is shown as the text it is.
+    assert.equal(await comment.locator('.comment-text').innerText(), '<b>Đề nghị</b> xác minh sáng kiến năm 2025');
+    assert.equal(await comment.locator('.comment-text b').count(), 0);
+    await comment.locator('select.triage').selectOption('refuted');
+    await comment.locator('textarea.answer').fill('Sáng kiến đã được Hội đồng sáng kiến huyện công nhận ngày 15/10/2025.');
+    await comment.locator('button.answer-comment').click();
+    await office.waitForSelector('.comment[data-answered="true"]');
+
+    await office.click('#nav-decisions');
+    await office.click('#decision-list .open-decision');
     await office.click('#issue-decision');
     await office.waitForSelector('#decision-heading:has-text("Quyết định số 1/QĐ-UBND ngày 15/12/2026")');
     const register = await (await fetch(`${world.server.base}/api/public/decisions`)).json();

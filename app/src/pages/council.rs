@@ -1,12 +1,16 @@
 //! The council (online: the office runs it at the session, with the server checking every step): the roster,
 //! the accepted nominations waiting for a session, and each session's attendance, the counting committee's
 //! tallies, the results under each title's vote rule with its article, the minutes and their confirmation.
+//! Members may also vote on their own devices: a ballot is kept on the device until the server answers it, so
+//! one cast while the meeting room has no network goes when the network returns.
 
 use std::collections::BTreeMap;
 
 use domain::api::{AttendanceChange, ConfirmMinutes, Minutes, NewCouncilSession, Role, TallyChange};
+use domain::ballot::{BallotBox, BallotChoice, BallotReceipt, CastBallot};
 use domain::calendar::format_date;
 use domain::council::{Candidate, CouncilMember, CouncilRole, CouncilSession, Presence, SessionMode, Tally};
+use domain::replica::TransportError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -14,11 +18,12 @@ use uuid::Uuid;
 use crate::api;
 use crate::format::{parse_name, today, value_name};
 use crate::pages::PageContext;
+use crate::store;
 use crate::widgets::Choice;
 
 pub fn page(context: PageContext) -> AnyView {
     let office = context.user.role == Role::Office;
-    view! { <CouncilPage token=context.token office /> }.into_any()
+    view! { <CouncilPage token=context.token user_id=context.user.id office /> }.into_any()
 }
 
 fn session_url(id: &str, tail: &str) -> String {
@@ -29,8 +34,9 @@ const PRESENCES: [Presence; 3] = [Presence::Present, Presence::Written, Presence
 const MODES: [SessionMode; 2] = [SessionMode::Meeting, SessionMode::Written];
 
 #[component]
-fn CouncilPage(token: String, office: bool) -> impl IntoView {
+fn CouncilPage(token: String, user_id: String, office: bool) -> impl IntoView {
     let token = StoredValue::new(token);
+    let user_id = StoredValue::new(user_id);
     let members = RwSignal::new(Vec::<CouncilMember>::new());
     let candidates = RwSignal::new(Vec::<Candidate>::new());
     let sessions = RwSignal::new(Vec::<CouncilSession>::new());
@@ -56,16 +62,18 @@ fn CouncilPage(token: String, office: bool) -> impl IntoView {
         });
     };
     reload();
+    send_pending_ballots(token, message);
+    let on_online = window_event_listener_untyped("online", move |_| send_pending_ballots(token, message));
+    on_cleanup(move || on_online.remove());
     // A step of the session answered by the server: show the session as stored, or say why not.
-    let answered =
-        move |result: Result<CouncilSession, domain::replica::TransportError>, done: &'static str| match result {
-            Ok(session) => {
-                open.set(Some(session));
-                message.set(Some(done.to_owned()));
-                reload();
-            }
-            Err(e) => message.set(Some(api::offline_message(e, "ghi vào phiên họp"))),
-        };
+    let answered = move |result: Result<CouncilSession, TransportError>, done: &'static str| match result {
+        Ok(session) => {
+            open.set(Some(session));
+            message.set(Some(done.to_owned()));
+            reload();
+        }
+        Err(e) => message.set(Some(api::offline_message(e, "ghi vào phiên họp"))),
+    };
     view! {
         <section class="card">
             <h1>"Hội đồng Thi đua - Khen thưởng"</h1>
@@ -82,7 +90,7 @@ fn CouncilPage(token: String, office: bool) -> impl IntoView {
                     view! { <li><button class="secondary open-session" on:click=move |_| open.set(Some(s.clone()))>{label}</button></li> }
                 }).collect_view()}
             </ul>
-            {move || open_id.get().map(|_| view! { <SessionView open token office answered /> })}
+            {move || open_id.get().map(|_| view! { <SessionView open token user_id office answered message /> })}
         </section>
     }
 }
@@ -257,8 +265,10 @@ fn tally_field<'a>(tally: &'a mut Tally, name: &str) -> Option<&'a mut u32> {
 fn SessionView(
     open: RwSignal<Option<CouncilSession>>,
     token: StoredValue<String>,
+    user_id: StoredValue<String>,
     office: bool,
-    answered: impl Fn(Result<CouncilSession, domain::replica::TransportError>, &'static str) + Copy + Send + Sync + 'static,
+    answered: impl Fn(Result<CouncilSession, TransportError>, &'static str) + Copy + Send + Sync + 'static,
+    message: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let Some(first) = open.get_untracked() else { return ().into_any() };
     let stored = move |read: fn(&CouncilSession) -> bool| open.with(|s| s.as_ref().is_some_and(read));
@@ -330,6 +340,39 @@ fn SessionView(
                 .and_then(|c| c.result.clone())
         })
     };
+    let ballot_box = RwSignal::new(BallotBox::default());
+    let load_box = move || {
+        spawn_local(async move {
+            let url = session_url(&id.get_value(), "/ballots");
+            if let Ok(found) = api::get::<BallotBox>(&token.get_value(), &url).await {
+                ballot_box.set(found);
+            }
+        });
+    };
+    load_box();
+    // The office ends the vote on devices: the box's totals become the tallies, shown in the inputs as well.
+    let close_box = move |_| {
+        let change = ConfirmMinutes { version: version() };
+        spawn_local(async move {
+            let url = session_url(&id.get_value(), "/ballots/close");
+            let result = api::send::<_, CouncilSession>(&token.get_value(), false, &url, &change).await;
+            if let Ok(counted) = &result {
+                tallies.set(
+                    counted.candidates.iter().map(|c| (c.nomination_id.clone(), c.tally.unwrap_or_default())).collect(),
+                );
+            }
+            answered(result, "Đã kết thúc bỏ phiếu; kết quả kiểm phiếu đã được ghi.");
+            load_box();
+        });
+    };
+    let me =
+        first.roster.iter().find(|m| m.user_id.as_deref() == Some(user_id.get_value().as_str())).map(|m| m.id.clone());
+    let box_summary = move || {
+        ballot_box.with(|b| {
+            let state = if b.closed { "đã kết thúc" } else { "đang mở" };
+            format!("Bỏ phiếu trên thiết bị ({state}): {} thành viên đã bỏ phiếu", b.voted.len())
+        })
+    };
     let presences = Signal::derive(|| PRESENCES.iter().map(|p| (value_name(p), p.label().to_owned())).collect());
     view! {
         <div class="session" id="council-session">
@@ -394,6 +437,14 @@ fn SessionView(
                     }).collect_view()}
                 </tbody>
             </table>
+            <section class="ballots" id="ballot-box">
+                <h3>"Phiếu bầu trên thiết bị"</h3>
+                <p class="muted" id="ballot-summary">{box_summary}</p>
+                {me.map(|member| view! { <MyBallot open ballot_box member token message load_box /> })}
+                <Show when=move || editable.get() && ballot_box.with(|b| !b.closed && !b.voted.is_empty())>
+                    <button id="close-ballots" class="secondary" on:click=close_box>"Kết thúc bỏ phiếu, ghi kết quả kiểm phiếu"</button>
+                </Show>
+            </section>
             <button id="show-minutes" class="secondary" on:click=show_minutes>"Xem biên bản"</button>
             <Show when=move || !locked.get()>
                 <button id="confirm-minutes" class="primary" on:click=confirm>"Xác nhận biên bản"</button>
@@ -402,4 +453,102 @@ fn SessionView(
         </div>
     }
     .into_any()
+}
+
+/// Sends the ballots this device holds, each forgotten once the server has answered it (counted now, counted
+/// before, or refused with a reason); a ballot that met no answer stays for the next try.
+fn send_pending_ballots(token: StoredValue<String>, message: RwSignal<Option<String>>) {
+    spawn_local(async move {
+        let Some(store) = store::current_store() else { return };
+        let Ok(pending) = store.pending_ballots().await else { return };
+        let mut kept = Vec::new();
+        for (session_id, ballot) in pending {
+            let url = session_url(&session_id, "/ballot");
+            match api::send::<_, BallotReceipt>(&token.get_value(), false, &url, &ballot).await {
+                Ok(receipt) => message.set(Some(receipt.message)),
+                Err(TransportError::Refused(body)) => message.set(Some(body.message)),
+                Err(_) => {
+                    message.set(Some("Phiếu đã lưu trên thiết bị này và sẽ tự gửi khi có mạng.".into()));
+                    kept.push((session_id, ballot));
+                }
+            }
+        }
+        if let Err(e) = store.set_pending_ballots(&kept).await {
+            message.set(Some(e.user_message()));
+        }
+    });
+}
+
+/// The signed-in member's ballot paper: a choice per candidate, kept on the device first and then sent.
+#[component]
+fn MyBallot(
+    open: RwSignal<Option<CouncilSession>>,
+    ballot_box: RwSignal<BallotBox>,
+    member: String,
+    token: StoredValue<String>,
+    message: RwSignal<Option<String>>,
+    load_box: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let choices = RwSignal::new(BTreeMap::<String, BallotChoice>::new());
+    let queued = RwSignal::new(false);
+    let voted = Memo::new(move |_| queued.get() || ballot_box.with(|b| b.voted.contains(&member)));
+    let may_vote = move || {
+        !voted.get() && open.with(|s| s.as_ref().is_some_and(|s| !s.locked())) && !ballot_box.with(|b| b.closed)
+    };
+    let cast = move |_| {
+        let Some(session) = open.get_untracked() else { return };
+        let marked = choices.get_untracked();
+        let ballot = CastBallot {
+            choices: session
+                .candidates
+                .iter()
+                .map(|c| {
+                    (c.nomination_id.clone(), marked.get(&c.nomination_id).copied().unwrap_or(BallotChoice::Blank))
+                })
+                .collect(),
+        };
+        spawn_local(async move {
+            let Some(store) = store::current_store() else { return };
+            let mut pending = store.pending_ballots().await.unwrap_or_default();
+            pending.retain(|(id, _)| id != &session.id);
+            pending.push((session.id.clone(), ballot));
+            if let Err(e) = store.set_pending_ballots(&pending).await {
+                return message.set(Some(e.user_message()));
+            }
+            queued.set(true);
+            send_pending_ballots(token, message);
+            load_box();
+        });
+    };
+    let candidates = open.with_untracked(|s| s.as_ref().map(|s| s.candidates.clone()).unwrap_or_default());
+    view! {
+        <Show when=may_vote fallback=move || view! {
+            <p id="my-ballot-done" class="muted">{move || if voted.get() { "Bạn đã bỏ phiếu ở phiên họp này." } else { "" }}</p>
+        }>
+            <table class="grid" id="my-ballot">
+                <thead><tr><th>"Đối tượng"</th><th>"Danh hiệu, hình thức"</th><th>"Ý kiến của bạn (phiếu kín)"</th></tr></thead>
+                <tbody>
+                    {candidates.iter().map(|c| {
+                        let nomination = c.nomination_id.clone();
+                        view! {
+                            <tr data-nomination=nomination.clone()>
+                                <td>{c.nominee_name.clone()}</td><td>{c.title_name.clone()}</td>
+                                <td>{[BallotChoice::Yes, BallotChoice::No].map(|choice| {
+                                    let nomination = nomination.clone();
+                                    view! {
+                                        <label class="check">
+                                            <input type="radio" name=format!("ballot-{nomination}") value=value_name(&choice)
+                                                on:change=move |_| choices.update(|m| { m.insert(nomination.clone(), choice); }) />
+                                            " " {choice.label()}
+                                        </label>
+                                    }
+                                })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <button id="cast-ballot" class="primary" on:click=cast>"Gửi phiếu"</button>
+        </Show>
+    }
 }

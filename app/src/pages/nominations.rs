@@ -243,6 +243,25 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             .and_then(|r| r.fields.get("verdict").cloned())
             .and_then(|v| serde_json::from_value::<Verdict>(v).ok())
     };
+    // The documents the title's dossier needs under the regime the panel judges by; the unit ticks those it sends.
+    let documents = move || -> Vec<(String, String)> {
+        let Some(v) = verdict.get() else { return Vec::new() };
+        local.reference.with(|r| {
+            r.rulebook
+                .required_documents(&v.title, &v.regime)
+                .into_iter()
+                .map(|d| (d.code.clone(), d.name.clone()))
+                .collect()
+        })
+    };
+    let hold_document = move |code: String, held: bool| {
+        let mut codes: Vec<String> = draft.list("documents");
+        codes.retain(|c| c != &code);
+        if held {
+            codes.push(code);
+        }
+        draft.set("documents", json!(codes));
+    };
     let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
     let may_submit = move || verdict.with(|v| submission_problem(v.as_ref(), &draft.text("justification")).is_none());
     let long_text = move |FieldSpec { name, label, hint }: FieldSpec| {
@@ -348,6 +367,21 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                     </section>
                 }.into_any(),
             }}
+            <Show when=move || !documents().is_empty()>
+                <fieldset id="nomination-documents" class="documents">
+                    <legend>"Thành phần hồ sơ gửi kèm (đánh dấu giấy tờ đã có)"</legend>
+                    {move || documents().into_iter().map(|(code, name)| {
+                        let held = { let code = code.clone(); move || draft.list::<String>("documents").contains(&code) };
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" data-code=code.clone() prop:checked=held disabled=move || !editable()
+                                    on:change=move |ev| hold_document(code.clone(), event_target_checked(&ev)) />
+                                " " {name}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </Show>
             {long_text(NOMINATION_TEXTS[0])}
             <h2>"Báo cáo thành tích"</h2>
             {NOMINATION_TEXTS[1..].iter().map(|spec| long_text(*spec)).collect_view()}

@@ -5,6 +5,7 @@
 use chrono::Datelike;
 use domain::api::{HistoryEntry, Role};
 use domain::calendar::Quarter;
+use domain::dossier::read;
 use domain::model::{registration_id, self_assessment_id};
 use domain::replica::{LocalRecord, TransportError};
 use domain::rules::Verdict;
@@ -64,6 +65,24 @@ fn rows_of(local: LocalData, kind: RecordKind) -> Vec<(String, String, Option<Lo
         .collect()
 }
 
+/// The receipt checklist of a nomination at a glance: complete, or which of the documents its title needs under
+/// its regime the unit has not ticked.
+fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> impl IntoView {
+    let (needed, missing) = local.reference.with(|r| {
+        let book = &r.rulebook;
+        let names = |docs: Vec<&domain::rules::DossierDocument>| docs.into_iter().map(|d| d.name.clone()).collect();
+        let needed: Vec<String> = names(book.required_documents(&verdict.title, &verdict.regime));
+        let missing: Vec<String> = names(book.missing_documents(&verdict.title, &verdict.regime, held));
+        (needed.len(), missing)
+    });
+    let text = if missing.is_empty() {
+        format!("Hồ sơ đủ {needed}/{needed} giấy tờ")
+    } else {
+        format!("Hồ sơ thiếu {}/{needed}: {}", missing.len(), missing.join("; "))
+    };
+    view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> }
+}
+
 #[component]
 fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKind, may_review: bool) -> impl IntoView {
     let token = StoredValue::new(token);
@@ -99,9 +118,12 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
             let title = title_name(store::text_of(&r.fields, "title"));
             let verdict = r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok());
             let justification = store::text_of(&r.fields, "justification");
+            let dossier =
+                verdict.as_ref().map(|v| dossier_check(local, v, &read::<Vec<String>>(&r.fields, "documents")));
             view! {
                 <div>
                     <strong>{nominee(r)}</strong> " · " {title} " · " {store::text_of(&r.fields, "year")}
+                    {dossier}
                     {verdict.map(|v| view! { <VerdictView verdict=v id=format!("verdict-{}", r.id) /> })}
                     {(!justification.trim().is_empty()).then(|| view! { <p class="justification">"Giải trình: " {justification.clone()}</p> })}
                 </div>

@@ -131,6 +131,34 @@ impl RuleBook {
                 }
             }
         }
+        let mut documents = BTreeSet::new();
+        for (i, document) in self.dossier_documents.iter().enumerate() {
+            if document.code.trim().is_empty() || !documents.insert(document.code.as_str()) {
+                let message = format!("Mã giấy tờ \"{}\" trống hoặc trùng", document.code);
+                problems.push(Problem::new(format!("dossier_documents[{i}].code"), message));
+            }
+            if document.name.trim().is_empty() {
+                problems.push(Problem::new(format!("dossier_documents[{i}].name"), "Cần ghi tên giấy tờ"));
+            }
+            for code in document.titles.iter().filter(|c| !codes.contains(c.as_str())) {
+                let message = format!("Giấy tờ dùng cho danh hiệu không có trong danh mục: \"{code}\"");
+                problems.push(Problem::new(format!("dossier_documents[{i}].titles"), message));
+            }
+            for regime in document.regimes.iter().filter(|r| !regime_known(r)) {
+                let message = format!("Giấy tờ dùng chế độ không có: \"{regime}\"");
+                problems.push(Problem::new(format!("dossier_documents[{i}].regimes"), message));
+            }
+        }
+        if let Some(publication) = &self.publication {
+            if !(1..=60).contains(&publication.working_days) {
+                let message = "Thời gian công khai phải từ 1 đến 60 ngày làm việc";
+                problems.push(Problem::new("publication.working_days", message));
+            }
+            for code in publication.titles.iter().filter(|c| !codes.contains(c.as_str())) {
+                let message = format!("Danh hiệu công khai không có trong danh mục: \"{code}\"");
+                problems.push(Problem::new("publication.titles", message));
+            }
+        }
         for (i, rounding) in self.cash_rounding.iter().enumerate() {
             if rounding.step == 0 {
                 let message = "Bước làm tròn phải từ 1 đồng trở lên";

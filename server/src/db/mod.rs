@@ -6,9 +6,9 @@
 //! the change sequence (`records.seq`) gap-free for readers.
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
-//! sessions, sign-in limits), `records` (push, pull, history) and `council` (roster, sessions, the office's
-//! audit log). This file opens the database and holds what
-//! they share.
+//! sessions, sign-in limits), `records` (push, pull, history), `council` (roster, sessions, the office's audit
+//! log), `ballots` (members' own ballots), `decisions` and `publications`. This file opens the database and
+//! holds what they share.
 
 use std::path::Path;
 use std::time::Duration;
@@ -22,8 +22,10 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 mod accounts;
+mod ballots;
 mod council;
 mod decisions;
+mod publications;
 mod records;
 mod reference;
 
@@ -41,6 +43,7 @@ pub enum DbError {
     Stopped,
 }
 
+pub use ballots::Cast;
 pub use council::{DocumentUpdate, SessionInsert};
 pub use decisions::{DecisionInsert, Issue};
 
@@ -120,27 +123,44 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
     RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
 
-/// A book saved before the council's and the cash rules were data has none: it gets the shipped ones, as a new
-/// edition, so every decision has its amounts and tablets see the change like any other edit.
-async fn add_cash_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
+/// A book saved before the council's rules, the cash rules, the publication window, the holidays and the
+/// dossier's documents were data lacks them: it gets the shipped ones, as a new edition, so every decision has
+/// its amounts and tablets see the change like any other edit.
+async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
     let (version, body): (i64, String) =
         sqlx::query_as("select version, body from rulebooks order by version desc limit 1").fetch_one(writer).await?;
     let mut book: RuleBook = parse_json(&body)?;
-    if !book.base_salaries.is_empty() || !book.cash_awards.is_empty() {
+    // A key the stored body lacks was not data yet when it was saved; an empty list an admin saved stays empty.
+    let stored: serde_json::Value = parse_json(&body)?;
+    let lacks = |key: &str| stored.get(key).is_none();
+    let mut added = false;
+    if lacks("base_salaries") && lacks("cash_awards") {
+        book.council = shipped.council.clone();
+        book.base_salaries = shipped.base_salaries.clone();
+        book.cash_awards = shipped.cash_awards.clone();
+        book.cash_rounding = shipped.cash_rounding.clone();
+        added = true;
+    }
+    if lacks("publication") && lacks("holidays") {
+        book.publication = shipped.publication.clone();
+        book.holidays = shipped.holidays.clone();
+        added = true;
+    }
+    if lacks("dossier_documents") {
+        book.dossier_documents = shipped.dossier_documents.clone();
+        added = true;
+    }
+    if !added {
         return Ok(());
     }
     book.version = version + 1;
-    book.council = shipped.council.clone();
-    book.base_salaries = shipped.base_salaries.clone();
-    book.cash_awards = shipped.cash_awards.clone();
-    book.cash_rounding = shipped.cash_rounding.clone();
     sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, $3)")
         .bind(book.version)
         .bind(to_json(&book)?)
         .bind(timestamp(Utc::now()))
         .execute(writer)
         .await?;
-    tracing::info!(version = book.version, "rulebook given the shipped council and cash rules");
+    tracing::info!(version = book.version, "rulebook given the shipped office rules");
     Ok(())
 }
 
@@ -197,7 +217,7 @@ impl Db {
         .bind(timestamp(Utc::now()))
         .execute(&writer)
         .await?;
-        add_cash_rules(&writer, &shipped).await?;
+        add_office_rules(&writer, &shipped).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
         Ok(Db { writer, reader, queue: Default::default() })
     }

@@ -1,0 +1,78 @@
+// Receipt (tiếp nhận): a unit head nominates two people with no network and ticks the documents each dossier
+// holds; back online the nominations are submitted; the office sees at a glance which dossier is complete and
+// what the other lacks, accepts both, and both wait for the council.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO_ROUND } from './harness.mjs';
+
+const world = useServerAndBrowser();
+
+async function nominate(page, person, documents) {
+  await page.click('#new-nomination');
+  await page.fill('#nomination-year', '2025');
+  await page.selectOption('#nomination-nominee', { label: person });
+  await page.selectOption('#nomination-title', { label: 'Lao động tiên tiến' });
+  await page.waitForSelector('#eligibility[data-eligible="true"]', { timeout: 5_000 });
+  const boxes = page.locator('#nomination-documents input[type=checkbox]');
+  assert.equal(await boxes.count(), 3, 'Lao động tiên tiến: tờ trình, báo cáo thành tích, biên bản');
+  for (const code of documents) await page.check(`#nomination-documents input[data-code="${code}"]`);
+}
+
+test('two nominations drafted offline reach the office, which sees what each dossier lacks and accepts both', async (t) => {
+  const tablet = await world.browser.newContext();
+  const page = await tablet.newPage();
+  const errors = [];
+  watchErrors(page, errors);
+
+  await t.test('offline, the head nominates Lan with a full dossier and Minh without the minutes', async () => {
+    await signIn(page, world.server.base, 'tamduong.giamdoc');
+    await page.click('#nav-people');
+    await page.waitForSelector('li.person >> text=Lê Văn Minh', { timeout: 15_000 });
+    await tablet.setOffline(true);
+    await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await page.click('#nav-nominations');
+    await nominate(page, 'Trần Thị Lan', ['to-trinh', 'bao-cao-thanh-tich', 'bien-ban-hoi-dong']);
+    await nominate(page, 'Lê Văn Minh', ['to-trinh', 'bao-cao-thanh-tich']);
+    // What was ticked is kept with the draft.
+    await page.click('tr.nomination-row:has-text("Trần Thị Lan") button');
+    await page.waitForSelector('#nomination-documents input[data-code="bien-ban-hoi-dong"]:checked');
+  });
+
+  await t.test('back online, both are submitted with the verdict the server stores', async () => {
+    await tablet.setOffline(false);
+    await page.click('#sync-now');
+    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO_ROUND}`)[0][0] === 2,
+      15_000, 'both nominations reach the server');
+    for (const person of ['Trần Thị Lan', 'Lê Văn Minh']) {
+      await page.click(`tr.nomination-row:has-text("${person}") button`);
+      await page.click('#submit-nomination');
+      await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
+    }
+    const stored = world.server.query(`select value from record_fields where name = 'documents' and record_id ${NOT_DEMO_ROUND} order by length(value)`);
+    assert.deepEqual(stored.map(([v]) => JSON.parse(v).length), [2, 3]);
+  });
+
+  await t.test('the office sees at a glance what is missing, accepts both, and both wait for the council', async () => {
+    const office = await (await world.browser.newContext()).newPage();
+    watchErrors(office, errors);
+    await signIn(office, world.server.base, 'vanphong');
+    await office.click('#nav-nominations');
+    const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Lao động tiên tiến")');
+    const minh = office.locator('table.review tr:has-text("Lê Văn Minh"):has-text("Lao động tiên tiến")');
+    await minh.waitFor({ timeout: 15_000 });
+    assert.equal(await lan.locator('.dossier').innerText(), 'Hồ sơ đủ 3/3 giấy tờ');
+    assert.equal(await minh.locator('.dossier').getAttribute('data-complete'), 'false');
+    assert.match(await minh.locator('.dossier').innerText(),
+      /^Hồ sơ thiếu 1\/3: Biên bản họp Hội đồng Thi đua - Khen thưởng cấp trình, kèm kết quả bỏ phiếu kín$/);
+    await lan.locator('button.approve').click();
+    await minh.locator('button.approve').click();
+    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO_ROUND}`)[0][0] === 2,
+      15_000, 'both acceptances reach the server');
+    await office.click('#nav-council');
+    for (const person of ['Trần Thị Lan', 'Lê Văn Minh', 'Đỗ Thị Hoa']) {
+      await office.waitForSelector(`#council-candidates tr:has-text("${person}")`, { timeout: 15_000 });
+    }
+  });
+
+  assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);
+});
