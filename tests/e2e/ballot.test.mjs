@@ -98,6 +98,8 @@ test('a member votes offline on her device; the ballot counts once and stays sec
     await office.click('#nav-council');
     await office.click('.open-session');
     await office.waitForSelector('#ballot-summary:has-text("1 thành viên đã bỏ phiếu")');
+    // Closing the box cannot be undone: it asks first.
+    office.once('dialog', (dialog) => dialog.accept());
     await office.click('#close-ballots');
     await office.waitForSelector('#council-message:has-text("Đã kết thúc bỏ phiếu")');
     const hoa = office.locator('.candidate-row:has-text("Đỗ Thị Hoa")');

@@ -352,6 +352,15 @@ fn SessionView(
     load_box();
     // The office ends the vote on devices: the box's totals become the tallies, shown in the inputs as well.
     let close_box = move |_| {
+        let sure = web_sys::window()
+            .and_then(|w| {
+                let question = "Kết thúc bỏ phiếu? Sau đó không nhận thêm phiếu, và kết quả được ghi vào phiên họp.";
+                w.confirm_with_message(question).ok()
+            })
+            .unwrap_or(false);
+        if !sure {
+            return;
+        }
         let change = ConfirmMinutes { version: version() };
         spawn_local(async move {
             let url = session_url(&id.get_value(), "/ballots/close");
