@@ -113,6 +113,40 @@ pub async fn send<B: serde::Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
+/// Fetches a file the server makes (a document, a list) and hands it to the browser as a download, under the
+/// name the server gives it.
+pub async fn download(token: &str, url: &str) -> Result<(), TransportError> {
+    let response = authorized(Request::get(url), token).send().await.map_err(|_| TransportError::Network)?;
+    if !(200..300).contains(&response.status()) {
+        let status = response.status();
+        return Err(refusal(status, response.json::<ErrorBody>().await.ok()));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| d.split("filename=\"").nth(1).map(|n| n.trim_end_matches('"').to_owned()))
+        .unwrap_or_else(|| "tai-lieu".to_owned());
+    let bytes = response.binary().await.map_err(|_| TransportError::Network)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let saved = || -> Option<()> {
+        use wasm_bindgen::JsCast;
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+        let href = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let anchor: web_sys::HtmlAnchorElement =
+            web_sys::window()?.document()?.create_element("a").ok()?.dyn_into().ok()?;
+        anchor.set_href(&href);
+        anchor.set_download(&name);
+        anchor.click();
+        // The browser reads the blob after the click returns: let it go a while later.
+        gloo_timers::callback::Timeout::new(30_000, move || {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        })
+        .forget();
+        Some(())
+    };
+    saved().ok_or(TransportError::Network)
+}
+
 pub async fn history(token: &str, record_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, TransportError> {
     read(authorized(Request::get(&format!("/api/records/{record_id}/history")), token).send().await).await
 }

@@ -77,6 +77,15 @@ impl LocalData {
         })
     }
 
+    /// The unit's office as its documents name it (`documents::Office::new`).
+    pub fn office(self, id: &str) -> domain::documents::Office {
+        let parent = self.reference.with(|r| {
+            let parent_id = r.units.iter().find(|u| u.id == id).and_then(|u| u.parent_id.clone());
+            parent_id.map(|p| self.unit_name(&p)).unwrap_or_default()
+        });
+        domain::documents::Office::new(self.unit_name(id), parent)
+    }
+
     pub fn unit_name(self, id: &str) -> String {
         self.reference
             .with(|r| r.units.iter().find(|u| u.id == id).map(|u| u.name.clone()))

@@ -16,6 +16,7 @@ pub mod people;
 pub mod publication;
 pub mod quarterly;
 pub mod registration;
+pub mod reports;
 pub mod review;
 pub mod rules;
 

@@ -19,7 +19,7 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    council, decisions, movements, nominations, people, publication, quarterly, registration, review, rules,
+    council, decisions, movements, nominations, people, publication, quarterly, registration, reports, review, rules,
     PageContext,
 };
 use crate::store::{self, Store};
@@ -292,6 +292,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: &[Role::Admin],
             reads_records: false,
             view: rules::page,
+        },
+        PageSpec {
+            id: "nav-reports",
+            label: "Danh sách, thống kê",
+            roles: &[Role::Office, Role::Admin],
+            reads_records: false,
+            view: reports::page,
         },
         PageSpec {
             id: "nav-movements",

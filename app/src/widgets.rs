@@ -1,11 +1,13 @@
 //! The widgets the pages share: a choice list, the verdict of the rules, a movement's card, the office's review
-//! actions, a record's history, its sync status, and its conflicts (in `conflicts`).
+//! actions, a record's history, its sync status, its conflicts (in `conflicts`), a document's download button,
+//! and the print view of a document (in `print`).
 //!
 //! The record's own widgets (status, workflow line, refusal, conflicts) are plain functions, not components:
 //! each reads its signals only inside closures, and the component macro's props builder cost 1.4 KB of the app
 //! shell for them.
 
 mod conflicts;
+mod print;
 
 use chrono::Utc;
 use domain::api::{HistoryEntry, Movement};
@@ -20,11 +22,37 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use conflicts::draft_conflicts;
+pub use print::print_view;
 
 use crate::draft::Draft;
 use crate::format::format_time;
 use crate::store::current_store;
 use crate::sync::{self, SyncState};
+
+/// A button that downloads a document or list the server makes (online); a failure is said in `message`.
+pub fn download_button(
+    token: StoredValue<String>,
+    url: String,
+    label: &'static str,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let url = StoredValue::new(url);
+    let busy = RwSignal::new(false);
+    let fetch = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            if let Err(e) = crate::api::download(&token.get_value(), &url.get_value()).await {
+                message.set(Some(crate::api::offline_message(e, "tải văn bản")));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <button class="secondary download" data-url=url.get_value() disabled=move || busy.get() on:click=fetch>
+            {move || if busy.get() { "Đang tạo…" } else { label }}
+        </button>
+    }
+}
 
 /// A `<select>` over (value, label) pairs.
 #[component]

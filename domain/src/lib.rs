@@ -5,8 +5,9 @@
 //!
 //! Architecture invariant: the modules form layers, each using only those before it, with no circle:
 //! leaves `model`, `role`, `org`, `calendar`, `diff`, `publication`; then `dossier`, `fields`, `workflow`,
-//! `rules`; then the office's half, `council`, `ballot` and `decision`; then the wire (`api`, `sync`); then
-//! `merge` (the server's decision on a change) and `replica` (the tablet's side).
+//! `rules`; then the office's half, `council`, `ballot`, `decision` and `documents`; then the wire (`api`,
+//! `sync`); then `statistics` (which counts movements), `merge` (the server's decision on a change) and
+//! `replica` (the tablet's side).
 
 pub mod api;
 pub mod ballot;
@@ -14,6 +15,7 @@ pub mod calendar;
 pub mod council;
 pub mod decision;
 pub mod diff;
+pub mod documents;
 pub mod dossier;
 pub mod fields;
 pub mod merge;
@@ -23,6 +25,7 @@ pub mod publication;
 pub mod replica;
 pub mod role;
 pub mod rules;
+pub mod statistics;
 pub mod sync;
 pub mod workflow;
 

@@ -62,6 +62,20 @@ pub struct RuleBook {
     /// The documents a nomination's dossier must hold, by title and regime: the office's receipt checklist.
     #[serde(default)]
     pub dossier_documents: Vec<DossierDocument>,
+    /// How many years of awards an achievement report for a title lists (its section III).
+    #[serde(default)]
+    pub report_windows: Vec<ReportWindow>,
+}
+
+/// The years section III of an achievement report covers for `title`, counted back from the nomination's year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportWindow {
+    pub title: String,
+    pub years: u32,
+    pub article: String,
+    pub certainty: Certainty,
 }
 
 /// One document of a nomination's dossier (thành phần hồ sơ): the proposing unit ticks it on the nomination, and
@@ -489,6 +503,12 @@ impl RuleBook {
             .filter(|d| d.titles.is_empty() || d.titles.iter().any(|t| t == code))
             .filter(|d| d.regimes.is_empty() || d.regimes.iter().any(|r| r == regime))
             .collect()
+    }
+
+    /// The years section III of a report for `title` lists; None: every year on record.
+    pub fn report_years(&self, title: &str) -> Option<u32> {
+        let code = self.title(title).map_or(title, |t| t.code.as_str());
+        self.report_windows.iter().find(|w| w.title == code).map(|w| w.years)
     }
 
     /// Of the documents that dossier needs, those not among `provided` (document codes).

@@ -19,6 +19,8 @@ pub mod db;
 mod decisions;
 /// The demo world the run command starts with.
 pub mod demo;
+/// The cycle's documents (DOCX), lists (XLSX) and statistical returns.
+mod documents;
 /// Limits every request meets before a handler: body size and pace, handler time, the error shape.
 pub mod edge;
 /// The one error type of the HTTP boundary.
@@ -33,6 +35,8 @@ mod publications;
 mod records;
 /// What a tablet caches: reference data and the user's profile.
 mod reference;
+/// DOCX and XLSX rendering of the domain's documents and sheets.
+pub mod render;
 /// The admin's rulebook.
 mod rulebook;
 /// Who is asking: the bearer token and the client's address.
@@ -120,6 +124,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(ballots::router())
         .merge(council::router())
         .merge(decisions::router())
+        .merge(documents::router())
         .merge(publications::router())
         .merge(movements::router())
         .merge(records::router())

@@ -349,7 +349,15 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         (version, serde_json::from_str::<Value>(&body).unwrap())
     };
     let (version, mut old) = latest().await;
-    for key in ["base_salaries", "cash_awards", "cash_rounding", "publication", "holidays", "dossier_documents"] {
+    for key in [
+        "base_salaries",
+        "cash_awards",
+        "cash_rounding",
+        "publication",
+        "holidays",
+        "dossier_documents",
+        "report_windows",
+    ] {
         old.as_object_mut().unwrap().remove(key);
     }
     old["version"] = json!(version + 1);
@@ -366,6 +374,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
     let (given, book) = latest().await;
     assert_eq!(given, version + 2, "one new edition");
     assert_eq!(book["dossier_documents"].as_array().map(Vec::len), Some(4));
+    assert_eq!(book["report_windows"].as_array().map(Vec::len), Some(4));
     assert_eq!(book["publication"]["working_days"], 10);
     assert!(book["base_salaries"].as_array().is_some_and(|b| !b.is_empty()));
 

@@ -2,9 +2,10 @@
 // cấp tỉnh, a session of the 19 members, a count of 18/19 and 16/19 that passes only the first under the 90%
 // rule, the minutes, the secretary's and the chair's confirmation and the lock; the decision with its cash and
 // its number; then the unit's tablet: the award in the person's history, the notice for the other candidate,
-// and a panel that counts the award.
+// and a panel that counts the award; the minutes and the decision as DOCX, the returns and a list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { useServerAndBrowser, signIn, watchErrors } from './harness.mjs';
 
 const world = useServerAndBrowser();
@@ -74,6 +75,11 @@ test('a council session counts, decides by the rule of the title, and locks', as
     assert.equal(await chair.locator('#save-attendance').count(), 0, 'a council member reads, never edits');
     const [[locked]] = world.server.query('select closed from council_sessions');
     assert.equal(locked, 1);
+    const [minutesFile] = await Promise.all([
+      chair.waitForEvent('download'),
+      chair.click('#session-documents button:has-text("Biên bản họp")'),
+    ]);
+    assert.equal(minutesFile.suggestedFilename(), 'bien-ban-hop-hoi-dong-2026-12-10.docx');
   });
 
   await t.test('the list is published and the public comments without signing in', async () => {
@@ -129,6 +135,21 @@ test('a council session counts, decides by the rule of the title, and locks', as
     await office.waitForSelector('#decision-heading:has-text("Quyết định số 1/QĐ-UBND ngày 15/12/2026")');
     const register = await (await fetch(`${world.server.base}/api/public/decisions`)).json();
     assert.equal(register[0].number, '1/QĐ-UBND', 'the public register, without sign-in');
+    const [file] = await Promise.all([office.waitForEvent('download'), office.click('#decision-view button.download')]);
+    assert.equal(file.suggestedFilename(), 'quyet-dinh-1-qd-ubnd.docx');
+    assert.equal(readFileSync(await file.path()).subarray(0, 2).toString(), 'PK', 'a DOCX is a zip');
+  });
+
+  await t.test('the lists and the statistical returns come from what was decided', async () => {
+    await office.click('#nav-reports');
+    const total = office.locator('table.statistics[data-code="0603.N/BNV-TĐKT"] tbody tr').first();
+    await total.waitFor();
+    assert.match(await total.innerText(), /Tổng số\s+01\s+1\s+0\s+0\s+1\s+0\s+0/, 'one CSTĐ cấp tỉnh in 2026');
+    const [list] = await Promise.all([
+      office.waitForEvent('download'),
+      office.click('#lists button:has-text("Quyết định và tiền thưởng")'),
+    ]);
+    assert.equal(list.suggestedFilename(), 'danh-sach-quyet-dinh.xlsx');
   });
 
   await t.test("the unit's tablet shows the award, the notice for the other, and its panel counts the award", async () => {

@@ -36,6 +36,13 @@ test('two nominations drafted offline reach the office, which sees what each dos
     // What was ticked is kept with the draft.
     await page.click('tr.nomination-row:has-text("Trần Thị Lan") button');
     await page.waitForSelector('#nomination-documents input[data-code="bien-ban-hoi-dong"]:checked');
+    // The achievement report, for the head to read before signing, made on the tablet without network.
+    await page.click('#print-report');
+    const report = await page.locator('#print-view').textContent();
+    for (const phrase of ['DỰ THẢO', 'BÁO CÁO THÀNH TÍCH', 'Đề nghị tặng Lao động tiên tiến năm 2025', 'I. SƠ LƯỢC LÝ LỊCH',
+      'Họ và tên: Trần Thị Lan', 'III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']) {
+      assert.ok(report.includes(phrase), `the printed report says "${phrase}"`);
+    }
   });
 
   await t.test('back online, both are submitted with the verdict the server stores', async () => {

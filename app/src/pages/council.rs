@@ -19,7 +19,7 @@ use crate::api;
 use crate::format::{parse_name, today, value_name};
 use crate::pages::PageContext;
 use crate::store;
-use crate::widgets::Choice;
+use crate::widgets::{download_button, Choice};
 
 pub fn page(context: PageContext) -> AnyView {
     let office = context.user.role == Role::Office;
@@ -454,6 +454,13 @@ fn SessionView(
                     <button id="close-ballots" class="secondary" on:click=close_box>"Kết thúc bỏ phiếu, ghi kết quả kiểm phiếu"</button>
                 </Show>
             </section>
+            <div class="row documents" id="session-documents">
+                {[("phieu-bau", "Phiếu bầu"), ("kiem-phieu", "Biên bản kiểm phiếu"), ("bien-ban", "Biên bản họp"), ("to-trinh", "Tờ trình, danh sách")]
+                    .map(|(document, label)| {
+                        let url = format!("/api/documents/council/sessions/{}/{document}", js_sys::encode_uri_component(&id.get_value()));
+                        download_button(token, url, label, message)
+                    })}
+            </div>
             <button id="show-minutes" class="secondary" on:click=show_minutes>"Xem biên bản"</button>
             <Show when=move || !locked.get()>
                 <button id="confirm-minutes" class="primary" on:click=confirm>"Xác nhận biên bản"</button>

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::api;
 use crate::format::today;
 use crate::pages::PageContext;
-use crate::widgets::Choice;
+use crate::widgets::{download_button, Choice};
 
 pub fn page(context: PageContext) -> AnyView {
     let office = context.user.role == Role::Office;
@@ -81,7 +81,7 @@ fn DecisionsPage(token: String, office: bool) -> impl IntoView {
             <Show when=move || office>
                 <DraftForm sessions token message open reload />
             </Show>
-            {move || open.get().map(|d| view! { <DecisionView decision=d office issue /> })}
+            {move || open.get().map(|d| view! { <DecisionView decision=d office issue token message /> })}
         </section>
     }
 }
@@ -165,6 +165,8 @@ fn DraftForm(
 fn DecisionView(
     decision: Decision,
     office: bool,
+    token: StoredValue<String>,
+    message: RwSignal<Option<String>>,
     issue: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let issued = decision.issued();
@@ -198,9 +200,13 @@ fn DecisionView(
             <ul id="decision-not-awarded">
                 {decision.not_awarded.iter().map(|n| view! { <li>{n.name.clone()} " — " {n.reason.clone()}</li> }).collect_view()}
             </ul>
-            <Show when=move || office && !issued>
-                <button id="issue-decision" class="primary" on:click=issue>"Ban hành"</button>
-            </Show>
+            <div class="row">
+                {download_button(token, format!("/api/documents/decisions/{}", js_sys::encode_uri_component(&decision.id)),
+                    if issued { "Tải quyết định (DOCX)" } else { "Tải dự thảo (DOCX)" }, message)}
+                <Show when=move || office && !issued>
+                    <button id="issue-decision" class="primary" on:click=issue>"Ban hành"</button>
+                </Show>
+            </div>
         </div>
     }
 }

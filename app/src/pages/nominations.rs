@@ -3,7 +3,10 @@
 
 use chrono::Datelike;
 use domain::api::{Role, UserProfile};
-use domain::dossier::{awards_of, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track};
+use domain::documents::{achievement_report, Document, Profile, ReportSource};
+use domain::dossier::{
+    awards_of, read, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track,
+};
 use domain::model::FieldSpec;
 use domain::org::lineage;
 use domain::rules::{evaluate, submission_problem, Verdict};
@@ -20,11 +23,13 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, Choice, VerdictView};
+use crate::widgets::{
+    download_button, draft_conflicts, print_view, record_status, rejection, workflow_line, Choice, VerdictView,
+};
 
 pub fn page(context: PageContext) -> AnyView {
-    let PageContext { user, state, local, .. } = context;
-    view! { <NominationsPage user state local /> }.into_any()
+    let PageContext { user, state, local, token } = context;
+    view! { <NominationsPage user state local token /> }.into_any()
 }
 
 /// The verdict on a nomination draft from what this tablet holds: the draft as typed (saved or not), the
@@ -53,7 +58,8 @@ pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields
 }
 
 #[component]
-fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData) -> impl IntoView {
+fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token: String) -> impl IntoView {
+    let token = StoredValue::new(token);
     let draft = Draft::new(RecordKind::Nomination, &user.unit_id, &user.id, state);
     let unit_id = StoredValue::new(user.unit_id.clone());
     let is_head = user.role == Role::UnitHead;
@@ -101,7 +107,7 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData) -> imp
             </table>
             <Notices nominations=Signal::derive(nominations) nominee_label />
             <Show when=move || draft.id.get().is_some()>
-                <NominationForm draft local unit_id=unit_id.get_value() is_head />
+                <NominationForm draft local unit_id=unit_id.get_value() is_head token />
             </Show>
         </section>
     }
@@ -169,7 +175,13 @@ fn date_field(draft: Draft, name: &'static str, label: &'static str) -> impl Int
 }
 
 #[component]
-fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool) -> impl IntoView {
+fn NominationForm(
+    draft: Draft,
+    local: LocalData,
+    unit_id: String,
+    is_head: bool,
+    token: StoredValue<String>,
+) -> impl IntoView {
     let unit = StoredValue::new(unit_id);
     let kind = move || parse_name::<NomineeKind>(&draft.text("nominee_kind")).unwrap_or(NomineeKind::Person);
     // Only the fields the rules read: typing the report's texts does not re-run them.
@@ -261,6 +273,20 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
             codes.push(code);
         }
         draft.set("documents", json!(codes));
+    };
+    // The achievement report, printed from what the tablet holds (offline too), and the same as DOCX (online).
+    let printed = RwSignal::new(None::<Document>);
+    let print = move |_| {
+        let Some(report) = report(&local, draft, &unit.get_value()) else { return };
+        printed.set(Some(report));
+        set_timeout(
+            || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.print();
+                }
+            },
+            std::time::Duration::from_millis(100),
+        );
     };
     let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
     let may_submit = move || verdict.with(|v| submission_problem(v.as_ref(), &draft.text("justification")).is_none());
@@ -401,6 +427,13 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
                 <h3>"Kết quả kiểm tra của máy chủ khi gửi"</h3>
                 <VerdictView verdict=v id="stored-verdict" />
             })}
+            <div class="row report-actions">
+                <button id="print-report" class="secondary" on:click=print>"In báo cáo thành tích"</button>
+                {move || draft.id.get().filter(|_| draft.record.get().is_some_and(|r| r.rev > 0)).map(|id| {
+                    download_button(token, format!("/api/documents/nominations/{id}/report"), "Tải báo cáo (DOCX)", draft.error)
+                })}
+            </div>
+            {move || printed.get().map(print_view)}
             <Show when=move || is_head && editable() && draft.record.get().is_some()>
                 <button id="submit-nomination" class="primary" disabled=move || !may_submit()
                     on:click=move |_| draft.transition(Action::Submit)>"Gửi đề nghị cho Văn phòng Sở"</button>
@@ -420,3 +453,59 @@ fn NominationForm(draft: Draft, local: LocalData, unit_id: String, is_head: bool
 }
 
 // --- the office's review -------------------------------------------------------------------------------
+
+/// The achievement report of the open draft, from the tablet's records; None while it has no nominee or title.
+fn report(local: &LocalData, draft: Draft, unit_id: &str) -> Option<Document> {
+    let title = draft.text("title");
+    let year: i32 = draft.text("year").trim().parse().ok()?;
+    if title.is_empty() {
+        return None;
+    }
+    let kind = parse_name::<NomineeKind>(&draft.text("nominee_kind")).unwrap_or(NomineeKind::Person);
+    let nominee_id = draft.text("nominee_id");
+    let (profile, nominee_name, initiatives, awards) = local.records.with(|records| match kind {
+        NomineeKind::Person => {
+            let person = records.iter().find(|r| r.id.to_string() == nominee_id)?;
+            let text = |name: &str| store::text_of(&person.fields, name);
+            Some((
+                Some(Profile {
+                    full_name: text("full_name"),
+                    birth_date: text("birth_date"),
+                    gender: text("gender"),
+                    hometown: text("hometown"),
+                    position: text("position"),
+                    qualification: text("qualification"),
+                }),
+                text("full_name"),
+                read::<Vec<Initiative>>(&person.fields, "initiatives"),
+                awards_of(&person.fields),
+            ))
+        }
+        NomineeKind::Collective => {
+            let awards = records
+                .iter()
+                .filter(|r| r.kind == RecordKind::UnitProfile && r.unit_id == unit_id)
+                .flat_map(|r| awards_of(&r.fields))
+                .collect();
+            Some((None, local.unit_name(unit_id), Vec::new(), awards))
+        }
+    })?;
+    let source = ReportSource {
+        unit: local.office(unit_id),
+        nominee_kind: kind,
+        profile,
+        nominee_name,
+        title,
+        year,
+        summary: draft.text("summary"),
+        section_profile: draft.text("section_profile"),
+        section_achievements: draft.text("section_achievements"),
+        initiatives,
+        awards,
+        draft: draft
+            .record
+            .get_untracked()
+            .is_none_or(|r| matches!(r.state, WorkflowState::Draft | WorkflowState::Returned)),
+    };
+    Some(local.reference.with_untracked(|r| achievement_report(&r.rulebook, &source)))
+}

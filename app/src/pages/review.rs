@@ -22,7 +22,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{HistoryView, ReviewActions, VerdictView};
+use crate::widgets::{download_button, HistoryView, ReviewActions, VerdictView};
 
 pub fn quarterly(context: PageContext) -> AnyView {
     review(context, RecordKind::SelfAssessment)
@@ -159,6 +159,9 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
                                 <td>
                                     {record_id.map(|id| view! {
                                         <ReviewActions record_id=id submitted state error />
+                                        {(kind == RecordKind::Nomination).then(|| {
+                                            download_button(token, format!("/api/documents/nominations/{id}/report"), "Báo cáo thành tích (DOCX)", error)
+                                        })}
                                         // The server shows a record's history to the office, not to council members.
                                         {may_review.then(|| view! {
                                             <button class="secondary history" on:click=move |_| show_history(id, heading.clone())>"Lịch sử"</button>

@@ -149,6 +149,15 @@ impl RuleBook {
                 problems.push(Problem::new(format!("dossier_documents[{i}].regimes"), message));
             }
         }
+        for (i, window) in self.report_windows.iter().enumerate() {
+            if !codes.contains(window.title.as_str()) {
+                let message = format!("Danh hiệu của báo cáo thành tích không có trong danh mục: \"{}\"", window.title);
+                problems.push(Problem::new(format!("report_windows[{i}].title"), message));
+            }
+            if !(1..=30).contains(&window.years) {
+                problems.push(Problem::new(format!("report_windows[{i}].years"), "Số năm phải từ 1 đến 30"));
+            }
+        }
         if let Some(publication) = &self.publication {
             if !(1..=60).contains(&publication.working_days) {
                 let message = "Thời gian công khai phải từ 1 đến 60 ngày làm việc";

@@ -25,6 +25,7 @@ mod accounts;
 mod ballots;
 mod council;
 mod decisions;
+mod documents;
 mod publications;
 mod records;
 mod reference;
@@ -46,6 +47,7 @@ pub enum DbError {
 pub use ballots::Cast;
 pub use council::{DocumentUpdate, SessionInsert};
 pub use decisions::{DecisionInsert, Issue};
+pub use documents::StoredRecord;
 
 type Result<T> = std::result::Result<T, DbError>;
 
@@ -123,8 +125,8 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
     RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
 
-/// A book saved before the council's rules, the cash rules, the publication window, the holidays and the
-/// dossier's documents were data lacks them: it gets the shipped ones, as a new edition, so every decision has
+/// A book saved before the council's rules, the cash rules, the publication window, the holidays, the
+/// dossier's documents and the reports' windows were data lacks them: it gets the shipped ones, as a new edition, so every decision has
 /// its amounts and tablets see the change like any other edit.
 async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
     let (version, body): (i64, String) =
@@ -148,6 +150,10 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
     }
     if lacks("dossier_documents") {
         book.dossier_documents = shipped.dossier_documents.clone();
+        added = true;
+    }
+    if lacks("report_windows") {
+        book.report_windows = shipped.report_windows.clone();
         added = true;
     }
     if !added {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod office;
 pub mod world;
 
 use axum::body::Body;
@@ -95,6 +96,18 @@ impl TestServer {
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// A GET of a file: its status, headers and bytes.
+    pub async fn download(&self, uri: &str, token: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.into_body().collect().await.unwrap().to_bytes().to_vec())
     }
 
     /// A request that must answer `expected`, its body read as `T`.
