@@ -7,10 +7,11 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::format_date;
 use crate::council::{Candidate, CouncilSession};
 use crate::decision::Decision;
 use crate::dossier::{AwardEntry, Initiative, NomineeKind};
-use crate::rules::{dong, Recipient, RuleBook, TitleKind};
+use crate::rules::{dong, FormTexts, Recipient, Regime, RuleBook, TitleKind};
 
 /// The header's two columns (NĐ 30/2020, Phụ lục I): the issuing body under its parent on the left, with the
 /// number; the Quốc hiệu and Tiêu ngữ on the right, with the place and date.
@@ -134,6 +135,62 @@ fn table(columns: &[(&str, u32)], rows: Vec<Vec<String>>) -> Block {
     Block::Table { columns, rows }
 }
 
+/// The rulebook's wording of a form under a regime (`RuleBook::forms`) over the built-in one, with {title},
+/// {year}, {date}, {place}, {council} and {regime} filled in.
+struct Wording<'a> {
+    texts: Option<&'a FormTexts>,
+    fills: Vec<(&'static str, String)>,
+}
+
+impl<'a> Wording<'a> {
+    fn new(book: &'a RuleBook, form: &str, regime: Option<&Regime>, mut fills: Vec<(&'static str, String)>) -> Self {
+        fills.push(("regime", regime.map(|r| r.name.clone()).unwrap_or_default()));
+        Wording { texts: book.form_texts(form, regime.map_or("", |r| r.id.as_str())), fills }
+    }
+
+    fn fill(&self, text: &str) -> String {
+        self.fills.iter().fold(text.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+    }
+
+    /// The book's text for `key`, filled; None where the book gives none.
+    fn given(&self, key: &str) -> Option<String> {
+        self.texts.and_then(|t| t.texts.get(key)).map(|text| self.fill(text))
+    }
+
+    fn text(&self, key: &str, built_in: &str) -> String {
+        self.given(key).unwrap_or_else(|| self.fill(built_in))
+    }
+
+    fn lines(&self, key: &str, built_in: &str) -> Vec<String> {
+        self.text(key, built_in).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    }
+
+    /// The texts every form takes, over what the builder wrote: type, trích yếu, the header's issuer lines,
+    /// the signature blocks' roles and the nơi nhận.
+    fn apply(&self, mut document: Document) -> Document {
+        let head = &mut document.letterhead;
+        for (key, slot) in [
+            ("kind", &mut document.kind),
+            ("summary", &mut document.summary),
+            ("letterhead.parent", &mut head.parent),
+            ("letterhead.issuer", &mut head.issuer),
+        ] {
+            if let Some(text) = self.given(key) {
+                *slot = text;
+            }
+        }
+        for (i, signature) in document.signatures.iter_mut().enumerate() {
+            if let Some(role) = self.given(&format!("signature.{}", i + 1)) {
+                signature.role = role;
+            }
+        }
+        if self.given("recipients").is_some() {
+            document.recipients = self.lines("recipients", "");
+        }
+        document
+    }
+}
+
 /// Who the documents of an office come from: its name and its parent's, and the place its dates are written at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Office {
@@ -196,9 +253,18 @@ pub struct ReportSource {
 pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
     let title_name = book.title_name(&source.title).to_owned();
     let person = source.nominee_kind == NomineeKind::Person;
+    let form = if person { "bao-cao-ca-nhan" } else { "bao-cao-tap-the" };
+    let fills = vec![
+        ("title", title_name.clone()),
+        ("year", source.year.to_string()),
+        ("date", String::new()),
+        ("place", source.unit.place.clone()),
+        ("council", String::new()),
+    ];
+    let w = Wording::new(book, form, book.regime_for_year(source.year), fills);
     let mut blocks = Vec::new();
     if person {
-        blocks.push(Block::Heading("I. SƠ LƯỢC LÝ LỊCH".into()));
+        blocks.push(Block::Heading(w.text("heading.profile", "I. SƠ LƯỢC LÝ LỊCH")));
         if let Some(p) = &source.profile {
             let lines = [
                 ("Họ và tên", &p.full_name),
@@ -214,12 +280,12 @@ pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
             }
         }
     } else {
-        blocks.push(Block::Heading("I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH".into()));
+        blocks.push(Block::Heading(w.text("heading.profile", "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH")));
     }
     if !source.section_profile.trim().is_empty() {
         blocks.push(Block::Text(source.section_profile.trim().to_owned()));
     }
-    blocks.push(Block::Heading("II. THÀNH TÍCH ĐẠT ĐƯỢC".into()));
+    blocks.push(Block::Heading(w.text("heading.achievements", "II. THÀNH TÍCH ĐẠT ĐƯỢC")));
     for text in [&source.summary, &source.section_achievements] {
         if !text.trim().is_empty() {
             blocks.push(Block::Text(text.trim().to_owned()));
@@ -240,7 +306,7 @@ pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
             rows,
         ));
     }
-    blocks.push(Block::Heading("III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG".into()));
+    blocks.push(Block::Heading(w.text("heading.awards", "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG")));
     let since = book.report_years(&source.title).map(|years| source.year - i32::try_from(years).unwrap_or(0) + 1);
     let index = book.index();
     // The award this report asks for, once decided, is the report's outcome, not part of its history.
@@ -288,7 +354,7 @@ pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
         forms,
     ));
     let reporter = if person { "NGƯỜI BÁO CÁO THÀNH TÍCH" } else { "THỦ TRƯỞNG ĐƠN VỊ" };
-    Document {
+    w.apply(Document {
         file_name: format!("bao-cao-thanh-tich-{}-{}", file_slug(&source.nominee_name), source.year),
         letterhead: Letterhead {
             parent: caps(&source.unit.parent),
@@ -313,7 +379,7 @@ pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
             },
         ],
         recipients: Vec::new(),
-    }
+    })
 }
 
 /// The members who confirmed the minutes, as the signature blocks name them: chair, then secretary.
@@ -332,6 +398,25 @@ fn session_signatures(session: &CouncilSession) -> Vec<Signature> {
     ]
 }
 
+/// The wording of a session's `form`: the regime of the session's day, and its date, place and council.
+fn session_wording<'a>(
+    book: &'a RuleBook,
+    form: &str,
+    office: &Office,
+    council_name: &str,
+    session: &CouncilSession,
+) -> Wording<'a> {
+    let year = session.candidates.first().map_or(session.held_on.year(), |c| c.year);
+    let fills = vec![
+        ("title", String::new()),
+        ("year", year.to_string()),
+        ("date", format_date(session.held_on)),
+        ("place", office.place.clone()),
+        ("council", council_name.to_owned()),
+    ];
+    Wording::new(book, form, book.regime_on(session.held_on), fills)
+}
+
 fn session_letterhead(office: &Office, council_name: &str, session: &CouncilSession) -> Letterhead {
     Letterhead {
         parent: caps(&office.name),
@@ -342,7 +427,8 @@ fn session_letterhead(office: &Office, council_name: &str, session: &CouncilSess
 }
 
 /// The ballot sheet (phiếu bầu) of a session: every candidate with a box for each choice, and no voter's name.
-pub fn ballot_sheet(office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+pub fn ballot_sheet(book: &RuleBook, office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+    let w = session_wording(book, "phieu-bau", office, council_name, session);
     let rows = session
         .candidates
         .iter()
@@ -357,23 +443,24 @@ pub fn ballot_sheet(office: &Office, council_name: &str, session: &CouncilSessio
             ]
         })
         .collect();
-    Document {
+    w.apply(Document {
         file_name: format!("phieu-bau-{}", session.held_on),
         letterhead: session_letterhead(office, council_name, session),
         kind: "PHIẾU BẦU".into(),
-        summary: format!("Đề nghị khen thưởng, phiên họp ngày {}", crate::calendar::format_date(session.held_on)),
+        summary: format!("Đề nghị khen thưởng, phiên họp ngày {}", format_date(session.held_on)),
         draft: false,
         blocks: vec![
-            Block::Text("Đánh dấu (x) vào một trong hai ô \"Đồng ý\" hoặc \"Không đồng ý\" của mỗi người, tập thể được đề nghị. Phiếu đánh dấu cả hai ô, hoặc không đánh dấu ô nào, là phiếu không hợp lệ đối với người, tập thể đó.".into()),
+            Block::Text(w.text("instructions", "Đánh dấu (x) vào một trong hai ô \"Đồng ý\" hoặc \"Không đồng ý\" của mỗi người, tập thể được đề nghị. Phiếu đánh dấu cả hai ô, hoặc không đánh dấu ô nào, là phiếu không hợp lệ đối với người, tập thể đó.")),
             table(&[("STT", 1), ("Họ và tên, đơn vị", 4), ("Danh hiệu, hình thức đề nghị", 3), ("Đồng ý", 1), ("Không đồng ý", 1)], rows),
         ],
         signatures: Vec::new(),
         recipients: Vec::new(),
-    }
+    })
 }
 
 /// The counting committee's minutes (biên bản kiểm phiếu): each candidate's count and result under its rule.
-pub fn count_minutes(office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+pub fn count_minutes(book: &RuleBook, office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+    let w = session_wording(book, "kiem-phieu", office, council_name, session);
     let attendance = session.attendance();
     let rows = session
         .candidates
@@ -397,11 +484,11 @@ pub fn count_minutes(office: &Office, council_name: &str, session: &CouncilSessi
             ]
         })
         .collect();
-    Document {
+    w.apply(Document {
         file_name: format!("bien-ban-kiem-phieu-{}", session.held_on),
         letterhead: session_letterhead(office, council_name, session),
         kind: "BIÊN BẢN KIỂM PHIẾU".into(),
-        summary: format!("Phiên họp ngày {} tại {}", crate::calendar::format_date(session.held_on), session.place),
+        summary: format!("Phiên họp ngày {} tại {}", format_date(session.held_on), session.place),
         draft: !session.locked(),
         blocks: vec![
             Block::Text(format!(
@@ -432,12 +519,13 @@ pub fn count_minutes(office: &Office, council_name: &str, session: &CouncilSessi
             name: String::new(),
         }],
         recipients: Vec::new(),
-    }
+    })
 }
 
 /// The session's minutes (biên bản họp Hội đồng), from the text the session makes, signed by the chair and the
 /// secretary.
-pub fn council_minutes(office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+pub fn council_minutes(book: &RuleBook, office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+    let w = session_wording(book, "bien-ban", office, council_name, session);
     let text = session.minutes(council_name);
     // The minutes' own first lines are the Quốc hiệu and the title, which the header carries.
     let body: Vec<Block> = text
@@ -446,7 +534,7 @@ pub fn council_minutes(office: &Office, council_name: &str, session: &CouncilSes
         .filter(|line| !line.trim().is_empty())
         .map(|line| Block::Text(line.trim_start().to_owned()))
         .collect();
-    Document {
+    w.apply(Document {
         file_name: format!("bien-ban-hop-hoi-dong-{}", session.held_on),
         letterhead: session_letterhead(office, council_name, session),
         kind: "BIÊN BẢN".into(),
@@ -455,18 +543,14 @@ pub fn council_minutes(office: &Office, council_name: &str, session: &CouncilSes
         blocks: body,
         signatures: session_signatures(session),
         recipients: Vec::new(),
-    }
+    })
 }
 
 /// The submission (tờ trình) of a session's passed candidates to the authority that decides, with its list,
 /// grouped I. Tập thể, II. Cá nhân.
-pub fn submission(
-    book: &RuleBook,
-    office: &Office,
-    council_name: &str,
-    session: &CouncilSession,
-    addressee: &str,
-) -> Document {
+pub fn submission(book: &RuleBook, office: &Office, council_name: &str, session: &CouncilSession) -> Document {
+    let w = session_wording(book, "to-trinh", office, council_name, session);
+    let addressee = w.text("addressee", "Chủ tịch Ủy ban nhân dân tỉnh {place}");
     let (collectives, people): (Vec<&Candidate>, Vec<&Candidate>) = session
         .candidates
         .iter()
@@ -486,8 +570,29 @@ pub fn submission(
         }
     }
     let year = session.candidates.first().map_or(session.held_on.year(), |c| c.year);
-    let regime = book.regime_on(session.held_on).map(|r| r.name.clone()).unwrap_or_default();
-    Document {
+    let mut blocks = vec![Block::Centered(format!("Kính gửi: {addressee}"))];
+    let basis = w.lines("basis", "Căn cứ {regime};\nCăn cứ Biên bản họp {council} ngày {date};");
+    blocks.extend(basis.into_iter().map(Block::Text));
+    blocks.extend([
+        Block::Text(format!(
+            "{} kính trình {addressee} xem xét, khen thưởng cho {} tập thể và {} cá nhân đã có thành tích xuất sắc (có danh sách kèm theo).",
+            office.name,
+            collectives.len(),
+            people.len()
+        )),
+        Block::Centered("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG".into()),
+        table(
+            &[
+                ("STT", 1),
+                ("Tên tập thể; họ và tên, chức vụ, đơn vị", 3),
+                ("Tóm tắt thành tích", 4),
+                ("Hình thức đề nghị", 2),
+                ("Ghi chú", 2),
+            ],
+            rows,
+        ),
+    ]);
+    w.apply(Document {
         file_name: format!("to-trinh-{}", session.held_on),
         letterhead: Letterhead {
             parent: caps(&office.parent),
@@ -498,25 +603,14 @@ pub fn submission(
         kind: "TỜ TRÌNH".into(),
         summary: format!("Về việc đề nghị khen thưởng thành tích năm {year}"),
         draft: !session.locked(),
-        blocks: vec![
-            Block::Centered(format!("Kính gửi: {addressee}")),
-            Block::Text(format!("Căn cứ {regime};")),
-            Block::Text(format!(
-                "Căn cứ Biên bản họp {council_name} ngày {};",
-                crate::calendar::format_date(session.held_on)
-            )),
-            Block::Text(format!(
-                "{} kính trình {addressee} xem xét, khen thưởng cho {} tập thể và {} cá nhân đã có thành tích xuất sắc (có danh sách kèm theo).",
-                office.name,
-                collectives.len(),
-                people.len()
-            )),
-            Block::Centered("DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG".into()),
-            table(&[("STT", 1), ("Tên tập thể; họ và tên, chức vụ, đơn vị", 3), ("Tóm tắt thành tích", 4), ("Hình thức đề nghị", 2), ("Ghi chú", 2)], rows),
-        ],
-        signatures: vec![Signature { role: "THỦ TRƯỞNG CƠ QUAN".into(), note: "(Ký, đóng dấu)".into(), name: String::new() }],
+        blocks,
+        signatures: vec![Signature {
+            role: "THỦ TRƯỞNG CƠ QUAN".into(),
+            note: "(Ký, đóng dấu)".into(),
+            name: String::new(),
+        }],
         recipients: vec!["Như trên;".into(), "Lưu: VT, TĐKT.".into()],
-    }
+    })
 }
 
 /// The award decision with its list and amounts. A draft carries no number and is marked "DỰ THẢO".
@@ -530,7 +624,14 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
         Some(n) => format!("Số: {n}"),
         None => format!("Số:        /{}", decision.register),
     };
-    let regime = book.regime_on(decision.decided_on).map(|r| r.name.clone()).unwrap_or_default();
+    let fills = vec![
+        ("title", decision.recipients.first().map(|r| r.title_name.clone()).unwrap_or_default()),
+        ("year", decision.decided_on.year().to_string()),
+        ("date", format_date(session_held_on)),
+        ("place", office.place.clone()),
+        ("council", format!("Hội đồng Thi đua - Khen thưởng {}", office.name)),
+    ];
+    let w = Wording::new(book, "quyet-dinh", book.regime_on(decision.decided_on), fills);
     let people = decision.recipients.iter().filter(|r| r.recipient != Recipient::Collective).count();
     let collectives = decision.recipients.len() - people;
     let mut rows: Vec<Vec<String>> = decision
@@ -549,13 +650,10 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
         .collect();
     rows.push(vec![String::new(), "Tổng cộng".into(), String::new(), String::new(), dong(decision.total())]);
     let amends = decision.amends.as_ref().map(|id| format!("Quyết định này sửa đổi quyết định {id}.")).into_iter();
-    let mut blocks = vec![
-        Block::Centered(caps(&decision.issuer)),
-        Block::Text(format!("Căn cứ {regime};")),
-        Block::Text(format!(
-            "Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng ngày {};",
-            crate::calendar::format_date(session_held_on)
-        )),
+    let mut blocks = vec![Block::Centered(caps(&decision.issuer))];
+    let basis = w.lines("basis", "Căn cứ {regime};\nCăn cứ Biên bản họp {council} ngày {date};");
+    blocks.extend(basis.into_iter().map(Block::Text));
+    blocks.extend([
         Block::Text(format!("Theo đề nghị của {}.", office.name)),
         Block::Centered("QUYẾT ĐỊNH:".into()),
         Block::Text(format!(
@@ -576,7 +674,7 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
             "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Thủ trưởng {}, các đơn vị và cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
             office.name
         )),
-    ];
+    ]);
     blocks.extend(amends.map(Block::Text));
     blocks.push(Block::Centered(format!(
         "DANH SÁCH KHEN THƯỞNG (Kèm theo Quyết định {})",
@@ -586,7 +684,7 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
         &[("STT", 1), ("Họ và tên, đơn vị", 3), ("Danh hiệu, hình thức", 2), ("Thành tích", 3), ("Tiền thưởng", 2)],
         rows,
     ));
-    Document {
+    w.apply(Document {
         file_name: format!("quyet-dinh-{}", file_slug(decision.number.as_deref().unwrap_or("du-thao"))),
         letterhead: Letterhead {
             parent: String::new(),
@@ -604,7 +702,7 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
             name: decision.signer.clone(),
         }],
         recipients: vec!["Như Điều 3;".into(), "Lưu: VT, TĐKT.".into()],
-    }
+    })
 }
 
 /// A value in a list: typed, so a spreadsheet sorts and sums it as what it is.
@@ -679,6 +777,50 @@ mod tests {
         assert_eq!(years(tables[1]), ["2025"], "forms of commendation");
         assert_eq!(report.summary, "Đề nghị tặng Chiến sĩ thi đua Bộ, ban, ngành, tỉnh năm 2026");
         assert!(report.blocks.contains(&Block::Text("- Họ và tên: Đỗ Thị Hoa".into())));
+    }
+
+    #[test]
+    fn a_form_s_wording_is_the_rulebook_s_for_its_regime() {
+        let mut book = RuleBook::default_book().unwrap();
+        let source = |year| ReportSource {
+            unit: Office::new("Trung tâm VH-TT-TT huyện Tam Dương".into(), "Sở TT&TT tỉnh Vĩnh Phúc".into()),
+            nominee_kind: NomineeKind::Person,
+            profile: None,
+            nominee_name: "Lan".into(),
+            title: "cstdcs".into(),
+            year,
+            summary: String::new(),
+            section_profile: String::new(),
+            section_achievements: String::new(),
+            initiatives: Vec::new(),
+            awards: Vec::new(),
+            draft: false,
+        };
+        // After the provinces merged, the header names the new province; a new decree renames section I.
+        let current = book
+            .forms
+            .iter_mut()
+            .find(|f| f.form == "bao-cao-ca-nhan" && f.regimes.contains(&"luat-2022-nd152".to_string()))
+            .unwrap();
+        current.texts.insert("letterhead.parent".into(), "UBND TỈNH PHÚ THỌ".into());
+        current.texts.insert("heading.profile".into(), "I. THÔNG TIN CÁ NHÂN ({year})".into());
+        let report = achievement_report(&book, &source(2026));
+        assert_eq!(report.letterhead.parent, "UBND TỈNH PHÚ THỌ");
+        assert_eq!(report.blocks[0], Block::Heading("I. THÔNG TIN CÁ NHÂN (2026)".into()));
+        assert_eq!(report.summary, "Đề nghị tặng Chiến sĩ thi đua cơ sở năm 2026");
+        // A report of 2023 keeps the old regime's form, and the header of its own unit.
+        let old = achievement_report(&book, &source(2023));
+        assert_eq!(old.letterhead.parent, "SỞ TT&TT TỈNH VĨNH PHÚC");
+        assert_eq!(old.blocks[0], Block::Heading("I. SƠ LƯỢC LÝ LỊCH".into()));
+        let shipped = RuleBook::default_book().unwrap();
+        assert!(book.problems(&shipped).is_empty(), "{:?}", book.problems(&shipped));
+        book.forms[0].texts.insert("heading.khac".into(), "x".into());
+        book.forms[1].form = "mau-khac".into();
+        let at: Vec<String> = book.problems(&shipped).into_iter().map(|p| p.at).collect();
+        assert!(
+            at.contains(&"forms[0].texts.heading.khac".to_string()) && at.contains(&"forms[1].form".to_string()),
+            "{at:?}"
+        );
     }
 
     #[test]

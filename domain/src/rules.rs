@@ -65,6 +65,42 @@ pub struct RuleBook {
     /// How many years of awards an achievement report for a title lists (its section III).
     #[serde(default)]
     pub report_windows: Vec<ReportWindow>,
+    /// The wording of the documents' forms, by form and regime: what an admin changes for a province's own header
+    /// or a new decree's form, without a new build. A text an entry does not give keeps the built-in wording.
+    #[serde(default)]
+    pub forms: Vec<FormTexts>,
+}
+
+/// The forms the product fills, and the texts of each that a `FormTexts` may give ({title}, {year}, {regime}
+/// and {date} are filled in). Every form also takes the texts of `COMMON_FORM_TEXTS`.
+pub const FORMS: [(&str, &[&str]); 7] = [
+    ("bao-cao-ca-nhan", &["heading.profile", "heading.achievements", "heading.awards"]),
+    ("bao-cao-tap-the", &["heading.profile", "heading.achievements", "heading.awards"]),
+    ("phieu-bau", &["instructions"]),
+    ("kiem-phieu", &[]),
+    ("bien-ban", &[]),
+    ("to-trinh", &["basis", "addressee"]),
+    ("quyet-dinh", &["basis"]),
+];
+
+/// Texts every form takes: its type and trích yếu, the header's two lines for the issuer, the signature blocks'
+/// roles, and the nơi nhận (one per line).
+pub const COMMON_FORM_TEXTS: [&str; 7] =
+    ["kind", "summary", "letterhead.parent", "letterhead.issuer", "signature.1", "signature.2", "recipients"];
+
+/// The wording of one form under some regimes (empty: every regime).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FormTexts {
+    pub form: String,
+    #[serde(default)]
+    pub regimes: Vec<String>,
+    /// The form as the law names it: "Mẫu số 03, Phụ lục I, Nghị định 98/2023/NĐ-CP".
+    pub name: String,
+    #[serde(default)]
+    pub texts: std::collections::BTreeMap<String, String>,
+    pub certainty: Certainty,
 }
 
 /// The years section III of an achievement report covers for `title`, counted back from the nomination's year.
@@ -493,8 +529,6 @@ impl RuleBook {
         self.regimes.iter().find(|r| r.valid_from <= date && r.valid_to.is_none_or(|to| date <= to))
     }
 
-    /// How the council votes on `title` for a `nominee` under `regime`: the vote its rule names, or the
-    /// council's default.
     /// The documents the dossier of a nomination for `title` judged under `regime` must hold, in book order.
     pub fn required_documents(&self, title: &str, regime: &str) -> Vec<&DossierDocument> {
         let code = self.title(title).map_or(title, |t| t.code.as_str());
@@ -518,6 +552,14 @@ impl RuleBook {
         missing
     }
 
+    /// The texts of `form` under `regime`: an entry naming the regime before one for every regime.
+    pub fn form_texts(&self, form: &str, regime: &str) -> Option<&FormTexts> {
+        let of_form = || self.forms.iter().filter(move |f| f.form == form);
+        of_form().find(|f| f.regimes.iter().any(|r| r == regime)).or_else(|| of_form().find(|f| f.regimes.is_empty()))
+    }
+
+    /// How the council votes on `title` for a `nominee` under `regime`: the vote its rule names, or the
+    /// council's default.
     pub fn vote_for(&self, title: &str, nominee: NomineeKind, regime: &str) -> &Vote {
         let code = self.title(title).map_or(title, |t| t.code.as_str());
         self.rules

@@ -164,17 +164,14 @@ async fn session_document(
     let council = own_session(&state, &session, &id).await?;
     let office = office_of(&state, &council.unit_id).await?;
     let name = council_name(&office);
-    let made = match document.as_str() {
-        "phieu-bau" => documents::ballot_sheet(&office, &name, &council),
-        "kiem-phieu" => documents::count_minutes(&office, &name, &council),
-        "bien-ban" => documents::council_minutes(&office, &name, &council),
-        "to-trinh" => {
-            let book = state.db.rulebook().await?;
-            let addressee = format!("Chủ tịch Ủy ban nhân dân tỉnh {}", office.place);
-            documents::submission(&book, &office, &name, &council, &addressee)
-        }
+    let build = match document.as_str() {
+        "phieu-bau" => documents::ballot_sheet,
+        "kiem-phieu" => documents::count_minutes,
+        "bien-ban" => documents::council_minutes,
+        "to-trinh" => documents::submission,
         _ => return Err(ApiError::NotFound("Không có văn bản này.")),
     };
+    let made = build(&state.db.rulebook().await?, &office, &name, &council);
     docx(&made)
 }
 

@@ -357,6 +357,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         "holidays",
         "dossier_documents",
         "report_windows",
+        "forms",
     ] {
         old.as_object_mut().unwrap().remove(key);
     }
@@ -375,6 +376,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
     assert_eq!(given, version + 2, "one new edition");
     assert_eq!(book["dossier_documents"].as_array().map(Vec::len), Some(4));
     assert_eq!(book["report_windows"].as_array().map(Vec::len), Some(4));
+    assert!(book["forms"].as_array().is_some_and(|f| f.len() >= 7));
     assert_eq!(book["publication"]["working_days"], 10);
     assert!(book["base_salaries"].as_array().is_some_and(|b| !b.is_empty()));
 

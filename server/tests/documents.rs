@@ -222,6 +222,23 @@ async fn every_document_and_list_opens_in_an_office_suite_with_its_values_and_ma
         "Chỉ thị 103/CT-BTTTT of 13/12/2021, by a ministry"
     );
 
+    // The admin words a form anew (the province's new header after the merger): the next decision document says
+    // so, with no new build.
+    let admin = server.login("quantri").await;
+    let reference: Value = server.expect(Method::GET, "/api/reference", Some(&admin), None, StatusCode::OK).await;
+    let mut book = reference["rulebook"].clone();
+    let forms = book["forms"].as_array_mut().unwrap();
+    let decision_form = forms.iter_mut().find(|f| f["form"] == "quyet-dinh").unwrap();
+    decision_form["texts"]["letterhead.issuer"] = json!("ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ");
+    let saved: Value = server.expect(Method::PUT, "/api/admin/rules", Some(&admin), Some(book), StatusCode::OK).await;
+    assert!(saved["version"].as_i64().unwrap() > 1);
+    let reworded = BTreeMap::from([(
+        "quyet-dinh.docx".to_string(),
+        docx(&server, &office, "/api/documents/decisions/qd-vb").await,
+    )]);
+    let reworded = squeeze(&through_office_suite(&reworded)["quyet-dinh.docx"]);
+    assert!(reworded.contains("ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ"), "{reworded}");
+
     // Outside the scope, a document answers like a missing one; a list is the office's.
     let other_unit = server.login("lapthach.giamdoc").await;
     let (status, _, _) = server.download(&report, &other_unit).await;

@@ -149,6 +149,25 @@ impl RuleBook {
                 problems.push(Problem::new(format!("dossier_documents[{i}].regimes"), message));
             }
         }
+        for (i, form) in self.forms.iter().enumerate() {
+            let Some((_, own)) = super::FORMS.iter().find(|(name, _)| *name == form.form) else {
+                let message = format!("Không có mẫu văn bản \"{}\"", form.form);
+                problems.push(Problem::new(format!("forms[{i}].form"), message));
+                continue;
+            };
+            for key in form
+                .texts
+                .keys()
+                .filter(|k| !own.contains(&k.as_str()) && !super::COMMON_FORM_TEXTS.contains(&k.as_str()))
+            {
+                let message = format!("Mẫu \"{}\" không có mục \"{key}\"", form.form);
+                problems.push(Problem::new(format!("forms[{i}].texts.{key}"), message));
+            }
+            for regime in form.regimes.iter().filter(|r| !regime_known(r)) {
+                let message = format!("Mẫu văn bản dùng chế độ không có: \"{regime}\"");
+                problems.push(Problem::new(format!("forms[{i}].regimes"), message));
+            }
+        }
         for (i, window) in self.report_windows.iter().enumerate() {
             if !codes.contains(window.title.as_str()) {
                 let message = format!("Danh hiệu của báo cáo thành tích không có trong danh mục: \"{}\"", window.title);

@@ -126,7 +126,7 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
 }
 
 /// A book saved before the council's rules, the cash rules, the publication window, the holidays, the
-/// dossier's documents and the reports' windows were data lacks them: it gets the shipped ones, as a new edition, so every decision has
+/// dossier's documents, the reports' windows and the forms' texts were data lacks them: it gets the shipped ones, as a new edition, so every decision has
 /// its amounts and tablets see the change like any other edit.
 async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
     let (version, body): (i64, String) =
@@ -154,6 +154,10 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
     }
     if lacks("report_windows") {
         book.report_windows = shipped.report_windows.clone();
+        added = true;
+    }
+    if lacks("forms") {
+        book.forms = shipped.forms.clone();
         added = true;
     }
     if !added {
