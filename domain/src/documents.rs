@@ -67,6 +67,8 @@ pub struct Document {
     pub summary: String,
     /// Marked "DỰ THẢO" across its head: not yet issued, or made from a record not yet decided.
     pub draft: bool,
+    /// Laid on a landscape page: a table too wide for a portrait one.
+    pub landscape: bool,
     pub blocks: Vec<Block>,
     /// Left to right.
     pub signatures: Vec<Signature>,
@@ -365,6 +367,7 @@ pub fn achievement_report(book: &RuleBook, source: &ReportSource) -> Document {
         kind: "BÁO CÁO THÀNH TÍCH".into(),
         summary: format!("Đề nghị tặng {title_name} năm {}", source.year),
         draft: source.draft,
+        landscape: false,
         blocks,
         signatures: vec![
             Signature {
@@ -449,6 +452,7 @@ pub fn ballot_sheet(book: &RuleBook, office: &Office, council_name: &str, sessio
         kind: "PHIẾU BẦU".into(),
         summary: format!("Đề nghị khen thưởng, phiên họp ngày {}", format_date(session.held_on)),
         draft: false,
+        landscape: false,
         blocks: vec![
             Block::Text(w.text("instructions", "Đánh dấu (x) vào một trong hai ô \"Đồng ý\" hoặc \"Không đồng ý\" của mỗi người, tập thể được đề nghị. Phiếu đánh dấu cả hai ô, hoặc không đánh dấu ô nào, là phiếu không hợp lệ đối với người, tập thể đó.")),
             table(&[("STT", 1), ("Họ và tên, đơn vị", 4), ("Danh hiệu, hình thức đề nghị", 3), ("Đồng ý", 1), ("Không đồng ý", 1)], rows),
@@ -490,6 +494,7 @@ pub fn count_minutes(book: &RuleBook, office: &Office, council_name: &str, sessi
         kind: "BIÊN BẢN KIỂM PHIẾU".into(),
         summary: format!("Phiên họp ngày {} tại {}", format_date(session.held_on), session.place),
         draft: !session.locked(),
+        landscape: true,
         blocks: vec![
             Block::Text(format!(
                 "Tổng số thành viên Hội đồng: {}; có mặt: {}; vắng, biểu quyết bằng văn bản: {}.",
@@ -540,6 +545,7 @@ pub fn council_minutes(book: &RuleBook, office: &Office, council_name: &str, ses
         kind: "BIÊN BẢN".into(),
         summary: format!("Họp {council_name}"),
         draft: !session.locked(),
+        landscape: false,
         blocks: body,
         signatures: session_signatures(session),
         recipients: Vec::new(),
@@ -603,6 +609,7 @@ pub fn submission(book: &RuleBook, office: &Office, council_name: &str, session:
         kind: "TỜ TRÌNH".into(),
         summary: format!("Về việc đề nghị khen thưởng thành tích năm {year}"),
         draft: !session.locked(),
+        landscape: false,
         blocks,
         signatures: vec![Signature {
             role: "THỦ TRƯỞNG CƠ QUAN".into(),
@@ -695,6 +702,7 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
         kind: "QUYẾT ĐỊNH".into(),
         summary: decision.summary.clone(),
         draft: !decision.issued(),
+        landscape: false,
         blocks,
         signatures: vec![Signature {
             role: caps(&decision.signer_position),

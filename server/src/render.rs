@@ -5,7 +5,10 @@
 
 use std::io::Cursor;
 
-use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType};
+use docx_rs::{
+    AlignmentType, Docx, PageMargin, PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
+    WidthType,
+};
 use domain::documents::{Block, Cell, Document, Sheet};
 use domain::statistics::StatisticalReturn;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook};
@@ -26,11 +29,14 @@ fn mm(millimetres: u32) -> i32 {
     (f64::from(millimetres) * 1440.0 / 25.4).round() as i32
 }
 
-const A4_WIDTH: u32 = 11906;
-const A4_HEIGHT: u32 = 16838;
-/// The width between the margins, in twips.
-fn text_width() -> usize {
-    usize::try_from(A4_WIDTH as i32 - mm(30) - mm(15)).unwrap_or(9000)
+/// A4's short and long sides, in twips.
+const A4_SHORT: u32 = 11906;
+const A4_LONG: u32 = 16838;
+
+/// The page's width, and the width between its margins, in twips.
+fn widths(doc: &Document) -> (u32, usize) {
+    let page = if doc.landscape { A4_LONG } else { A4_SHORT };
+    (page, usize::try_from(page as i32 - mm(30) - mm(15)).unwrap_or(9000))
 }
 
 /// Sizes in half-points: the body at 14 pt, the header's lines at 13 pt, tables and notes at 12 and 11 pt.
@@ -60,8 +66,8 @@ fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
 
 /// The header's two columns: the issuer with its number on the left, the Quốc hiệu, Tiêu ngữ and the place and
 /// date on the right.
-fn letterhead(doc: &Document) -> Table {
-    let (left, right) = (text_width() * 2 / 5, text_width() * 3 / 5);
+fn letterhead(doc: &Document, text_width: usize) -> Table {
+    let (left, right) = (text_width * 2 / 5, text_width * 3 / 5);
     let head = &doc.letterhead;
     let mut issuer = Vec::new();
     if !head.parent.is_empty() {
@@ -80,12 +86,12 @@ fn letterhead(doc: &Document) -> Table {
     ];
     Table::without_borders(vec![TableRow::new(vec![cell(issuer, left), cell(nation, right)])])
         .set_grid(vec![left, right])
-        .width(text_width(), WidthType::Dxa)
+        .width(text_width, WidthType::Dxa)
 }
 
-fn table(columns: &[domain::documents::Column], rows: &[Vec<String>]) -> Table {
+fn table(columns: &[domain::documents::Column], rows: &[Vec<String>], text_width: usize) -> Table {
     let total: u32 = columns.iter().map(|c| c.width).sum::<u32>().max(1);
-    let widths: Vec<usize> = columns.iter().map(|c| text_width() * c.width as usize / total as usize).collect();
+    let widths: Vec<usize> = columns.iter().map(|c| text_width * c.width as usize / total as usize).collect();
     let header = TableRow::new(
         columns.iter().zip(&widths).map(|(c, w)| cell(vec![centered(&c.label, SMALL, true, false)], *w)).collect(),
     );
@@ -101,15 +107,15 @@ fn table(columns: &[domain::documents::Column], rows: &[Vec<String>]) -> Table {
                 .collect(),
         )
     });
-    Table::new(std::iter::once(header).chain(body).collect()).set_grid(widths).width(text_width(), WidthType::Dxa)
+    Table::new(std::iter::once(header).chain(body).collect()).set_grid(widths).width(text_width, WidthType::Dxa)
 }
 
 /// The signature blocks side by side, the last one on the right.
-fn signatures(doc: &Document) -> Option<Table> {
+fn signatures(doc: &Document, text_width: usize) -> Option<Table> {
     if doc.signatures.is_empty() {
         return None;
     }
-    let width = text_width() / doc.signatures.len();
+    let width = text_width / doc.signatures.len();
     let cells = doc
         .signatures
         .iter()
@@ -128,15 +134,18 @@ fn signatures(doc: &Document) -> Option<Table> {
 
 pub fn docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let font = "Times New Roman";
+    let (page_width, text_width) = widths(doc);
+    let page_height = if doc.landscape { A4_SHORT } else { A4_LONG };
     let mut out = Docx::new()
-        .page_size(A4_WIDTH, A4_HEIGHT)
+        .page_size(page_width, page_height)
+        .page_orient(if doc.landscape { PageOrientationType::Landscape } else { PageOrientationType::Portrait })
         .page_margin(PageMargin::new().top(mm(20)).bottom(mm(20)).left(mm(30)).right(mm(15)))
         .default_fonts(RunFonts::new().ascii(font).hi_ansi(font).cs(font).east_asia(font))
         .default_size(BODY);
     if doc.draft {
         out = out.add_paragraph(Paragraph::new().add_run(run("DỰ THẢO", BODY).bold()).align(AlignmentType::Right));
     }
-    out = out.add_table(letterhead(doc));
+    out = out.add_table(letterhead(doc, text_width));
     out = out.add_paragraph(Paragraph::new());
     out = out.add_paragraph(centered(&doc.kind, BODY, true, false));
     if !doc.summary.is_empty() {
@@ -150,11 +159,13 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
             Block::Text(text) => text.lines().fold(out, |out, line| {
                 out.add_paragraph(Paragraph::new().add_run(run(line, BODY)).align(AlignmentType::Both))
             }),
-            Block::Table { columns, rows } => out.add_table(table(columns, rows)).add_paragraph(Paragraph::new()),
+            Block::Table { columns, rows } => {
+                out.add_table(table(columns, rows, text_width)).add_paragraph(Paragraph::new())
+            }
         };
     }
     out = out.add_paragraph(Paragraph::new());
-    if let Some(signed) = signatures(doc) {
+    if let Some(signed) = signatures(doc, text_width) {
         out = out.add_table(signed);
     }
     if !doc.recipients.is_empty() {
@@ -232,6 +243,8 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, RenderError> {
                 }
             }
         }
+        // Printed on A4 across, as wide as one page.
+        page.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
         page.set_freeze_panes(1, 0)?;
         let last_column = u16::try_from(sheet.columns.len().saturating_sub(1)).unwrap_or(0);
         page.autofilter(0, 0, u32::try_from(sheet.rows.len()).unwrap_or(0), last_column)?;
