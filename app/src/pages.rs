@@ -19,6 +19,7 @@ pub mod registration;
 pub mod reports;
 pub mod review;
 pub mod rules;
+pub mod search;
 
 /// What every page is given.
 #[derive(Clone)]

@@ -20,7 +20,7 @@ use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
     council, decisions, movements, nominations, people, publication, quarterly, registration, reports, review, rules,
-    PageContext,
+    search, PageContext,
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
@@ -240,6 +240,7 @@ pub const FIELD_BUNDLE: Bundle = Bundle {
             reads_records: false,
             view: movements::page,
         },
+        PageSpec { id: "nav-search", label: "Tìm kiếm", roles: FIELD, reads_records: true, view: search::page },
     ],
 };
 
@@ -306,6 +307,9 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: OFFICE_SIDE,
             reads_records: false,
             view: movements::page,
+        },
+        PageSpec {
+            id: "nav-search", label: "Tìm kiếm", roles: OFFICE_SIDE, reads_records: false, view: search::page
         },
     ],
 };

@@ -12,6 +12,7 @@ use crate::council::{Candidate, CouncilSession};
 use crate::decision::Decision;
 use crate::dossier::{AwardEntry, Initiative, NomineeKind};
 use crate::rules::{dong, FormTexts, Recipient, Regime, RuleBook, TitleKind};
+use crate::text::fold;
 
 /// The header's two columns (NĐ 30/2020, Phụ lục I): the issuing body under its parent on the left, with the
 /// number; the Quốc hiệu and Tiêu ngữ on the right, with the place and date.
@@ -91,34 +92,7 @@ pub fn place_date(place: &str, date: Option<NaiveDate>, year: i32) -> String {
 
 /// A file name from a Vietnamese text: lower case ASCII, words joined by hyphens ("Đỗ Thị Hoa" → "do-thi-hoa").
 pub fn file_slug(text: &str) -> String {
-    let ascii: String = text.chars().map(fold_letter).collect();
-    ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// The letter without its Vietnamese marks.
-fn fold_letter(c: char) -> char {
-    const GROUPS: [(&str, char); 14] = [
-        ("àáảãạăằắẳẵặâầấẩẫậ", 'a'),
-        ("ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'A'),
-        ("èéẻẽẹêềếểễệ", 'e'),
-        ("ÈÉẺẼẸÊỀẾỂỄỆ", 'E'),
-        ("ìíỉĩị", 'i'),
-        ("ÌÍỈĨỊ", 'I'),
-        ("òóỏõọôồốổỗộơờớởỡợ", 'o'),
-        ("ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'O'),
-        ("ùúủũụưừứửữự", 'u'),
-        ("ÙÚỦŨỤƯỪỨỬỮỰ", 'U'),
-        ("ỳýỷỹỵ", 'y'),
-        ("ỲÝỶỸỴ", 'Y'),
-        ("đ", 'd'),
-        ("Đ", 'D'),
-    ];
-    GROUPS.iter().find(|(group, _)| group.contains(c)).map_or(c, |(_, plain)| *plain)
+    fold(text).split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
 }
 
 /// The text with its first letter in capitals ("tặng danh hiệu…" → "Tặng danh hiệu…").

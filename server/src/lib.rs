@@ -39,6 +39,8 @@ mod reference;
 pub mod render;
 /// The admin's rulebook.
 mod rulebook;
+/// Search that ignores diacritics, within the user's scope.
+mod search;
 /// Who is asking: the bearer token and the client's address.
 mod session;
 /// The two halves of the sync protocol.
@@ -129,6 +131,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(movements::router())
         .merge(records::router())
         .merge(reference::router())
+        .merge(search::router())
         .merge(rulebook::router())
         .merge(sync::router())
 }

@@ -51,6 +51,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         include_str!("../src/movements.rs"),
         include_str!("../src/records.rs"),
         include_str!("../src/reference.rs"),
+        include_str!("../src/search.rs"),
         include_str!("../src/rulebook.rs"),
         include_str!("../src/sync.rs"),
     ];
@@ -99,6 +100,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             "/api/publications/{id}/comments/{comment_id}",
             "/api/records/{id}/history",
             "/api/reference",
+            "/api/search",
             "/api/statistics/{year}",
             "/api/statistics/{year}/xlsx",
             "/api/sync/pull",

@@ -1,5 +1,6 @@
 // Browser benchmarks, in headless Chromium against the release server: start time on a weak 3G link with a slow
-// CPU, warm start offline through the service worker, and autosave latency with 10,000 records on the tablet.
+// CPU, warm start offline through the service worker, autosave latency with 10,000 records on the tablet, and a
+// search keystroke over 10,000 people on it, offline.
 // Prints `key=value` lines for scripts/bench.sh. Not a test: it measures and never fails on a slow machine.
 import { startServer, launchBrowser, signIn } from '../e2e/harness.mjs';
 
@@ -111,6 +112,47 @@ try {
     o.onsuccess = () => { const r = o.result.transaction('records').objectStore('records').count(); r.onsuccess = () => resolve(r.result); };
   }));
   out('autosave_local_records', stored);
+
+  // 4. Search on the tablet, offline: 10,000 people on it besides the reports; from the input event of a
+  //    keystroke until the results list has changed.
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await page.evaluate(async (count) => {
+    const db = await new Promise((resolve) => { const o = indexedDB.open('thidua-tamduong.lan'); o.onsuccess = () => resolve(o.result); });
+    await new Promise((resolve) => {
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      for (let i = 0; i < count; i++) {
+        const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
+        store.put({ id, kind: 'person', unit_id: 'ttvh-tam-duong', rev: 1, deleted: false, state: 'draft',
+          state_note: null, fields: { full_name: `Nguyễn Văn Thành số ${i}`, position: 'Viên chức thông tin cơ sở' },
+          field_base: {}, conflicts: [], rejection: null, updated_by: 'tamduong.lan', saved_at: null });
+      }
+      tx.oncomplete = resolve;
+    });
+    db.close();
+  }, 10_000);
+  await context.setOffline(true);
+  await page.reload();
+  await page.click('#nav-search');
+  await page.waitForSelector('#search-box');
+  for (const [label, rate] of [['', 1], ['_cpu4', CPU_SLOWDOWN]]) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    const samples = [];
+    for (let i = 0; i < 60; i++) {
+      samples.push(await page.evaluate((text) => new Promise((resolve) => {
+        const results = document.querySelector('#search-results');
+        const box = document.querySelector('#search-box');
+        const started = performance.now();
+        const watch = new MutationObserver(() => { watch.disconnect(); resolve(performance.now() - started); });
+        watch.observe(results, { childList: true, subtree: true, characterData: true });
+        box.value = text;
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      }), `nguyen van thanh so ${i * 97}`));
+    }
+    out(`search${label}_p50_ms`, percentile(samples, 0.5).toFixed(1));
+    out(`search${label}_p95_ms`, percentile(samples, 0.95).toFixed(1));
+  }
+  await context.setOffline(false);
   await context.close();
 } finally {
   await browser.close();

@@ -150,6 +150,10 @@ test('a council session counts, decides by the rule of the title, and locks', as
       office.click('#lists button:has-text("Quyết định và tiền thưởng")'),
     ]);
     assert.equal(list.suggestedFilename(), 'danh-sach-quyet-dinh.xlsx');
+    // The office searches on the server, decisions included, without diacritics.
+    await office.click('#nav-search');
+    await office.fill('#search-box', 'do thi hoa');
+    await office.waitForSelector('#search-results li[data-kind="decision"]:has-text("1/QĐ-UBND")');
   });
 
   await t.test("the unit's tablet shows the award, the notice for the other, and its panel counts the award", async () => {

@@ -45,6 +45,17 @@ test('two nominations drafted offline reach the office, which sees what each dos
     }
   });
 
+  await t.test('offline, search finds a colleague typed without diacritics', async () => {
+    await page.click('#nav-search');
+    await page.fill('#search-box', 'le van minh');
+    const hits = page.locator('#search-results li');
+    await hits.first().waitFor();
+    const found = await hits.allInnerTexts();
+    assert.ok(found.some((text) => /Cá nhân\s+Lê Văn Minh/.test(text)), found.join(' | '));
+    assert.ok(found.some((text) => /Lê Văn Minh — Lao động tiên tiến 2025/.test(text)), 'and the nomination drafted offline');
+    await page.click('#nav-nominations');
+  });
+
   await t.test('back online, both are submitted with the verdict the server stores', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');

@@ -452,8 +452,6 @@ fn NominationForm(
     }
 }
 
-// --- the office's review -------------------------------------------------------------------------------
-
 /// The achievement report of the open draft, from the tablet's records; None while it has no nominee or title.
 fn report(local: &LocalData, draft: Draft, unit_id: &str) -> Option<Document> {
     let title = draft.text("title");

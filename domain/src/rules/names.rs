@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::{RuleBook, TitleDef};
+use crate::text::{fold, is_combining};
 
 /// The catalog's names by their words, built once for the many names a verdict reads.
 pub struct TitleIndex<'a> {
@@ -131,29 +132,8 @@ fn plain_words(name: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_combining(c: char) -> bool {
-    ('\u{0300}'..='\u{036F}').contains(&c)
-}
-
 fn fold_words(words: &[String]) -> Vec<String> {
     words.iter().map(|w| fold(w)).collect()
-}
-
-/// A lower-case Vietnamese word without its diacritics: "chiến" → "chien", "đoàn" → "doan".
-fn fold(word: &str) -> String {
-    const GROUPS: [(char, &str); 7] = [
-        ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
-        ('e', "èéẻẽẹêềếểễệ"),
-        ('i', "ìíỉĩị"),
-        ('o', "òóỏõọôồốổỗộơờớởỡợ"),
-        ('u', "ùúủũụưừứửữự"),
-        ('y', "ỳýỷỹỵ"),
-        ('d', "đ"),
-    ];
-    word.chars()
-        .filter(|c| !is_combining(*c))
-        .map(|c| GROUPS.iter().find(|(_, marked)| marked.contains(c)).map_or(c, |(base, _)| *base))
-        .collect()
 }
 
 #[cfg(test)]
