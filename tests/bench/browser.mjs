@@ -134,7 +134,9 @@ try {
   await context.setOffline(true);
   await page.reload();
   await page.click('#nav-search');
-  await page.waitForSelector('#search-box');
+  await page.fill('#search-box', 'nguyen van thanh so 9999');
+  // The index holds the 10,000 once the tablet's records are read.
+  await page.waitForSelector('#search-results li:has-text("số 9999")', { timeout: 60_000 });
   for (const [label, rate] of [['', 1], ['_cpu4', CPU_SLOWDOWN]]) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     const samples = [];
@@ -144,11 +146,14 @@ try {
         const box = document.querySelector('#search-box');
         const started = performance.now();
         const watch = new MutationObserver(() => { watch.disconnect(); resolve(performance.now() - started); });
+        // Each query shows other people, so the list changes; should it not, the sample is dropped, not waited for.
+        setTimeout(() => { watch.disconnect(); resolve(null); }, 5_000);
         watch.observe(results, { childList: true, subtree: true, characterData: true });
         box.value = text;
         box.dispatchEvent(new Event('input', { bubbles: true }));
-      }), `nguyen van thanh so ${i * 97}`));
+      }), `nguyen van thanh so ${i * 97 + 1}`));
     }
+    samples.splice(0, samples.length, ...samples.filter((sample) => sample !== null));
     out(`search${label}_p50_ms`, percentile(samples, 0.5).toFixed(1));
     out(`search${label}_p95_ms`, percentile(samples, 0.95).toFixed(1));
   }

@@ -71,14 +71,19 @@ fn local_index(local: &LocalData) -> Index {
 fn SearchPage(local: LocalData, token: String, on_server: bool) -> impl IntoView {
     let token = StoredValue::new(token);
     let query = RwSignal::new(String::new());
-    let hits = RwSignal::new(Vec::<Hit>::new());
+    let server_hits = RwSignal::new(Vec::<Hit>::new());
     let message = RwSignal::new(None::<String>);
-    // The tablet's index is built when the page opens and when its records change; a keystroke only scans it.
+    // The tablet's index is built when the page opens and when its records change (a large tablet's records may
+    // arrive after the first keystroke); a keystroke only scans it.
     let index = Memo::new(move |_| if on_server { Index::default() } else { local_index(&local) });
+    let hits = Memo::new(move |_| match on_server {
+        true => server_hits.get(),
+        false => index.with(|i| query.with(|q| i.search(q).into_iter().cloned().collect())),
+    });
     let find = move |text: String| {
         query.set(text.clone());
         if !on_server {
-            return hits.set(index.with(|i| i.search(&text).into_iter().cloned().collect()));
+            return;
         }
         spawn_local(async move {
             let url = format!("/api/search?q={}", js_sys::encode_uri_component(&text));
@@ -86,7 +91,7 @@ fn SearchPage(local: LocalData, token: String, on_server: bool) -> impl IntoView
                 // An answer to an older query than the one now typed is dropped.
                 Ok(found) if query.get_untracked() == text => {
                     message.set(None);
-                    hits.set(found);
+                    server_hits.set(found);
                 }
                 Ok(_) => {}
                 Err(e) => message.set(Some(api::offline_message(e, "tìm trên máy chủ"))),
