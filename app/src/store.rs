@@ -314,8 +314,38 @@ impl Store {
         Ok(self.meta_in(META, BALLOTS_KEY).await?.unwrap_or_default())
     }
 
-    pub async fn set_pending_ballots(&self, ballots: &[(String, CastBallot)]) -> Result<()> {
-        self.set_meta_in(META, BALLOTS_KEY, &ballots).await
+    /// Keeps `ballot` for `session_id` (in place of an earlier one for it), in one transaction with the read, so
+    /// a sending that finishes meanwhile cannot drop it.
+    pub async fn queue_ballot(&self, session_id: &str, ballot: CastBallot) -> Result<()> {
+        self.update_meta(BALLOTS_KEY, |pending: &mut Vec<(String, CastBallot)>| {
+            pending.retain(|(id, _)| id != session_id);
+            pending.push((session_id.to_owned(), ballot));
+        })
+        .await
+    }
+
+    /// Forgets the ballots the server has answered, and only those: one queued meanwhile stays.
+    pub async fn forget_ballots(&self, answered: &[(String, CastBallot)]) -> Result<()> {
+        self.update_meta(BALLOTS_KEY, |pending: &mut Vec<(String, CastBallot)>| {
+            pending.retain(|entry| !answered.contains(entry));
+        })
+        .await
+    }
+
+    /// Reads, changes and writes a `meta` value in one transaction.
+    async fn update_meta<T: Serialize + serde::de::DeserializeOwned + Default>(
+        &self,
+        key: &str,
+        change: impl FnOnce(&mut T),
+    ) -> Result<()> {
+        let tx = self.db.transaction(META).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(META)?;
+        let entry: Option<MetaEntry<T>> = store.get(key).serde()?.await?;
+        let mut value = entry.map(|e| e.value).unwrap_or_default();
+        change(&mut value);
+        store.put(&MetaEntry { key: key.to_owned(), value }).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A keyed value in one of the key/value stores (`meta`, `reference`).
@@ -685,11 +715,17 @@ mod tests {
         assert!(store.pending_ballots().await.unwrap().is_empty());
         let choices = [("n1".to_owned(), BallotChoice::Yes), ("n2".to_owned(), BallotChoice::Blank)];
         let ballot = CastBallot { choices: choices.into_iter().collect() };
-        store.set_pending_ballots(&[("phien-1".to_owned(), ballot.clone())]).await.unwrap();
+        store.queue_ballot("phien-1", ballot.clone()).await.unwrap();
         store.close();
         let store = Store::open_named(&name, "tamduong.lan").await.unwrap();
-        assert_eq!(store.pending_ballots().await.unwrap(), vec![("phien-1".to_owned(), ballot)]);
-        store.set_pending_ballots(&[]).await.unwrap();
+        let sent = store.pending_ballots().await.unwrap();
+        assert_eq!(sent, vec![("phien-1".to_owned(), ballot)]);
+        // While that one is being sent, the member votes in another session: answering the first keeps the second.
+        let other = CastBallot { choices: [("n3".to_owned(), BallotChoice::No)].into_iter().collect() };
+        store.queue_ballot("phien-2", other.clone()).await.unwrap();
+        store.forget_ballots(&sent).await.unwrap();
+        assert_eq!(store.pending_ballots().await.unwrap(), vec![("phien-2".to_owned(), other)]);
+        store.forget_ballots(&store.pending_ballots().await.unwrap()).await.unwrap();
         assert!(store.pending_ballots().await.unwrap().is_empty());
     }
 

@@ -477,7 +477,7 @@ fn send_pending_ballots(token: StoredValue<String>, message: RwSignal<Option<Str
     spawn_local(async move {
         let Some(store) = store::current_store() else { return };
         let Ok(pending) = store.pending_ballots().await else { return };
-        let mut kept = Vec::new();
+        let mut answered = Vec::new();
         for (session_id, ballot) in pending {
             let url = session_url(&session_id, "/ballot");
             match api::send::<_, BallotReceipt>(&token.get_value(), false, &url, &ballot).await {
@@ -485,11 +485,15 @@ fn send_pending_ballots(token: StoredValue<String>, message: RwSignal<Option<Str
                 Err(TransportError::Refused(body)) => message.set(Some(body.message)),
                 Err(_) => {
                     message.set(Some("Phiếu đã lưu trên thiết bị này và sẽ tự gửi khi có mạng.".into()));
-                    kept.push((session_id, ballot));
+                    continue;
                 }
             }
+            answered.push((session_id, ballot));
         }
-        if let Err(e) = store.set_pending_ballots(&kept).await {
+        if answered.is_empty() {
+            return;
+        }
+        if let Err(e) = store.forget_ballots(&answered).await {
             message.set(Some(e.user_message()));
         }
     });
@@ -525,10 +529,7 @@ fn MyBallot(
         };
         spawn_local(async move {
             let Some(store) = store::current_store() else { return };
-            let mut pending = store.pending_ballots().await.unwrap_or_default();
-            pending.retain(|(id, _)| id != &session.id);
-            pending.push((session.id.clone(), ballot));
-            if let Err(e) = store.set_pending_ballots(&pending).await {
+            if let Err(e) = store.queue_ballot(&session.id, ballot).await {
                 return message.set(Some(e.user_message()));
             }
             queued.set(true);
