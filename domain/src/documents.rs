@@ -180,6 +180,11 @@ pub fn province_of(name: &str) -> &str {
     name.rsplit_once(" tỉnh ").map_or("", |(_, province)| province)
 }
 
+/// The emulation council of an office, as its documents and minutes name it.
+pub fn council_name(office_name: &str) -> String {
+    format!("Hội đồng Thi đua - Khen thưởng {office_name}")
+}
+
 impl Office {
     /// A unit's office from its name and the name of the unit above it: a department at the top of the tree has
     /// the province's people's committee above it, and documents are dated in the province either name gives.
@@ -610,7 +615,7 @@ pub fn decision(book: &RuleBook, office: &Office, decision: &Decision, session_h
         ("year", decision.decided_on.year().to_string()),
         ("date", format_date(session_held_on)),
         ("place", office.place.clone()),
-        ("council", format!("Hội đồng Thi đua - Khen thưởng {}", office.name)),
+        ("council", council_name(&office.name)),
     ];
     let w = Wording::new(book, "quyet-dinh", book.regime_on(decision.decided_on), fills);
     let people = decision.recipients.iter().filter(|r| r.recipient != Recipient::Collective).count();

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::Movement;
+use crate::documents::{Cell, Sheet};
 use crate::dossier::Track;
 use crate::rules::Recipient;
 
@@ -37,6 +38,25 @@ pub struct StatisticalReturn {
     pub unit: String,
     pub columns: Vec<ReturnColumn>,
     pub rows: Vec<ReturnRow>,
+}
+
+impl StatisticalReturn {
+    /// The return as a sheet in the form's order: A the row's label, B its code, then columns 1…n. The sheet is
+    /// named by the code's first part ("0601.N"): a sheet name takes at most 31 characters and no "/".
+    pub fn sheet(&self) -> Sheet {
+        let mut columns = vec!["A. Chỉ tiêu".to_string(), "B. Mã số".to_string()];
+        columns.extend(self.columns.iter().map(|c| format!("{}. {}", c.code, c.label)));
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![Cell::Text(row.label.clone()), Cell::Text(row.code.clone())];
+                cells.extend(row.values.iter().map(|v| Cell::Number(*v as f64)));
+                cells
+            })
+            .collect();
+        Sheet { name: self.code.split('/').next().unwrap_or("Bieu").to_string(), columns, rows }
+    }
 }
 
 fn columns(labels: &[&str]) -> Vec<ReturnColumn> {

@@ -435,6 +435,6 @@ async fn minutes(
 ) -> Result<Json<Minutes>, ApiError> {
     may_read(&session)?;
     let stored = own_session(&state, &session, &id).await?;
-    let council = format!("Hội đồng Thi đua - Khen thưởng {}", state.db.unit_name(&stored.unit_id).await?);
+    let council = domain::documents::council_name(&state.db.unit_name(&stored.unit_id).await?);
     Ok(Json(Minutes { text: stored.minutes(&council), locked: stored.locked() }))
 }

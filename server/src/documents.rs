@@ -71,10 +71,6 @@ async fn office_of(state: &AppState, unit_id: &str) -> Result<Office, ApiError> 
     Ok(Office::new(name, parent))
 }
 
-fn council_name(office: &Office) -> String {
-    format!("Hội đồng Thi đua - Khen thưởng {}", office.name)
-}
-
 /// The achievement report of a nomination (Mẫu 03 for a person, Mẫu 02 for a collective), filled from the
 /// nomination and the nominee's record.
 #[utoipa::path(get, path = "/documents/nominations/{id}/report", tag = "documents", security(("bearer" = [])),
@@ -163,7 +159,7 @@ async fn session_document(
     may_read(&session)?;
     let council = own_session(&state, &session, &id).await?;
     let office = office_of(&state, &council.unit_id).await?;
-    let name = council_name(&office);
+    let name = documents::council_name(&office.name);
     let build = match document.as_str() {
         "phieu-bau" => documents::ballot_sheet,
         "kiem-phieu" => documents::count_minutes,
@@ -465,6 +461,7 @@ async fn returns_workbook(
     Path(year): Path<i32>,
 ) -> Result<Response, ApiError> {
     office_or_admin(&session)?;
-    let sheets: Vec<Sheet> = compute_returns(&state, &session, year).await?.iter().map(render::return_sheet).collect();
+    let sheets: Vec<Sheet> =
+        compute_returns(&state, &session, year).await?.iter().map(StatisticalReturn::sheet).collect();
     workbook(&sheets, &format!("bieu-thong-ke-tdkt-{year}"))
 }

@@ -10,7 +10,6 @@ use docx_rs::{
     WidthType,
 };
 use domain::documents::{Block, Cell, Document, Sheet};
-use domain::statistics::StatisticalReturn;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook};
 
 #[derive(Debug, thiserror::Error)]
@@ -177,23 +176,6 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let mut bytes = Cursor::new(Vec::new());
     out.build().pack(&mut bytes).map_err(|e| RenderError::Docx(e.to_string()))?;
     Ok(bytes.into_inner())
-}
-
-/// A return as a sheet in the form's order: A the row's label, B its code, then columns 1…n.
-pub fn return_sheet(r: &StatisticalReturn) -> Sheet {
-    let mut columns = vec!["A. Chỉ tiêu".to_string(), "B. Mã số".to_string()];
-    columns.extend(r.columns.iter().map(|c| format!("{}. {}", c.code, c.label)));
-    let rows = r
-        .rows
-        .iter()
-        .map(|row| {
-            let mut cells = vec![Cell::Text(row.label.clone()), Cell::Text(row.code.clone())];
-            cells.extend(row.values.iter().map(|v| Cell::Number(*v as f64)));
-            cells
-        })
-        .collect();
-    // A sheet's name: at most 31 characters and none of []:*?/\.
-    Sheet { name: r.code.split('/').next().unwrap_or("Bieu").to_string(), columns, rows }
 }
 
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, RenderError> {

@@ -45,7 +45,8 @@ async fn search(
     let reference = state.db.reference_data(&session).await?;
     let book = &reference.rulebook;
     let people = state.db.stored_records(RecordKind::Person, &session.scope).await?;
-    let name_of = |id: &str| people.iter().find(|p| p.id == id).map(|p| p.text("full_name"));
+    let names: std::collections::BTreeMap<&str, String> =
+        people.iter().map(|p| (p.id.as_str(), p.text("full_name"))).collect();
     let mut items: Vec<(Hit, String)> = Vec::new();
     for person in &people {
         let detail = [person.text("position"), person.unit_name.clone()].join(" — ");
@@ -63,7 +64,7 @@ async fn search(
     for nomination in state.db.stored_records(RecordKind::Nomination, &session.scope).await? {
         let nominee = match nomination.text("nominee_kind").as_str() {
             "collective" => nomination.unit_name.clone(),
-            _ => name_of(&nomination.text("nominee_id")).unwrap_or_default(),
+            _ => names.get(nomination.text("nominee_id").as_str()).cloned().unwrap_or_default(),
         };
         let title = format!("{nominee} — {} {}", book.title_name(&nomination.text("title")), nomination.text("year"));
         let more = nomination.text("summary");

@@ -12,6 +12,25 @@ const WEAK_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8,
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.round((xs.length - 1) * p))];
 
+/** Puts 10,000 records of `kind` straight into the tablet's IndexedDB, each text numbered where it says {i}. */
+function putRecords(page, template) {
+  return page.evaluate(async ({ kind, idPrefix, fields }) => {
+    const db = await new Promise((resolve) => { const o = indexedDB.open('thidua-tamduong.lan'); o.onsuccess = () => resolve(o.result); });
+    await new Promise((resolve) => {
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      for (let i = 0; i < 10_000; i++) {
+        const numbered = Object.fromEntries(Object.entries(fields).map(([name, text]) => [name, text.replaceAll('{i}', i)]));
+        store.put({ id: `${idPrefix}${String(i).padStart(12, '0')}`, kind, unit_id: 'ttvh-tam-duong', rev: 1,
+          deleted: false, state: 'draft', state_note: null, fields: numbered, field_base: {}, conflicts: [],
+          rejection: null, updated_by: 'tamduong.lan', saved_at: null });
+      }
+      tx.oncomplete = resolve;
+    });
+    db.close();
+  }, template);
+}
+
 const server = await startServer();
 const browser = await launchBrowser();
 const out = (key, value) => console.log(`${key}=${value}`);
@@ -64,20 +83,9 @@ try {
   // 3. Autosave: 10,000 records on the tablet; from the input event until the record and its outbox entry are
   //    committed (strict durability) in IndexedDB, when the field is left. (While typing, the save waits for a
   //    0.3 s pause; every keystroke is journalled synchronously in the meantime.)
-  await page.evaluate(async (count) => {
-    const db = await new Promise((resolve) => { const o = indexedDB.open('thidua-tamduong.lan'); o.onsuccess = () => resolve(o.result); });
-    await new Promise((resolve) => {
-      const tx = db.transaction('records', 'readwrite');
-      const store = tx.objectStore('records');
-      for (let i = 0; i < count; i++) {
-        const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-        store.put({ id, kind: 'self_assessment', unit_id: 'ttvh-tam-duong', rev: 1, deleted: false, state: 'draft',
-          state_note: null, fields: { summary: `Báo cáo lưu trữ số ${i}` }, field_base: {}, conflicts: [],
-          rejection: null, updated_by: 'tamduong.lan', saved_at: null });
-      }
-      tx.oncomplete = resolve;
-    });
-    db.close();
+  await putRecords(page, { kind: 'self_assessment', idPrefix: '00000000-0000-4000-8000-',
+    fields: { summary: 'Báo cáo lưu trữ số {i}' } });
+  await page.evaluate(() => {
     const original = IDBDatabase.prototype.transaction;
     IDBDatabase.prototype.transaction = function (names, mode, options) {
       const tx = original.call(this, names, mode, options);
@@ -89,7 +97,7 @@ try {
       }
       return tx;
     };
-  }, 10_000);
+  });
   for (const [label, rate] of [['', 1], ['_cpu4', CPU_SLOWDOWN]]) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     const samples = [];
@@ -116,21 +124,8 @@ try {
   // 4. Search on the tablet, offline: 10,000 people on it besides the reports; from the input event of a
   //    keystroke until the results list has changed.
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-  await page.evaluate(async (count) => {
-    const db = await new Promise((resolve) => { const o = indexedDB.open('thidua-tamduong.lan'); o.onsuccess = () => resolve(o.result); });
-    await new Promise((resolve) => {
-      const tx = db.transaction('records', 'readwrite');
-      const store = tx.objectStore('records');
-      for (let i = 0; i < count; i++) {
-        const id = `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
-        store.put({ id, kind: 'person', unit_id: 'ttvh-tam-duong', rev: 1, deleted: false, state: 'draft',
-          state_note: null, fields: { full_name: `Nguyễn Văn Thành số ${i}`, position: 'Viên chức thông tin cơ sở' },
-          field_base: {}, conflicts: [], rejection: null, updated_by: 'tamduong.lan', saved_at: null });
-      }
-      tx.oncomplete = resolve;
-    });
-    db.close();
-  }, 10_000);
+  await putRecords(page, { kind: 'person', idPrefix: '00000000-0000-4000-9000-',
+    fields: { full_name: 'Nguyễn Văn Thành số {i}', position: 'Viên chức thông tin cơ sở' } });
   await context.setOffline(true);
   await page.reload();
   await page.click('#nav-search');

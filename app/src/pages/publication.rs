@@ -2,7 +2,7 @@
 //! then triages and answers each comment the public sends from the public page (`/cong-khai/`). A candidate with
 //! an unanswered comment cannot be decided.
 
-use domain::api::{CommentAnswer, NewPublication, PublicationWithComments, Role};
+use domain::api::{CommentAnswer, NewPublication, PublicationWithComments};
 use domain::calendar::format_date;
 use domain::council::CouncilSession;
 use domain::publication::{Comment, Triage};
@@ -16,12 +16,12 @@ use crate::pages::PageContext;
 use crate::widgets::Choice;
 
 pub fn page(context: PageContext) -> AnyView {
-    let office = context.user.role == Role::Office;
-    view! { <PublicationPage token=context.token office /> }.into_any()
+    // Only the office has this tab (its row in the shell's table of pages).
+    view! { <PublicationPage token=context.token /> }.into_any()
 }
 
 #[component]
-fn PublicationPage(token: String, office: bool) -> impl IntoView {
+fn PublicationPage(token: String) -> impl IntoView {
     let token = StoredValue::new(token);
     let windows = RwSignal::new(Vec::<PublicationWithComments>::new());
     let sessions = RwSignal::new(Vec::<CouncilSession>::new());
@@ -38,9 +38,7 @@ fn PublicationPage(token: String, office: bool) -> impl IntoView {
             }
         });
     };
-    if office {
-        reload();
-    }
+    reload();
     let session = RwSignal::new(String::new());
     let opens = RwSignal::new(today());
     let id = StoredValue::new(format!("ck-{}", Uuid::new_v4()));
@@ -76,17 +74,15 @@ fn PublicationPage(token: String, office: bool) -> impl IntoView {
             <h1>"Công khai, lấy ý kiến"</h1>
             <p class="muted">"Trang công khai (không cần đăng nhập): " <a href="/cong-khai/" target="_blank">"/cong-khai/"</a></p>
             <p id="publication-message" role="status">{move || message.get()}</p>
-            <Show when=move || office>
-                <div class="form">
-                    <div class="field"><label for="publication-session">"Phiên họp đã khóa"</label>
-                        <Choice id="publication-session" options value=Signal::derive(move || session.get())
-                            on_change=Callback::new(move |v| session.set(v)) placeholder="Chọn phiên họp" /></div>
-                    <div class="field"><label for="publication-opens">"Bắt đầu lấy ý kiến"</label>
-                        <input id="publication-opens" type="date" prop:value=move || opens.get().to_string()
-                            on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { opens.set(d) } /></div>
-                    <button id="publish" class="primary" on:click=publish>"Công khai danh sách"</button>
-                </div>
-            </Show>
+            <div class="form">
+                <div class="field"><label for="publication-session">"Phiên họp đã khóa"</label>
+                    <Choice id="publication-session" options value=Signal::derive(move || session.get())
+                        on_change=Callback::new(move |v| session.set(v)) placeholder="Chọn phiên họp" /></div>
+                <div class="field"><label for="publication-opens">"Bắt đầu lấy ý kiến"</label>
+                    <input id="publication-opens" type="date" prop:value=move || opens.get().to_string()
+                        on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { opens.set(d) } /></div>
+                <button id="publish" class="primary" on:click=publish>"Công khai danh sách"</button>
+            </div>
             {move || windows.get().into_iter().map(|w| {
                 let p = w.publication;
                 let heading = format!("Từ {} đến hết {} ({} ngày làm việc)", format_date(p.opens), format_date(p.closes), p.working_days);

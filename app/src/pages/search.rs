@@ -2,6 +2,8 @@
 //! nominations, its units, the movements); on the office's screens on the server, which also finds decisions.
 //! Both use `domain::search`.
 
+use std::collections::BTreeMap;
+
 use domain::api::Role;
 use domain::dossier::NomineeKind;
 use domain::search::{Hit, HitKind, Index};
@@ -21,22 +23,24 @@ pub fn page(context: PageContext) -> AnyView {
     view! { <SearchPage local token on_server /> }.into_any()
 }
 
-/// What the tablet can find: its people and nominations (not deleted), its units and the movements.
+/// What the tablet can find: its people and nominations (`LocalData` holds no deleted record), its units and the
+/// movements.
 fn local_index(local: &LocalData) -> Index {
     local.reference.with(|reference| {
         local.records.with(|records| {
-            let live = || records.iter().filter(|r| !r.deleted);
             let mut items: Vec<(Hit, String)> = Vec::new();
-            for person in live().filter(|r| r.kind == RecordKind::Person) {
+            let mut names = BTreeMap::new();
+            for person in records.iter().filter(|r| r.kind == RecordKind::Person) {
                 let detail = [store::text_of(&person.fields, "position"), local.unit_name(&person.unit_id)].join(" — ");
                 let hit = Hit { kind: HitKind::Person, id: person.id.to_string(), title: person_name(person), detail };
+                names.insert(hit.id.clone(), hit.title.clone());
                 items.push((hit, String::new()));
             }
-            for nomination in live().filter(|r| r.kind == RecordKind::Nomination) {
+            for nomination in records.iter().filter(|r| r.kind == RecordKind::Nomination) {
                 let text = |name: &str| store::text_of(&nomination.fields, name);
                 let nominee = match parse_name::<NomineeKind>(&text("nominee_kind")) {
                     Some(NomineeKind::Collective) => local.unit_name(&nomination.unit_id),
-                    _ => live().find(|p| p.id.to_string() == text("nominee_id")).map(person_name).unwrap_or_default(),
+                    _ => names.get(&text("nominee_id")).cloned().unwrap_or_default(),
                 };
                 let title = format!("{nominee} — {} {}", reference.rulebook.title_name(&text("title")), text("year"));
                 let hit = Hit {
