@@ -73,12 +73,20 @@ test('two nominations drafted offline reach the office, which sees what each dos
   await t.test('the office sees at a glance what is missing, accepts both, and both wait for the council', async () => {
     const office = await (await world.browser.newContext()).newPage();
     watchErrors(office, errors);
+    // A fresh device draws the rows from its records before the rulebook arrives (CI once read a false "complete,
+    // 0/0" in between); holding the rulebook back makes that order certain here.
+    await office.route('**/api/reference', async (route) => {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await route.continue();
+    });
     await signIn(office, world.server.base, 'vanphong');
     await office.click('#nav-nominations');
     const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Lao động tiên tiến")');
     const minh = office.locator('table.review tr:has-text("Lê Văn Minh"):has-text("Lao động tiên tiến")');
     await minh.waitFor({ timeout: 15_000 });
-    assert.equal(await lan.locator('.dossier').innerText(), 'Hồ sơ đủ 3/3 giấy tờ');
+    assert.equal(await lan.locator('.dossier').count(), 0, 'no checklist before the rulebook says what a dossier needs');
+    await eventually(async () => await lan.locator('.dossier').innerText() === 'Hồ sơ đủ 3/3 giấy tờ',
+      15_000, 'the checklist follows the rulebook once it arrives');
     assert.equal(await minh.locator('.dossier').getAttribute('data-complete'), 'false');
     assert.match(await minh.locator('.dossier').innerText(),
       /^Hồ sơ thiếu 1\/3: Biên bản họp Hội đồng Thi đua - Khen thưởng cấp trình, kèm kết quả bỏ phiếu kín$/);

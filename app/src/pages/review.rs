@@ -66,8 +66,9 @@ fn rows_of(local: LocalData, kind: RecordKind) -> Vec<(String, String, Option<Lo
 }
 
 /// The receipt checklist of a nomination at a glance: complete, or which of the documents its title needs under
-/// its regime the unit has not ticked.
-fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> impl IntoView {
+/// its regime the unit has not ticked. Nothing before the rulebook has arrived: a fresh device draws its rows from
+/// the records first, and "complete, 0/0" would be a false all-clear.
+fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> Option<impl IntoView> {
     let (needed, missing) = local.reference.with(|r| {
         let book = &r.rulebook;
         let names = |docs: Vec<&domain::rules::DossierDocument>| docs.into_iter().map(|d| d.name.clone()).collect();
@@ -75,12 +76,15 @@ fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> impl I
         let missing: Vec<String> = names(book.missing_documents(&verdict.title, &verdict.regime, held));
         (needed.len(), missing)
     });
+    if needed == 0 {
+        return None;
+    }
     let text = if missing.is_empty() {
         format!("Hồ sơ đủ {needed}/{needed} giấy tờ")
     } else {
         format!("Hồ sơ thiếu {}/{needed}: {}", missing.len(), missing.join("; "))
     };
-    view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> }
+    Some(view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> })
 }
 
 #[component]
@@ -119,7 +123,7 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
             let verdict = r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok());
             let justification = store::text_of(&r.fields, "justification");
             let dossier =
-                verdict.as_ref().map(|v| dossier_check(local, v, &read::<Vec<String>>(&r.fields, "documents")));
+                verdict.as_ref().and_then(|v| dossier_check(local, v, &read::<Vec<String>>(&r.fields, "documents")));
             view! {
                 <div>
                     <strong>{nominee(r)}</strong> " · " {title} " · " {store::text_of(&r.fields, "year")}
