@@ -7,6 +7,7 @@ use domain::api::UserProfile;
 use crate::local::LocalData;
 use crate::sync::SyncState;
 
+pub mod clusters;
 pub mod council;
 pub mod decisions;
 pub mod login;

@@ -19,8 +19,8 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    council, decisions, movements, nominations, people, publication, quarterly, registration, reports, review, rules,
-    search, PageContext,
+    clusters, council, decisions, movements, nominations, people, publication, quarterly, registration, reports,
+    review, rules, search, PageContext,
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
@@ -240,6 +240,13 @@ pub const FIELD_BUNDLE: Bundle = Bundle {
             reads_records: false,
             view: movements::page,
         },
+        PageSpec {
+            id: "nav-clusters",
+            label: "Cụm, khối thi đua",
+            roles: FIELD,
+            reads_records: true,
+            view: clusters::page,
+        },
         PageSpec { id: "nav-search", label: "Tìm kiếm", roles: FIELD, reads_records: true, view: search::page },
     ],
 };
@@ -279,6 +286,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: OFFICE,
             reads_records: false,
             view: publication::page,
+        },
+        PageSpec {
+            id: "nav-clusters",
+            label: "Cụm, khối thi đua",
+            roles: REVIEWERS,
+            reads_records: false,
+            view: clusters::page,
         },
         PageSpec {
             id: "nav-decisions",

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cluster::{Cluster, LateReport, Ranking, ScoreEntry, Sheet};
 /// Part of every refusal of a form; defined with the field checks.
 pub use crate::fields::Problem;
 use crate::org::UnitMerge;
@@ -145,6 +146,10 @@ pub struct ReferenceData {
     pub merges: Vec<UnitMerge>,
     #[serde(default)]
     pub rulebook: RuleBook,
+    /// The clusters and blocks the user's units belong to (for the office, every one in its scope). A member
+    /// sees its own review and standing, not the others'.
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -398,4 +403,51 @@ pub struct CommentTaken {
 pub struct CommentAnswer {
     pub triage: crate::publication::Triage,
     pub answer: String,
+}
+
+/// A cluster's year as the office, the council and the leading units see it: each member's sheet, computed now
+/// (or as published), with the self-score it rests on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClusterBoard {
+    pub cluster: Cluster,
+    pub year: i32,
+    pub rows: Vec<BoardRow>,
+    /// The order the sheets give today; the published ranking is in the cluster's year once published.
+    pub ranking: Ranking,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardRow {
+    pub sheet: Sheet,
+    /// The member's own figures, with its evidence, once it has sent them.
+    pub own: Option<Vec<ScoreEntry>>,
+    pub late_reports: Vec<LateReport>,
+    pub returned_dossiers: u32,
+}
+
+/// The leader's (or a deputy's) figures for a member, made on the cluster's `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewChange {
+    pub version: i64,
+    pub entries: Vec<ScoreEntry>,
+}
+
+/// The standing body's bonuses and penalties (part III) for a member, by code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StandingChange {
+    pub version: i64,
+    pub codes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublishRanking {
+    pub version: i64,
 }

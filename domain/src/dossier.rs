@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::cluster::ClusterStanding;
 use crate::model::{Fields, RecordKind};
 
 /// The yearly task rating (xếp loại mức độ hoàn thành nhiệm vụ), lowest first so ratings compare.
@@ -523,6 +524,9 @@ pub struct Facts {
     /// Collective awards of the unit and of the units merged into it.
     pub unit_awards: Vec<AwardEntry>,
     pub nominations: Vec<NominationFacts>,
+    /// Where the unit (or a unit merged into it) stands in its clusters' published rankings. Records do not hold
+    /// them: the caller adds them from the clusters it knows.
+    pub standings: Vec<ClusterStanding>,
 }
 
 impl Facts {
@@ -537,7 +541,7 @@ impl Facts {
                 RecordKind::Person => facts.people.push(PersonFacts::from_record(&view)),
                 RecordKind::UnitProfile => facts.unit_awards.extend(awards_of(view.fields)),
                 RecordKind::Nomination => facts.nominations.extend(NominationFacts::from_record(&view)),
-                RecordKind::SelfAssessment | RecordKind::Registration => {}
+                RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::ClusterScore => {}
             }
         }
         // Deterministic order, so the tablet and the server phrase a verdict identically.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::cluster::ScoreEntry;
 use crate::dossier::{AwardEntry, Initiative, NomineeKind, Target, TargetResult, Track, YearRecord};
 use crate::model::{Fields, RecordKind};
 
@@ -33,6 +34,8 @@ pub enum FieldType {
     NomineeKind,
     /// A list of codes: the dossier documents a nomination holds.
     Codes,
+    /// A cluster self-score's figures, criterion by criterion.
+    ScoreEntries,
     /// Written only by the server: the verdict stored with a submitted nomination, the awards of issued decisions
     /// in a person's or unit's history, a nomination's outcome.
     ServerWritten,
@@ -71,6 +74,8 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::Nomination, "documents") => Codes,
         (RecordKind::Nomination, "verdict" | "outcome") => ServerWritten,
         (RecordKind::Person | RecordKind::UnitProfile, "decided_awards") => ServerWritten,
+        (RecordKind::ClusterScore, "cluster_id" | "year" | "note") => Text,
+        (RecordKind::ClusterScore, "entries") => ScoreEntries,
         _ => return None,
     };
     Some(t)
@@ -100,6 +105,10 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
         FieldType::NomineeKind => parses::<NomineeKind>(value),
         FieldType::Codes => serde_json::from_value::<Vec<String>>(value.clone())
             .is_ok_and(|codes| codes.len() <= 50 && codes.iter().all(|c| !c.is_empty() && c.len() <= 100)),
+        FieldType::ScoreEntries => serde_json::from_value::<Vec<ScoreEntry>>(value.clone()).is_ok_and(|entries| {
+            let finite = |x: Option<f64>| x.is_none_or(|x| x.is_finite() && x >= 0.0);
+            entries.len() <= 200 && entries.iter().all(|e| finite(e.plan) && finite(e.actual))
+        }),
         // Only the server writes it (`model::validate_fields` refuses it from a tablet).
         FieldType::ServerWritten => false,
     }

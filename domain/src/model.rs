@@ -24,6 +24,8 @@ pub enum RecordKind {
     UnitProfile,
     /// A proposal to award a title or form (đề nghị khen thưởng) to a person or a collective.
     Nomination,
+    /// A unit's score of itself against its cluster's or block's covenant for a year (tự chấm điểm).
+    ClusterScore,
 }
 
 /// A field a record kind accepts, with its Vietnamese label for the interface.
@@ -77,12 +79,13 @@ const NOMINATION_FIELDS: &[FieldSpec] = &[
 ];
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::SelfAssessment,
         RecordKind::Registration,
         RecordKind::Person,
         RecordKind::UnitProfile,
         RecordKind::Nomination,
+        RecordKind::ClusterScore,
     ];
 
     /// The name used on the wire and in storage.
@@ -93,6 +96,7 @@ impl RecordKind {
             RecordKind::Person => "person",
             RecordKind::UnitProfile => "unit_profile",
             RecordKind::Nomination => "nomination",
+            RecordKind::ClusterScore => "cluster_score",
         }
     }
 
@@ -107,6 +111,7 @@ impl RecordKind {
             RecordKind::Person => "Hồ sơ cá nhân",
             RecordKind::UnitProfile => "Hồ sơ tập thể",
             RecordKind::Nomination => "Đề nghị khen thưởng",
+            RecordKind::ClusterScore => "Tự chấm điểm cụm, khối",
         }
     }
 
@@ -115,13 +120,16 @@ impl RecordKind {
         match self {
             RecordKind::SelfAssessment => SELF_ASSESSMENT_FIELDS,
             RecordKind::Nomination => NOMINATION_FIELDS,
-            RecordKind::Registration | RecordKind::Person | RecordKind::UnitProfile => &[],
+            RecordKind::Registration | RecordKind::Person | RecordKind::UnitProfile | RecordKind::ClusterScore => &[],
         }
     }
 
     /// Whether the kind goes through submission and review (domain::workflow).
     pub fn has_workflow(self) -> bool {
-        matches!(self, RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::Nomination)
+        matches!(
+            self,
+            RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::Nomination | RecordKind::ClusterScore
+        )
     }
 }
 
@@ -257,6 +265,12 @@ pub fn registration_id(unit_id: &str, year: i32) -> Uuid {
     Uuid::new_v5(&THIDUA_NAMESPACE, format!("registration/{unit_id}/{year}").as_bytes())
 }
 
+/// The id of a unit's self-score for a cluster's year: one per unit and year, as a unit belongs to one cluster or
+/// block, so two tablets of the unit that score offline write to one record.
+pub fn cluster_score_id(unit_id: &str, year: i32) -> Uuid {
+    Uuid::new_v5(&THIDUA_NAMESPACE, format!("cluster_score/{unit_id}/{year}").as_bytes())
+}
+
 /// The id of a unit's profile: one per unit.
 pub fn unit_profile_id(unit_id: &str) -> Uuid {
     Uuid::new_v5(&THIDUA_NAMESPACE, format!("unit_profile/{unit_id}").as_bytes())
@@ -275,6 +289,7 @@ pub fn derived_for_unit(id: Uuid, kind: RecordKind, unit_id: &str) -> bool {
         }
         RecordKind::Registration => (2000..=2100).any(|year| registration_id(unit_id, year) == id),
         RecordKind::UnitProfile => unit_profile_id(unit_id) == id,
+        RecordKind::ClusterScore => (2000..=2100).any(|year| cluster_score_id(unit_id, year) == id),
         RecordKind::Person | RecordKind::Nomination => false,
     }
 }
@@ -301,6 +316,8 @@ mod tests {
         assert!(!derived_for_unit(theirs, RecordKind::Registration, "ttvh-lap-thach"), "kinds do not share ids");
         assert!(derived_for_unit(registration_id("a", 2026), RecordKind::Registration, "a"));
         assert!(derived_for_unit(unit_profile_id("a"), RecordKind::UnitProfile, "a"));
+        assert!(derived_for_unit(cluster_score_id("a", 2026), RecordKind::ClusterScore, "a"));
+        assert!(!derived_for_unit(cluster_score_id("a", 2026), RecordKind::ClusterScore, "b"));
         assert!(!derived_for_unit(unit_profile_id("a"), RecordKind::UnitProfile, "b"));
         assert!(derived_for_unit(Uuid::new_v4(), SA, "ttvh-tam-duong"), "random ids are anyone's");
     }

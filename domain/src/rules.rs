@@ -454,6 +454,9 @@ pub enum Check {
     Quota { title: String, of_title: String, max_percent: u32 },
     /// The same achievement is not rewarded twice, nor proposed twice.
     NotRewardedTwice,
+    /// Leads its cluster or block: within the covenant's quota for the nominated title in the published ranking
+    /// of the nomination's year. Until a ranking is published, a person confirms it.
+    LeadsCluster,
     /// Not checkable from records: the office confirms it.
     Manual { text: String },
 }

@@ -14,9 +14,10 @@ use crate::workflow::Action;
 
 /// Bumped on any incompatible change to these types, and when records or reference data gain fields an older
 /// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks; 3: the
-/// council's and the cash rules, awards of issued decisions, the closed states of a nomination). A client
-/// with another version is told to reload, and keeps its outbox.
-pub const PROTOCOL_VERSION: u32 = 4;
+/// council's and the cash rules, awards of issued decisions, the closed states of a nomination; 5: clusters in
+/// the reference data, the cluster self-score record, the rulebook's `leads_cluster` check). A client with
+/// another version is told to reload, and keeps its outbox.
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
 pub const MAX_PUSH_MUTATIONS: usize = 200;

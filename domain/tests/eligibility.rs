@@ -2,6 +2,7 @@
 //! boundary years; a regime change in the middle of a streak; history from a merged unit.
 
 use chrono::NaiveDate;
+use domain::cluster::{ClusterKind, ClusterStanding};
 use domain::dossier::{
     AwardEntry, Discipline, Facts, Initiative, InitiativeKind, NominationFacts, NomineeKind, PersonFacts, Rating,
     RecordView, Scope, Track, YearRecord,
@@ -77,7 +78,7 @@ fn collective(id: &str, title: &str, year: i32) -> NominationFacts {
 }
 
 fn facts(people: Vec<PersonFacts>, nominations: Vec<NominationFacts>) -> Facts {
-    Facts { people, unit_awards: Vec::new(), nominations }
+    Facts { people, unit_awards: Vec::new(), nominations, standings: Vec::new() }
 }
 
 /// The verdict's unmet conditions, each as "text — article".
@@ -982,16 +983,40 @@ fn tap_the_lao_dong_xuat_sac() {
 }
 
 #[test]
-fn co_thi_dua_leaves_cluster_leadership_to_a_person() {
+fn co_thi_dua_reads_cluster_leadership_from_the_published_ranking() {
     let mut with_ttldxs = facts(vec![], vec![]);
     with_ttldxs.unit_awards.push(award(2025, "Tập thể lao động xuất sắc"));
+    // Before the cluster publishes its ranking, a person confirms it.
     let verdict = evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &with_ttldxs);
     assert!(verdict.eligible, "{:#?}", unmet(&verdict));
-    assert!(verdict.items.iter().any(|i| i.met.is_none() && i.text.contains("dẫn đầu cụm, khối")));
+    assert!(verdict.items.iter().any(|i| i.met.is_none() && i.text.contains("chưa có kết quả xếp hạng")));
     let vote = verdict.vote.expect("the council votes on it");
     assert_eq!((vote.percent, vote.of_all_members), (50, true));
     let without = evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &facts(vec![], vec![]));
     assert_eq!(unmet(&without).len(), 1);
+
+    let standing = |rank: u32, proposed: Option<&str>, year: i32| ClusterStanding {
+        cluster_id: "cum-huyen".into(),
+        cluster_name: "Cụm thi đua các Trung tâm cấp huyện".into(),
+        kind: ClusterKind::Cum,
+        year,
+        unit_id: "u".into(),
+        rank,
+        members: 4,
+        proposed: proposed.map(str::to_owned),
+    };
+    let leading = |s: ClusterStanding| Facts { standings: vec![s], ..with_ttldxs.clone() };
+    let first =
+        evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &leading(standing(1, Some("co-bo-tinh"), 2025)));
+    let item = first.items.iter().find(|i| i.text.contains("Xếp thứ")).expect("the ranking is read");
+    assert_eq!((item.met, item.text.as_str()), (Some(true), "Xếp thứ 1/4 Cụm thi đua các Trung tâm cấp huyện năm 2025, trong chỉ tiêu đề nghị \"Cờ thi đua của Bộ, ban, ngành, tỉnh\""));
+    let third =
+        evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &leading(standing(3, Some("bang-khen-bo-tinh"), 2025)));
+    assert!(!third.eligible);
+    assert!(unmet(&third)[0].starts_with("Xếp thứ 3/4"), "{:?}", unmet(&third));
+    let other_year =
+        evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &leading(standing(1, Some("co-bo-tinh"), 2024)));
+    assert!(other_year.items.iter().any(|i| i.met.is_none() && i.text.contains("năm 2025")));
 }
 
 /// Two centres merged into one in 2025. The collective Bằng khen counts the TTLĐXS one of them earned in 2024,

@@ -4,8 +4,13 @@
 
 use chrono::{NaiveDate, Utc};
 use domain::api::{Movement, OrgUnit, Role};
+use domain::calendar::Quarter;
+use domain::cluster::{
+    Adjustment, Cluster, ClusterKind, ClusterYear, Covenant, Criterion, GradeShare, LatenessStep, Measure, Membership,
+    OverPlan, Quota,
+};
 use domain::council::{CouncilMember, CouncilRole};
-use domain::model::unit_profile_id;
+use domain::model::{self_assessment_id, unit_profile_id};
 use domain::org::UnitMerge;
 use domain::sync::Op;
 use domain::workflow::Action;
@@ -196,7 +201,94 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
     for movement in [movement_2022(), movement_2021_2025(), movement_covid()] {
         db.save_movement(&movement).await?;
     }
+    db.insert_cluster(&cluster_of_centres()).await?;
     Ok(())
+}
+
+/// The id of the demo's cluster.
+pub const CLUSTER_ID: &str = "cum-ttvh-cap-huyen";
+
+/// The cluster of the four district centres, led by Tam Dương with Lập Thạch as deputy, and its 2026 covenant:
+/// 100 standard points over six criteria from the centres' own work, counted as the Hưng Yên council's rules and
+/// guidance 1479/BTĐKT-VIII count them; two Cờ thi đua and one Bằng khen for the block.
+pub fn cluster_of_centres() -> Cluster {
+    let criterion = |code: &str, text: &str, points: f64, measure| Criterion {
+        code: code.into(),
+        text: text.into(),
+        points,
+        measure,
+    };
+    let adjustment = |code: &str, text: &str, points: f64| Adjustment { code: code.into(), text: text.into(), points };
+    let covenant = Covenant {
+        signed_on: date(2026, 1, 20),
+        criteria: vec![
+            criterion("tuyen-truyen", "Số buổi tuyên truyền lưu động, cổ động trực quan", 20.0, Measure::Increase),
+            criterion("van-nghe", "Số buổi biểu diễn văn nghệ, chiếu phim phục vụ cơ sở", 20.0, Measure::Increase),
+            criterion("the-thao", "Số giải thể thao quần chúng tổ chức, phối hợp tổ chức", 15.0, Measure::Increase),
+            criterion(
+                "vi-pham",
+                "Số vụ vi phạm trong hoạt động quảng cáo, dịch vụ văn hóa bị xử lý trên địa bàn",
+                15.0,
+                Measure::Reduce,
+            ),
+            criterion(
+                "phong-trao",
+                "Tổ chức phong trào thi đua; phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến",
+                15.0,
+                Measure::Graded,
+            ),
+            criterion("bao-cao", "Chấp hành chế độ thông tin, báo cáo, dự họp cụm", 15.0, Measure::Graded),
+        ],
+        over_plan: OverPlan { percent_per_percent: 1.0, criterion_cap_percent: 10.0, total_cap_points: 20.0 },
+        grades: [("A", 100.0), ("B", 80.0), ("C", 60.0), ("D", 40.0)]
+            .map(|(grade, percent)| GradeShare { grade: grade.into(), percent })
+            .to_vec(),
+        adjustments: vec![
+            adjustment("sang-tao", "Có cách làm sáng tạo, mô hình mới trong phong trào thi đua", 5.0),
+            adjustment("tdkt-tot", "Làm tốt công tác thi đua, khen thưởng (Ban Thi đua - Khen thưởng chấm)", 5.0),
+            adjustment("vang-hop", "Lãnh đạo vắng họp cụm không có lý do", -5.0),
+            adjustment("phe-binh", "Bị phê bình bằng văn bản; không hoàn thành nhiệm vụ trưởng, phó cụm", -10.0),
+            adjustment("khien-trach", "Người đứng đầu bị kỷ luật khiển trách", -10.0),
+            adjustment("canh-cao", "Người đứng đầu bị kỷ luật cảnh cáo trở lên", -20.0),
+        ],
+        lateness: vec![
+            LatenessStep { from_days: 5, points: -5.0 },
+            LatenessStep { from_days: 10, points: -10.0 },
+            LatenessStep { from_days: 15, points: -20.0 },
+        ],
+        returned_dossier_points: -5.0,
+        quotas: vec![
+            Quota { title: "co-bo-tinh".into(), count: 2 },
+            Quota { title: "bang-khen-bo-tinh".into(), count: 1 },
+        ],
+        basis: "Luật Thi đua, khen thưởng 2022, Điều 26; Hướng dẫn 1479/BTĐKT-VIII của Ban Thi đua - Khen thưởng \
+                Trung ương về cụm, khối thi đua"
+            .into(),
+    };
+    Cluster {
+        id: CLUSTER_ID.into(),
+        name: "Cụm thi đua các Trung tâm Văn hóa - Thông tin cấp huyện".into(),
+        kind: ClusterKind::Cum,
+        members: CENTRES
+            .iter()
+            .map(|(id, _)| Membership {
+                unit_id: (*id).into(),
+                valid_from: date(2021, 1, 1),
+                valid_to: None,
+                unit_name: String::new(),
+            })
+            .collect(),
+        years: vec![ClusterYear {
+            year: 2026,
+            leader: "ttvh-tam-duong".into(),
+            deputies: vec!["ttvh-lap-thach".into()],
+            covenant,
+            reviews: Default::default(),
+            standing: Default::default(),
+            ranking: None,
+        }],
+        version: 1,
+    }
 }
 
 /// A field map from pairs.
@@ -370,7 +462,38 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
     ]);
     db.apply_mutations(&lap_thach, vec![set(RecordKind::Person, long, "ttvh-lap-thach", long_record)], Utc::now())
         .await?;
+    seed_quarterly_reports(db, &lap_thach).await?;
     seed_round(db, &lap_thach, [(hoa, "Đỗ Thị Hoa"), (long, "Triệu Văn Long")]).await
+}
+
+/// Lập Thạch's reports of the first three quarters of 2026, each sent by its head on the day given: the third
+/// twelve days after its deadline (15/9), which the cluster's sheet and the dashboard show as late.
+async fn seed_quarterly_reports(db: &Db, head: &Session) -> Result<(), ApiError> {
+    let unit = "ttvh-lap-thach";
+    let reports = [
+        (
+            1,
+            date(2026, 3, 12),
+            "Tổ chức 14 buổi tuyên truyền lưu động mừng Đảng, mừng Xuân Bính Ngọ; 6 buổi chiếu phim.",
+        ),
+        (2, date(2026, 6, 10), "Tuyên truyền bầu cử đại biểu Quốc hội khóa XVI và HĐND các cấp: 22 buổi lưu động."),
+        (3, date(2026, 9, 27), "Tổ chức 3 giải thể thao quần chúng; tuyên truyền Quốc khánh 2/9 tại 18 xã, thị trấn."),
+    ];
+    for (number, sent_on, summary) in reports {
+        let quarter = Quarter { year: 2026, number };
+        let id = self_assessment_id(unit, &quarter.key());
+        let at = sent_on.and_hms_opt(9, 0, 0).map_or_else(Utc::now, |t| t.and_utc());
+        let report = fields(&[("period", json!(quarter.key())), ("summary", json!(summary))]);
+        let submit = Mutation::new(
+            Uuid::new_v4(),
+            &RecordRef::new(id, RecordKind::SelfAssessment, unit),
+            1,
+            Op::Transition { action: Action::Submit },
+            at,
+        );
+        db.apply_mutations(head, vec![set(RecordKind::SelfAssessment, id, unit, report), submit], at).await?;
+    }
+    Ok(())
 }
 
 /// The council of 19 and a round ready for its session: two people of Lập Thạch nominated for Chiến sĩ thi đua

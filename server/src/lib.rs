@@ -11,6 +11,8 @@ pub mod accounts;
 pub mod assets;
 /// Members' ballots on their own devices, kept secret, and the box the office closes.
 mod ballots;
+/// Clusters and blocks: the leader's review, the standing body's part, the published ranking.
+mod clusters;
 /// The council's roster and sessions: attendance, tallies, results, minutes.
 mod council;
 /// Storage: the only code that knows sqlx.
@@ -101,7 +103,7 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, movements, the rulebook, the council, publication and decisions. Errors are \
+                       accounts, movements, the rulebook, clusters and blocks, the council, publication and decisions. Errors are \
                        `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
@@ -124,6 +126,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi_document))
         .merge(accounts::router())
         .merge(ballots::router())
+        .merge(clusters::router())
         .merge(council::router())
         .merge(decisions::router())
         .merge(documents::router())

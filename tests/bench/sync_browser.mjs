@@ -22,7 +22,7 @@ records = records.slice(0, Number(arg('count', records.length)));
 const N = records.length;
 const UNIT = 'ttvh-tam-duong';
 const LOGIN = 'tamduong.giamdoc';
-const PROTOCOL = 4;
+const PROTOCOL = 5;
 const BATCH = 200;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -106,14 +106,15 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
   });
 
   await t.test("the server's database holds the draft, each change audited once", async () => {
-    const report = "(select id from records where kind = 'self_assessment')";
+    // The demo holds another centre's reports of earlier quarters.
+    const report = "(select id from records where kind = 'self_assessment' and unit_id = 'ttvh-tam-duong')";
     const fields = world.server.query(`select name, value from record_fields where record_id in ${report} order by name`);
     assert.deepEqual(fields, [
       ['achievements', JSON.stringify(ACHIEVEMENTS)],
       ['period', fields.find(([n]) => n === 'period')[1]],
       ['summary', JSON.stringify(SUMMARY)],
     ]);
-    const [[records, rev]] = world.server.query("select count(*), max(rev) from records where kind = 'self_assessment'");
+    const [[records, rev]] = world.server.query(`select count(*), max(rev) from records where id in ${report}`);
     assert.equal(records, 1);
     assert.equal(rev, 2);
     const [[audited]] = world.server.query(`select count(*) from audit_log where record_id in ${report}`);

@@ -3,6 +3,7 @@
 
 use chrono::Datelike;
 use domain::api::{Role, UserProfile};
+use domain::cluster::standings_of;
 use domain::documents::{achievement_report, Document, Profile, ReportSource};
 use domain::dossier::{
     awards_of, read, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track,
@@ -52,7 +53,9 @@ pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields
                     fields: &r.fields,
                 })
                 .chain(std::iter::once(draft));
-            Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units)))
+            let mut facts = Facts::gather(views, &units);
+            facts.standings = standings_of(&reference.clusters, &units);
+            Some(evaluate(&reference.rulebook, &nomination, &facts))
         })
     })
 }

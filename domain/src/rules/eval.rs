@@ -609,7 +609,30 @@ impl Context<'_> {
                 (Some(proposed <= allowed), text)
             }
             Check::NotRewardedTwice => self.not_rewarded_twice(),
+            Check::LeadsCluster => self.leads_cluster(),
             Check::Manual { text } => (None, format!("Cần xác nhận: {text}")),
+        }
+    }
+}
+
+impl Context<'_> {
+    fn leads_cluster(&self) -> CheckResult {
+        let year = self.year();
+        let title = &self.nomination.title;
+        if let Nominee::Person(_) = self.nominee {
+            return (Some(false), "Chỉ tập thể được xét dẫn đầu cụm, khối thi đua".to_owned());
+        }
+        let Some(standing) = self.facts.standings.iter().find(|s| s.year == year) else {
+            let text =
+                format!("Cần xác nhận: dẫn đầu cụm, khối thi đua năm {year} (chưa có kết quả xếp hạng được công bố)");
+            return (None, text);
+        };
+        let place = format!("Xếp thứ {}/{} {} năm {year}", standing.rank, standing.members, standing.cluster_name);
+        let name = self.book.title_name(title);
+        if standing.proposed.as_deref() == Some(title.as_str()) {
+            (Some(true), format!("{place}, trong chỉ tiêu đề nghị \"{name}\""))
+        } else {
+            (Some(false), format!("{place}, ngoài chỉ tiêu đề nghị \"{name}\""))
         }
     }
 }

@@ -258,6 +258,7 @@ fn check_problems(check: &Check, codes: &BTreeSet<&str>, rule: &str) -> Vec<Stri
         | Check::AllMembersRating { .. }
         | Check::NoMemberDisciplined { .. }
         | Check::NotRewardedTwice
+        | Check::LeadsCluster
         | Check::Manual { .. } => (0, 1),
     };
     if percent > 100 {

@@ -7,7 +7,7 @@
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
 //! sessions, sign-in limits), `records` (push, pull, history), `council` (roster, sessions, the office's audit
-//! log), `ballots` (members' own ballots), `decisions` and `publications`. This file opens the database and
+//! log), `clusters` (clusters and blocks, and what their score sheets read), `ballots` (members' own ballots), `decisions` and `publications`. This file opens the database and
 //! holds what they share.
 
 use std::path::Path;
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::api::Role;
-use domain::rules::RuleBook;
+use domain::rules::{Check, Condition, RuleBook};
 use domain::RecordKind;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 mod accounts;
 mod ballots;
+mod clusters;
 mod council;
 mod decisions;
 mod documents;
@@ -45,6 +46,7 @@ pub enum DbError {
 }
 
 pub use ballots::Cast;
+pub use clusters::MemberFacts;
 pub use council::{DocumentUpdate, SessionInsert};
 pub use decisions::{DecisionInsert, Issue};
 pub use documents::StoredRecord;
@@ -158,6 +160,14 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
     }
     if lacks("forms") {
         book.forms = shipped.forms.clone();
+        added = true;
+    }
+    // The shipped book asked a person whether a unit leads its cluster until clusters were data; a book still
+    // asking it with the shipped words reads the ranking now. A condition an admin worded differently stays.
+    let asked =
+        |c: &Condition| matches!(&c.check, Check::Manual { text } if text.contains("dẫn đầu cụm, khối thi đua"));
+    for condition in book.rules.iter_mut().flat_map(|r| r.conditions.iter_mut()).filter(|c| asked(c)) {
+        condition.check = Check::LeadsCluster;
         added = true;
     }
     if !added {

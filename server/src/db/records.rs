@@ -388,7 +388,8 @@ async fn nomination_verdict(
         unit_id,
         fields,
     });
-    let facts = Facts::gather(views, &units);
+    let mut facts = Facts::gather(views, &units);
+    facts.standings = super::clusters::standings_in(tx, &units).await?;
     Ok(Some(evaluate(&rulebook_in(tx).await?, &nomination, &facts)))
 }
 

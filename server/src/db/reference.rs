@@ -170,7 +170,29 @@ impl Db {
         .collect();
         let merges = self.merges().await?;
         let rulebook = self.rulebook().await?;
-        Ok(ReferenceData { units, movements, people, merges, rulebook })
+        let clusters = self.clusters_seen_by(session).await?;
+        Ok(ReferenceData { units, movements, people, merges, rulebook, clusters })
+    }
+
+    /// The clusters with a member in the user's scope. A unit's user sees its own unit's review and standing
+    /// only: the others' figures are for the leader and the office.
+    async fn clusters_seen_by(&self, session: &Session) -> Result<Vec<domain::cluster::Cluster>> {
+        let mut seen = self.clusters().await?;
+        seen.retain(|c| c.members.iter().any(|m| session.may_access(&m.unit_id)));
+        let ids: Vec<&str> = seen.iter().flat_map(|c| c.members.iter().map(|m| m.unit_id.as_str())).collect();
+        let names = self.unit_names(&ids).await?;
+        for member in seen.iter_mut().flat_map(|c| c.members.iter_mut()) {
+            if let Some((_, name)) = names.iter().find(|(id, _)| *id == member.unit_id) {
+                member.unit_name = name.clone();
+            }
+        }
+        if session.role != Role::Office && session.role != Role::CouncilMember {
+            for year in seen.iter_mut().flat_map(|c| c.years.iter_mut()) {
+                year.reviews.retain(|unit, _| session.may_access(unit));
+                year.standing.retain(|unit, _| session.may_access(unit));
+            }
+        }
+        Ok(seen)
     }
 }
 pub(super) async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitMerge>> {
