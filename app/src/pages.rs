@@ -9,6 +9,7 @@ use crate::sync::SyncState;
 
 pub mod clusters;
 pub mod council;
+pub mod dashboard;
 pub mod decisions;
 pub mod login;
 pub mod movements;

@@ -19,8 +19,8 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    clusters, council, decisions, movements, nominations, people, publication, quarterly, registration, reports,
-    review, rules, search, PageContext,
+    clusters, council, dashboard, decisions, movements, nominations, people, publication, quarterly, registration,
+    reports, review, rules, search, PageContext,
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
@@ -286,6 +286,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: OFFICE,
             reads_records: false,
             view: publication::page,
+        },
+        PageSpec {
+            id: "nav-dashboard",
+            label: "Bảng số liệu",
+            roles: REVIEWERS,
+            reads_records: false,
+            view: dashboard::page,
         },
         PageSpec {
             id: "nav-clusters",

@@ -325,7 +325,8 @@ fn round2(x: f64) -> f64 {
 
 /// A figure as the sheet writes it: "19", "18.5", "-5".
 pub fn points_text(x: f64) -> String {
-    let rounded = round2(x);
+    // Adding 0.0 turns a negative zero (a sum of no penalties) into 0, which is not written "-0".
+    let rounded = round2(x) + 0.0;
     if rounded.fract() == 0.0 {
         format!("{rounded:.0}")
     } else {
@@ -837,5 +838,6 @@ mod tests {
         assert_eq!(points_text(19.0), "19");
         assert_eq!(points_text(18.456), "18,46");
         assert_eq!(points_text(-5.0), "-5");
+        assert_eq!(points_text(-0.0), "0");
     }
 }

@@ -69,6 +69,19 @@ pub struct RuleBook {
     /// or a new decree's form, without a new build. A text an entry does not give keeps the built-in wording.
     #[serde(default)]
     pub forms: Vec<FormTexts>,
+    /// The share of direct workers among individuals commended that the office aims for: the dashboard shows
+    /// the year's share against it.
+    #[serde(default)]
+    pub direct_worker_target: Option<DirectWorkerTarget>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DirectWorkerTarget {
+    pub percent: u32,
+    pub article: String,
+    pub certainty: Certainty,
 }
 
 /// The forms the product fills, and the texts of each that a `FormTexts` may give ({title}, {year}, {regime}

@@ -13,6 +13,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use domain::api::{ErrorBody, Role};
+use domain::dashboard::AwardItem;
 use domain::documents::{self, Cell, Document, Office, Profile, ReportSource, Sheet};
 use domain::dossier::{awards_of, read, Initiative, NomineeKind, Track};
 use domain::rules::{Recipient, Verdict};
@@ -392,18 +393,15 @@ async fn export(
     workbook(&[sheet], &format!("danh-sach-{list}"))
 }
 
-/// The returns of `year`: 0601.N from the movements launched in it, 0602.N and 0603.N from the decisions issued
-/// in it by the user's office.
-async fn compute_returns(state: &AppState, session: &Session, year: i32) -> Result<Vec<StatisticalReturn>, ApiError> {
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::Invalid("Năm báo cáo phải từ 2000 đến 2100.".into()));
-    }
-    let movements = state.db.reference_data(session).await?.movements;
-    let mut facts = Vec::new();
+/// The awards of the decisions the user's office issued in `year`, each with what a list shows of it: what the
+/// returns count and the dashboard draws, from one place so the two agree.
+pub(crate) async fn awards_of_year(state: &AppState, session: &Session, year: i32) -> Result<Vec<AwardItem>, ApiError> {
+    let mut awards = Vec::new();
     for decision in state.db.decisions(Some(&session.unit_id), true).await? {
         if decision.decided_on.year() != year {
             continue;
         }
+        let number = decision.number.clone().unwrap_or_default();
         for recipient in &decision.recipients {
             let nomination = state.db.stored_record(&recipient.nomination_id).await?;
             let track = nomination
@@ -419,14 +417,31 @@ async fn compute_returns(state: &AppState, session: &Session, year: i32) -> Resu
                     .unwrap_or(false),
                 _ => false,
             };
-            facts.push(AwardFact {
-                title: recipient.title.clone(),
-                recipient: recipient.recipient,
-                track,
-                direct_worker,
+            awards.push(AwardItem {
+                fact: AwardFact {
+                    title: recipient.title.clone(),
+                    recipient: recipient.recipient,
+                    track,
+                    direct_worker,
+                },
+                label: format!(
+                    "{} ({}) — {}, Quyết định số {number}",
+                    recipient.name, recipient.unit_name, recipient.title_name
+                ),
             });
         }
     }
+    Ok(awards)
+}
+
+/// The returns of `year`: 0601.N from the movements launched in it, 0602.N and 0603.N from the decisions issued
+/// in it by the user's office.
+async fn compute_returns(state: &AppState, session: &Session, year: i32) -> Result<Vec<StatisticalReturn>, ApiError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::Invalid("Năm báo cáo phải từ 2000 đến 2100.".into()));
+    }
+    let movements = state.db.reference_data(session).await?.movements;
+    let facts: Vec<AwardFact> = awards_of_year(state, session, year).await?.into_iter().map(|a| a.fact).collect();
     Ok(vec![
         statistics::movements_return(year, &movements),
         statistics::state_awards_return(year, &facts),

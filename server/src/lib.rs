@@ -15,6 +15,8 @@ mod ballots;
 mod clusters;
 /// The council's roster and sessions: attendance, tallies, results, minutes.
 mod council;
+/// The office's dashboard: each figure with the list behind it.
+mod dashboard;
 /// Storage: the only code that knows sqlx.
 pub mod db;
 /// Award decisions: drafts, issue, the public register.
@@ -103,7 +105,7 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, movements, the rulebook, clusters and blocks, the council, publication and decisions. Errors are \
+                       accounts, movements, the rulebook, clusters and blocks, the council, publication, decisions and the dashboard. Errors are \
                        `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
@@ -128,6 +130,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(ballots::router())
         .merge(clusters::router())
         .merge(council::router())
+        .merge(dashboard::router())
         .merge(decisions::router())
         .merge(documents::router())
         .merge(publications::router())

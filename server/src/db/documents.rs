@@ -1,5 +1,5 @@
-//! What the office's documents and lists are made from: a record with its fields, the records of a kind in a
-//! scope, a unit with the one above it, and the issued decisions of a year.
+//! What the office's documents, lists and dashboard are made from: a record with its fields, the records of a kind
+//! in a scope, when a record was first sent, a unit with the one above it, and the issued decisions of a year.
 
 use domain::Fields;
 use serde_json::Value;
@@ -60,6 +60,18 @@ impl Db {
         .fetch_all(&self.reader)
         .await?;
         rows.iter().map(stored_from).collect()
+    }
+
+    /// A record's workflow state and the time its unit head first sent it, as the audit log dates it.
+    pub async fn first_sent(&self, record_id: &str) -> Result<Option<(String, Option<DateTime<Utc>>)>> {
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "select r.state, (select min(a.at) from audit_log a where a.record_id = r.id and a.action = 'submit')
+             from records r where r.id = $1 and r.deleted = 0",
+        )
+        .bind(record_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|(state, at)| Ok((state, at.as_deref().map(parse_timestamp).transpose()?))).transpose()
     }
 
     /// A unit's name and the name of the unit above it (empty at the top).

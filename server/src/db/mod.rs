@@ -128,7 +128,7 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
 }
 
 /// A book saved before the council's rules, the cash rules, the publication window, the holidays, the
-/// dossier's documents, the reports' windows and the forms' texts were data lacks them: it gets the shipped ones, as a new edition, so every decision has
+/// dossier's documents, the reports' windows, the forms' texts and the direct workers' target were data lacks them: it gets the shipped ones, as a new edition, so every decision has
 /// its amounts and tablets see the change like any other edit.
 async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
     let (version, body): (i64, String) =
@@ -160,6 +160,10 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
     }
     if lacks("forms") {
         book.forms = shipped.forms.clone();
+        added = true;
+    }
+    if lacks("direct_worker_target") {
+        book.direct_worker_target = shipped.direct_worker_target.clone();
         added = true;
     }
     // The shipped book asked a person whether a unit leads its cluster until clusters were data; a book still
