@@ -408,7 +408,7 @@ mod tests {
                 track: Track::ThuongXuyen,
                 direct_worker,
             },
-            label: format!("{title}"),
+            label: title.to_string(),
         };
         let awards = [award("cstdcs", true), award("bang-khen-bo-tinh", false)];
         let board = dashboard(&DashboardInputs {
