@@ -12,6 +12,7 @@ pub mod council;
 pub mod dashboard;
 pub mod decisions;
 pub mod login;
+pub mod models;
 pub mod movements;
 pub mod nominations;
 pub mod people;

@@ -19,8 +19,8 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    clusters, council, dashboard, decisions, movements, nominations, people, publication, quarterly, registration,
-    reports, review, rules, search, PageContext,
+    clusters, council, dashboard, decisions, models, movements, nominations, people, publication, quarterly,
+    registration, reports, review, rules, search, PageContext,
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
@@ -247,6 +247,13 @@ pub const FIELD_BUNDLE: Bundle = Bundle {
             reads_records: true,
             view: clusters::page,
         },
+        PageSpec {
+            id: "nav-models",
+            label: "Điển hình tiên tiến",
+            roles: FIELD,
+            reads_records: true,
+            view: models::page,
+        },
         PageSpec { id: "nav-search", label: "Tìm kiếm", roles: FIELD, reads_records: true, view: search::page },
     ],
 };
@@ -300,6 +307,13 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             roles: REVIEWERS,
             reads_records: false,
             view: clusters::page,
+        },
+        PageSpec {
+            id: "nav-models",
+            label: "Điển hình tiên tiến",
+            roles: REVIEWERS,
+            reads_records: true,
+            view: models::page,
         },
         PageSpec {
             id: "nav-decisions",

@@ -541,7 +541,10 @@ impl Facts {
                 RecordKind::Person => facts.people.push(PersonFacts::from_record(&view)),
                 RecordKind::UnitProfile => facts.unit_awards.extend(awards_of(view.fields)),
                 RecordKind::Nomination => facts.nominations.extend(NominationFacts::from_record(&view)),
-                RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::ClusterScore => {}
+                RecordKind::SelfAssessment
+                | RecordKind::Registration
+                | RecordKind::ClusterScore
+                | RecordKind::AdvancedModel => {}
             }
         }
         // Deterministic order, so the tablet and the server phrase a verdict identically.

@@ -76,6 +76,10 @@ pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
         (RecordKind::Person | RecordKind::UnitProfile, "decided_awards") => ServerWritten,
         (RecordKind::ClusterScore, "cluster_id" | "year" | "note") => Text,
         (RecordKind::ClusterScore, "entries") => ScoreEntries,
+        (RecordKind::AdvancedModel, "name" | "subject_id" | "field" | "movement_id" | "story" | "evidence") => Text,
+        (RecordKind::AdvancedModel, "subject_kind") => NomineeKind,
+        (RecordKind::AdvancedModel, "consent") => Bool,
+        (RecordKind::AdvancedModel, "model_status" | "model_decisions") => ServerWritten,
         _ => return None,
     };
     Some(t)

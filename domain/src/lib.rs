@@ -5,10 +5,11 @@
 //!
 //! Architecture invariant: the modules form layers, each using only those before it, with no circle:
 //! leaves `model`, `role`, `org`, `calendar`, `cluster`, `diff`, `text`, `publication`; then `dossier`, `fields`,
-//! `workflow`, `rules`; then the office's half, `council`, `ballot`, `decision` and `documents`; then the wire
+//! `workflow`, `rules`, `advanced_model`; then the office's half, `council`, `ballot`, `decision` and `documents`; then the wire
 //! (`api`, `sync`); then `statistics` (which counts movements) and `dashboard` (the office's figures, counted
 //! like the returns), `merge` (the server's decision on a change) and `replica` (the tablet's side).
 
+pub mod advanced_model;
 pub mod api;
 pub mod ballot;
 pub mod calendar;

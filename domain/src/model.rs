@@ -26,6 +26,8 @@ pub enum RecordKind {
     Nomination,
     /// A unit's score of itself against its cluster's or block's covenant for a year (tự chấm điểm).
     ClusterScore,
+    /// An advanced model (điển hình tiên tiến) a unit proposes for the office's registry.
+    AdvancedModel,
 }
 
 /// A field a record kind accepts, with its Vietnamese label for the interface.
@@ -78,14 +80,28 @@ const NOMINATION_FIELDS: &[FieldSpec] = &[
     },
 ];
 
+const ADVANCED_MODEL_FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "story",
+        label: "Câu chuyện, cách làm hay",
+        hint: "Điển hình đã làm gì, làm như thế nào, kết quả cụ thể, sức lan tỏa ở cơ sở",
+    },
+    FieldSpec {
+        name: "evidence",
+        label: "Minh chứng",
+        hint: "Số liệu, văn bản, bài báo, hình ảnh đã có (ghi số, ngày của văn bản)",
+    },
+];
+
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::SelfAssessment,
         RecordKind::Registration,
         RecordKind::Person,
         RecordKind::UnitProfile,
         RecordKind::Nomination,
         RecordKind::ClusterScore,
+        RecordKind::AdvancedModel,
     ];
 
     /// The name used on the wire and in storage.
@@ -97,6 +113,7 @@ impl RecordKind {
             RecordKind::UnitProfile => "unit_profile",
             RecordKind::Nomination => "nomination",
             RecordKind::ClusterScore => "cluster_score",
+            RecordKind::AdvancedModel => "advanced_model",
         }
     }
 
@@ -112,6 +129,7 @@ impl RecordKind {
             RecordKind::UnitProfile => "Hồ sơ tập thể",
             RecordKind::Nomination => "Đề nghị khen thưởng",
             RecordKind::ClusterScore => "Tự chấm điểm cụm, khối",
+            RecordKind::AdvancedModel => "Điển hình tiên tiến",
         }
     }
 
@@ -120,6 +138,7 @@ impl RecordKind {
         match self {
             RecordKind::SelfAssessment => SELF_ASSESSMENT_FIELDS,
             RecordKind::Nomination => NOMINATION_FIELDS,
+            RecordKind::AdvancedModel => ADVANCED_MODEL_FIELDS,
             RecordKind::Registration | RecordKind::Person | RecordKind::UnitProfile | RecordKind::ClusterScore => &[],
         }
     }
@@ -128,7 +147,11 @@ impl RecordKind {
     pub fn has_workflow(self) -> bool {
         matches!(
             self,
-            RecordKind::SelfAssessment | RecordKind::Registration | RecordKind::Nomination | RecordKind::ClusterScore
+            RecordKind::SelfAssessment
+                | RecordKind::Registration
+                | RecordKind::Nomination
+                | RecordKind::ClusterScore
+                | RecordKind::AdvancedModel
         )
     }
 }
@@ -290,7 +313,7 @@ pub fn derived_for_unit(id: Uuid, kind: RecordKind, unit_id: &str) -> bool {
         RecordKind::Registration => (2000..=2100).any(|year| registration_id(unit_id, year) == id),
         RecordKind::UnitProfile => unit_profile_id(unit_id) == id,
         RecordKind::ClusterScore => (2000..=2100).any(|year| cluster_score_id(unit_id, year) == id),
-        RecordKind::Person | RecordKind::Nomination => false,
+        RecordKind::Person | RecordKind::Nomination | RecordKind::AdvancedModel => false,
     }
 }
 

@@ -21,6 +21,7 @@ pub enum HitKind {
     Nomination,
     Decision,
     Movement,
+    Model,
 }
 
 impl HitKind {
@@ -31,6 +32,7 @@ impl HitKind {
             HitKind::Nomination => "Đề nghị khen thưởng",
             HitKind::Decision => "Quyết định",
             HitKind::Movement => "Phong trào",
+            HitKind::Model => "Điển hình tiên tiến",
         }
     }
 }

@@ -1,5 +1,6 @@
-// The public page: the open consultations with each candidate's achievement summary and a comment form, and the
-// register of issued decisions. Everything the server sends is written as text (textContent), never as markup.
+// The public page: the open consultations with each candidate's achievement summary and a comment form, the
+// register of issued decisions, and the recognised advanced models whose subjects consented. Everything the
+// server sends is written as text (textContent), never as markup.
 
 const el = (tag, text, className) => {
   const node = document.createElement(tag);
@@ -48,9 +49,10 @@ function commentForm(publication, candidate) {
 async function load() {
   const status = document.getElementById('status');
   try {
-    const [publications, decisions] = await Promise.all([
+    const [publications, decisions, models] = await Promise.all([
       fetch('/api/public/publications').then((r) => r.json()),
       fetch('/api/public/decisions').then((r) => r.json()),
+      fetch('/api/public/models').then((r) => r.json()),
     ]);
     const list = document.getElementById('publications');
     status.textContent = publications.length ? '' : 'Hiện không có đợt lấy ý kiến nào.';
@@ -74,6 +76,15 @@ async function load() {
       for (const r of decision.recipients) recipients.append(el('li', `${r.name} (${r.unit_name}): ${r.title_name}`));
       card.append(recipients);
       register.append(card);
+    }
+    const gallery = document.getElementById('models');
+    if (!models.length) gallery.append(el('p', 'Chưa có điển hình nào được công khai.', 'muted'));
+    for (const model of models) {
+      const card = el('article', undefined, 'model');
+      card.dataset.id = model.id;
+      card.append(el('h3', model.name), el('p', `${model.subject_name} — ${model.unit_name}; lĩnh vực ${model.field}`, 'muted'),
+        el('p', model.story), el('p', `${model.status_label}: ${model.decisions.join('; ')}`, 'muted'));
+      gallery.append(card);
     }
   } catch {
     status.textContent = 'Không tải được dữ liệu; hãy thử lại sau.';

@@ -3,6 +3,7 @@
 //! 2021 plan (the district centres report yearly to the department office).
 
 use chrono::{NaiveDate, Utc};
+use domain::advanced_model::{ModelStatus, ModelStep};
 use domain::api::{Movement, OrgUnit, Role};
 use domain::calendar::Quarter;
 use domain::cluster::{
@@ -391,8 +392,12 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         ]),
     ];
     let head = as_head("tamduong.giamdoc", "ttvh-tam-duong");
-    let mut batch: Vec<Mutation> =
-        tam_duong.into_iter().map(|f| set(RecordKind::Person, Uuid::new_v4(), "ttvh-tam-duong", f)).collect();
+    let tam_duong_ids: Vec<Uuid> = tam_duong.iter().map(|_| Uuid::new_v4()).collect();
+    let mut batch: Vec<Mutation> = tam_duong
+        .into_iter()
+        .zip(&tam_duong_ids)
+        .map(|(f, id)| set(RecordKind::Person, *id, "ttvh-tam-duong", f))
+        .collect();
     batch.push(set(
         RecordKind::UnitProfile,
         unit_profile_id("ttvh-tam-duong"),
@@ -411,6 +416,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         ]),
     ));
     db.apply_mutations(&head, batch, Utc::now()).await?;
+    seed_models(db, &head, tam_duong_ids[0]).await?;
 
     // History earned before the 2020 merge, kept in the predecessors' own records.
     let (old_centre, _) = MERGED_INTO_LAP_THACH[0];
@@ -464,6 +470,69 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         .await?;
     seed_quarterly_reports(db, &lap_thach).await?;
     seed_round(db, &lap_thach, [(hoa, "Đỗ Thị Hoa"), (long, "Triệu Văn Long")]).await
+}
+
+/// Two of Tam Dương's advanced models: Trần Thị Lan's Zalo news bulletin, recognised by the department and shown
+/// on the public page with her consent, and the centre's folk-song club, registered and waiting.
+async fn seed_models(db: &Db, head: &Session, lan: Uuid) -> Result<(), ApiError> {
+    let unit = "ttvh-tam-duong";
+    let (bulletin, club) = (Uuid::new_v4(), Uuid::new_v4());
+    let model = |id: Uuid, pairs: &[(&str, serde_json::Value)]| {
+        let proposal = set(RecordKind::AdvancedModel, id, unit, fields(pairs));
+        let op = Op::Transition { action: Action::Submit };
+        [
+            proposal,
+            Mutation::new(Uuid::new_v4(), &RecordRef::new(id, RecordKind::AdvancedModel, unit), 1, op, Utc::now()),
+        ]
+    };
+    let mut batch = model(
+        bulletin,
+        &[
+            ("name", json!("Bản tin phát thanh cơ sở trên Zalo")),
+            ("subject_kind", json!("person")),
+            ("subject_id", json!(lan.to_string())),
+            ("field", json!("Thông tin cơ sở")),
+            ("movement_id", json!("kh-stttt-vinh-phuc-2021-2025")),
+            (
+                "story",
+                json!(
+                    "Chị Lan biên tập bản tin phát thanh hằng tuần gửi qua nhóm Zalo của 38 thôn, tổ dân phố; \
+                       người dân nghe lại được khi loa truyền thanh không tới."
+                ),
+            ),
+            ("evidence", json!("Sáng kiến 05/QĐ-SKCS năm 2025; 52 số bản tin năm 2026")),
+            ("consent", json!(true)),
+        ],
+    )
+    .to_vec();
+    batch.extend(model(
+        club,
+        &[
+            ("name", json!("Câu lạc bộ hát Trống quân Tam Dương")),
+            ("subject_kind", json!("collective")),
+            ("subject_id", json!(unit)),
+            ("field", json!("Văn hóa cơ sở")),
+            (
+                "story",
+                json!("Câu lạc bộ 40 hội viên duy trì sinh hoạt hằng tháng, truyền dạy hát Trống quân cho học sinh."),
+            ),
+            ("consent", json!(true)),
+        ],
+    ));
+    db.apply_mutations(head, batch, Utc::now()).await?;
+    let office = "vanphong";
+    let scope = [unit.to_owned()];
+    for (from, to, decisions) in [
+        (ModelStatus::Registered, ModelStatus::Nurtured, vec![]),
+        (
+            ModelStatus::Nurtured,
+            ModelStatus::Recognised,
+            vec!["27/QĐ-STTTT ngày 15/10/2026 của Sở Thông tin và Truyền thông".to_owned()],
+        ),
+    ] {
+        db.move_model(&bulletin.to_string(), &scope, &ModelStep { from, to, decisions }, office, Utc::now()).await?;
+    }
+    Ok(())
 }
 
 /// Lập Thạch's reports of the first three quarters of 2026, each sent by its head on the day given: the third

@@ -29,6 +29,8 @@ mod documents;
 pub mod edge;
 /// The one error type of the HTTP boundary.
 pub mod error;
+/// The registry of advanced models, and the public list of recognised ones.
+mod models;
 /// The office's emulation movements.
 mod movements;
 /// Password hashing on threads of its own.
@@ -105,7 +107,7 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, movements, the rulebook, clusters and blocks, the council, publication, decisions and the dashboard. Errors are \
+                       accounts, movements, the rulebook, clusters and blocks, advanced models, the council, publication, decisions and the dashboard. Errors are \
                        `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
@@ -134,6 +136,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(decisions::router())
         .merge(documents::router())
         .merge(publications::router())
+        .merge(models::router())
         .merge(movements::router())
         .merge(records::router())
         .merge(reference::router())

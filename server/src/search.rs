@@ -73,6 +73,11 @@ async fn search(
             more,
         ));
     }
+    for model in state.db.stored_records(RecordKind::AdvancedModel, &session.scope).await? {
+        let detail = format!("{} — {}", model.unit_name, model.text("field"));
+        let more = [model.text("story"), model.text("evidence")].join(" ");
+        items.push((Hit { kind: HitKind::Model, id: model.id.clone(), title: model.text("name"), detail }, more));
+    }
     for movement in &reference.movements {
         let detail = format!("{}, {}", movement.document_number, movement.issuer);
         items.push((

@@ -23,8 +23,8 @@ pub fn page(context: PageContext) -> AnyView {
     view! { <SearchPage local token on_server /> }.into_any()
 }
 
-/// What the tablet can find: its people and nominations (`LocalData` holds no deleted record), its units and the
-/// movements.
+/// What the tablet can find: its people, nominations and advanced models (`LocalData` holds no deleted record),
+/// its units and the movements.
 fn local_index(local: &LocalData) -> Index {
     local.reference.with(|reference| {
         local.records.with(|records| {
@@ -50,6 +50,12 @@ fn local_index(local: &LocalData) -> Index {
                     detail: local.unit_name(&nomination.unit_id),
                 };
                 items.push((hit, text("summary")));
+            }
+            for model in records.iter().filter(|r| r.kind == RecordKind::AdvancedModel) {
+                let text = |name: &str| store::text_of(&model.fields, name);
+                let detail = format!("{} — {}", local.unit_name(&model.unit_id), text("field"));
+                let hit = Hit { kind: HitKind::Model, id: model.id.to_string(), title: text("name"), detail };
+                items.push((hit, [text("story"), text("evidence")].join(" ")));
             }
             for unit in &reference.units {
                 let hit = Hit {

@@ -7,7 +7,8 @@
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
 //! sessions, sign-in limits), `records` (push, pull, history), `council` (roster, sessions, the office's audit
-//! log), `clusters` (clusters and blocks, and what their score sheets read), `ballots` (members' own ballots), `decisions` and `publications`. This file opens the database and
+//! log), `clusters` (clusters and blocks, and what their score sheets read), `ballots` (members' own ballots),
+//! `decisions`, `models` (the registry of advanced models) and `publications`. This file opens the database and
 //! holds what they share.
 
 use std::path::Path;
@@ -27,6 +28,7 @@ mod clusters;
 mod council;
 mod decisions;
 mod documents;
+mod models;
 mod publications;
 mod records;
 mod reference;
@@ -50,6 +52,7 @@ pub use clusters::MemberFacts;
 pub use council::{DocumentUpdate, SessionInsert};
 pub use decisions::{DecisionInsert, Issue};
 pub use documents::StoredRecord;
+pub use models::ModelMove;
 
 type Result<T> = std::result::Result<T, DbError>;
 

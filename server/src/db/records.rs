@@ -560,7 +560,7 @@ async fn check_nomination(
 
 /// The record as the merge needs it, and the note of its last return: one query, with its fields and open
 /// conflicts as JSON, since each statement is a round trip to SQLite's thread.
-async fn load_stored(
+pub(super) async fn load_stored(
     tx: &mut sqlx::SqliteConnection,
     record_id: &str,
 ) -> Result<Option<(StoredRecord, Option<String>)>> {
