@@ -93,15 +93,19 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     await tamDuong.click('#nav-clusters');
     await tamDuong.waitForSelector('#cluster-ranking tr[data-unit="ttvh-tam-duong"] td.rank:text-is("1")', { timeout: 15_000 });
     await tamDuong.click('#nav-nominations');
-    await tamDuong.click('#new-nomination');
-    await tamDuong.fill('#nomination-year', '2026');
-    await tamDuong.selectOption('#nomination-kind', 'collective');
-    await tamDuong.selectOption('#nomination-nominee', 'ttvh-tam-duong');
-    await tamDuong.selectOption('#nomination-title', 'co-bo-tinh');
+    // The ranking proposes the centre for Cờ thi đua: one click starts that nomination.
+    const proposal = tamDuong.locator('p.proposed-by-ranking:has(button[data-title="co-bo-tinh"])');
+    await proposal.waitFor({ timeout: 10_000 });
+    assert.match(await proposal.innerText(), /Theo kết quả xếp hạng Cụm thi đua .* năm 2026, đơn vị được đề xuất Cờ thi đua/);
+    await proposal.locator('button').click();
+    assert.equal(await tamDuong.inputValue('#nomination-kind'), 'collective');
+    assert.equal(await tamDuong.inputValue('#nomination-title'), 'co-bo-tinh');
     const item = tamDuong.locator('#eligibility li.item:has-text("Xếp thứ 1/2")');
     await item.waitFor({ timeout: 10_000 });
     assert.equal(await item.getAttribute('data-met'), 'true');
     assert.match(await item.innerText(), /Cụm thi đua các Trung tâm Văn hóa - Thông tin cấp huyện năm 2026, trong chỉ tiêu đề nghị/);
+    // Once it is drafted, the ranking does not propose it again.
+    await eventually(async () => await proposal.count() === 0, 10_000, 'the proposal is taken');
   });
 
   assert.deepEqual(errors.filter((e) => !/status of 4\d\d/.test(e)), []);

@@ -9,8 +9,9 @@ import { chromium } from 'playwright-core';
 
 export const PASSWORD = 'thidua2026';
 
-/** The demo round's two accepted nominations (server/src/demo.rs, DEMO_ROUND): SQL that leaves them out. */
-export const NOT_DEMO_ROUND = "not in ('00000000-0000-4000-8000-00000000d001', '00000000-0000-4000-8000-00000000d002')";
+/** SQL after a record id: not one of the demo's records (those its seeding wrote, as a device with the nil id). */
+export const NOT_DEMO =
+  "not in (select record_id from mutations where device_id = '00000000-0000-0000-0000-000000000000')";
 
 async function freePort() {
   return new Promise((resolve, reject) => {

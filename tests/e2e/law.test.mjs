@@ -4,7 +4,7 @@
 // statutory names and abbreviations are read, and the panel says how. Vũ Văn Tuấn's demo record has all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO_ROUND } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -108,13 +108,13 @@ test('the panel reads the law as it is written', async (t) => {
   await t.test('back online, the server judges the ad-hoc nomination under the same law', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO_ROUND}`)[0][0] === 3, 15_000,
+    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO}`)[0][0] === 3, 15_000,
       'the three nominations reach the server');
     await page.click('tr.nomination-row:has-text("Bằng khen của Bộ, ban, ngành, tỉnh") button');
     const shown = await waitForPanel(page, 'true');
     await page.click('#submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
-    const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO_ROUND}`)[0][0]);
+    const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO}`)[0][0]);
     assert.equal(stored.regime, 'luat-2022-nd152');
     for (const item of stored.items) assert.ok(shown.includes(item.text), `the panel showed "${item.text}"`);
     assert.ok(stored.readings.some((r) => r.recorded === 'CSTĐ cấp tỉnh' && r.title === 'cstd-bo-tinh'));

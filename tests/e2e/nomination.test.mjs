@@ -3,7 +3,7 @@
 // stores the same verdict, and the office sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO_ROUND } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -105,9 +105,9 @@ test('nominations drafted offline, checked on the tablet and again by the server
   await t.test('back online, the server stores the verdict the panel showed', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO_ROUND}`)[0][0] === 5, 15_000,
+    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO}`)[0][0] === 5, 15_000,
       'the five nominations reach the server');
-    assert.deepEqual(world.server.query(`select deleted, count(*) from records where kind = 'nomination' and id ${NOT_DEMO_ROUND} group by deleted`),
+    assert.deepEqual(world.server.query(`select deleted, count(*) from records where kind = 'nomination' and id ${NOT_DEMO} group by deleted`),
       [[0, 4], [1, 1]], 'the deleted draft is a tombstone');
     await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh") button');
     await waitForPanel(page, 'true');
@@ -115,7 +115,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await page.click('#submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     await page.waitForSelector('#nomination-state[data-state="submitted"]');
-    const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO_ROUND}`)[0][0]);
+    const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO}`)[0][0]);
     assert.equal(stored.eligible, true);
     assert.equal(stored.regime, 'luat-2022-nd152');
     for (const item of stored.items) assert.ok(shown.includes(item.text), `the panel showed "${item.text}"`);
@@ -137,7 +137,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Chiến sĩ thi đua Bộ")');
     assert.match(await lan.textContent(), /Đủ điều kiện/);
     await lan.locator('button.approve').click();
-    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO_ROUND}`)[0][0] === 1, 15_000,
+    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 1, 15_000,
       'the approval reaches the server');
   });
 

@@ -2,7 +2,7 @@
 // get the network back, and see the draft on a colleague's tablet and in the server's database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, localRecords, eventually, NOT_DEMO_ROUND } from './harness.mjs';
+import { useServerAndBrowser, signIn, localRecords, eventually, NOT_DEMO } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -47,10 +47,10 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
 
   await t.test('online, the edit is sent without any click', async () => {
     const sent = Date.now();
-    await eventually(() => world.server.query(`select value from record_fields where name = 'summary' and record_id ${NOT_DEMO_ROUND}`).length, 15_000,
+    await eventually(() => world.server.query(`select value from record_fields where name = 'summary' and record_id ${NOT_DEMO}`).length, 15_000,
       'the summary reaches the server');
     t.diagnostic(`on the server ${Date.now() - sent} ms after typing`);
-    assert.deepEqual(world.server.query(`select value from record_fields where name = 'summary' and record_id ${NOT_DEMO_ROUND}`), [[JSON.stringify(SUMMARY)]]);
+    assert.deepEqual(world.server.query(`select value from record_fields where name = 'summary' and record_id ${NOT_DEMO}`), [[JSON.stringify(SUMMARY)]]);
     await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 5_000 });
     await page.waitForSelector('#net-status[data-online="true"]');
   });

@@ -3,7 +3,7 @@
 // what the other lacks, accepts both, and both wait for the council.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO_ROUND } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -59,14 +59,14 @@ test('two nominations drafted offline reach the office, which sees what each dos
   await t.test('back online, both are submitted with the verdict the server stores', async () => {
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO_ROUND}`)[0][0] === 2,
+    await eventually(() => world.server.query(`select count(*) from records where kind = 'nomination' and id ${NOT_DEMO}`)[0][0] === 2,
       15_000, 'both nominations reach the server');
     for (const person of ['Trần Thị Lan', 'Lê Văn Minh']) {
       await page.click(`tr.nomination-row:has-text("${person}") button`);
       await page.click('#submit-nomination');
       await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     }
-    const stored = world.server.query(`select value from record_fields where name = 'documents' and record_id ${NOT_DEMO_ROUND} order by length(value)`);
+    const stored = world.server.query(`select value from record_fields where name = 'documents' and record_id ${NOT_DEMO} order by length(value)`);
     assert.deepEqual(stored.map(([v]) => JSON.parse(v).length), [2, 3]);
   });
 
@@ -92,7 +92,7 @@ test('two nominations drafted offline reach the office, which sees what each dos
       /^Hồ sơ thiếu 1\/3: Biên bản họp Hội đồng Thi đua - Khen thưởng cấp trình, kèm kết quả bỏ phiếu kín$/);
     await lan.locator('button.approve').click();
     await minh.locator('button.approve').click();
-    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO_ROUND}`)[0][0] === 2,
+    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 2,
       15_000, 'both acceptances reach the server');
     await office.click('#nav-council');
     for (const person of ['Trần Thị Lan', 'Lê Văn Minh', 'Đỗ Thị Hoa']) {

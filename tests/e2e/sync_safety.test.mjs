@@ -2,7 +2,7 @@
 // between the unit and the office, an expired session, an outdated app, and a full disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, NOT_DEMO_ROUND } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, NOT_DEMO } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -122,7 +122,7 @@ test('the report moves between the unit and the office; a returned report is edi
     await head.page.waitForSelector('#workflow-state[data-state="returned"]', { timeout: 15_000 });
     assert.match(await head.page.textContent('#workflow-state'), /lý do trả lại: Bổ sung số liệu buổi tuyên truyền/);
     assert.equal(await head.page.getAttribute('#field-summary', 'readonly'), null);
-    const audit = world.server.query(`select action from audit_log where action in ('submit', 'return') and record_id ${NOT_DEMO_ROUND} order by id`);
+    const audit = world.server.query(`select action from audit_log where action in ('submit', 'return') and record_id ${NOT_DEMO} order by id`);
     assert.deepEqual(audit, [['submit'], ['return']]);
   });
 

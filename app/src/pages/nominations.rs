@@ -80,7 +80,42 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token:
         }
         local.records.with(|all| all.iter().find(|r| r.id.to_string() == id).map(person_name)).unwrap_or_default()
     };
+    // The titles the unit's place in a published cluster ranking proposes it for, and that it has not nominated
+    // itself for yet: one click starts that nomination.
+    let from_ranking = move || -> Vec<(i32, String, String)> {
+        let unit = unit_id.get_value();
+        let held = nominations();
+        local.reference.with(|r| {
+            standings_of(&r.clusters, std::slice::from_ref(&unit))
+                .into_iter()
+                .filter_map(|s| s.proposed.map(|title| (s.year, title, s.cluster_name)))
+                .filter(|(year, title, _)| {
+                    !held.iter().any(|n| {
+                        store::text_of(&n.fields, "title") == *title
+                            && store::text_of(&n.fields, "year") == year.to_string()
+                    })
+                })
+                .map(|(year, title, cluster)| {
+                    let name = r.rulebook.title_name(&title).to_owned();
+                    (year, title, format!("Theo kết quả xếp hạng {cluster} năm {year}, đơn vị được đề xuất {name}."))
+                })
+                .collect()
+        })
+    };
     view! {
+        {move || from_ranking().into_iter().map(|(year, title, text)| view! {
+            <p class="notice proposed-by-ranking">
+                {text} " "
+                <button class="secondary" data-title=title.clone() on:click=move |_| {
+                    draft.open(Uuid::new_v4());
+                    draft.set("year", json!(year.to_string()));
+                    draft.set("track", json!("thuong_xuyen"));
+                    draft.set("nominee_kind", json!("collective"));
+                    draft.set("nominee_id", json!(unit_id.get_value()));
+                    draft.set("title", json!(title.clone()));
+                }>"Lập đề nghị"</button>
+            </p>
+        }).collect_view()}
         <section class="card">
             <div class="title-row">
                 <h1>"Đề nghị khen thưởng"</h1>
