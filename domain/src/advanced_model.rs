@@ -22,9 +22,6 @@ pub enum ModelStatus {
 }
 
 impl ModelStatus {
-    pub const ALL: [ModelStatus; 4] =
-        [ModelStatus::Registered, ModelStatus::Nurtured, ModelStatus::Recognised, ModelStatus::Replicated];
-
     pub fn label(self) -> &'static str {
         match self {
             ModelStatus::Registered => "Đã đăng ký",
@@ -96,6 +93,8 @@ pub enum ModelStepError {
     NotNext { from: ModelStatus, next: Option<ModelStatus> },
     #[error("Cần ghi số, ngày quyết định công nhận mô hình")]
     NoDecision,
+    #[error("Chỉ ghi quyết định khi công nhận mô hình")]
+    DecisionNotRecognising,
     #[error("Tối đa {MAX_DECISIONS} quyết định, mỗi quyết định tối đa {MAX_DECISION_CHARS} ký tự")]
     TooManyDecisions,
 }
@@ -113,8 +112,11 @@ pub fn check_step(current: Option<ModelStatus>, step: &ModelStep) -> Result<Mode
     if named.len() > MAX_DECISIONS || named.iter().any(|d| d.chars().count() > MAX_DECISION_CHARS) {
         return Err(ModelStepError::TooManyDecisions);
     }
-    if step.to == ModelStatus::Recognised && named.is_empty() {
-        return Err(ModelStepError::NoDecision);
+    // The decisions recognise it; another step naming some would replace them.
+    match (step.to == ModelStatus::Recognised, named.is_empty()) {
+        (true, true) => return Err(ModelStepError::NoDecision),
+        (false, false) => return Err(ModelStepError::DecisionNotRecognising),
+        _ => {}
     }
     Ok(step.to)
 }
@@ -151,6 +153,7 @@ mod tests {
             (Some(Nurtured), step(Nurtured, Recognised, &["12/QĐ-UBND"]), Ok(Recognised)),
             (Some(Nurtured), step(Nurtured, Recognised, &[" "]), Err(ModelStepError::NoDecision)),
             (Some(Recognised), step(Recognised, Replicated, &[]), Ok(Replicated)),
+            (Some(Recognised), step(Recognised, Replicated, &["9/QĐ"]), Err(ModelStepError::DecisionNotRecognising)),
             (
                 Some(Registered),
                 step(Registered, Recognised, &["12/QĐ-UBND"]),

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cluster::{Cluster, LateReport, Ranking, ScoreEntry, Sheet};
+use crate::cluster::{Cluster, ClusterDefinition, LateReport, Ranking, ScoreEntry, Sheet};
 /// Part of every refusal of a form; defined with the field checks.
 pub use crate::fields::Problem;
 use crate::org::UnitMerge;
@@ -450,4 +450,13 @@ pub struct StandingChange {
 #[serde(deny_unknown_fields)]
 pub struct PublishRanking {
     pub version: i64,
+}
+
+/// A cluster's definition, made on `version` (0 for a new cluster).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClusterChange {
+    pub version: i64,
+    pub definition: ClusterDefinition,
 }

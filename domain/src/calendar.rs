@@ -1,6 +1,6 @@
 //! The reporting calendar: quarters, their deadlines, and dates written the Vietnamese way.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 /// A calendar quarter of a year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,6 +26,13 @@ impl Quarter {
         format!("Quý {roman}/{}", self.year)
     }
 
+    /// The quarter of a key ("2026-Q4"), if it is one.
+    pub fn parse(key: &str) -> Option<Self> {
+        let (year, number) = key.split_once("-Q")?;
+        let (year, number) = (year.parse().ok()?, number.parse().ok()?);
+        (1..=4).contains(&number).then_some(Quarter { year, number })
+    }
+
     /// Units report a quarter's results before the 15th of its last month (Chỉ thị 103/CT-BTTTT, part III):
     /// 15/3, 15/6, 15/9, 15/12.
     pub fn report_deadline(self) -> NaiveDate {
@@ -36,6 +43,12 @@ impl Quarter {
     pub fn days_to_deadline(self, today: NaiveDate) -> i64 {
         (self.report_deadline() - today).num_days()
     }
+}
+
+/// The day it is in Vietnam (UTC+7, no daylight saving) at `at`: deadlines, windows and the days a report was
+/// late are counted in the office's days, not UTC's.
+pub fn vietnam_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(7)).date_naive()
 }
 
 /// The day on which a window of `working_days` working days opened on `opens` closes: Saturdays, Sundays and
@@ -100,6 +113,15 @@ mod tests {
         // Across New Year's Day 2027, a Friday.
         assert_eq!(close_after_working_days(d(2026, 12, 24), 10, &[d(2027, 1, 1)]), d(2027, 1, 7));
         assert_eq!(close_after_working_days(d(2026, 12, 24), 10, &[]), d(2027, 1, 6));
+    }
+
+    #[test]
+    fn keys_parse_back_and_days_are_vietnams() {
+        assert_eq!(Quarter::parse("2026-Q3"), Some(Quarter { year: 2026, number: 3 }));
+        assert_eq!(Quarter::parse("2026-Q5"), None);
+        assert_eq!(Quarter::parse("quý 3"), None);
+        let late_evening = DateTime::parse_from_rfc3339("2026-09-15T18:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(vietnam_date(late_evening), d(2026, 9, 16), "01:30 on the 16th in Hà Nội");
     }
 
     #[test]

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Quarter;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -287,15 +289,15 @@ pub struct Standing {
 }
 
 /// A member's place in a published ranking, as the eligibility rules read it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClusterStanding {
     pub cluster_id: String,
     pub cluster_name: String,
-    pub kind: ClusterKind,
     pub year: i32,
     pub unit_id: String,
+    /// 0: left out of the ranking, having sent no self-score.
     pub rank: u32,
+    /// The cluster's members that year.
     pub members: u32,
     pub proposed: Option<String>,
 }
@@ -315,8 +317,162 @@ pub enum ClusterError {
     UnknownCriterion(String),
     #[error("Mức cộng, trừ \"{0}\" không có trong giao ước")]
     UnknownAdjustment(String),
+    #[error("Mức cộng, trừ \"{0}\" được ghi hai lần")]
+    RepeatedAdjustment(String),
+    #[error("Số liệu chấm điểm không hợp lệ (số âm, quá dài hoặc quá nhiều dòng)")]
+    MalformedEntries,
     #[error("Chưa có đơn vị nào gửi điểm tự chấm")]
     NothingScored,
+    #[error("Năm {0} đã có điểm thẩm định hoặc kết quả, không bỏ được")]
+    YearInUse(i32),
+}
+
+/// What the office writes of a cluster: its name, kind, members and, per year, its leadership and covenant. The
+/// reviews, the standing body's part and the ranking are not in it: they are made in the year and kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClusterDefinition {
+    pub name: String,
+    pub kind: ClusterKind,
+    pub members: Vec<Membership>,
+    pub years: Vec<YearDefinition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct YearDefinition {
+    pub year: i32,
+    pub leader: String,
+    #[serde(default)]
+    pub deputies: Vec<String>,
+    pub covenant: Covenant,
+}
+
+/// A long name is a mistake; so are thousands of members or criteria.
+const MAX_NAME_CHARS: usize = 300;
+const MAX_ITEMS: usize = 500;
+
+impl ClusterDefinition {
+    /// The definition of a stored cluster, to edit.
+    pub fn of(cluster: &Cluster) -> ClusterDefinition {
+        ClusterDefinition {
+            name: cluster.name.clone(),
+            kind: cluster.kind,
+            members: cluster.members.iter().map(|m| Membership { unit_name: String::new(), ..m.clone() }).collect(),
+            years: cluster
+                .years
+                .iter()
+                .map(|y| YearDefinition {
+                    year: y.year,
+                    leader: y.leader.clone(),
+                    deputies: y.deputies.clone(),
+                    covenant: y.covenant.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// What is wrong with it, in the office's words; empty if nothing.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut say = |problem: String| problems.push(problem);
+        if self.name.trim().is_empty() || self.name.chars().count() > MAX_NAME_CHARS {
+            say(format!("Tên cụm, khối phải có, tối đa {MAX_NAME_CHARS} ký tự"));
+        }
+        if self.members.is_empty() || self.members.len() > MAX_ITEMS || self.years.len() > MAX_ITEMS {
+            say(format!("Cụm, khối cần từ 1 đến {MAX_ITEMS} đơn vị thành viên"));
+        }
+        for m in self.members.iter().filter(|m| m.valid_to.is_some_and(|to| to < m.valid_from)) {
+            say(format!("Đơn vị \"{}\": ngày rời cụm trước ngày vào cụm", m.unit_id));
+        }
+        let shell = Cluster {
+            id: String::new(),
+            name: String::new(),
+            kind: self.kind,
+            members: self.members.clone(),
+            years: Vec::new(),
+            version: 0,
+        };
+        for (i, year) in self.years.iter().enumerate() {
+            let y = year.year;
+            if !(2000..=2100).contains(&y) || self.years[..i].iter().any(|other| other.year == y) {
+                say(format!("Năm {y} không hợp lệ hoặc ghi hai lần"));
+            }
+            for unit in std::iter::once(&year.leader).chain(&year.deputies) {
+                if !shell.is_member(unit, y) {
+                    say(format!("Năm {y}: \"{unit}\" không là thành viên của cụm, khối"));
+                }
+            }
+            let c = &year.covenant;
+            let codes = |codes: Vec<&str>, what: &str, say: &mut dyn FnMut(String)| {
+                for (i, code) in codes.iter().enumerate() {
+                    if code.trim().is_empty() || codes[..i].contains(code) {
+                        say(format!("Năm {y}: mã {what} \"{code}\" trống hoặc trùng"));
+                    }
+                }
+            };
+            codes(c.criteria.iter().map(|c| c.code.as_str()).collect(), "tiêu chí", &mut say);
+            codes(c.adjustments.iter().map(|a| a.code.as_str()).collect(), "mức cộng, trừ", &mut say);
+            let finite = |x: f64| x.is_finite();
+            if c.criteria.is_empty()
+                || c.criteria.len() > MAX_ITEMS
+                || c.adjustments.len() > MAX_ITEMS
+                || c.criteria.iter().any(|c| !finite(c.points) || c.points < 0.0)
+                || c.grades.iter().any(|g| !finite(g.percent) || !(0.0..=100.0).contains(&g.percent))
+                || c.adjustments.iter().any(|a| !finite(a.points))
+                || c.lateness.iter().any(|l| l.from_days < 0 || !finite(l.points))
+                || !finite(c.returned_dossier_points)
+                || [c.over_plan.percent_per_percent, c.over_plan.criterion_cap_percent, c.over_plan.total_cap_points]
+                    .iter()
+                    .any(|x| !finite(*x) || *x < 0.0)
+            {
+                say(format!("Năm {y}: giao ước cần ít nhất một tiêu chí, và điểm, tỷ lệ là số hợp lệ"));
+            }
+        }
+        problems
+    }
+
+    /// The cluster this definition makes of `stored` (None: a new cluster): a year keeps its reviews, standing
+    /// and ranking; a published year cannot change, nor a year with work in it be dropped.
+    pub fn apply(self, id: &str, stored: Option<&Cluster>) -> Result<Cluster, ClusterError> {
+        let mut years = Vec::with_capacity(self.years.len());
+        for year in self.years {
+            let before = stored.and_then(|c| c.year(year.year));
+            if let Some(before) = before.filter(|b| b.ranking.is_some()) {
+                let same = before.leader == year.leader
+                    && before.deputies == year.deputies
+                    && before.covenant == year.covenant;
+                if !same {
+                    return Err(ClusterError::Published(year.year));
+                }
+            }
+            years.push(ClusterYear {
+                year: year.year,
+                leader: year.leader,
+                deputies: year.deputies,
+                covenant: year.covenant,
+                reviews: before.map(|b| b.reviews.clone()).unwrap_or_default(),
+                standing: before.map(|b| b.standing.clone()).unwrap_or_default(),
+                ranking: before.and_then(|b| b.ranking.clone()),
+            });
+        }
+        for dropped in stored.iter().flat_map(|c| &c.years).filter(|y| !years.iter().any(|kept| kept.year == y.year)) {
+            if dropped.ranking.is_some() || !dropped.reviews.is_empty() || !dropped.standing.is_empty() {
+                return Err(ClusterError::YearInUse(dropped.year));
+            }
+        }
+        years.sort_by_key(|y| y.year);
+        Ok(Cluster {
+            id: id.to_owned(),
+            name: self.name.trim().to_owned(),
+            kind: self.kind,
+            members: self.members,
+            years,
+            version: stored.map_or(0, |c| c.version),
+        })
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -363,22 +519,26 @@ impl Cluster {
         self.members_in(year).contains(&unit_id)
     }
 
-    /// Where each member of the published ranking stands, for the eligibility rules.
+    /// Where each member stands in the published rankings, for the eligibility rules: a member the ranking left
+    /// out (it sent no self-score) stands at rank 0.
     pub fn standings(&self) -> Vec<ClusterStanding> {
         let mut out = Vec::new();
         for year in &self.years {
             let Some(ranking) = &year.ranking else { continue };
-            let members = u32::try_from(ranking.standings.len()).unwrap_or(u32::MAX);
-            out.extend(ranking.standings.iter().map(|s| ClusterStanding {
-                cluster_id: self.id.clone(),
-                cluster_name: self.name.clone(),
-                kind: self.kind,
-                year: year.year,
-                unit_id: s.unit_id.clone(),
-                rank: s.rank,
-                members,
-                proposed: s.proposed.clone(),
-            }));
+            let members = self.members_in(year.year);
+            let count = u32::try_from(members.len()).unwrap_or(u32::MAX);
+            for unit_id in members {
+                let placed = ranking.standings.iter().find(|s| s.unit_id == unit_id);
+                out.push(ClusterStanding {
+                    cluster_id: self.id.clone(),
+                    cluster_name: self.name.clone(),
+                    year: year.year,
+                    unit_id: unit_id.to_owned(),
+                    rank: placed.map_or(0, |s| s.rank),
+                    members: count,
+                    proposed: placed.and_then(|s| s.proposed.clone()),
+                });
+            }
         }
         out
     }
@@ -395,17 +555,25 @@ impl ClusterYear {
         self.leads(reviewer) && reviewer != member
     }
 
-    /// Checks a review or a self-score's entries against the covenant: every criterion named must be in it.
+    /// Checks a review or a self-score's entries against the covenant: well formed, and every criterion named
+    /// in it.
     pub fn check_entries(&self, entries: &[ScoreEntry]) -> Result<(), ClusterError> {
+        if !entries_well_formed(entries) {
+            return Err(ClusterError::MalformedEntries);
+        }
         match entries.iter().find(|e| !self.covenant.criteria.iter().any(|c| c.code == e.criterion)) {
             Some(e) => Err(ClusterError::UnknownCriterion(e.criterion.clone())),
             None => Ok(()),
         }
     }
 
+    /// Every code in the covenant's catalogue, and each once: a bonus or a penalty is given once a year.
     pub fn check_standing(&self, codes: &[String]) -> Result<(), ClusterError> {
-        match codes.iter().find(|code| !self.covenant.adjustments.iter().any(|a| &a.code == *code)) {
-            Some(code) => Err(ClusterError::UnknownAdjustment(code.clone())),
+        if let Some(code) = codes.iter().find(|code| !self.covenant.adjustments.iter().any(|a| &a.code == *code)) {
+            return Err(ClusterError::UnknownAdjustment(code.clone()));
+        }
+        match codes.iter().enumerate().find(|(i, code)| codes[..*i].contains(code)) {
+            Some((_, code)) => Err(ClusterError::RepeatedAdjustment(code.clone())),
             None => Ok(()),
         }
     }
@@ -440,30 +608,42 @@ impl Covenant {
                 }
             }
             (measure, Some(e)) => match (e.plan, e.actual) {
-                (Some(plan), Some(actual)) if plan > 0.0 && actual >= 0.0 => {
-                    // Reaching a "reduce" target with nothing (0 cases) is as good as a ratio can be: the cap.
-                    let ratio = match measure {
-                        Measure::Reduce if actual == 0.0 => f64::INFINITY,
-                        Measure::Reduce => plan / actual,
-                        _ => actual / plan,
-                    };
-                    let base = round2(standard * ratio.min(1.0));
-                    let excess_percent = (ratio - 1.0).max(0.0) * 100.0;
+                (Some(plan), Some(actual)) if plan >= 0.0 && actual >= 0.0 => {
                     let cap = standard * self.over_plan.criterion_cap_percent / 100.0;
-                    let bonus =
-                        round2((standard * excess_percent * self.over_plan.percent_per_percent / 100.0).min(cap));
-                    let (num, den) = if measure == Measure::Reduce { (plan, actual) } else { (actual, plan) };
-                    let mut working = format!(
-                        "{}/{} × {} = {}",
-                        points_text(num),
-                        points_text(den),
-                        points_text(standard),
-                        points_text(base)
-                    );
-                    if bonus > 0.0 {
-                        working.push_str(&format!("; vượt kế hoạch +{}", points_text(bonus)));
+                    let over = |excess_percent: f64| {
+                        (standard * excess_percent * self.over_plan.percent_per_percent / 100.0).clamp(0.0, cap)
+                    };
+                    // (share of the standard points, over-plan bonus, the working's "a/b")
+                    let scored = match measure {
+                        // A "reduce" target of 0 (no violations allowed) is met only by 0.
+                        Measure::Reduce if plan == 0.0 => Some((if actual == 0.0 { 1.0 } else { 0.0 }, 0.0)),
+                        // Nothing where some was allowed beats any ratio: the criterion's whole bonus, if the
+                        // covenant pays one.
+                        Measure::Reduce if actual == 0.0 => {
+                            Some((1.0, if self.over_plan.percent_per_percent > 0.0 { cap } else { 0.0 }))
+                        }
+                        Measure::Reduce => Some(((plan / actual).min(1.0), over((plan / actual - 1.0) * 100.0))),
+                        _ if plan == 0.0 => None,
+                        _ => Some(((actual / plan).min(1.0), over((actual / plan - 1.0) * 100.0))),
+                    };
+                    match scored {
+                        Some((share, bonus)) => {
+                            let (base, bonus) = (round2(standard * share), round2(bonus));
+                            let (num, den) = if measure == Measure::Reduce { (plan, actual) } else { (actual, plan) };
+                            let mut working = format!(
+                                "{}/{} × {} = {}",
+                                points_text(num),
+                                points_text(den),
+                                points_text(standard),
+                                points_text(base)
+                            );
+                            if bonus > 0.0 {
+                                working.push_str(&format!("; vượt kế hoạch +{}", points_text(bonus)));
+                            }
+                            (base, bonus, working)
+                        }
+                        None => (0.0, 0.0, "Kế hoạch phải lớn hơn 0".to_owned()),
                     }
-                    (base, bonus, working)
                 }
                 _ => (0.0, 0.0, "Thiếu số liệu kế hoạch hoặc thực hiện".to_owned()),
             },
@@ -572,16 +752,24 @@ impl Covenant {
         Ranking { published_on, standings }
     }
 
-    fn apply_quotas(&self, standings: &mut [Standing]) {
-        let mut seats: Vec<Option<&str>> = Vec::new();
+    /// The title the place `index` (0 for the leading member) takes in the quotas' order, if any.
+    fn seat(&self, index: usize) -> Option<&str> {
+        let mut before = 0usize;
         for quota in &self.quotas {
-            seats.extend(std::iter::repeat_n(Some(quota.title.as_str()), quota.count as usize));
+            before = before.saturating_add(quota.count as usize);
+            if index < before {
+                return Some(quota.title.as_str());
+            }
         }
+        None
+    }
+
+    fn apply_quotas(&self, standings: &mut [Standing]) {
         let mut start = 0;
         while start < standings.len() {
             let rank = standings[start].rank;
             let end = standings[start..].iter().position(|s| s.rank != rank).map_or(standings.len(), |n| start + n);
-            let titles: Vec<Option<&str>> = (start..end).map(|i| seats.get(i).copied().flatten()).collect();
+            let titles: Vec<Option<&str>> = (start..end).map(|i| self.seat(i)).collect();
             let shared = titles.iter().all(|t| *t == titles[0]);
             for standing in &mut standings[start..end] {
                 if shared {
@@ -597,6 +785,44 @@ impl Covenant {
             start = end;
         }
     }
+}
+
+/// At most this many entries in a self-score or a review; a covenant has a few dozen criteria.
+pub const MAX_ENTRIES: usize = 200;
+
+/// Whether entries are well formed whatever the covenant: few enough, figures finite and not negative, evidence
+/// no longer than a field's text. The tablet and the server check a self-score with this, the server a review.
+pub fn entries_well_formed(entries: &[ScoreEntry]) -> bool {
+    let figure = |x: Option<f64>| x.is_none_or(|x| x.is_finite() && x >= 0.0);
+    entries.len() <= MAX_ENTRIES
+        && entries
+            .iter()
+            .all(|e| figure(e.plan) && figure(e.actual) && e.evidence.chars().count() <= MAX_EVIDENCE_CHARS)
+}
+
+/// The evidence of one criterion: a few lines naming documents.
+pub const MAX_EVIDENCE_CHARS: usize = 2_000;
+
+/// The quarterly reports of `year` that count against a member, as of `today`: each sent after its deadline, and
+/// each not sent once its deadline has passed. `sent` gives each quarter's first sending; quarters before
+/// `first_quarter` (the unit's first report in the product, if any) were reported on paper and count nothing.
+pub fn late_reports(
+    year: i32,
+    today: NaiveDate,
+    sent: impl Fn(u32) -> Option<NaiveDate>,
+    first_quarter: Option<Quarter>,
+) -> Vec<LateReport> {
+    let Some(first) = first_quarter else { return Vec::new() };
+    (1..=4)
+        .map(|number| Quarter { year, number })
+        .filter(|quarter| *quarter >= first && quarter.report_deadline() < today)
+        .filter_map(|quarter| {
+            let deadline = quarter.report_deadline();
+            let (day, missing) = sent(quarter.number).map_or((today, true), |on| (on, false));
+            let days = (day - deadline).num_days();
+            (days > 0).then(|| LateReport { period: quarter.label(), days, missing })
+        })
+        .collect()
 }
 
 /// The published standings of `units` (a unit and its predecessors) in `clusters`, in the order the rules read
@@ -684,6 +910,9 @@ mod tests {
             (cases, entry("vi-pham", 5.0, 4.0), 10.0, 1.0),
             (cases, entry("vi-pham", 4.0, 5.0), 8.0, 0.0),
             (cases, entry("vi-pham", 4.0, 0.0), 10.0, 1.0),
+            // No violation allowed: met only by none, with no bonus.
+            (cases, entry("vi-pham", 0.0, 0.0), 10.0, 0.0),
+            (cases, entry("vi-pham", 0.0, 1.0), 0.0, 0.0),
             (movement, graded("B"), 8.0, 0.0),
             (movement, graded("a"), 10.0, 0.0),
             (movement, graded("E"), 0.0, 0.0),
@@ -695,6 +924,10 @@ mod tests {
             assert_eq!((score.base, score.over_plan), (*base, *bonus), "{e:?}: {}", score.working);
         }
         assert_eq!(c.score_criterion(films, None).base, 0.0);
+        let mut no_bonus = covenant();
+        no_bonus.over_plan.percent_per_percent = 0.0;
+        let nothing = no_bonus.score_criterion(&no_bonus.criteria[1], Some(&entry("vi-pham", 4.0, 0.0)));
+        assert_eq!((nothing.base, nothing.over_plan), (10.0, 0.0), "a covenant without a bonus pays none");
         assert_eq!(c.score_criterion(films, Some(&entry("buoi-chieu-phim", 100.0, 95.0))).working, "95/100 × 20 = 19");
     }
 
@@ -831,6 +1064,119 @@ mod tests {
         assert_eq!(cluster.members_in(2025), ["a", "b"]);
         assert_eq!(cluster.members_in(2026), ["a"]);
         assert_eq!(cluster.members_in(2019), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn late_reports_count_from_the_units_first_report_in_the_product() {
+        let sent = |dates: [Option<NaiveDate>; 4]| move |n: u32| dates[(n - 1) as usize];
+        let q = |n| Some(Quarter { year: 2026, number: n });
+        let today = d(2026, 12, 3);
+        let dates = [Some(d(2026, 3, 12)), Some(d(2026, 6, 10)), Some(d(2026, 9, 27)), None];
+        let late = late_reports(2026, today, sent(dates), q(1));
+        assert_eq!(late, [LateReport { period: "Quý III/2026".into(), days: 12, missing: false }]);
+        // Q2 missing is late to today; Q4 is not due yet.
+        let late = late_reports(2026, today, sent([Some(d(2026, 3, 15)), None, None, None]), q(1));
+        let days: Vec<(i64, bool)> = late.iter().map(|l| (l.days, l.missing)).collect();
+        assert_eq!(days, [(171, true), (79, true)]);
+        assert!(late_reports(2026, today, sent([None; 4]), None).is_empty(), "never reported in the product");
+        assert_eq!(late_reports(2026, today, sent([None; 4]), q(3)).len(), 1, "Q1 and Q2 were on paper");
+    }
+
+    #[test]
+    fn standings_name_every_member_of_a_published_year() {
+        let c = covenant();
+        let member = |unit: &str| Membership {
+            unit_id: unit.into(),
+            valid_from: d(2020, 1, 1),
+            valid_to: None,
+            unit_name: String::new(),
+        };
+        let mut cluster = Cluster {
+            id: "c".into(),
+            name: "Cụm".into(),
+            kind: ClusterKind::Khoi,
+            members: vec![member("a"), member("b"), member("c")],
+            years: vec![ClusterYear {
+                year: 2026,
+                leader: "a".into(),
+                deputies: vec!["b".into()],
+                covenant: c.clone(),
+                reviews: BTreeMap::new(),
+                standing: BTreeMap::new(),
+                ranking: None,
+            }],
+            version: 1,
+        };
+        assert!(cluster.standings().is_empty(), "nothing before it is published");
+        let sheets = [sheet("A", 90.0, 90.0, 0.0), sheet("B", 80.0, 80.0, 0.0)];
+        cluster.years[0].ranking = Some(c.rank(&sheets, d(2027, 1, 8)));
+        let got: Vec<(String, u32, u32, Option<String>)> =
+            cluster.standings().into_iter().map(|s| (s.unit_id, s.rank, s.members, s.proposed)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a".into(), 1, 3, Some("co-bo-tinh".into())),
+                ("b".into(), 2, 3, Some("co-bo-tinh".into())),
+                ("c".into(), 0, 3, None)
+            ]
+        );
+        let year = &cluster.years[0];
+        assert!(year.may_review("a", "b") && year.may_review("b", "a"));
+        assert!(!year.may_review("a", "a"), "nobody reviews their own unit");
+        assert!(!year.may_review("c", "a"), "a plain member reviews nobody");
+        let twice = ["sang-tao".to_owned(), "sang-tao".to_owned()];
+        assert_eq!(year.check_standing(&twice), Err(ClusterError::RepeatedAdjustment("sang-tao".into())));
+        let huge = Covenant { quotas: vec![Quota { title: "co-bo-tinh".into(), count: u32::MAX }], ..c };
+        assert_eq!(huge.seat(3), Some("co-bo-tinh"), "a seat is found without listing them");
+    }
+
+    #[test]
+    fn a_definition_keeps_the_years_work_and_never_changes_a_published_year() {
+        let c = covenant();
+        let member = |unit: &str| Membership {
+            unit_id: unit.into(),
+            valid_from: d(2020, 1, 1),
+            valid_to: None,
+            unit_name: String::new(),
+        };
+        let definition = ClusterDefinition {
+            name: " Khối các Trung tâm ".into(),
+            kind: ClusterKind::Khoi,
+            members: vec![member("a"), member("b")],
+            years: vec![YearDefinition {
+                year: 2026,
+                leader: "a".into(),
+                deputies: vec!["b".into()],
+                covenant: c.clone(),
+            }],
+        };
+        assert_eq!(definition.problems(), Vec::<String>::new());
+        let made = definition.clone().apply("k", None).unwrap();
+        assert_eq!((made.name.as_str(), made.version), ("Khối các Trung tâm", 0));
+
+        let mut stored = made.clone();
+        stored.version = 4;
+        stored.years[0].standing.insert("a".into(), vec!["sang-tao".into()]);
+        let kept = definition.clone().apply("k", Some(&stored)).unwrap();
+        assert_eq!((kept.version, kept.years[0].standing.len()), (4, 1), "the year's work is kept");
+        let without_year = ClusterDefinition { years: Vec::new(), ..definition.clone() };
+        assert_eq!(without_year.apply("k", Some(&stored)), Err(ClusterError::YearInUse(2026)));
+
+        stored.years[0].ranking = Some(c.rank(&[sheet("A", 1.0, 1.0, 0.0)], d(2027, 1, 8)));
+        let mut changed = definition.clone();
+        changed.years[0].covenant.returned_dossier_points = -10.0;
+        assert_eq!(changed.apply("k", Some(&stored)), Err(ClusterError::Published(2026)));
+        assert!(definition.clone().apply("k", Some(&stored)).is_ok(), "the same definition again is no change");
+
+        let mut bad = definition;
+        bad.name = String::new();
+        bad.years[0].leader = "z".into();
+        let first = bad.years[0].covenant.criteria[0].clone();
+        bad.years[0].covenant.criteria.push(first);
+        bad.years[0].covenant.over_plan.total_cap_points = f64::NAN;
+        let problems = bad.problems();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems[1].contains("\"z\" không là thành viên"), "{problems:#?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::cluster::ClusterStanding;
+use crate::cluster::{standings_of, Cluster, ClusterStanding};
 use crate::model::{Fields, RecordKind};
 
 /// The yearly task rating (xếp loại mức độ hoàn thành nhiệm vụ), lowest first so ratings compare.
@@ -524,15 +524,20 @@ pub struct Facts {
     /// Collective awards of the unit and of the units merged into it.
     pub unit_awards: Vec<AwardEntry>,
     pub nominations: Vec<NominationFacts>,
-    /// Where the unit (or a unit merged into it) stands in its clusters' published rankings. Records do not hold
-    /// them: the caller adds them from the clusters it knows.
+    /// Where the unit (or a unit merged into it) stands in its clusters' published rankings.
     pub standings: Vec<ClusterStanding>,
 }
 
 impl Facts {
-    /// Gathers the facts of `unit_lineage` (a unit and its predecessors) from records the caller holds.
-    pub fn gather<'a>(records: impl IntoIterator<Item = RecordView<'a>>, unit_lineage: &[String]) -> Facts {
-        let mut facts = Facts::default();
+    /// Gathers the facts of `unit_lineage` (a unit and its predecessors) from records the caller holds, and its
+    /// standings from the clusters the caller knows: the tablet and the server pass what they hold, so both
+    /// reach the same verdict.
+    pub fn gather<'a>(
+        records: impl IntoIterator<Item = RecordView<'a>>,
+        unit_lineage: &[String],
+        clusters: &[Cluster],
+    ) -> Facts {
+        let mut facts = Facts { standings: standings_of(clusters, unit_lineage), ..Facts::default() };
         for view in records {
             if view.deleted || !unit_lineage.iter().any(|u| u == view.unit_id) {
                 continue;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::cluster::ScoreEntry;
+use crate::cluster::{entries_well_formed, ScoreEntry};
 use crate::dossier::{AwardEntry, Initiative, NomineeKind, Target, TargetResult, Track, YearRecord};
 use crate::model::{Fields, RecordKind};
 
@@ -109,10 +109,9 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
         FieldType::NomineeKind => parses::<NomineeKind>(value),
         FieldType::Codes => serde_json::from_value::<Vec<String>>(value.clone())
             .is_ok_and(|codes| codes.len() <= 50 && codes.iter().all(|c| !c.is_empty() && c.len() <= 100)),
-        FieldType::ScoreEntries => serde_json::from_value::<Vec<ScoreEntry>>(value.clone()).is_ok_and(|entries| {
-            let finite = |x: Option<f64>| x.is_none_or(|x| x.is_finite() && x >= 0.0);
-            entries.len() <= 200 && entries.iter().all(|e| finite(e.plan) && finite(e.actual))
-        }),
+        FieldType::ScoreEntries => {
+            serde_json::from_value::<Vec<ScoreEntry>>(value.clone()).is_ok_and(|entries| entries_well_formed(&entries))
+        }
         // Only the server writes it (`model::validate_fields` refuses it from a tablet).
         FieldType::ServerWritten => false,
     }

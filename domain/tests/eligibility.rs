@@ -2,7 +2,7 @@
 //! boundary years; a regime change in the middle of a streak; history from a merged unit.
 
 use chrono::NaiveDate;
-use domain::cluster::{ClusterKind, ClusterStanding};
+use domain::cluster::ClusterStanding;
 use domain::dossier::{
     AwardEntry, Discipline, Facts, Initiative, InitiativeKind, NominationFacts, NomineeKind, PersonFacts, Rating,
     RecordView, Scope, Track, YearRecord,
@@ -998,7 +998,6 @@ fn co_thi_dua_reads_cluster_leadership_from_the_published_ranking() {
     let standing = |rank: u32, proposed: Option<&str>, year: i32| ClusterStanding {
         cluster_id: "cum-huyen".into(),
         cluster_name: "Cụm thi đua các Trung tâm cấp huyện".into(),
-        kind: ClusterKind::Cum,
         year,
         unit_id: "u".into(),
         rank,
@@ -1017,6 +1016,16 @@ fn co_thi_dua_reads_cluster_leadership_from_the_published_ranking() {
     let other_year =
         evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &leading(standing(1, Some("co-bo-tinh"), 2024)));
     assert!(other_year.items.iter().any(|i| i.met.is_none() && i.text.contains("năm 2025")));
+    let left_out = evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &leading(standing(0, None, 2025)));
+    assert_eq!(
+        unmet(&left_out)[0],
+        "Không có trong kết quả xếp hạng Cụm thi đua các Trung tâm cấp huyện năm 2025 (chưa gửi điểm tự chấm) — Luật TĐKT 06/2022/QH15, Điều 26"
+    );
+    // In two clusters (a unit and the one merged into it), the one that proposes the title counts.
+    let mut both = leading(standing(3, Some("bang-khen-bo-tinh"), 2025));
+    both.standings.push(standing(2, Some("co-bo-tinh"), 2025));
+    let verdict = evaluate(&book(), &collective("n", "co-bo-tinh", 2025), &both);
+    assert!(verdict.eligible, "{:#?}", unmet(&verdict));
 }
 
 /// Two centres merged into one in 2025. The collective Bằng khen counts the TTLĐXS one of them earned in 2024,
@@ -1067,10 +1076,10 @@ fn history_of_a_merged_unit_counts() {
 
     let collective_bk = collective("n", "bang-khen-bo-tinh", 2025);
     let collective_bk = NominationFacts { nominee_id: "ttvh-new".into(), unit_id: "ttvh-new".into(), ..collective_bk };
-    let verdict = evaluate(&book, &collective_bk, &Facts::gather(records, &line));
+    let verdict = evaluate(&book, &collective_bk, &Facts::gather(records, &line, &[]));
     assert!(verdict.eligible, "{:#?}", unmet(&verdict));
 
-    let without_lineage = Facts::gather(records, &["ttvh-new".to_string()]);
+    let without_lineage = Facts::gather(records, &["ttvh-new".to_string()], &[]);
     let verdict = evaluate(&book, &collective_bk, &without_lineage);
     assert_eq!(
         unmet(&verdict),
@@ -1078,7 +1087,7 @@ fn history_of_a_merged_unit_counts() {
     );
 
     let person_bk = nominate("m", &person_id.to_string(), "bang-khen-bo-tinh", 2025);
-    let verdict = evaluate(&book, &person_bk, &Facts::gather(records, &line));
+    let verdict = evaluate(&book, &person_bk, &Facts::gather(records, &line, &[]));
     assert!(verdict.eligible, "2024 in the old unit and 2025 proposed in the new one: {:#?}", unmet(&verdict));
 }
 

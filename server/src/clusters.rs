@@ -1,10 +1,14 @@
-//! `/api/clusters/…`: a cluster's or block's year. The leading unit and its deputies review the members'
-//! self-scores, the office (the standing body) adds part III and publishes the ranking, after which the Cờ thi
-//! đua rule reads it. The members score themselves on their tablets, as records (`cluster_score`).
+//! `/api/clusters/…`: clusters and blocks. The office defines them (members, leadership, covenants); in a year
+//! the leading unit and its deputies review the members' self-scores, the office (the standing body) adds part
+//! III and publishes the ranking, after which the Cờ thi đua rule reads it. The members score themselves on
+//! their tablets, as records (`cluster_score`).
 
 use axum::extract::State;
 use chrono::{NaiveDate, Utc};
-use domain::api::{BoardRow, ClusterBoard, ErrorBody, PublishRanking, ReviewChange, Role, StandingChange};
+use domain::api::{
+    BoardRow, ClusterBoard, ClusterChange, ErrorBody, PublishRanking, ReviewChange, Role, StandingChange,
+};
+use domain::calendar::vietnam_date;
 use domain::cluster::{Cluster, ClusterError, Review, SheetInputs};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,11 +18,10 @@ use crate::db::Session;
 use crate::error::{ApiError, Json, Path};
 use crate::AppState;
 
-/// A covenant has a few dozen criteria and bonuses; more is a mistake or an attack.
-const MAX_CODES: usize = 200;
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(clusters))
+        .routes(routes!(define))
         .routes(routes!(board))
         .routes(routes!(review))
         .routes(routes!(standing))
@@ -50,6 +53,82 @@ async fn readable(state: &AppState, session: &Session, id: &str, year: i32) -> R
         Role::UnitHead | Role::Staff if leads => Ok(cluster),
         _ => Err(ApiError::Forbidden("Chỉ Văn phòng và đơn vị trưởng, phó cụm, khối xem được bảng điểm.")),
     }
+}
+
+/// The clusters with a member in the user's scope, for the office and the council.
+#[utoipa::path(get, path = "/clusters", tag = "clusters", security(("bearer" = [])), responses(
+    (status = 200, description = "Các cụm, khối thi đua.", body = Vec<Cluster>),
+    (status = 403, description = "Chỉ Văn phòng và thành viên Hội đồng.", body = ErrorBody),
+))]
+async fn clusters(State(state): State<AppState>, session: Session) -> Result<Json<Vec<Cluster>>, ApiError> {
+    if !matches!(session.role, Role::Office | Role::CouncilMember) {
+        return Err(ApiError::Forbidden("Chỉ Văn phòng và thành viên Hội đồng xem được danh sách cụm, khối."));
+    }
+    let mut all = state.db.clusters().await?;
+    all.retain(|c| c.members.iter().any(|m| session.may_access(&m.unit_id)));
+    Ok(Json(all))
+}
+
+/// Makes a cluster (version 0) or changes its name, members, leadership and covenants. A year keeps its
+/// reviews, standing and ranking; a published year does not change.
+#[utoipa::path(put, path = "/clusters/{id}", tag = "clusters", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Mã cụm, khối (chữ thường, số, gạch nối)")),
+    request_body = ClusterChange, responses(
+    (status = 200, description = "Đã lưu.", body = Cluster),
+    (status = 403, description = "Chỉ Văn phòng.", body = ErrorBody),
+    (status = 404, description = "Không có cụm, khối này.", body = ErrorBody),
+    (status = 409, description = "Đã có người cập nhật trước, mã đã dùng, hoặc năm đã công bố.", body = ErrorBody),
+    (status = 422, description = "Nội dung chưa hợp lệ.", body = ErrorBody),
+))]
+async fn define(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(change): Json<ClusterChange>,
+) -> Result<Json<Cluster>, ApiError> {
+    office_only(&session)?;
+    let well_named = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 100
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if !well_named(&id) {
+        return Err(ApiError::Invalid("Mã cụm, khối chỉ gồm chữ thường không dấu, số và dấu gạch nối.".into()));
+    }
+    let mut problems = change.definition.problems();
+    problems.extend(
+        change
+            .definition
+            .members
+            .iter()
+            .filter(|m| !session.may_access(&m.unit_id))
+            .map(|m| format!("Đơn vị \"{}\" không thuộc phạm vi của Văn phòng", m.unit_id)),
+    );
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(problems.join("; ")));
+    }
+    let now = Utc::now();
+    if change.version == 0 {
+        let mut made = change.definition.apply(&id, None)?;
+        made.version = 1;
+        if !state.db.insert_cluster(&made, &session.user_id, now).await? {
+            return Err(ApiError::Stale(format!("Đã có cụm, khối mã \"{id}\"; hãy tải lại.")));
+        }
+        tracing::info!(user = %session.user_id, cluster = %id, "cluster made");
+        return Ok(Json(made));
+    }
+    let definition = change.definition;
+    let outcome = state
+        .db
+        .update_document::<Cluster, ApiError>(&id, change.version, (&session.user_id, "define"), now, |cluster| {
+            if !cluster.members.iter().any(|m| session.may_access(&m.unit_id)) {
+                return Err(ApiError::NotFound("Không có cụm, khối thi đua này."));
+            }
+            *cluster = definition.apply(&id, Some(cluster))?;
+            Ok(())
+        })
+        .await?;
+    updated(outcome)
 }
 
 /// Every member's sheet for the year, computed from the stored facts as of `today`.
@@ -97,7 +176,7 @@ async fn board(
     Path((id, year)): Path<(String, i32)>,
 ) -> Result<Json<ClusterBoard>, ApiError> {
     let cluster = readable(&state, &session, &id, year).await?;
-    Ok(Json(board_of(&state, cluster, year, Utc::now().date_naive()).await?))
+    Ok(Json(board_of(&state, cluster, year, vietnam_date(Utc::now())).await?))
 }
 
 /// The leader's (or a deputy's) figures for a member that has sent its self-score.
@@ -120,16 +199,18 @@ async fn review(
     if session.role != Role::UnitHead {
         return Err(ClusterError::NotLeader.into());
     }
-    if change.entries.len() > MAX_CODES
-        || change.entries.iter().any(|e| [e.plan, e.actual].iter().flatten().any(|x| !x.is_finite() || *x < 0.0))
-        || change.entries.iter().any(|e| e.evidence.chars().count() > domain::fields::MAX_TEXT_CHARS)
-    {
-        return Err(ApiError::Invalid("Số liệu thẩm định không hợp lệ.".into()));
+    // Who may review whom is settled before anything about the member is read.
+    let cluster = readable(&state, &session, &id, year).await?;
+    if !cluster.is_member(&unit_id, year) {
+        return Err(ClusterError::NotMember.into());
     }
-    let today = Utc::now();
-    if state.db.member_facts(&unit_id, year, today.date_naive()).await?.own.is_none() {
+    if !cluster.year(year).is_some_and(|y| y.may_review(&session.unit_id, &unit_id)) {
+        return Err(ClusterError::NotLeader.into());
+    }
+    if state.db.self_score(&unit_id, year).await?.is_none() {
         return Err(ApiError::Invalid("Đơn vị chưa gửi điểm tự chấm.".into()));
     }
+    let today = Utc::now();
     let reviewer = session.unit_id.clone();
     let by = session.user_id.clone();
     let outcome = state
@@ -173,9 +254,6 @@ async fn standing(
     Json(change): Json<StandingChange>,
 ) -> Result<Json<Cluster>, ApiError> {
     office_only(&session)?;
-    if change.codes.len() > MAX_CODES {
-        return Err(ApiError::Invalid("Quá nhiều mức cộng, trừ.".into()));
-    }
     readable(&state, &session, &id, year).await?;
     let outcome = state
         .db
@@ -220,7 +298,7 @@ async fn publish(
     office_only(&session)?;
     let cluster = readable(&state, &session, &id, year).await?;
     let now = Utc::now();
-    let board = board_of(&state, cluster, year, now.date_naive()).await?;
+    let board = board_of(&state, cluster, year, vietnam_date(now)).await?;
     if board.ranking.standings.is_empty() {
         return Err(ClusterError::NothingScored.into());
     }

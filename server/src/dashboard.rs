@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use chrono::Utc;
 use domain::api::{ErrorBody, Role};
-use domain::calendar::Quarter;
+use domain::calendar::{vietnam_date, Quarter};
 use domain::dashboard::{dashboard, Dashboard, DashboardInputs, DecisionFact, ReportFact, SessionFact, StateFact};
 use domain::model::self_assessment_id;
 use domain::{RecordKind, WorkflowState};
@@ -49,10 +49,14 @@ async fn figures(
 
     let period = Quarter { year, number: quarter }.key();
     let mut reports = Vec::new();
-    for unit in reference.units.iter().filter(|u| u.parent_id.is_some() && u.valid_to.is_none()) {
+    // The units below the office that report, not the office itself or the units above it.
+    let reporting = |u: &&domain::api::OrgUnit| {
+        u.parent_id.is_some() && u.valid_to.is_none() && u.id != session.unit_id && session.may_access(&u.id)
+    };
+    for unit in reference.units.iter().filter(reporting) {
         let sent = state.db.first_sent(&self_assessment_id(&unit.id, &period).to_string()).await?;
         let (state, sent_on) = match sent {
-            Some((state, at)) => (WorkflowState::parse(&state), at.map(|at| at.date_naive())),
+            Some((state, at)) => (WorkflowState::parse(&state), at.map(vietnam_date)),
             None => (None, None),
         };
         reports.push(ReportFact { unit_id: unit.id.clone(), unit_name: unit.name.clone(), state, sent_on });
@@ -144,7 +148,7 @@ async fn figures(
     Ok(Json(dashboard(&DashboardInputs {
         year,
         quarter,
-        today: Utc::now().date_naive(),
+        today: vietnam_date(Utc::now()),
         book: &book,
         reports: &reports,
         registrations: &registrations,

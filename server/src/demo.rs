@@ -202,7 +202,7 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
     for movement in [movement_2022(), movement_2021_2025(), movement_covid()] {
         db.save_movement(&movement).await?;
     }
-    db.insert_cluster(&cluster_of_centres()).await?;
+    db.insert_cluster(&cluster_of_centres(), "vanphong", Utc::now()).await?;
     Ok(())
 }
 

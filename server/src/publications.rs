@@ -5,7 +5,7 @@
 use axum::extract::State;
 use chrono::{Duration, NaiveDate, Utc};
 use domain::api::{CommentAnswer, CommentTaken, ErrorBody, NewComment, NewPublication, PublicationWithComments, Role};
-use domain::calendar::close_after_working_days;
+use domain::calendar::{close_after_working_days, vietnam_date};
 use domain::publication::{answer_problem, comment_problem, Comment, Publication, PublishedCandidate};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,9 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(comment))
 }
 
-/// Today in Vietnam (UTC+7), where the windows' days are counted.
+/// Today in Vietnam, where the windows' days are counted.
 fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(7)).date_naive()
+    vietnam_date(Utc::now())
 }
 
 fn office_only(session: &Session) -> Result<(), ApiError> {

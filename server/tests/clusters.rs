@@ -30,7 +30,7 @@ async fn cluster_of_two(server: &common::TestServer) {
             unit_name: String::new(),
         })
         .to_vec();
-    assert!(server.db.insert_cluster(&cluster).await.unwrap());
+    assert!(server.db.insert_cluster(&cluster, "vanphong", Utc::now()).await.unwrap());
 }
 
 fn score(unit: &str, entries: Value) -> Mutation {
@@ -161,6 +161,10 @@ async fn members_score_the_leader_reviews_the_office_publishes_and_the_flag_read
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the standing body's part is the office's");
+    let twice = json!({"version": v, "codes": ["sang-tao", "sang-tao"]});
+    let (status, _) =
+        server.call(Method::PUT, &format!("{CLUSTER}/standing/{TAM_DUONG}"), Some(&office), Some(twice)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a bonus is given once");
     let give = json!({"version": v, "codes": ["vang-hop"]});
     let _: Value = server
         .expect(Method::PUT, &format!("{CLUSTER}/standing/{TAM_DUONG}"), Some(&office), Some(give), StatusCode::OK)
@@ -248,4 +252,89 @@ async fn bad_requests_get_clear_answers_and_change_nothing() {
     assert!(matches!(answer.results[0].outcome, domain::sync::Outcome::Rejected { .. }), "{answer:?}");
     let stored = server.db.cluster("cum-ttvh-cap-huyen").await.unwrap().unwrap();
     assert_eq!(stored.version, 1, "nothing refused was stored");
+}
+
+#[tokio::test]
+async fn the_office_defines_clusters_and_a_published_year_stays_as_it_was() {
+    let server = server().await;
+    let office = server.login("vanphong").await;
+    let mut definition =
+        serde_json::to_value(domain::cluster::ClusterDefinition::of(&server::demo::cluster_of_centres())).unwrap();
+    definition["members"] = json!([
+        {"unit_id": TAM_DUONG, "valid_from": "2021-01-01"},
+        {"unit_id": LAP_THACH, "valid_from": "2021-01-01"},
+    ]);
+    let uri = "/api/clusters/khoi-hai-trung-tam";
+    let made: Value = server
+        .expect(Method::PUT, uri, Some(&office), Some(json!({"version": 0, "definition": definition})), StatusCode::OK)
+        .await;
+    assert_eq!(made["version"], 1);
+    let (status, _) =
+        server.call(Method::PUT, uri, Some(&office), Some(json!({"version": 0, "definition": definition}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the id is taken");
+
+    // Two changes made on version 1 arrive at once: one is stored, the other is told to reload.
+    let mut renamed = definition.clone();
+    renamed["name"] = json!("Khối hai Trung tâm");
+    let change = json!({"version": 1, "definition": renamed});
+    let (first, second) = tokio::join!(
+        server.call(Method::PUT, uri, Some(&office), Some(change.clone())),
+        server.call(Method::PUT, uri, Some(&office), Some(change.clone())),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let listed: Vec<Value> = server.expect(Method::GET, "/api/clusters", Some(&office), None, StatusCode::OK).await;
+    assert_eq!(listed.iter().find(|c| c["id"] == "khoi-hai-trung-tam").unwrap()["name"], "Khối hai Trung tâm");
+
+    // Refused: a unit outside the office's scope, a leader who is not a member, a bad id, a field role.
+    let mut outside = renamed.clone();
+    outside["members"][1]["unit_id"] = json!("ttvh-tinh-khac");
+    let (status, body) =
+        server.call(Method::PUT, uri, Some(&office), Some(json!({"version": 2, "definition": outside}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["message"].as_str().unwrap().contains("ttvh-tinh-khac"), "{body}");
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/clusters/Kh%E1%BB%91i%20A",
+            Some(&office),
+            Some(json!({"version": 0, "definition": renamed})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an id with marks and spaces");
+    let head = server.login("tamduong.giamdoc").await;
+    let (status, _) =
+        server.call(Method::PUT, uri, Some(&head), Some(json!({"version": 2, "definition": renamed}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = server.call(Method::GET, "/api/clusters", Some(&head), None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Once its year is published, its covenant stays as it was.
+    let stored = server.db.cluster("khoi-hai-trung-tam").await.unwrap().unwrap();
+    let mut published = stored.clone();
+    published.years[0].ranking = Some(domain::cluster::Ranking {
+        published_on: NaiveDate::from_ymd_opt(2027, 1, 8).unwrap(),
+        standings: Vec::new(),
+    });
+    let _ = server
+        .db
+        .update_document::<domain::cluster::Cluster, ()>(
+            "khoi-hai-trung-tam",
+            stored.version,
+            ("vanphong", "publish"),
+            Utc::now(),
+            |c| {
+                *c = published;
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+    let mut changed = renamed;
+    changed["years"][0]["covenant"]["returned_dossier_points"] = json!(-10.0);
+    let (status, body) = server
+        .call(Method::PUT, uri, Some(&office), Some(json!({"version": stored.version + 1, "definition": changed})))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }

@@ -332,7 +332,7 @@ async fn an_issued_decision_awards_pays_and_closes_every_nomination_on_the_table
             fields: &r.fields,
         })
         .collect();
-    let facts = domain::dossier::Facts::gather(views.iter().copied(), &[TAM_DUONG.to_string()]);
+    let facts = domain::dossier::Facts::gather(views.iter().copied(), &[TAM_DUONG.to_string()], &[]);
     let lan = facts.person(&lan_id.to_string()).unwrap();
     assert!(lan.awards.iter().any(|a| a.year == 2026 && a.decision_number == "1/QĐ-UBND"));
 

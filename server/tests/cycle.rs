@@ -54,7 +54,7 @@ fn panel(records: &[Record], reference: &ReferenceData, nomination: Uuid) -> Ver
     let draft = views.iter().find(|v| v.id == nomination).unwrap();
     let facts_of = NominationFacts::from_record(draft).unwrap();
     let units: Vec<String> = lineage(draft.unit_id, &reference.merges).into_iter().collect();
-    evaluate(&reference.rulebook, &facts_of, &Facts::gather(views.iter().copied(), &units))
+    evaluate(&reference.rulebook, &facts_of, &Facts::gather(views.iter().copied(), &units, &[]))
 }
 
 fn stored_verdict(records: &[Record], id: Uuid) -> Verdict {

@@ -73,6 +73,8 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             "/api/auth/login",
             "/api/auth/logout",
             "/api/auth/password",
+            "/api/clusters",
+            "/api/clusters/{id}",
             "/api/clusters/{id}/years/{year}",
             "/api/clusters/{id}/years/{year}/ranking",
             "/api/clusters/{id}/years/{year}/reviews/{unit_id}",

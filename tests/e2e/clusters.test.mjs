@@ -60,8 +60,11 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     assert.match(await deputy.locator('.part-three').innerText(), /Báo cáo Quý III\/2026 gửi muộn 12 ngày \(-10\)/);
     assert.equal(await deputy.locator('.total').innerText(), '90');
     await deputy.locator('details.review summary').click();
-    await deputy.locator('label.review-entry[data-code="van-nghe"] input').fill('90');
-    await deputy.locator('label.review-entry[data-code="van-nghe"] input').dispatchEvent('change');
+    const films = deputy.locator('div.review-entry[data-code="van-nghe"]');
+    assert.equal(await films.locator('input.plan').inputValue(), '100', "the member's own figures to start from");
+    assert.equal(await deputy.locator('div.review-entry[data-code="phong-trao"] input.grade').inputValue(), 'A');
+    await films.locator('input.actual').fill('90');
+    await films.locator('input.actual').dispatchEvent('change');
     await deputy.locator('button.save-review').click();
     await tamDuong.waitForSelector('#board-message:has-text("Đã lưu điểm thẩm định")', { timeout: 10_000 });
     await eventually(async () => await deputy.locator('.total').innerText() === '88', 10_000, 'the reviewed figure counts');
@@ -86,6 +89,20 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     const stored = JSON.parse(world.server.query(`select body from clusters`)[0][0]);
     const standings = stored.years[0].ranking.standings.map((s) => [s.unit_id, s.rank, s.total, s.proposed]);
     assert.deepEqual(standings, [['ttvh-tam-duong', 1, 102, 'co-bo-tinh'], ['ttvh-lap-thach', 2, 93, 'co-bo-tinh']]);
+
+    // The office defines a second block from the first one's definition: two centres, led by Vĩnh Tường.
+    await office.click('details.definition.new summary');
+    await office.fill('#new-cluster-id', 'khoi-thu-nghiem');
+    const template = JSON.parse(await office.inputValue('details.definition.new textarea'));
+    template.name = 'Khối thi đua thử nghiệm';
+    template.kind = 'khoi';
+    template.members = template.members.filter((m) => ['ttvh-vinh-tuong', 'ttvh-phuc-yen'].includes(m.unit_id));
+    template.years[0].leader = 'ttvh-vinh-tuong';
+    template.years[0].deputies = ['ttvh-phuc-yen'];
+    await office.fill('details.definition.new textarea', JSON.stringify(template, null, 2));
+    await office.click('#add-cluster');
+    await office.waitForSelector('#definition-message:has-text("Đã lưu “Khối thi đua thử nghiệm” (phiên bản 1)")', { timeout: 10_000 });
+    assert.deepEqual(world.server.query('select id from clusters order by id'), [['cum-ttvh-cap-huyen'], ['khoi-thu-nghiem']]);
   });
 
   await t.test("the ranking reaches the leader's tablet and its nomination for Cờ thi đua reads it", async () => {
@@ -100,7 +117,7 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     await proposal.locator('button').click();
     assert.equal(await tamDuong.inputValue('#nomination-kind'), 'collective');
     assert.equal(await tamDuong.inputValue('#nomination-title'), 'co-bo-tinh');
-    const item = tamDuong.locator('#eligibility li.item:has-text("Xếp thứ 1/2")');
+    const item = tamDuong.locator('#eligibility li.item:has-text("Xếp thứ 1/4")');
     await item.waitFor({ timeout: 10_000 });
     assert.equal(await item.getAttribute('data-met'), 'true');
     assert.match(await item.innerText(), /Cụm thi đua các Trung tâm Văn hóa - Thông tin cấp huyện năm 2026, trong chỉ tiêu đề nghị/);

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use domain::api::{ClusterBoard, PublishRanking, ReviewChange, Role, StandingChange, UserProfile};
-use domain::cluster::{points_text, Cluster, Measure, Ranking, ScoreEntry, SheetInputs};
+use domain::api::{ClusterBoard, ClusterChange, PublishRanking, ReviewChange, Role, StandingChange, UserProfile};
+use domain::cluster::{points_text, Cluster, ClusterDefinition, Criterion, Measure, Ranking, ScoreEntry, SheetInputs};
 use domain::model::cluster_score_id;
 use domain::workflow::Action;
 use domain::RecordKind;
@@ -48,10 +48,12 @@ fn ClustersPage(user: UserProfile, state: SyncState, local: LocalData, token: St
     view! {
         {move || {
             let clusters = clusters.get();
-            if clusters.is_empty() {
+            if clusters.is_empty() && user.with_value(|u| u.role != Role::Office) {
                 return view! { <section class="card"><h1>"Cụm, khối thi đua"</h1><p>"Đơn vị chưa thuộc cụm, khối thi đua nào."</p></section> }.into_any();
             }
-            clusters.into_iter().map(|(cluster, year)| {
+            let office = user.with_value(|u| u.role == Role::Office);
+            let definitions = office.then(|| view! { <Definitions token=token.get_value() local /> });
+            let cards = clusters.into_iter().map(|(cluster, year)| {
                 let profile = user.get_value();
                 let member = cluster.is_member(&profile.unit_id, year);
                 let leads = cluster.year(year).is_some_and(|y| y.leads(&profile.unit_id));
@@ -64,12 +66,17 @@ fn ClustersPage(user: UserProfile, state: SyncState, local: LocalData, token: St
                     <section class="card cluster" data-cluster=cluster.with_value(|c| c.id.clone())>
                         <h1>{heading}</h1>
                         <p>{cluster.with_value(|c| c.kind.label())} " · " {leader}</p>
+                        {cluster.with_value(|c| c.year(year).map(|y| {
+                            let signed = domain::calendar::format_date(y.covenant.signed_on);
+                            view! { <p class="muted covenant">{format!("Giao ước ký ngày {signed}; căn cứ: {}", y.covenant.basis)}</p> }
+                        }))}
                         {ranking.map(|r| view! { <RankingTable ranking=r local /> })}
                         {member.then(|| view! { <SelfScore user=profile.clone() state cluster=cluster.get_value() year /> })}
                         {reads_board.then(|| view! { <Board token=token.get_value() cluster_id=cluster.with_value(|c| c.id.clone()) year user=profile.clone() /> })}
                     </section>
-                }.into_any()
-            }).collect_view().into_any()
+                }
+            }).collect_view();
+            view! { {cards} {definitions} }.into_any()
         }}
     }
 }
@@ -255,8 +262,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
             let cluster_year = b.cluster.year(b.year).cloned();
             let published = cluster_year.as_ref().is_some_and(|y| y.ranking.is_some());
             let adjustments = cluster_year.as_ref().map(|y| y.covenant.adjustments.clone()).unwrap_or_default();
-            let names: BTreeMap<String, String> = cluster_year.as_ref()
-                .map(|y| y.covenant.criteria.iter().map(|c| (c.code.clone(), c.text.clone())).collect()).unwrap_or_default();
+            let criteria: Vec<Criterion> = cluster_year.as_ref().map(|y| y.covenant.criteria.clone()).unwrap_or_default();
             let standing: BTreeMap<String, Vec<String>> = cluster_year.as_ref().map(|y| y.standing.clone()).unwrap_or_default();
             let ranks: BTreeMap<String, u32> = b.ranking.standings.iter().map(|s| (s.unit_id.clone(), s.rank)).collect();
             view! {
@@ -283,7 +289,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
                                     </td>
                                     <td class="total">{points_text(row.sheet.total)}</td>
                                     <td>
-                                        {may_review.then(|| review_form(unit.clone(), names.clone(), review_entries, version, send))}
+                                        {may_review.then(|| review_form(unit.clone(), criteria.clone(), review_entries, version, send))}
                                         {(office && !published).then(|| standing_form(unit.clone(), adjustments.clone(), held, version, send))}
                                     </td>
                                 </tr>
@@ -302,34 +308,51 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
     }
 }
 
-/// The leader's figures for a member: its own, or the last review, to correct where the evidence does not bear
-/// them out.
+/// The leader's figures for a member, criterion by criterion as the covenant lists them: its own (or the last
+/// review's) to start from, to correct where the evidence does not bear them out.
 fn review_form(
     unit: String,
-    names: BTreeMap<String, String>,
+    criteria: Vec<Criterion>,
     entries: Vec<ScoreEntry>,
     version: i64,
     send: impl Fn(String, bool, serde_json::Value, &'static str) + Copy + 'static,
 ) -> impl IntoView {
-    let edited = RwSignal::new(entries);
+    let start: Vec<ScoreEntry> = criteria
+        .iter()
+        .map(|c| {
+            let found = entries.iter().find(|e| e.criterion == c.code).cloned();
+            found.unwrap_or_else(|| ScoreEntry { criterion: c.code.clone(), ..ScoreEntry::default() })
+        })
+        .collect();
+    let edited = RwSignal::new(start);
     let tail = format!("/reviews/{}", js_sys::encode_uri_component(&unit));
+    let number =
+        |text: String| text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
     view! {
         <details class="review">
             <summary>"Thẩm định"</summary>
-            {edited.get_untracked().into_iter().enumerate().map(|(index, e)| {
-                let code = e.criterion.clone();
-                let label = names.get(&code).cloned().unwrap_or_else(|| code.clone());
-                let value = e.actual.map(points_text).or(e.grade.clone()).unwrap_or_default();
-                let graded = e.grade.is_some();
+            {criteria.into_iter().enumerate().map(|(index, criterion)| {
+                let current = edited.with_untracked(|all| all.get(index).cloned()).unwrap_or_default();
+                let figure = |x: Option<f64>| x.map(points_text).unwrap_or_default();
+                let set = move |change: Box<dyn Fn(&mut ScoreEntry)>| edited.update(|all| if let Some(row) = all.get_mut(index) { change(row) });
                 view! {
-                    <label class="review-entry" data-code=code>{label} ": "
-                        <input class="reviewed" value=value on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            edited.update(|all| if let Some(row) = all.get_mut(index) {
-                                if graded { row.grade = Some(v.trim().to_owned()) } else { row.actual = v.trim().replace(',', ".").parse().ok() }
-                            });
-                        } />
-                    </label>
+                    <div class="review-entry" data-code=criterion.code.clone()>
+                        <span>{criterion.text.clone()} ": "</span>
+                        {if criterion.measure == Measure::Graded {
+                            view! {
+                                <input class="grade" aria-label="Xếp loại" value=current.grade.clone().unwrap_or_default()
+                                    on:change=move |ev| { let g = event_target_value(&ev).trim().to_uppercase(); set(Box::new(move |e| e.grade = (!g.is_empty()).then(|| g.clone()))) } />
+                            }.into_any()
+                        } else {
+                            view! {
+                                <input class="plan" aria-label="Kế hoạch" inputmode="decimal" value=figure(current.plan)
+                                    on:change=move |ev| { let v = number(event_target_value(&ev)); set(Box::new(move |e| e.plan = v)) } />
+                                " / "
+                                <input class="actual" aria-label="Thực hiện" inputmode="decimal" value=figure(current.actual)
+                                    on:change=move |ev| { let v = number(event_target_value(&ev)); set(Box::new(move |e| e.actual = v)) } />
+                            }.into_any()
+                        }}
+                    </div>
                 }
             }).collect_view()}
             <button class="save-review secondary" on:click=move |_| {
@@ -368,5 +391,62 @@ fn standing_form(
                 send(tail.clone(), true, json!(body), "Đã lưu điểm cộng, trừ.");
             }>"Lưu"</button>
         </details>
+    }
+}
+
+/// The office's definitions of its clusters: members, leadership and covenants, written as JSON (as the rulebook
+/// is), each saved on the version it was read from.
+#[component]
+fn Definitions(token: String, local: LocalData) -> impl IntoView {
+    let token = StoredValue::new(token);
+    let message = RwSignal::new(None::<String>);
+    let save = move |id: String, version: i64, text: String| {
+        let definition = match serde_json::from_str::<ClusterDefinition>(&text) {
+            Ok(definition) => definition,
+            Err(e) => {
+                message.set(Some(format!("Nội dung không đúng định dạng: {e}")));
+                return;
+            }
+        };
+        spawn_local(async move {
+            let url = format!("/api/clusters/{}", js_sys::encode_uri_component(id.trim()));
+            let body = ClusterChange { version, definition };
+            match api::send::<_, Cluster>(&token.get_value(), true, &url, &body).await {
+                Ok(saved) => {
+                    message.set(Some(format!("Đã lưu “{}” (phiên bản {}).", saved.name, saved.version)));
+                    sync::refresh_reference();
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+    };
+    let pretty = |definition: &ClusterDefinition| serde_json::to_string_pretty(definition).unwrap_or_default();
+    let stored = local.reference.with_untracked(|r| r.clusters.clone());
+    let template = stored.first().map(|c| pretty(&ClusterDefinition::of(c))).unwrap_or_default();
+    let (new_id, new_text) = (RwSignal::new(String::new()), RwSignal::new(template));
+    view! {
+        <section class="card definitions">
+            <h2>"Định nghĩa cụm, khối thi đua"</h2>
+            <p class="muted">"Thành viên (ngày vào, ngày rời), trưởng, phó cụm và giao ước của từng năm. Năm đã công bố kết quả không sửa được."</p>
+            <p class="error" role="alert" id="definition-message">{move || message.get()}</p>
+            {stored.into_iter().map(|cluster| {
+                let text = RwSignal::new(pretty(&ClusterDefinition::of(&cluster)));
+                let (id, version) = (cluster.id.clone(), cluster.version);
+                view! {
+                    <details class="definition" data-cluster=cluster.id.clone()>
+                        <summary>{cluster.name.clone()}</summary>
+                        <textarea rows="16" class="json" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <button class="secondary save-definition" on:click=move |_| save(id.clone(), version, text.get_untracked())>"Lưu"</button>
+                    </details>
+                }
+            }).collect_view()}
+            <details class="definition new">
+                <summary>"Thêm cụm, khối"</summary>
+                <label for="new-cluster-id">"Mã (chữ thường không dấu, số, gạch nối)"</label>
+                <input id="new-cluster-id" prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev)) />
+                <textarea rows="16" class="json" prop:value=move || new_text.get() on:input=move |ev| new_text.set(event_target_value(&ev))></textarea>
+                <button class="secondary" id="add-cluster" on:click=move |_| save(new_id.get_untracked(), 0, new_text.get_untracked())>"Thêm"</button>
+            </details>
+        </section>
     }
 }

@@ -53,9 +53,7 @@ pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields
                     fields: &r.fields,
                 })
                 .chain(std::iter::once(draft));
-            let mut facts = Facts::gather(views, &units);
-            facts.standings = standings_of(&reference.clusters, &units);
-            Some(evaluate(&reference.rulebook, &nomination, &facts))
+            Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units, &reference.clusters)))
         })
     })
 }

@@ -3,6 +3,8 @@
 
 use chrono::Datelike;
 
+use crate::cluster::ClusterStanding;
+
 use super::{Certainty, Check, NameReading, Rule, RuleBook, TitleIndex, TitleKind, Verdict, VerdictItem};
 use crate::dossier::{
     AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, PersonFacts, Rating, Sameness, Scope, Track,
@@ -622,17 +624,23 @@ impl Context<'_> {
         if let Nominee::Person(_) = self.nominee {
             return (Some(false), "Chỉ tập thể được xét dẫn đầu cụm, khối thi đua".to_owned());
         }
-        let Some(standing) = self.facts.standings.iter().find(|s| s.year == year) else {
-            let text =
-                format!("Cần xác nhận: dẫn đầu cụm, khối thi đua năm {year} (chưa có kết quả xếp hạng được công bố)");
-            return (None, text);
-        };
-        let place = format!("Xếp thứ {}/{} {} năm {year}", standing.rank, standing.members, standing.cluster_name);
+        let of_year: Vec<&ClusterStanding> = self.facts.standings.iter().filter(|s| s.year == year).collect();
         let name = self.book.title_name(title);
-        if standing.proposed.as_deref() == Some(title.as_str()) {
-            (Some(true), format!("{place}, trong chỉ tiêu đề nghị \"{name}\""))
-        } else {
-            (Some(false), format!("{place}, ngoài chỉ tiêu đề nghị \"{name}\""))
+        let place = |s: &ClusterStanding| match s.rank {
+            0 => format!("Không có trong kết quả xếp hạng {} năm {year} (chưa gửi điểm tự chấm)", s.cluster_name),
+            rank => format!("Xếp thứ {rank}/{} {} năm {year}", s.members, s.cluster_name),
+        };
+        if let Some(leading) = of_year.iter().find(|s| s.proposed.as_deref() == Some(title.as_str())) {
+            return (Some(true), format!("{}, trong chỉ tiêu đề nghị \"{name}\"", place(leading)));
+        }
+        // The best place it has, to say why it falls short.
+        match of_year.iter().filter(|s| s.rank > 0).min_by_key(|s| s.rank).or(of_year.first()) {
+            Some(best) if best.rank > 0 => (Some(false), format!("{}, ngoài chỉ tiêu đề nghị \"{name}\"", place(best))),
+            Some(best) => (Some(false), place(best)),
+            None => (
+                None,
+                format!("Cần xác nhận: dẫn đầu cụm, khối thi đua năm {year} (chưa có kết quả xếp hạng được công bố)"),
+            ),
         }
     }
 }

@@ -1,11 +1,11 @@
 //! Clusters and blocks: one versioned JSON document each, and what a member's score sheet reads from the
 //! records: its self-score, when its quarterly reports were sent, and how many of its nominations were returned.
 
-use domain::calendar::Quarter;
-use domain::cluster::{standings_of, Cluster, ClusterStanding, LateReport, ScoreEntry};
+use domain::calendar::{vietnam_date, Quarter};
+use domain::cluster::{late_reports, Cluster, LateReport, ScoreEntry};
 use domain::model::{cluster_score_id, self_assessment_id};
 
-use super::council::Document;
+use super::council::{audit, Document};
 use super::*;
 
 impl Document for Cluster {
@@ -34,15 +34,22 @@ pub struct MemberFacts {
 }
 
 impl Db {
-    /// Stores a new cluster; false if the id is taken.
-    pub async fn insert_cluster(&self, cluster: &Cluster) -> Result<bool> {
+    /// Stores a new cluster, audited as made by `by`; false if the id is taken.
+    pub async fn insert_cluster(&self, cluster: &Cluster, by: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query("insert into clusters (id, body, version) values ($1, $2, $3) on conflict do nothing")
             .bind(&cluster.id)
             .bind(to_json(cluster)?)
             .bind(cluster.version)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let after = serde_json::to_value(cluster).unwrap_or(serde_json::Value::Null);
+        audit(&mut tx, by, now, (Cluster::KIND, &cluster.id), "create", serde_json::Value::Null, after).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn clusters(&self) -> Result<Vec<Cluster>> {
@@ -55,9 +62,42 @@ impl Db {
         body.as_deref().map(parse_json).transpose()
     }
 
-    /// A member's facts for `year`, as of `today`: a quarterly report counts late by the day its unit head first
-    /// sent it (the audit log's date), or, not sent, by today once the deadline has passed.
+    /// A member's facts for `year`, as of `today`: its self-score, its late quarterly reports (dated by the day
+    /// its head first sent each, in Vietnam's days, from the audit log) and its returned nominations.
     pub async fn member_facts(&self, unit_id: &str, year: i32, today: NaiveDate) -> Result<MemberFacts> {
+        let own = self.self_score(unit_id, year).await?;
+        let first: Option<String> = sqlx::query_scalar(
+            "select min(f.value) from records r join record_fields f on f.record_id = r.id and f.name = 'period'
+             where r.kind = 'self_assessment' and r.unit_id = $1 and r.deleted = 0",
+        )
+        .bind(unit_id)
+        .fetch_one(&self.reader)
+        .await?;
+        let first = first.as_deref().map(parse_json::<String>).transpose()?.as_deref().and_then(Quarter::parse);
+        let mut sent = [None; 4];
+        for (slot, number) in sent.iter_mut().zip(1..=4) {
+            let id = self_assessment_id(unit_id, &Quarter { year, number }.key()).to_string();
+            if let Some((state, Some(at))) = self.first_sent(&id).await? {
+                *slot = (state != "draft").then(|| vietnam_date(at));
+            }
+        }
+        let sent_on = |number: u32| number.checked_sub(1).and_then(|i| sent.get(i as usize).copied().flatten());
+        let late_reports = late_reports(year, today, sent_on, first);
+        // Each nomination returned that year counts once, however many times it was returned.
+        let returned: i64 = sqlx::query_scalar(
+            "select count(distinct a.record_id) from audit_log a join records r on r.id = a.record_id
+             where a.action = 'return' and r.kind = 'nomination' and r.unit_id = $1
+                 and substr(datetime(a.at, '+7 hours'), 1, 4) = $2",
+        )
+        .bind(unit_id)
+        .bind(year.to_string())
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(MemberFacts { own, late_reports, returned_dossiers: u32::try_from(returned).unwrap_or(0) })
+    }
+
+    /// A member's self-score for `year`, once its head has sent it.
+    pub async fn self_score(&self, unit_id: &str, year: i32) -> Result<Option<Vec<ScoreEntry>>> {
         let score = sqlx::query_as::<_, (String, Option<String>)>(
             "select r.state, f.value from records r
                  left join record_fields f on f.record_id = r.id and f.name = 'entries'
@@ -66,52 +106,12 @@ impl Db {
         .bind(cluster_score_id(unit_id, year).to_string())
         .fetch_optional(&self.reader)
         .await?;
-        let own = match score {
+        match score {
             Some((state, entries)) if matches!(state.as_str(), "submitted" | "approved") => {
-                Some(entries.as_deref().map(parse_json).transpose()?.unwrap_or_default())
+                Ok(Some(entries.as_deref().map(parse_json).transpose()?.unwrap_or_default()))
             }
-            _ => None,
-        };
-        // The product dates only what it received: a quarter before the unit's first report in it was reported
-        // on paper, if at all, and is left to the standing body.
-        let first: Option<String> = sqlx::query_scalar(
-            "select min(f.value) from records r join record_fields f on f.record_id = r.id and f.name = 'period'
-             where r.kind = 'self_assessment' and r.unit_id = $1 and r.deleted = 0",
-        )
-        .bind(unit_id)
-        .fetch_one(&self.reader)
-        .await?;
-        let first: Option<String> = first.as_deref().map(parse_json).transpose()?;
-        let mut late_reports = Vec::new();
-        for number in 1..=4 {
-            let quarter = Quarter { year, number };
-            let deadline = quarter.report_deadline();
-            if deadline >= today || first.as_ref().is_none_or(|first| quarter.key() < *first) {
-                continue;
-            }
-            let sent: Option<String> =
-                sqlx::query_scalar("select min(at) from audit_log where record_id = $1 and action = 'submit'")
-                    .bind(self_assessment_id(unit_id, &quarter.key()).to_string())
-                    .fetch_one(&self.reader)
-                    .await?;
-            let (day, missing) = match sent {
-                Some(at) => (parse_timestamp(&at)?.date_naive(), false),
-                None => (today, true),
-            };
-            let days = (day - deadline).num_days();
-            if days > 0 {
-                late_reports.push(LateReport { period: quarter.label(), days, missing });
-            }
+            _ => Ok(None),
         }
-        let returned: i64 = sqlx::query_scalar(
-            "select count(*) from audit_log a join records r on r.id = a.record_id
-             where a.action = 'return' and r.kind = 'nomination' and r.unit_id = $1 and substr(a.at, 1, 4) = $2",
-        )
-        .bind(unit_id)
-        .bind(year.to_string())
-        .fetch_one(&self.reader)
-        .await?;
-        Ok(MemberFacts { own, late_reports, returned_dossiers: u32::try_from(returned).unwrap_or(0) })
     }
 
     /// Unit id → name, for the units given.
@@ -126,9 +126,4 @@ impl Db {
 pub(super) async fn clusters_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Cluster>> {
     let bodies: Vec<String> = sqlx::query_scalar("select body from clusters order by id").fetch_all(&mut *conn).await?;
     bodies.iter().map(|b| parse_json(b)).collect()
-}
-
-/// The published standings of `units` (a unit and its predecessors), for the eligibility rules.
-pub(super) async fn standings_in(conn: &mut sqlx::SqliteConnection, units: &[String]) -> Result<Vec<ClusterStanding>> {
-    Ok(standings_of(&clusters_in(conn).await?, units))
 }

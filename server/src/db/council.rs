@@ -221,8 +221,7 @@ impl Db {
         Ok(candidates)
     }
 
-    /// A person's full name from their record, or empty.
-    pub(super) async fn person_name(&self, person_id: &str) -> Result<String> {
+    async fn person_name(&self, person_id: &str) -> Result<String> {
         let name: Option<String> = sqlx::query_scalar(
             "select json_extract(value, '$') from record_fields where record_id = $1 and name = 'full_name'",
         )

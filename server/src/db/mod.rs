@@ -170,9 +170,9 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
         added = true;
     }
     // The shipped book asked a person whether a unit leads its cluster until clusters were data; a book still
-    // asking it with the shipped words reads the ranking now. A condition an admin worded differently stays.
-    let asked =
-        |c: &Condition| matches!(&c.check, Check::Manual { text } if text.contains("dẫn đầu cụm, khối thi đua"));
+    // asking it in the shipped words reads the ranking now. A condition an admin worded differently stays.
+    const ASKED: &str = "Là tập thể tiêu biểu, dẫn đầu cụm, khối thi đua (theo kết quả bình xét của cụm, khối)";
+    let asked = |c: &Condition| matches!(&c.check, Check::Manual { text } if text == ASKED);
     for condition in book.rules.iter_mut().flat_map(|r| r.conditions.iter_mut()).filter(|c| asked(c)) {
         condition.check = Check::LeadsCluster;
         added = true;

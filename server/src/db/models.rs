@@ -55,8 +55,8 @@ impl Db {
 
     /// The models the public may see, named as the public page shows them.
     pub async fn public_models(&self) -> Result<Vec<PublicModel>> {
-        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-            "select r.id, r.state, u.name,
+        let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+            "select r.id, r.state, r.unit_id, u.name,
                  (select json_group_object(f.name, json(f.value)) from record_fields f where f.record_id = r.id)
              from records r join org_units u on u.id = r.unit_id
              where r.kind = 'advanced_model' and r.deleted = 0
@@ -65,7 +65,7 @@ impl Db {
         .fetch_all(&self.reader)
         .await?;
         let mut models = Vec::new();
-        for (id, state, unit_name, fields) in rows {
+        for (id, state, unit_id, unit_name, fields) in rows {
             let state = WorkflowState::parse(&state).unwrap_or_default();
             let fields: domain::Fields = parse_json(fields.as_deref().unwrap_or("{}"))?;
             if !shown_publicly(state, &fields) {
@@ -73,9 +73,10 @@ impl Db {
             }
             let Some(status) = status_of(state, &fields) else { continue };
             let text = |name: &str| fields.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            // A person of another unit is never named: the tablet does not check whose id it wrote.
             let subject_name = match text("subject_kind").as_str() {
                 "collective" => unit_name.clone(),
-                _ => self.person_name(&text("subject_id")).await?,
+                _ => self.person_of_unit(&text("subject_id"), &unit_id).await?.unwrap_or_else(|| unit_name.clone()),
             };
             models.push(PublicModel {
                 id,
@@ -94,5 +95,18 @@ impl Db {
             });
         }
         Ok(models)
+    }
+
+    /// The full name on a person's record, if it is a person of `unit_id`.
+    async fn person_of_unit(&self, record_id: &str, unit_id: &str) -> Result<Option<String>> {
+        let name: Option<String> = sqlx::query_scalar(
+            "select f.value from record_fields f join records r on r.id = f.record_id
+             where r.id = $1 and r.unit_id = $2 and r.kind = 'person' and r.deleted = 0 and f.name = 'full_name'",
+        )
+        .bind(record_id)
+        .bind(unit_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        name.as_deref().map(parse_json).transpose()
     }
 }

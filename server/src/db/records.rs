@@ -388,8 +388,7 @@ async fn nomination_verdict(
         unit_id,
         fields,
     });
-    let mut facts = Facts::gather(views, &units);
-    facts.standings = super::clusters::standings_in(tx, &units).await?;
+    let facts = Facts::gather(views, &units, &super::clusters::clusters_in(tx).await?);
     Ok(Some(evaluate(&rulebook_in(tx).await?, &nomination, &facts)))
 }
 
