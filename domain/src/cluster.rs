@@ -481,12 +481,14 @@ fn round2(x: f64) -> f64 {
 
 /// A figure as the sheet writes it: "19", "18.5", "-5".
 pub fn points_text(x: f64) -> String {
-    // Adding 0.0 turns a negative zero (a sum of no penalties) into 0, which is not written "-0".
-    let rounded = round2(x) + 0.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded}").replace('.', ",")
+    // Written from whole hundredths: formatting a float would pull the float printer into the tablet's bundle,
+    // and a negative zero (a sum of no penalties) would read "-0".
+    let hundredths = hundredths(x);
+    let (sign, whole, part) = (if hundredths < 0 { "-" } else { "" }, hundredths.abs() / 100, hundredths.abs() % 100);
+    match part {
+        0 => format!("{sign}{whole}"),
+        p if p % 10 == 0 => format!("{sign}{whole},{}", p / 10),
+        p => format!("{sign}{whole},{p:02}"),
     }
 }
 
@@ -1185,5 +1187,8 @@ mod tests {
         assert_eq!(points_text(18.456), "18,46");
         assert_eq!(points_text(-5.0), "-5");
         assert_eq!(points_text(-0.0), "0");
+        assert_eq!(points_text(18.5), "18,5");
+        assert_eq!(points_text(0.05), "0,05");
+        assert_eq!(points_text(-2.5), "-2,5");
     }
 }

@@ -20,9 +20,55 @@ use crate::pages::PageContext;
 use crate::sync::{self, SyncState};
 use crate::widgets::{record_status, rejection, workflow_line};
 
-pub fn page(context: PageContext) -> AnyView {
+/// A member's own self-score form, drawn on field tablets only.
+type MemberPart = fn(UserProfile, SyncState, Cluster, i32) -> AnyView;
+/// The office's definitions of its clusters, drawn on the office's screens only.
+type OfficePart = fn(String, LocalData) -> AnyView;
+/// What a board's form sends: the address after the year's, PUT (else POST), the body, what to say when done.
+type Sent = (String, bool, serde_json::Value, &'static str);
+/// The leader's review of a member, on field tablets only.
+type ReviewPart = fn(String, Vec<Criterion>, Vec<ScoreEntry>, i64, Callback<Sent>) -> AnyView;
+/// The standing body's part III for a member, on the office's screens only.
+type StandingPart = fn(String, Vec<domain::cluster::Adjustment>, Vec<String>, i64, Callback<Sent>) -> AnyView;
+
+/// The forms a bundle draws on the board.
+#[derive(Clone, Copy)]
+struct BoardParts {
+    review: Option<ReviewPart>,
+    standing: Option<StandingPart>,
+}
+
+/// The field's page: the unit's self-score, the ranking, and the board for the leading units. Each bundle names
+/// only its own parts, so neither carries the other's code.
+pub fn field_page(context: PageContext) -> AnyView {
+    let member_part: MemberPart =
+        |user, state, cluster, year| view! { <SelfScore user state cluster year /> }.into_any();
+    let review: ReviewPart =
+        |unit, criteria, entries, version, send| review_form(unit, criteria, entries, version, send).into_any();
+    page(context, Some(member_part), None, BoardParts { review: Some(review), standing: None })
+}
+
+/// The office's and the council's page: the boards, the rankings and, for the office, the definitions.
+pub fn office_page(context: PageContext) -> AnyView {
+    let office_part: OfficePart = |token, local| view! { <Definitions token local /> }.into_any();
+    let standing: StandingPart =
+        |unit, catalogue, held, version, send| standing_form(unit, catalogue, held, version, send).into_any();
+    page(context, None, Some(office_part), BoardParts { review: None, standing: Some(standing) })
+}
+
+fn page(
+    context: PageContext,
+    member_part: Option<MemberPart>,
+    office_part: Option<OfficePart>,
+    parts: BoardParts,
+) -> AnyView {
     let PageContext { user, state, local, token } = context;
-    view! { <ClustersPage user state local token /> }.into_any()
+    view! { <ClustersPage user state local token member_part office_part parts /> }.into_any()
+}
+
+/// A figure typed in a form ("12,5" or "12.5"), if it is a number not below 0.
+fn typed_figure(text: String) -> Option<f64> {
+    text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
 }
 
 /// The clusters the user works in, each with the year it scores now (its latest).
@@ -39,7 +85,15 @@ fn clusters_of(local: LocalData, user: &UserProfile) -> Vec<(Cluster, i32)> {
 }
 
 #[component]
-fn ClustersPage(user: UserProfile, state: SyncState, local: LocalData, token: String) -> impl IntoView {
+fn ClustersPage(
+    user: UserProfile,
+    state: SyncState,
+    local: LocalData,
+    token: String,
+    member_part: Option<MemberPart>,
+    office_part: Option<OfficePart>,
+    parts: BoardParts,
+) -> impl IntoView {
     let user = StoredValue::new(user);
     let token = StoredValue::new(token);
     // Sync stores the reference data again after every pull; a memo redraws the page (and drops a review being
@@ -52,7 +106,7 @@ fn ClustersPage(user: UserProfile, state: SyncState, local: LocalData, token: St
                 return view! { <section class="card"><h1>"Cụm, khối thi đua"</h1><p>"Đơn vị chưa thuộc cụm, khối thi đua nào."</p></section> }.into_any();
             }
             let office = user.with_value(|u| u.role == Role::Office);
-            let definitions = office.then(|| view! { <Definitions token=token.get_value() local /> });
+            let definitions = office.then_some(office_part).flatten().map(|part| part(token.get_value(), local));
             let cards = clusters.into_iter().map(|(cluster, year)| {
                 let profile = user.get_value();
                 let member = cluster.is_member(&profile.unit_id, year);
@@ -71,8 +125,8 @@ fn ClustersPage(user: UserProfile, state: SyncState, local: LocalData, token: St
                             view! { <p class="muted covenant">{format!("Giao ước ký ngày {signed}; căn cứ: {}", y.covenant.basis)}</p> }
                         }))}
                         {ranking.map(|r| view! { <RankingTable ranking=r local /> })}
-                        {member.then(|| view! { <SelfScore user=profile.clone() state cluster=cluster.get_value() year /> })}
-                        {reads_board.then(|| view! { <Board token=token.get_value() cluster_id=cluster.with_value(|c| c.id.clone()) year user=profile.clone() /> })}
+                        {member.then_some(member_part).flatten().map(|part| part(profile.clone(), state, cluster.get_value(), year))}
+                        {reads_board.then(|| view! { <Board token=token.get_value() cluster_id=cluster.with_value(|c| c.id.clone()) year user=profile.clone() parts /> })}
                     </section>
                 }
             }).collect_view();
@@ -149,8 +203,6 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
         covenant.with_value(|c| c.sheet(&SheetInputs { own: Some(&own), ..SheetInputs::default() }))
     };
     let is_head = user.role == Role::UnitHead;
-    let number =
-        |text: String| text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
     view! {
         <h2>"Đơn vị tự chấm điểm"</h2>
         <div class="title-row">
@@ -174,7 +226,7 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
                             <td>{(!graded).then(|| view! {
                                 <input class="plan" inputmode="decimal" readonly=move || !draft.editable()
                                     prop:value=move || entry(&code.get_value()).plan.map(points_text).unwrap_or_default()
-                                    on:change=move |ev| { let v = number(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.plan = v)) } />
+                                    on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.plan = v)) } />
                             })}</td>
                             <td>{if graded {
                                 view! {
@@ -191,7 +243,7 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
                                 view! {
                                     <input class="actual" inputmode="decimal" readonly=move || !draft.editable()
                                         prop:value=move || entry(&code.get_value()).actual.map(points_text).unwrap_or_default()
-                                        on:change=move |ev| { let v = number(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.actual = v)) } />
+                                        on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.actual = v)) } />
                                 }.into_any()
                             }}</td>
                             <td><input class="evidence" readonly=move || !draft.editable()
@@ -221,7 +273,7 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
 
 /// Every member's sheet, online: the leading units review the figures, the office gives part III and publishes.
 #[component]
-fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> impl IntoView {
+fn Board(token: String, cluster_id: String, year: i32, user: UserProfile, parts: BoardParts) -> impl IntoView {
     let token = StoredValue::new(token);
     let url = StoredValue::new(format!("/api/clusters/{}/years/{year}", js_sys::encode_uri_component(&cluster_id)));
     let board = RwSignal::new(None::<ClusterBoard>);
@@ -240,7 +292,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
     load();
     let office = user.role == Role::Office;
     let reviewer = StoredValue::new(if user.role == Role::UnitHead { Some(user.unit_id.clone()) } else { None });
-    let send = move |tail: String, put: bool, body: serde_json::Value, done: &'static str| {
+    let send = Callback::new(move |(tail, put, body, done): Sent| {
         spawn_local(async move {
             let result: Result<Cluster, _> =
                 api::send(&token.get_value(), put, &format!("{}{tail}", url.get_value()), &body).await;
@@ -253,7 +305,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
                 Err(e) => error.set(Some(e.to_string())),
             }
         });
-    };
+    });
     view! {
         <h2>"Bảng điểm các đơn vị"</h2>
         <p class="error" role="alert" id="board-message">{move || error.get()}</p>
@@ -289,18 +341,18 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile) -> imp
                                     </td>
                                     <td class="total">{points_text(row.sheet.total)}</td>
                                     <td>
-                                        {may_review.then(|| review_form(unit.clone(), criteria.clone(), review_entries, version, send))}
-                                        {(office && !published).then(|| standing_form(unit.clone(), adjustments.clone(), held, version, send))}
+                                        {parts.review.filter(|_| may_review).map(|part| part(unit.clone(), criteria.clone(), review_entries, version, send))}
+                                        {parts.standing.filter(|_| office && !published).map(|part| part(unit.clone(), adjustments.clone(), held, version, send))}
                                     </td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
-                {(office && !published).then(|| view! {
+                {(parts.standing.is_some() && office && !published).then(|| view! {
                     <button id="publish-ranking" class="primary" on:click=move |_| {
                         let ok = window().confirm_with_message("Công bố kết quả xếp hạng? Sau khi công bố không sửa được điểm năm này.").unwrap_or(false);
-                        if ok { send("/ranking".into(), false, json!(PublishRanking { version }), "Đã công bố kết quả xếp hạng.") }
+                        if ok { send.run(("/ranking".into(), false, json!(PublishRanking { version }), "Đã công bố kết quả xếp hạng.")) }
                     }>"Công bố xếp hạng"</button>
                 })}
             }
@@ -315,7 +367,7 @@ fn review_form(
     criteria: Vec<Criterion>,
     entries: Vec<ScoreEntry>,
     version: i64,
-    send: impl Fn(String, bool, serde_json::Value, &'static str) + Copy + 'static,
+    send: Callback<Sent>,
 ) -> impl IntoView {
     let start: Vec<ScoreEntry> = criteria
         .iter()
@@ -326,8 +378,6 @@ fn review_form(
         .collect();
     let edited = RwSignal::new(start);
     let tail = format!("/reviews/{}", js_sys::encode_uri_component(&unit));
-    let number =
-        |text: String| text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
     view! {
         <details class="review">
             <summary>"Thẩm định"</summary>
@@ -346,10 +396,10 @@ fn review_form(
                         } else {
                             view! {
                                 <input class="plan" aria-label="Kế hoạch" inputmode="decimal" value=figure(current.plan)
-                                    on:change=move |ev| { let v = number(event_target_value(&ev)); set(Box::new(move |e| e.plan = v)) } />
+                                    on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); set(Box::new(move |e| e.plan = v)) } />
                                 " / "
                                 <input class="actual" aria-label="Thực hiện" inputmode="decimal" value=figure(current.actual)
-                                    on:change=move |ev| { let v = number(event_target_value(&ev)); set(Box::new(move |e| e.actual = v)) } />
+                                    on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); set(Box::new(move |e| e.actual = v)) } />
                             }.into_any()
                         }}
                     </div>
@@ -357,7 +407,7 @@ fn review_form(
             }).collect_view()}
             <button class="save-review secondary" on:click=move |_| {
                 let body = ReviewChange { version, entries: edited.get_untracked() };
-                send(tail.clone(), true, json!(body), "Đã lưu điểm thẩm định.");
+                send.run((tail.clone(), true, json!(body), "Đã lưu điểm thẩm định."));
             }>"Lưu thẩm định"</button>
         </details>
     }
@@ -369,7 +419,7 @@ fn standing_form(
     catalogue: Vec<domain::cluster::Adjustment>,
     held: Vec<String>,
     version: i64,
-    send: impl Fn(String, bool, serde_json::Value, &'static str) + Copy + 'static,
+    send: Callback<Sent>,
 ) -> impl IntoView {
     let ticked = RwSignal::new(held);
     let tail = format!("/standing/{}", js_sys::encode_uri_component(&unit));
@@ -388,7 +438,7 @@ fn standing_form(
             }).collect_view()}
             <button class="save-standing secondary" on:click=move |_| {
                 let body = StandingChange { version, codes: ticked.get_untracked() };
-                send(tail.clone(), true, json!(body), "Đã lưu điểm cộng, trừ.");
+                send.run((tail.clone(), true, json!(body), "Đã lưu điểm cộng, trừ."));
             }>"Lưu"</button>
         </details>
     }

@@ -16,10 +16,19 @@ pub fn page(context: PageContext) -> AnyView {
 }
 
 /// Width of the bar area, in the SVG's own units (it scales with the screen): labels on its left, counts on its
-/// right.
-const BAR_WIDTH: f64 = 300.0;
-const ROW: f64 = 28.0;
-const VIEW_WIDTH: f64 = 600.0;
+/// right. Whole units: writing floats would pull the float printer into the bundle.
+const BAR_WIDTH: u32 = 300;
+const ROW: u32 = 28;
+const VIEW_WIDTH: u32 = 600;
+
+/// `part` of `whole` on a bar of `BAR_WIDTH`.
+fn bar_length(part: u64, whole: u64) -> u32 {
+    u32::try_from(u64::from(BAR_WIDTH) * part / whole.max(1)).unwrap_or(BAR_WIDTH)
+}
+
+fn row_of(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(0).saturating_mul(ROW)
+}
 
 #[component]
 fn DashboardPage(token: String) -> impl IntoView {
@@ -91,7 +100,7 @@ fn timing_name(timing: ReportTiming) -> &'static str {
 #[component]
 fn ChartView(chart: Chart, selected: RwSignal<Option<(String, String)>>) -> impl IntoView {
     let most = chart.bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-    let height = ROW * chart.bars.len().max(1) as f64;
+    let height = row_of(chart.bars.len().max(1));
     let id = StoredValue::new(chart.id.clone());
     let bars = StoredValue::new(chart.bars.clone());
     let shown = move || {
@@ -106,8 +115,8 @@ fn ChartView(chart: Chart, selected: RwSignal<Option<(String, String)>>) -> impl
             {chart.bars.is_empty().then(|| view! { <p class="muted">"Chưa có số liệu."</p> })}
             <svg viewBox=format!("0 0 {VIEW_WIDTH} {height}") role="img" aria-label=chart.title.clone() class:empty=chart.bars.is_empty()>
                 {chart.bars.iter().enumerate().map(|(i, bar)| {
-                    let y = i as f64 * ROW;
-                    let width = BAR_WIDTH * f64::from(bar.count) / f64::from(most);
+                    let y = row_of(i);
+                    let width = bar_length(u64::from(bar.count), u64::from(most));
                     let key = bar.key.clone();
                     let label = format!("{}: {}", bar.label, bar.count);
                     view! {
@@ -117,9 +126,9 @@ fn ChartView(chart: Chart, selected: RwSignal<Option<(String, String)>>) -> impl
                             // The whole row takes the click, not only the ink of its label and bar.
                             <rect class="hit" x="0" y=y width=VIEW_WIDTH height=ROW></rect>
                             <title>{label.clone()}</title>
-                            <text x="0" y=y + 18.0 class="label">{shorten(&bar.label)}</text>
-                            <rect x="200" y=y + 4.0 width=width.max(1.0) height=ROW - 8.0 rx="3"></rect>
-                            <text x=205.0 + width y=y + 18.0 class="count">{bar.count}</text>
+                            <text x="0" y=y + 18 class="label">{shorten(&bar.label)}</text>
+                            <rect x="200" y=y + 4 width=width.max(1) height=ROW - 8 rx="3"></rect>
+                            <text x=205 + width y=y + 18 class="count">{bar.count}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -153,18 +162,18 @@ fn DirectWorkers(share: DirectShare) -> impl IntoView {
             </figcaption>
             <svg viewBox=format!("0 0 {VIEW_WIDTH} 64") role="img" aria-label="Tỷ lệ người lao động trực tiếp">
                 {rows.into_iter().enumerate().map(|(i, (label, direct, of, percent))| {
-                    let y = i as f64 * ROW;
+                    let y = row_of(i);
                     view! {
                         <g class="share" data-percent=percent.to_string()>
-                            <text x="0" y=y + 18.0 class="label">{label}</text>
-                            <rect x="200" y=y + 4.0 width=BAR_WIDTH height=ROW - 8.0 class="track"></rect>
-                            <rect x="200" y=y + 4.0 width=BAR_WIDTH * f64::from(percent) / 100.0 height=ROW - 8.0></rect>
-                            <text x=205.0 + BAR_WIDTH y=y + 18.0 class="count">{format!("{direct}/{of} ({percent}%)")}</text>
+                            <text x="0" y=y + 18 class="label">{label}</text>
+                            <rect x="200" y=y + 4 width=BAR_WIDTH height=ROW - 8 class="track"></rect>
+                            <rect x="200" y=y + 4 width=bar_length(u64::from(percent.min(100)), 100) height=ROW - 8></rect>
+                            <text x=205 + BAR_WIDTH y=y + 18 class="count">{format!("{direct}/{of} ({percent}%)")}</text>
                         </g>
                     }
                 }).collect_view()}
                 {target.map(|t| {
-                    let x = 200.0 + BAR_WIDTH * f64::from(t) / 100.0;
+                    let x = 200 + bar_length(u64::from(t.min(100)), 100);
                     view! { <line x1=x x2=x y1="0" y2="56" class="target"></line> }
                 })}
             </svg>
@@ -177,11 +186,11 @@ fn DirectWorkers(share: DirectShare) -> impl IntoView {
 fn Movements(spans: Vec<MovementSpan>, year: i32) -> impl IntoView {
     let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let span_days = (end - start).num_days().max(1) as f64;
+    let span_days = u64::try_from((end - start).num_days()).unwrap_or(1).max(1);
     let x_of = move |day: chrono::NaiveDate| {
-        200.0 + BAR_WIDTH * ((day.clamp(start, end) - start).num_days() as f64 / span_days)
+        200 + bar_length(u64::try_from((day.clamp(start, end) - start).num_days()).unwrap_or(0), span_days)
     };
-    let height = ROW * spans.len().max(1) as f64;
+    let height = row_of(spans.len().max(1));
     let none = spans.is_empty();
     view! {
         <figure class="chart" id="chart-movements">
@@ -189,14 +198,14 @@ fn Movements(spans: Vec<MovementSpan>, year: i32) -> impl IntoView {
             {none.then(|| view! { <p class="muted">"Không có phong trào nào trong năm."</p> })}
             <svg viewBox=format!("0 0 {VIEW_WIDTH} {height}") role="img" aria-label="Phong trào thi đua" class:empty=none>
                 {spans.into_iter().enumerate().map(|(i, m)| {
-                    let y = i as f64 * ROW;
+                    let y = row_of(i);
                     let (x1, x2) = (x_of(m.from), x_of(m.to));
                     let tip = format!("{}: {} – {}{}", m.name, format_date(m.from), format_date(m.to), if m.running { " (đang diễn ra)" } else { "" });
                     view! {
                         <g class="movement" class:running=m.running>
                             <title>{tip}</title>
-                            <text x="0" y=y + 18.0 class="label">{shorten(&m.name)}</text>
-                            <rect x=x1 y=y + 4.0 width=(x2 - x1).max(2.0) height=ROW - 8.0 rx="3"></rect>
+                            <text x="0" y=y + 18 class="label">{shorten(&m.name)}</text>
+                            <rect x=x1 y=y + 4 width=x2.saturating_sub(x1).max(2) height=ROW - 8 rx="3"></rect>
                         </g>
                     }
                 }).collect_view()}

@@ -22,14 +22,17 @@ use crate::store;
 use crate::sync::{self, SyncState};
 use crate::widgets::{record_status, rejection, workflow_line, Choice, ReviewActions};
 
-pub fn page(context: PageContext) -> AnyView {
+/// The field's page: the unit's proposals.
+pub fn unit_page(context: PageContext) -> AnyView {
+    let PageContext { user, state, local, .. } = context;
+    view! { <UnitModels user state local /> }.into_any()
+}
+
+/// The office's and the council's page: the registry (the office moves models on).
+pub fn registry_page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, token } = context;
-    if matches!(user.role, Role::Staff | Role::UnitHead) {
-        view! { <UnitModels user state local /> }.into_any()
-    } else {
-        let office = user.role == Role::Office;
-        view! { <Registry state local token office /> }.into_any()
-    }
+    let office = user.role == Role::Office;
+    view! { <Registry state local token office /> }.into_any()
 }
 
 /// "Đã đăng ký", or the workflow's word while the unit still holds the model.
