@@ -91,6 +91,9 @@ thread_local! {
     /// Bumped by `start`, so a loop left from a previous sign-in ends itself.
     static GENERATION: Cell<u32> = const { Cell::new(0) };
     static REFERENCE_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    /// Bumped by the browser's `offline` event: a sync that saw it bumped while it ran does not call the server
+    /// reachable, though answers sent before the network dropped still arrive.
+    static WENT_OFFLINE: Cell<u32> = const { Cell::new(0) };
     /// The loop's task while it waits for `NEXT_RUN`, so a trigger starts the sync at once.
     static NAPPING: RefCell<Option<Waker>> = const { RefCell::new(None) };
 }
@@ -191,7 +194,10 @@ fn listen_to_browser(state: SyncState) {
     }
     let Some(window) = web_sys::window() else { return };
     let on_online = Closure::<dyn Fn()>::new(|| request(0.0));
-    let on_offline = Closure::<dyn Fn()>::new(move || state.reachable.set(Some(false)));
+    let on_offline = Closure::<dyn Fn()>::new(move || {
+        WENT_OFFLINE.with(|n| n.set(n.get().wrapping_add(1)));
+        state.reachable.set(Some(false));
+    });
     let on_visible = Closure::<dyn Fn()>::new(|| {
         let visible = web_sys::window()
             .and_then(|w| w.document())
@@ -218,6 +224,7 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
     }
     state.running.set(true);
     state.progress.set(None);
+    let offline_before = WENT_OFFLINE.with(Cell::get);
     let transport = HttpTransport { token: &session.token };
     let result = async {
         // Screens reload their records when the data version moves: after the push, and every few seconds
@@ -249,12 +256,14 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
     state.running.set(false);
     state.progress.set(None);
     state.refresh_counts(store).await;
+    // The server answered, unless the network dropped since the run began.
+    let answered = Some(WENT_OFFLINE.with(Cell::get) == offline_before);
     match &result {
         Ok(()) => {
             let now = Utc::now();
             let _ = store.set_last_sync(now).await;
             state.last_sync.set(Some(now));
-            state.reachable.set(Some(true));
+            state.reachable.set(answered);
             state.error.set(None);
         }
         Err(SyncError::Transport(TransportError::Network)) => {
@@ -262,15 +271,15 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
             state.error.set(None);
         }
         Err(SyncError::Transport(TransportError::Unauthorized(_))) => {
-            state.reachable.set(Some(true));
+            state.reachable.set(answered);
             state.session_expired.set(true);
         }
         Err(SyncError::Transport(TransportError::Outdated(_))) => {
-            state.reachable.set(Some(true));
+            state.reachable.set(answered);
             state.outdated.set(true);
         }
         Err(SyncError::Transport(e)) => {
-            state.reachable.set(Some(true));
+            state.reachable.set(answered);
             state.error.set(Some(e.to_string()));
         }
         Err(SyncError::Store(e)) => state.error.set(Some(e.user_message())),

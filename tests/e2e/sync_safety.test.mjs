@@ -130,6 +130,34 @@ test('the report moves between the unit and the office; a returned report is edi
   await office.context.close();
 });
 
+test('an answer that lands after the network dropped does not show the tablet as online', async () => {
+  // A repeated run of the receipt test once waited in vain for "offline": a sync in flight when the network went
+  // finished afterwards and marked the server reachable again. Its last answer (the reference data) is held here
+  // until the tablet is offline, every time.
+  const { context, page } = await tablet('tamduong.lan');
+  let release;
+  let answered;
+  const held = new Promise((resolve) => { release = resolve; });
+  const fetched = new Promise((resolve) => { answered = resolve; });
+  await page.route('**/api/reference', async (route) => {
+    const response = await route.fetch();
+    answered();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.click('#sync-now');
+  await fetched;
+  await context.setOffline(true);
+  await page.waitForSelector('#net-status[data-online="false"]', { timeout: 5_000 });
+  release();
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(await page.getAttribute('#net-status', 'data-online'), 'false', 'still offline after the late answer');
+  await page.unroute('**/api/reference');
+  await context.setOffline(false);
+  await page.waitForSelector('#net-status[data-online="true"]', { timeout: 15_000 });
+  await context.close();
+});
+
 test('an expired session asks for a new sign-in and keeps every change', async () => {
   const lan = await tablet('tamduong.lan');
   world.server.query("delete from sessions where user_id = 'tamduong.lan'");
