@@ -66,7 +66,8 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     await films.locator('input.actual').fill('90');
     await films.locator('input.actual').dispatchEvent('change');
     await deputy.locator('button.save-review').click();
-    await tamDuong.waitForSelector('#board-message:has-text("Đã lưu điểm thẩm định")', { timeout: 10_000 });
+    await eventually(async () => /Đã lưu điểm thẩm định/.test(await tamDuong.textContent('#board-message')), 10_000,
+      `the review is saved, and the board says so (it says: "${await tamDuong.textContent('#board-message')}")`);
     await eventually(async () => await deputy.locator('.total').innerText() === '88', 10_000, 'the reviewed figure counts');
     assert.equal(await tamDuong.locator('#cluster-board tr.board-row[data-unit="ttvh-tam-duong"] details.review').count(), 0,
       'the leader does not review its own centre');

@@ -71,12 +71,23 @@ fn typed_figure(text: String) -> Option<f64> {
     text.trim().replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
 }
 
-/// The clusters the user works in, each with the year it scores now (its latest).
+/// The clusters the user works in, each with the year it scores now (its latest). Without their version, reviews
+/// and part III: the board fetches those itself, and a review saved (which raises the version) must not redraw
+/// the page, dropping the board's message and any review being typed.
 fn clusters_of(local: LocalData, user: &UserProfile) -> Vec<(Cluster, i32)> {
+    let drawn = |c: &Cluster| {
+        let mut c = c.clone();
+        c.version = 0;
+        for year in &mut c.years {
+            year.reviews.clear();
+            year.standing.clear();
+        }
+        c
+    };
     local.reference.with(|r| {
         r.clusters
             .iter()
-            .filter_map(|c| c.years.iter().map(|y| y.year).max().map(|year| (c.clone(), year)))
+            .filter_map(|c| c.years.iter().map(|y| y.year).max().map(|year| (drawn(c), year)))
             .filter(|(c, year)| {
                 user.role != Role::Staff && user.role != Role::UnitHead || c.is_member(&user.unit_id, *year)
             })
@@ -277,15 +288,18 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile, parts:
     let token = StoredValue::new(token);
     let url = StoredValue::new(format!("/api/clusters/{}/years/{year}", js_sys::encode_uri_component(&cluster_id)));
     let board = RwSignal::new(None::<ClusterBoard>);
-    let error = RwSignal::new(None::<String>);
+    // What the board's own load says (a load that works clears it), apart from what an action says: the reload
+    // after a saved review must not wipe "Đã lưu".
+    let load_error = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<String>);
     let load = move || {
         spawn_local(async move {
             match api::get::<ClusterBoard>(&token.get_value(), &url.get_value()).await {
                 Ok(b) => {
                     board.set(Some(b));
-                    error.set(None);
+                    load_error.set(None);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => load_error.set(Some(e.to_string())),
             }
         });
     };
@@ -298,17 +312,18 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile, parts:
                 api::send(&token.get_value(), put, &format!("{}{tail}", url.get_value()), &body).await;
             match result {
                 Ok(_) => {
-                    error.set(Some(done.to_owned()));
+                    message.set(Some(done.to_owned()));
                     sync::refresh_reference();
                     load();
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => message.set(Some(e.to_string())),
             }
         });
     });
     view! {
         <h2>"Bảng điểm các đơn vị"</h2>
-        <p class="error" role="alert" id="board-message">{move || error.get()}</p>
+        <p class="error" role="alert">{move || load_error.get()}</p>
+        <p class="error" role="alert" id="board-message">{move || message.get()}</p>
         {move || board.get().map(|b| {
             let version = b.cluster.version;
             let cluster_year = b.cluster.year(b.year).cloned();
@@ -445,12 +460,16 @@ fn standing_form(
 }
 
 /// The office's definitions of its clusters: members, leadership and covenants, written as JSON (as the rulebook
-/// is), each saved on the version it was read from.
+/// is).
 #[component]
 fn Definitions(token: String, local: LocalData) -> impl IntoView {
     let token = StoredValue::new(token);
     let message = RwSignal::new(None::<String>);
-    let save = move |id: String, version: i64, text: String| {
+    // A change is made on the version the tablet holds when saving (a review or part III saved meanwhile raised it
+    // without redrawing this editor); a new cluster on version 0, so an id already taken is refused, not replaced.
+    let save = move |id: String, text: String, new: bool| {
+        let held = local.reference.with_untracked(|r| r.clusters.iter().find(|c| c.id == id).map(|c| c.version));
+        let version = if new { 0 } else { held.unwrap_or(0) };
         let definition = match serde_json::from_str::<ClusterDefinition>(&text) {
             Ok(definition) => definition,
             Err(e) => {
@@ -459,7 +478,7 @@ fn Definitions(token: String, local: LocalData) -> impl IntoView {
             }
         };
         spawn_local(async move {
-            let url = format!("/api/clusters/{}", js_sys::encode_uri_component(id.trim()));
+            let url = format!("/api/clusters/{}", js_sys::encode_uri_component(&id));
             let body = ClusterChange { version, definition };
             match api::send::<_, Cluster>(&token.get_value(), true, &url, &body).await {
                 Ok(saved) => {
@@ -481,12 +500,12 @@ fn Definitions(token: String, local: LocalData) -> impl IntoView {
             <p class="error" role="alert" id="definition-message">{move || message.get()}</p>
             {stored.into_iter().map(|cluster| {
                 let text = RwSignal::new(pretty(&ClusterDefinition::of(&cluster)));
-                let (id, version) = (cluster.id.clone(), cluster.version);
+                let id = cluster.id.clone();
                 view! {
                     <details class="definition" data-cluster=cluster.id.clone()>
                         <summary>{cluster.name.clone()}</summary>
                         <textarea rows="16" class="json" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                        <button class="secondary save-definition" on:click=move |_| save(id.clone(), version, text.get_untracked())>"Lưu"</button>
+                        <button class="secondary save-definition" on:click=move |_| save(id.clone(), text.get_untracked(), false)>"Lưu"</button>
                     </details>
                 }
             }).collect_view()}
@@ -495,7 +514,7 @@ fn Definitions(token: String, local: LocalData) -> impl IntoView {
                 <label for="new-cluster-id">"Mã (chữ thường không dấu, số, gạch nối)"</label>
                 <input id="new-cluster-id" prop:value=move || new_id.get() on:input=move |ev| new_id.set(event_target_value(&ev)) />
                 <textarea rows="16" class="json" prop:value=move || new_text.get() on:input=move |ev| new_text.set(event_target_value(&ev))></textarea>
-                <button class="secondary" id="add-cluster" on:click=move |_| save(new_id.get_untracked(), 0, new_text.get_untracked())>"Thêm"</button>
+                <button class="secondary" id="add-cluster" on:click=move |_| save(new_id.get_untracked().trim().to_owned(), new_text.get_untracked(), true)>"Thêm"</button>
             </details>
         </section>
     }
