@@ -4,7 +4,7 @@
 // for Cờ thi đua shows the condition met from the ranking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -13,8 +13,7 @@ async function scoreOffline(context, page, login, films) {
   await signIn(page, world.server.base, login);
   await page.click('#nav-clusters');
   await page.waitForSelector('#self-score tr.criterion', { timeout: 15_000 });
-  await context.setOffline(true);
-  await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+  await goOffline(context, page);
   const row = (code) => page.locator(`#self-score tr.criterion[data-code="${code}"]`);
   for (const [code, plan, actual] of [['tuyen-truyen', '40', '40'], ['van-nghe', '100', films], ['the-thao', '3', '3'], ['vi-pham', '5', '5']]) {
     await row(code).locator('input.plan').fill(plan);

@@ -3,7 +3,7 @@
 // the registration and the office approves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, localRecords, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, localRecords, watchErrors, goOffline } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -42,8 +42,7 @@ test('movement, registration, people and quarterly results, offline then synced'
     await page.waitForSelector(`.movement-row .movement:has-text("${MOVEMENT}")`, { timeout: 15_000 });
     await page.click('#nav-people');
     await page.waitForSelector('li.person >> text=Lê Văn Minh', { timeout: 15_000 });
-    await tablet.setOffline(true);
-    await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await goOffline(tablet, page);
   });
 
   await t.test('offline: registration with a target, a person\'s record, the quarter\'s result', async () => {

@@ -134,3 +134,19 @@ export async function eventually(check, timeout, what) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Takes a browser context off the network and waits until the page says so. Chromium fires `offline` a moment
+ * before it blocks requests, so a sync that slips through in between finds the server and shows it reachable; a
+ * press of "Đồng bộ ngay" then fails and settles it, as it would for a person.
+ */
+export async function goOffline(context, page, timeout = 10_000) {
+  await context.setOffline(true);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if ((await page.getAttribute('#net-status', 'data-online')) === 'false') return;
+    if (Date.now() > deadline) throw new Error(`the page did not show it was offline within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    if ((await page.getAttribute('#net-status', 'data-online')) !== 'false') await page.click('#sync-now');
+  }
+}

@@ -3,7 +3,7 @@
 // sees the stage the office set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline } from './harness.mjs';
 
 const world = useServerAndBrowser();
 const NAME = 'Đội tuyên truyền lưu động bằng xe đạp điện';
@@ -19,8 +19,7 @@ test('a model proposed offline is registered, nurtured, recognised and shown to 
     await tablet.click('#nav-models');
     await tablet.waitForSelector('tr.model-row', { timeout: 15_000 });
     // Offline, search finds the demo's recognised model typed without diacritics.
-    await context.setOffline(true);
-    await tablet.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await goOffline(context, tablet);
     await tablet.click('#nav-search');
     await tablet.fill('#search-box', 'ban tin zalo');
     await tablet.locator('#search-results li:has-text("Bản tin phát thanh cơ sở trên Zalo")').waitFor({ timeout: 5_000 });

@@ -3,7 +3,7 @@
 // stores the same verdict, and the office sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -36,8 +36,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
   });
 
   await t.test('offline, a CSTĐCS nomination fails until LĐTT is proposed in the same round', async () => {
-    await tablet.setOffline(true);
-    await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await goOffline(tablet, page);
     await page.click('#nav-nominations');
     await page.click('#new-nomination');
     await page.waitForSelector('#eligibility[data-eligible="unknown"]');

@@ -2,7 +2,7 @@
 // get the network back, and see the draft on a colleague's tablet and in the server's database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, localRecords, eventually, NOT_DEMO } from './harness.mjs';
+import { useServerAndBrowser, signIn, localRecords, eventually, NOT_DEMO, goOffline } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -56,8 +56,7 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
   });
 
   await t.test('offline, the app keeps working and counts what waits', async () => {
-    await tablet.setOffline(true);
-    await page.waitForSelector('#net-status[data-online="false"]', { timeout: 10_000 });
+    await goOffline(tablet, page);
     assert.match(await page.textContent('#net-status'), /Ngoại tuyến/);
     await page.fill('#field-achievements', ACHIEVEMENTS);
   });
