@@ -77,6 +77,28 @@ impl LocalData {
         })
     }
 
+    /// Who a unit may propose (for a title, a model): the unit itself, or the people of it and of the units
+    /// merged into it, by name. As (id, name).
+    pub fn nominee_choices(self, kind: NomineeKind, unit: &str) -> Vec<(String, String)> {
+        if kind == NomineeKind::Collective {
+            return vec![(unit.to_owned(), self.unit_name(unit))];
+        }
+        let units = self.lineage(unit);
+        let mut people: Vec<(String, String)> = self
+            .of_kind(RecordKind::Person)
+            .into_iter()
+            .filter(|p| units.contains(&p.unit_id))
+            .map(|p| (p.id.to_string(), person_name(&p)))
+            .collect();
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        people
+    }
+
+    /// The movements, as (id, name), for a form's choice.
+    pub fn movement_choices(self) -> Vec<(String, String)> {
+        self.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect())
+    }
+
     /// The unit's office as its documents name it (`documents::Office::new`).
     pub fn office(self, id: &str) -> domain::documents::Office {
         let parent = self.reference.with(|r| {

@@ -497,8 +497,21 @@ impl Cluster {
         self.years.iter().find(|y| y.year == year)
     }
 
-    pub fn year_mut(&mut self, year: i32) -> Result<&mut ClusterYear, ClusterError> {
-        self.years.iter_mut().find(|y| y.year == year).ok_or(ClusterError::NoYear(year))
+    /// A year still open to changes: it exists and its ranking is not published.
+    pub fn open_year(&mut self, year: i32) -> Result<&mut ClusterYear, ClusterError> {
+        let found = self.years.iter_mut().find(|y| y.year == year).ok_or(ClusterError::NoYear(year))?;
+        match found.ranking {
+            Some(_) => Err(ClusterError::Published(year)),
+            None => Ok(found),
+        }
+    }
+
+    /// The open year, for a change about `member` (its review, its part III).
+    pub fn open_year_for(&mut self, member: &str, year: i32) -> Result<&mut ClusterYear, ClusterError> {
+        if !self.is_member(member, year) {
+            return Err(ClusterError::NotMember);
+        }
+        self.open_year(year)
     }
 
     /// The members at any time in `year`.
@@ -888,6 +901,11 @@ mod tests {
         }
     }
 
+    /// A member since 2020, with no end.
+    fn member(unit: &str) -> Membership {
+        Membership { unit_id: unit.into(), valid_from: d(2020, 1, 1), valid_to: None, unit_name: String::new() }
+    }
+
     fn entry(criterion: &str, plan: f64, actual: f64) -> ScoreEntry {
         ScoreEntry { criterion: criterion.into(), plan: Some(plan), actual: Some(actual), ..ScoreEntry::default() }
     }
@@ -1049,12 +1067,7 @@ mod tests {
 
     #[test]
     fn members_are_effective_dated() {
-        let member = |unit: &str, from, to| Membership {
-            unit_id: unit.into(),
-            valid_from: from,
-            valid_to: to,
-            unit_name: String::new(),
-        };
+        let member = |unit: &str, valid_from, valid_to| Membership { valid_from, valid_to, ..member(unit) };
         let cluster = Cluster {
             id: "c".into(),
             name: "Cụm".into(),
@@ -1087,12 +1100,6 @@ mod tests {
     #[test]
     fn standings_name_every_member_of_a_published_year() {
         let c = covenant();
-        let member = |unit: &str| Membership {
-            unit_id: unit.into(),
-            valid_from: d(2020, 1, 1),
-            valid_to: None,
-            unit_name: String::new(),
-        };
         let mut cluster = Cluster {
             id: "c".into(),
             name: "Cụm".into(),
@@ -1135,12 +1142,6 @@ mod tests {
     #[test]
     fn a_definition_keeps_the_years_work_and_never_changes_a_published_year() {
         let c = covenant();
-        let member = |unit: &str| Membership {
-            unit_id: unit.into(),
-            valid_from: d(2020, 1, 1),
-            valid_to: None,
-            unit_name: String::new(),
-        };
         let definition = ClusterDefinition {
             name: " Khối các Trung tâm ".into(),
             kind: ClusterKind::Khoi,

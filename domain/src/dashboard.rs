@@ -239,14 +239,7 @@ pub fn dashboard(inputs: &DashboardInputs) -> Dashboard {
         |r| Some(timing_key(r.timing).to_owned()),
         |r| format!("{}: {}", r.unit_name, r.text),
     );
-    let flow = [
-        WorkflowState::Draft,
-        WorkflowState::Submitted,
-        WorkflowState::Returned,
-        WorkflowState::Approved,
-        WorkflowState::Awarded,
-        WorkflowState::NotAwarded,
-    ];
+    let flow = WorkflowState::ALL;
     let registrations = chart(
         "registrations",
         &format!("Đăng ký thi đua năm {}", inputs.year),

@@ -199,17 +199,18 @@ impl WorkflowState {
         }
     }
 
+    /// Every state, in the order a record goes through them.
+    pub const ALL: [WorkflowState; 6] = [
+        WorkflowState::Draft,
+        WorkflowState::Submitted,
+        WorkflowState::Returned,
+        WorkflowState::Approved,
+        WorkflowState::Awarded,
+        WorkflowState::NotAwarded,
+    ];
+
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            WorkflowState::Draft,
-            WorkflowState::Submitted,
-            WorkflowState::Returned,
-            WorkflowState::Approved,
-            WorkflowState::Awarded,
-            WorkflowState::NotAwarded,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
+        WorkflowState::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 

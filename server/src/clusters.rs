@@ -13,7 +13,7 @@ use domain::cluster::{Cluster, ClusterError, Review, SheetInputs};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::council::updated;
+use crate::council::{office_only, updated};
 use crate::db::Session;
 use crate::error::{ApiError, Json, Path};
 use crate::AppState;
@@ -216,15 +216,9 @@ async fn review(
     let outcome = state
         .db
         .update_document::<Cluster, ApiError>(&id, change.version, (&session.user_id, "review"), today, |cluster| {
-            if !cluster.is_member(&unit_id, year) {
-                return Err(ClusterError::NotMember.into());
-            }
-            let cluster_year = cluster.year_mut(year)?;
+            let cluster_year = cluster.open_year_for(&unit_id, year)?;
             if !cluster_year.may_review(&reviewer, &unit_id) {
                 return Err(ClusterError::NotLeader.into());
-            }
-            if cluster_year.ranking.is_some() {
-                return Err(ClusterError::Published(year).into());
             }
             cluster_year.check_entries(&change.entries)?;
             cluster_year.reviews.insert(unit_id.clone(), Review { entries: change.entries, by, at: today });
@@ -263,13 +257,7 @@ async fn standing(
             (&session.user_id, "standing"),
             Utc::now(),
             |cluster| {
-                if !cluster.is_member(&unit_id, year) {
-                    return Err(ClusterError::NotMember.into());
-                }
-                let cluster_year = cluster.year_mut(year)?;
-                if cluster_year.ranking.is_some() {
-                    return Err(ClusterError::Published(year).into());
-                }
+                let cluster_year = cluster.open_year_for(&unit_id, year)?;
                 cluster_year.check_standing(&change.codes)?;
                 cluster_year.standing.insert(unit_id.clone(), change.codes);
                 Ok(())
@@ -306,22 +294,11 @@ async fn publish(
     let outcome = state
         .db
         .update_document::<Cluster, ApiError>(&id, request.version, (&session.user_id, "publish"), now, |cluster| {
-            let cluster_year = cluster.year_mut(year)?;
-            if cluster_year.ranking.is_some() {
-                return Err(ClusterError::Published(year).into());
-            }
-            cluster_year.ranking = Some(ranking);
+            cluster.open_year(year)?.ranking = Some(ranking);
             Ok(())
         })
         .await?;
     let cluster = updated(outcome)?;
     tracing::info!(user = %session.user_id, cluster = %id, year, "cluster ranking published");
     Ok(cluster)
-}
-
-fn office_only(session: &Session) -> Result<(), ApiError> {
-    match session.role {
-        Role::Office => Ok(()),
-        _ => Err(ApiError::Forbidden("Chỉ Văn phòng (thường trực Hội đồng) được thực hiện việc này.")),
-    }
 }

@@ -38,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(minutes))
 }
 
-fn office_only(session: &Session) -> Result<(), ApiError> {
+pub(crate) fn office_only(session: &Session) -> Result<(), ApiError> {
     match session.role {
         Role::Office => Ok(()),
         _ => Err(ApiError::Forbidden("Chỉ Văn phòng (thường trực Hội đồng) được thực hiện việc này.")),

@@ -4,17 +4,15 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{NaiveDate, TimeZone, Utc};
-use common::office::{applied, mutation};
+use chrono::{NaiveDate, Utc};
+use common::office::{applied, late_q3_report, mutation};
 use common::server;
 use common::world::{LAP_THACH, TAM_DUONG};
-use domain::api::Role;
 use domain::cluster::Membership;
-use domain::model::{cluster_score_id, self_assessment_id};
+use domain::model::cluster_score_id;
 use domain::workflow::Action;
 use domain::{Fields, Mutation, Op, RecordKind, RecordRef};
 use serde_json::{json, Value};
-use server::db::Session;
 use uuid::Uuid;
 
 const CLUSTER: &str = "/api/clusters/cum-ttvh-cap-huyen/years/2026";
@@ -77,29 +75,7 @@ async fn members_score_the_leader_reviews_the_office_publishes_and_the_flag_read
     let office = server.login("vanphong").await;
 
     // Lập Thạch sent its Q3 report twelve days after 15/9; the audit log dates it.
-    let report = self_assessment_id(LAP_THACH, "2026-Q3");
-    let head = Session {
-        user_id: "lapthach.giamdoc".into(),
-        role: Role::UnitHead,
-        unit_id: LAP_THACH.into(),
-        scope: vec![LAP_THACH.into()],
-        device_id: Uuid::nil(),
-        token_hash: String::new(),
-    };
-    let sent_on = Utc.with_ymd_and_hms(2026, 9, 27, 9, 0, 0).unwrap();
-    let fields: Fields = serde_json::from_value(json!({"period": "2026-Q3", "summary": "Quý III"})).unwrap();
-    let write = Mutation::new(
-        Uuid::new_v4(),
-        &RecordRef::new(report, RecordKind::SelfAssessment, LAP_THACH),
-        0,
-        Op::Set { fields },
-        sent_on,
-    );
-    server
-        .db
-        .apply_mutations(&head, vec![write, submit(LAP_THACH, report, RecordKind::SelfAssessment)], sent_on)
-        .await
-        .unwrap();
+    late_q3_report(&server).await;
 
     // Both score themselves; a draft is not on the board until the head sends it.
     applied(&server, &tam_duong, &[score(TAM_DUONG, entries(100.0))]).await;

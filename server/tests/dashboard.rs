@@ -4,17 +4,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{TimeZone, Utc};
 use common::office::*;
 use common::server;
-use common::world::LAP_THACH;
-use domain::api::Role;
-use domain::model::self_assessment_id;
-use domain::workflow::Action;
-use domain::{Fields, Mutation, Op, RecordKind, RecordRef};
 use serde_json::{json, Value};
-use server::db::Session;
-use uuid::Uuid;
 
 fn bar<'a>(board: &'a Value, chart: &str, key: &str) -> &'a Value {
     let chart = board["charts"].as_array().unwrap().iter().find(|c| c["id"] == chart).unwrap();
@@ -27,21 +19,7 @@ async fn late_reports_show_late_and_awards_agree_with_the_returns() {
     let office = server.login("vanphong").await;
 
     // Lập Thạch's Q3 report, sent on 27/9: twelve days after its deadline.
-    let head = Session {
-        user_id: "lapthach.giamdoc".into(),
-        role: Role::UnitHead,
-        unit_id: LAP_THACH.into(),
-        scope: vec![LAP_THACH.into()],
-        device_id: Uuid::nil(),
-        token_hash: String::new(),
-    };
-    let report = self_assessment_id(LAP_THACH, "2026-Q3");
-    let at = Utc.with_ymd_and_hms(2026, 9, 27, 9, 0, 0).unwrap();
-    let fields: Fields = serde_json::from_value(json!({"period": "2026-Q3", "summary": "Quý III"})).unwrap();
-    let target = RecordRef::new(report, RecordKind::SelfAssessment, LAP_THACH);
-    let write = Mutation::new(Uuid::new_v4(), &target, 0, Op::Set { fields }, at);
-    let submit = Mutation::new(Uuid::new_v4(), &target, 1, Op::Transition { action: Action::Submit }, at);
-    server.db.apply_mutations(&head, vec![write, submit], at).await.unwrap();
+    late_q3_report(&server).await;
 
     let board: Value = server.expect(Method::GET, "/api/dashboard/2026/3", Some(&office), None, StatusCode::OK).await;
     let late = bar(&board, "reports", "late");

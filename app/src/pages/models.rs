@@ -58,18 +58,10 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
     let is_head = user.role == Role::UnitHead;
     let models = move || local.of_kind(RecordKind::AdvancedModel);
     let editable = move || draft.editable();
-    let subjects = move || -> Vec<(String, String)> {
-        if draft.text("subject_kind") == "collective" {
-            return vec![(unit.get_value(), local.unit_name(&unit.get_value()))];
-        }
-        let mut people: Vec<(String, String)> = local
-            .of_kind(RecordKind::Person)
-            .into_iter()
-            .filter(|p| p.unit_id == unit.get_value())
-            .map(|p| (p.id.to_string(), person_name(&p)))
-            .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
-        people
+    let subjects = move || {
+        let kind =
+            if draft.text("subject_kind") == "collective" { NomineeKind::Collective } else { NomineeKind::Person };
+        local.nominee_choices(kind, &unit.get_value())
     };
     let text_input = move |name: &'static str, label: &'static str| {
         let id = format!("model-{name}");
@@ -140,7 +132,7 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                         <div class="field">
                             <label for="model-movement">"Phong trào thi đua"</label>
                             <Choice id="model-movement" placeholder="— Không theo phong trào —"
-                                options=Signal::derive(move || local.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect()))
+                                options=Signal::derive(move || local.movement_choices())
                                 value=Signal::derive(move || draft.text("movement_id"))
                                 disabled=Signal::derive(move || !editable())
                                 on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />

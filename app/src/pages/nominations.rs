@@ -234,20 +234,7 @@ fn NominationForm(
         checked.with(|fields| panel_verdict(&local, id, &unit.get_value(), fields))
     });
     let units = move || local.lineage(&unit.get_value());
-    let nominee_options = move || match kind() {
-        NomineeKind::Collective => vec![(unit.get_value(), local.unit_name(&unit.get_value()))],
-        NomineeKind::Person => {
-            let units = units();
-            let mut people: Vec<(String, String)> = local
-                .of_kind(RecordKind::Person)
-                .into_iter()
-                .filter(|p| units.contains(&p.unit_id))
-                .map(|p| (p.id.to_string(), person_name(&p)))
-                .collect();
-            people.sort_by(|a, b| a.1.cmp(&b.1));
-            people
-        }
-    };
+    let nominee_options = move || local.nominee_choices(kind(), &unit.get_value());
     let nominee_initiatives = move || -> Vec<(String, String)> {
         let nominee = draft.text("nominee_id");
         local.records.with(|records| {
@@ -388,7 +375,7 @@ fn NominationForm(
                     <div class="field">
                         <label for="nomination-movement">"Phong trào thi đua"</label>
                         <Choice id="nomination-movement" placeholder="— Không theo phong trào —"
-                            options=Signal::derive(move || local.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect()))
+                            options=Signal::derive(move || local.movement_choices())
                             value=Signal::derive(move || draft.text("movement_id"))
                             disabled=Signal::derive(move || !editable())
                             on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />

@@ -64,7 +64,7 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
             <div class="field">
                 <label for="registration-movement">"Phong trào"</label>
                 <Choice id="registration-movement" placeholder="— Chọn phong trào —"
-                    options=Signal::derive(move || local.reference.with(|r| r.movements.iter().map(|m| (m.id.clone(), m.name.clone())).collect()))
+                    options=Signal::derive(move || local.movement_choices())
                     value=Signal::derive(move || draft.text("movement_id"))
                     disabled=Signal::derive(move || !draft.editable())
                     on_change=Callback::new(move |v: String| draft.set("movement_id", json!(v))) />

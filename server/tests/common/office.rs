@@ -2,7 +2,7 @@
 //! counted and locked, and a decision's header, shared by the council's and the documents' tests.
 
 use axum::http::{Method, StatusCode};
-use chrono::Utc;
+use chrono::{TimeZone, Utc};
 use domain::council::{CouncilSession, Presence};
 use domain::sync::Outcome;
 use domain::workflow::Action;
@@ -10,6 +10,9 @@ use domain::{Fields, Mutation, Op, RecordKind, RecordRef};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use domain::model::self_assessment_id;
+
+use super::world::LAP_THACH;
 use super::{TestServer, TAM_DUONG};
 
 pub fn mutation(kind: RecordKind, id: Uuid, base_rev: i64, op: Op) -> Mutation {
@@ -130,4 +133,23 @@ pub fn header(decided_on: &str) -> Value {
     json!({"issuer": "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Phúc", "signer": "Nguyễn Văn Khước",
            "signer_position": "Chủ tịch", "summary": "Về việc tặng danh hiệu Chiến sĩ thi đua cấp tỉnh năm 2026",
            "decided_on": decided_on, "register": "QĐ-UBND"})
+}
+
+/// Lập Thạch's head sends its Q3 2026 report on 27/9, twelve days after the deadline: written straight through
+/// the storage, so the audit log dates the sending on that day.
+pub async fn late_q3_report(server: &TestServer) {
+    let head = server::db::Session {
+        user_id: "lapthach.giamdoc".into(),
+        role: domain::api::Role::UnitHead,
+        unit_id: LAP_THACH.into(),
+        scope: vec![LAP_THACH.into()],
+        device_id: Uuid::nil(),
+        token_hash: String::new(),
+    };
+    let at = Utc.with_ymd_and_hms(2026, 9, 27, 9, 0, 0).unwrap();
+    let target = RecordRef::new(self_assessment_id(LAP_THACH, "2026-Q3"), RecordKind::SelfAssessment, LAP_THACH);
+    let fields: Fields = serde_json::from_value(json!({"period": "2026-Q3", "summary": "Quý III"})).unwrap();
+    let write = Mutation::new(Uuid::new_v4(), &target, 0, Op::Set { fields }, at);
+    let submit = Mutation::new(Uuid::new_v4(), &target, 1, Op::Transition { action: Action::Submit }, at);
+    server.db.apply_mutations(&head, vec![write, submit], at).await.unwrap();
 }
