@@ -39,6 +39,8 @@ cargo bench -q -p thidua-server --bench load 2>/dev/null | tee -a "$results"
 get() { sed -n "s/^$1=\([^ ]*\).*/\1/p" "$results" | tail -1; }
 kib() { echo "$(( $1 / 1024 )) KiB ($1 bytes)"; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+# scripts/lighthouse.sh writes its own section; it is kept as it is.
+lighthouse_section=$(awk '/^## / { keep = ($0 ~ /^## Lighthouse *$/) } keep' BENCHMARKS.md 2>/dev/null || true)
 cat > BENCHMARKS.md <<MD
 # Benchmarks
 
@@ -150,5 +152,6 @@ so the server's memory no longer grows with sign-ins: before, each check's memor
 sign-ins sent at once from one address, the first 30 are checked and the rest are asked to try again in a few
 seconds (the benchmark does), since at most 30 checks may run or have failed per address and window.
 MD
+if [ -n "$lighthouse_section" ]; then printf '\n%s\n' "$lighthouse_section" >> BENCHMARKS.md; fi
 rm -f "$results"
 cat BENCHMARKS.md

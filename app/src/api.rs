@@ -1,8 +1,10 @@
 //! Calls to the server's HTTP API. `HttpTransport` is the sync procedure's way to the server.
 
 use domain::api::{
-    ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse, Movement, ReferenceData, RulebookSaved,
+    AccountSummary, AccountUpdate, ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse,
+    Movement, NewUnit, NewUserRequest, OrgUnit, PasswordReset, ReferenceData, RulebookSaved, UnitUpdate, UserCreated,
 };
+use domain::org::UnitMerge;
 use domain::replica::{Transport, TransportError};
 use domain::rules::RuleBook;
 use domain::sync::{PullResponse, PushRequest, PushResponse};
@@ -85,6 +87,49 @@ pub async fn save_rules(token: &str, book: &RuleBook) -> Result<i64, TransportEr
         authorized(Request::put("/api/admin/rules"), token).json(book).map_err(|_| TransportError::Network)?;
     let saved: RulebookSaved = read(builder.send().await).await?;
     Ok(saved.version)
+}
+
+/// The accounts of the admin's subtree, by unit and then by name.
+pub async fn admin_users(token: &str) -> Result<Vec<AccountSummary>, TransportError> {
+    get(token, "/api/admin/users").await
+}
+
+/// An admin creates an account in their subtree.
+pub async fn create_user(token: &str, request: &NewUserRequest) -> Result<UserCreated, TransportError> {
+    send(token, false, "/api/admin/users", request).await
+}
+
+/// An admin changes an account (name, position, role, unit), or disables or enables it.
+pub async fn update_user(token: &str, id: &str, update: &AccountUpdate) -> Result<AccountSummary, TransportError> {
+    let url = format!("/api/admin/users/{}", js_sys::encode_uri_component(id));
+    send(token, true, &url, update).await
+}
+
+/// An admin sets a new password for an account; its sessions end.
+pub async fn reset_password(token: &str, id: &str, request: &PasswordReset) -> Result<(), TransportError> {
+    let url = format!("/api/admin/users/{}/password", js_sys::encode_uri_component(id));
+    let builder = authorized(Request::post(&url), token).json(request).map_err(|_| TransportError::Network)?;
+    let response = builder.send().await.map_err(|_| TransportError::Network)?;
+    if (200..300).contains(&response.status()) {
+        return Ok(());
+    }
+    read::<serde_json::Value>(Ok(response)).await.map(|_| ())
+}
+
+/// An admin creates a unit; the answer carries the id the server gave it.
+pub async fn create_unit(token: &str, unit: &NewUnit) -> Result<OrgUnit, TransportError> {
+    send(token, false, "/api/admin/units", unit).await
+}
+
+/// An admin renames, moves, closes or reopens a unit.
+pub async fn update_unit(token: &str, id: &str, update: &UnitUpdate) -> Result<OrgUnit, TransportError> {
+    let url = format!("/api/admin/units/{}", js_sys::encode_uri_component(id));
+    send(token, true, &url, update).await
+}
+
+/// An admin records a merge of units; the merged units close the day before it.
+pub async fn create_merge(token: &str, merge: &UnitMerge) -> Result<UnitMerge, TransportError> {
+    send(token, false, "/api/admin/merges", merge).await
 }
 
 /// What to tell a person whose online-only action failed.

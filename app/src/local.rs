@@ -4,14 +4,16 @@
 use std::collections::BTreeSet;
 
 use domain::api::ReferenceData;
-use domain::dossier::NomineeKind;
+use domain::documents::{achievement_report, Document, Profile, ReportSource};
+use domain::dossier::{awards_of, read, Initiative, NomineeKind};
 use domain::org::lineage;
 use domain::replica::LocalRecord;
 use domain::rules::TitleKind;
-use domain::RecordKind;
+use domain::{Fields, RecordKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::format::parse_name;
 use crate::store::{self, current_store};
 use crate::sync::SyncState;
 
@@ -106,6 +108,61 @@ impl LocalData {
             parent_id.map(|p| self.unit_name(&p)).unwrap_or_default()
         });
         domain::documents::Office::new(self.unit_name(id), parent)
+    }
+
+    /// A nomination's achievement report (Mẫu 02/03) from the records this tablet holds: the unit printing its
+    /// draft and the office reading a dossier see the same document. None while it has no year or title.
+    pub fn achievement_report(self, fields: &Fields, unit_id: &str, draft: bool) -> Option<Document> {
+        let text = |name: &str| store::text_of(fields, name);
+        let title = text("title");
+        let year: i32 = text("year").trim().parse().ok()?;
+        if title.is_empty() {
+            return None;
+        }
+        let kind = parse_name::<NomineeKind>(&text("nominee_kind")).unwrap_or(NomineeKind::Person);
+        let nominee_id = text("nominee_id");
+        let (profile, nominee_name, initiatives, awards) = self.records.with(|records| match kind {
+            NomineeKind::Person => {
+                let person = records.iter().find(|r| r.id.to_string() == nominee_id)?;
+                let field = |name: &str| store::text_of(&person.fields, name);
+                Some((
+                    Some(Profile {
+                        full_name: field("full_name"),
+                        birth_date: field("birth_date"),
+                        gender: field("gender"),
+                        hometown: field("hometown"),
+                        position: field("position"),
+                        qualification: field("qualification"),
+                    }),
+                    field("full_name"),
+                    read::<Vec<Initiative>>(&person.fields, "initiatives"),
+                    awards_of(&person.fields),
+                ))
+            }
+            NomineeKind::Collective => {
+                let awards = records
+                    .iter()
+                    .filter(|r| r.kind == RecordKind::UnitProfile && r.unit_id == unit_id)
+                    .flat_map(|r| awards_of(&r.fields))
+                    .collect();
+                Some((None, self.unit_name(unit_id), Vec::new(), awards))
+            }
+        })?;
+        let source = ReportSource {
+            unit: self.office(unit_id),
+            nominee_kind: kind,
+            profile,
+            nominee_name,
+            title,
+            year,
+            summary: text("summary"),
+            section_profile: text("section_profile"),
+            section_achievements: text("section_achievements"),
+            initiatives,
+            awards,
+            draft,
+        };
+        Some(self.reference.with_untracked(|r| achievement_report(&r.rulebook, &source)))
     }
 
     pub fn unit_name(self, id: &str) -> String {

@@ -7,6 +7,7 @@ use domain::api::UserProfile;
 use crate::local::LocalData;
 use crate::sync::SyncState;
 
+pub mod admin;
 pub mod clusters;
 pub mod council;
 pub mod dashboard;

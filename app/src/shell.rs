@@ -19,7 +19,7 @@ use crate::format::{format_megabytes, format_time};
 use crate::local::LocalData;
 use crate::pages::login::LoginPage;
 use crate::pages::{
-    clusters, council, dashboard, decisions, models, movements, nominations, people, publication, quarterly,
+    admin, clusters, council, dashboard, decisions, models, movements, nominations, people, publication, quarterly,
     registration, reports, review, rules, search, PageContext,
 };
 use crate::store::{self, Store};
@@ -330,6 +330,20 @@ pub const OFFICE_BUNDLE: Bundle = Bundle {
             view: rules::page,
         },
         PageSpec {
+            id: "nav-accounts",
+            label: "Tài khoản",
+            roles: &[Role::Admin],
+            reads_records: false,
+            view: admin::accounts_page,
+        },
+        PageSpec {
+            id: "nav-units",
+            label: "Đơn vị",
+            roles: &[Role::Admin],
+            reads_records: false,
+            view: admin::units_page,
+        },
+        PageSpec {
             id: "nav-reports",
             label: "Danh sách, thống kê",
             roles: &[Role::Office, Role::Admin],
@@ -397,9 +411,10 @@ fn StatusBar(state: SyncState) -> impl IntoView {
                 }}
             </span>
             <span id="pending-count" data-pending=move || state.pending.get().to_string()>
+                <span class="icon" aria-hidden="true">{move || if state.pending.get() == 0 { "☁" } else { "↻" }}</span>
                 {move || match state.pending.get() {
-                    0 => "Không có thay đổi chờ gửi".to_string(),
-                    n => format!("{n} thay đổi chờ gửi"),
+                    0 => " Không còn thay đổi chờ đồng bộ".to_string(),
+                    n => format!(" Chờ đồng bộ ({n} thay đổi)"),
                 }}
             </span>
             <Show when=move || { state.rejected.get() > 0 }>

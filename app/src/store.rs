@@ -287,6 +287,12 @@ impl Store {
         Ok(self.meta_in::<i64>(META, CURSOR_KEY).await?.unwrap_or(0))
     }
 
+    /// Pulls everything again from the start at the next sync: what is already here is applied again, which
+    /// changes nothing, and records that came into scope with older sequence numbers arrive.
+    pub async fn restart_pull(&self) -> Result<()> {
+        self.set_meta_in(META, CURSOR_KEY, &0i64).await
+    }
+
     /// Reference data is kept as JSON text: it arrives as JSON, and decoding it with serde_json alone keeps a
     /// second decoder of the rulebook's types out of the bundle. Anything unreadable (an older layout) reads
     /// as absent; it is a cache, fetched again at the next sync.
@@ -1000,6 +1006,15 @@ mod tests {
         assert_eq!(record.fields["achievements"], "new");
         assert_eq!(record.rev, 4);
         assert_eq!(record.field_base.get("summary"), Some(&0), "the pending edit keeps its base");
+        assert_eq!(store.cursor().await.unwrap(), 9);
+
+        // A merge widened the scope: pulling again from the start applies the same page again, and changes
+        // nothing already here.
+        store.restart_pull().await.unwrap();
+        assert_eq!(store.cursor().await.unwrap(), 0);
+        store.apply_pull(&page).await.unwrap();
+        let again = store.record(id).await.unwrap().unwrap();
+        assert_eq!((again.fields, again.rev, again.field_base), (record.fields, 4, record.field_base));
         assert_eq!(store.cursor().await.unwrap(), 9);
     }
 

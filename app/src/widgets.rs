@@ -12,6 +12,7 @@ mod print;
 use chrono::Utc;
 use domain::api::{HistoryEntry, Movement};
 use domain::calendar::format_date;
+use domain::replica::RecordStatus;
 use domain::rules::{Certainty, Verdict};
 use domain::workflow::Action;
 use domain::WorkflowState;
@@ -22,7 +23,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub use conflicts::draft_conflicts;
-pub use print::print_view;
+pub use print::{document_body, print_view};
 
 use crate::draft::Draft;
 use crate::format::format_time;
@@ -64,9 +65,12 @@ pub fn Choice(
     #[prop(optional, into)] placeholder: Option<String>,
     #[prop(optional, into)] class: String,
     #[prop(optional, into)] disabled: Signal<bool>,
+    /// The name a screen reader gives it where no `<label>` can (a cell of a table).
+    #[prop(optional, into)]
+    label: Option<String>,
 ) -> impl IntoView {
     view! {
-        <select id=id class=class disabled=move || disabled.get() prop:value=move || value.get()
+        <select id=id class=class aria-label=label disabled=move || disabled.get() prop:value=move || value.get()
             on:change=move |ev| on_change.run(event_target_value(&ev))>
             {placeholder.map(|p| view! { <option value="">{p}</option> })}
             {move || {
@@ -80,23 +84,71 @@ pub fn Choice(
     }
 }
 
-/// Where the record stands with the server: saved on this tablet, waiting to send, sent, refused, in conflict.
+/// The sync half of a record's state: where it stands with the server (only here, waiting, synced, refused, in
+/// conflict), with its own icon so it is never read as the workflow's "sent".
 pub fn record_status(draft: Draft, id: &'static str) -> impl IntoView {
+    let status = move || draft.status.get();
     view! {
-        <span id=id class="pill record-status" data-status=move || format!("{:?}", draft.status.get())>
-            {move || draft.status.get().label()}
+        <span id=id class="pill record-status" data-status=move || format!("{:?}", status())
+            title="Đồng bộ với máy chủ">
+            <span class="icon" aria-hidden="true">{move || sync_icon(status())}</span>
+            <span class="label">{move || status().label()}</span>
         </span>
     }
 }
 
-/// The workflow state of the record ("Trạng thái: Đã gửi"), with the office's reason when it was returned.
-pub fn workflow_line(draft: Draft, id: &'static str) -> impl IntoView {
+fn sync_icon(status: RecordStatus) -> &'static str {
+    match status {
+        RecordStatus::Draft => "▢",
+        RecordStatus::Waiting => "↻",
+        RecordStatus::Sent => "☁",
+        RecordStatus::Rejected | RecordStatus::Conflict => "!",
+    }
+}
+
+/// The workflow half: where the record stands with the office, in the unit's words. A submit still in the
+/// outbox reads "waiting to reach the office", not "sent".
+fn workflow_line(draft: Draft, id: &'static str) -> impl IntoView {
     let state = move || draft.record.with(|r| r.as_ref().map_or(WorkflowState::Draft, |r| r.state));
+    let text = move || {
+        let waiting = draft.status.get() == RecordStatus::Waiting;
+        match state() {
+            WorkflowState::Draft => "Bản nháp · đơn vị đang soạn".to_owned(),
+            WorkflowState::Submitted if waiting => "Đang chờ gửi Văn phòng Sở (khi có mạng)".to_owned(),
+            WorkflowState::Submitted => "Đã gửi Văn phòng Sở · chờ duyệt".to_owned(),
+            WorkflowState::Returned => {
+                let reason = draft.record.with(|r| r.as_ref().and_then(|r| r.state_note.clone())).unwrap_or_default();
+                format!("Bị trả lại — lý do trả lại: {reason}")
+            }
+            other => other.label().to_owned(),
+        }
+    };
     view! {
-        <p id=id data-state=move || state().as_str()>
-            "Trạng thái: " <strong>{move || state().label()}</strong>
-            {move || draft.record.get().and_then(|r| r.state_note).map(|n| format!(" — lý do trả lại: {n}"))}
+        <p id=id class="workflow" data-state=move || state().as_str()>
+            <span class="icon" aria-hidden="true">{move || workflow_icon(state())}</span>
+            <span class="muted">"Hồ sơ: "</span> <strong>{text}</strong>
         </p>
+    }
+}
+
+fn workflow_icon(state: WorkflowState) -> &'static str {
+    match state {
+        WorkflowState::Draft => "✎",
+        WorkflowState::Submitted => "➜",
+        WorkflowState::Returned => "↩",
+        WorkflowState::Approved | WorkflowState::Awarded => "✓",
+        WorkflowState::NotAwarded => "✗",
+    }
+}
+
+/// Both halves side by side, the same on every form: the workflow (with the office) and the sync (with the
+/// server).
+pub fn record_state(draft: Draft, workflow_id: &'static str, sync_id: &'static str) -> impl IntoView {
+    view! {
+        <div class="record-state">
+            {workflow_line(draft, workflow_id)}
+            {record_status(draft, sync_id)}
+        </div>
     }
 }
 
@@ -202,26 +254,89 @@ fn queue(record_id: Uuid, op: Op, state: SyncState, error: RwSignal<Option<Strin
     });
 }
 
-/// The office approves a submitted record or returns it with a reason.
+/// A step the person cannot take back (submit, approve): the first press asks, listing what is incomplete;
+/// only the second commits. Asked in the page, not in a browser dialog, so it reads like the rest of the form.
+#[component]
+pub fn ConfirmStep(
+    #[prop(into)] id: String,
+    label: &'static str,
+    question: &'static str,
+    #[prop(into)] problems: Signal<Vec<String>>,
+    on_confirm: Callback<()>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(default = "primary")] class: &'static str,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let question_id = format!("{id}-question");
+    view! {
+        <button id=id class=class disabled=move || disabled.get() aria-expanded=move || asking.get().to_string()
+            on:click=move |_| asking.set(true)>{label}</button>
+        <Show when=move || asking.get()>
+            <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
+                <p id=question_id.clone()><strong>{question}</strong></p>
+                {move || {
+                    let problems = problems.get();
+                    (!problems.is_empty()).then(|| view! {
+                        <p class="warn-text">"Cần xem lại trước khi tiếp tục:"</p>
+                        <ul class="problems">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                    })
+                }}
+                <div class="row actions">
+                    <button class="primary confirm-yes" on:click=move |_| {
+                        asking.set(false);
+                        on_confirm.run(());
+                    }>{move || if problems.with(Vec::is_empty) { format!("Xác nhận: {label}") } else { format!("Vẫn {}", lower_first(label)) }}</button>
+                    <button class="secondary confirm-no" on:click=move |_| asking.set(false)>"Huỷ"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// "Gửi báo cáo…" → "gửi báo cáo…": a label inside a sentence, its proper names kept.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The office approves a submitted record (asked first, with `warnings`: a prerequisite still pending, an unmet
+/// condition, a missing document) or returns it with a reason, which the unit needs to know what to fix.
 #[component]
 pub fn ReviewActions(
     record_id: Uuid,
     submitted: bool,
     state: SyncState,
     error: RwSignal<Option<String>>,
+    #[prop(optional)] warnings: Vec<String>,
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<&'static str>);
+    let reason_id = format!("reason-{record_id}");
+    let give_back = move |_| {
+        let text = reason.get_untracked();
+        if text.trim().is_empty() {
+            reason_error.set(Some("Cần ghi lý do trả lại để đơn vị biết phải sửa gì."));
+            return;
+        }
+        reason_error.set(None);
+        queue(record_id, Op::Transition { action: Action::Return { reason: text.trim().to_owned() } }, state, error);
+    };
     view! {
         <Show when=move || submitted>
-            <button class="secondary approve" on:click=move |_| {
-                queue(record_id, Op::Transition { action: Action::Approve }, state, error);
-            }>"Duyệt"</button>
-            <input class="reason" placeholder="Lý do trả lại" prop:value=move || reason.get()
-                on:input=move |ev| reason.set(event_target_value(&ev)) />
-            <button class="secondary return" on:click=move |_| {
-                let action = Action::Return { reason: reason.get_untracked() };
-                queue(record_id, Op::Transition { action }, state, error);
-            }>"Trả lại"</button>
+            <div class="review-actions">
+                <ConfirmStep id=format!("approve-{record_id}") class="primary approve" label="Duyệt"
+                    question="Duyệt hồ sơ này? Sau khi duyệt, đơn vị không sửa được nữa."
+                    problems=Signal::stored(warnings.clone())
+                    on_confirm=Callback::new(move |_| queue(record_id, Op::Transition { action: Action::Approve }, state, error)) />
+                <div class="field">
+                    <label for=reason_id.clone()>"Lý do trả lại (bắt buộc khi trả lại)"</label>
+                    <textarea id=reason_id.clone() class="reason" rows="2" prop:value=move || reason.get()
+                        aria-invalid=move || reason_error.get().is_some().to_string()
+                        on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <p class="error reason-error" role="alert">{move || reason_error.get()}</p>
+                </div>
+                <button class="secondary return" on:click=give_back>"Trả lại"</button>
+            </div>
         </Show>
     }
 }

@@ -76,6 +76,71 @@ pub struct NewUserRequest {
     pub password: String,
 }
 
+/// `GET /api/admin/users`: an account as an admin manages it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountSummary {
+    pub id: String,
+    pub login: String,
+    pub full_name: String,
+    pub position: String,
+    pub role: Role,
+    pub unit_id: String,
+    pub unit_name: String,
+    /// A disabled account cannot sign in, and its sessions have ended.
+    pub disabled: bool,
+}
+
+/// `PUT /api/admin/users/{id}`: what an admin may change of an account (its login stays).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountUpdate {
+    pub full_name: String,
+    #[serde(default)]
+    pub position: String,
+    pub role: Role,
+    pub unit_id: String,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// `POST /api/admin/users/{id}/password`: an admin sets a new password for someone who lost theirs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub new_password: String,
+}
+
+/// `POST /api/admin/units`: a new unit under `parent_id`. The server makes its id; `valid_from` is today (in
+/// Vietnam) when left out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    pub name: String,
+    pub kind: String,
+    pub parent_id: String,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+}
+
+/// `PUT /api/admin/units/{id}`: rename a unit, move it under another parent, or close it on `valid_to` (its
+/// last day). `parent_id` None keeps the current parent: a unit never leaves the tree, since one without a
+/// parent would be outside every admin's subtree. `valid_to` None leaves the unit open (or opens it again).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitUpdate {
+    pub name: String,
+    pub kind: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub valid_to: Option<NaiveDate>,
+}
+
 /// One accepted change of a record, as the audit log keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -71,6 +71,17 @@ impl LocalRecord {
         }
     }
 
+    /// The record as the rules read it.
+    pub fn view(&self) -> crate::dossier::RecordView<'_> {
+        crate::dossier::RecordView {
+            id: self.id,
+            deleted: self.deleted,
+            kind: self.kind,
+            unit_id: &self.unit_id,
+            fields: &self.fields,
+        }
+    }
+
     pub fn reference(&self) -> RecordRef {
         RecordRef::new(self.id, self.kind, &self.unit_id)
     }
@@ -95,7 +106,8 @@ impl LocalRecord {
     }
 }
 
-/// What the interface shows for a record's sync.
+/// Where a record stands with the server (its sync), worded apart from its workflow state: "Đã đồng bộ" says
+/// the server holds this tablet's last change, never that the office has received a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordStatus {
     Draft,
@@ -108,11 +120,11 @@ pub enum RecordStatus {
 impl RecordStatus {
     pub fn label(self) -> &'static str {
         match self {
-            RecordStatus::Draft => "Bản nháp",
-            RecordStatus::Waiting => "Chờ gửi",
-            RecordStatus::Sent => "Đã gửi",
-            RecordStatus::Rejected => "Bị từ chối",
-            RecordStatus::Conflict => "Xung đột",
+            RecordStatus::Draft => "Chỉ có trên máy này",
+            RecordStatus::Waiting => "Chờ đồng bộ",
+            RecordStatus::Sent => "Đã đồng bộ",
+            RecordStatus::Rejected => "Máy chủ từ chối",
+            RecordStatus::Conflict => "Xung đột, cần chọn",
         }
     }
 }

@@ -23,7 +23,7 @@ mod names;
 mod problems;
 
 pub use cash::{dong, Amount, BaseSalary, CashAward, CashError, CashRounding, Multiple, Recipient};
-pub use eval::{evaluate, submission_problem};
+pub use eval::{evaluate, same_year_prerequisites, submission_problem};
 pub use names::TitleIndex;
 
 /// The rulebook the server starts with. Its thresholds are defaults: every one of them can be changed by an admin.

@@ -1186,3 +1186,15 @@ fn a_failing_nomination_is_submitted_only_with_a_justification() {
     assert_eq!(submission_problem(Some(&passing), ""), None);
     assert!(submission_problem(None, "x").is_some_and(|p| p.starts_with("Đề nghị chưa đủ thông tin")));
 }
+
+#[test]
+fn the_same_year_titles_a_nomination_leans_on_are_named() {
+    let book = book();
+    assert_eq!(
+        domain::rules::same_year_prerequisites(&book, &nominate("n", "p", "cstdcs", 2025)),
+        ["ldtt"],
+        "a CSTĐCS needs the year's LĐTT"
+    );
+    assert!(domain::rules::same_year_prerequisites(&book, &nominate("n", "p", "ldtt", 2025)).is_empty());
+    assert!(domain::rules::same_year_prerequisites(&book, &nominate("n", "p", "khong-co", 2025)).is_empty());
+}

@@ -1,5 +1,6 @@
-//! Accounts: `POST /api/auth/login`, `/logout` and `/password`, and `POST /api/admin/users` (an admin creates an
-//! account with a role and a unit in the admin's own subtree).
+//! Accounts: `POST /api/auth/login`, `/logout` and `/password`, and the admin's accounts under `/api/admin/users`:
+//! the list, a new account, a changed or disabled one, and a new password, always within the admin's own
+//! subtree.
 //!
 //! Passwords are hashed with argon2id, and every check of one counts against the sign-in limits first.
 
@@ -9,15 +10,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use domain::api::{
-    password_problem, valid_login, ChangePasswordRequest, ErrorBody, LoginRequest, LoginResponse, NewUserRequest, Role,
-    UserCreated,
+    password_problem, valid_login, AccountSummary, AccountUpdate, ChangePasswordRequest, ErrorBody, LoginRequest,
+    LoginResponse, NewUserRequest, PasswordReset, Role, UserCreated,
 };
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::db::{Db, NewUser, Session};
-use crate::error::{ApiError, Json};
+use crate::db::{Checked, Db, NewUser, Session};
+use crate::error::{ApiError, Json, Path};
 use crate::session::{hex, new_token, token_hash, ClientAddress};
 use crate::AppState;
 
@@ -37,7 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(change_password))
-        .routes(routes!(create_user))
+        .routes(routes!(users, create_user))
+        .routes(routes!(update_user))
+        .routes(routes!(reset_password))
 }
 
 /// One password check, counted against its account and its address before it runs. Counting first, in one
@@ -102,6 +105,7 @@ async fn verify_counted(
 #[utoipa::path(post, path = "/auth/login", tag = "accounts", request_body = LoginRequest, responses(
     (status = 200, description = "Đăng nhập được.", body = LoginResponse),
     (status = 401, description = "Sai tên đăng nhập hoặc mật khẩu (bad_credentials).", body = ErrorBody),
+    (status = 403, description = "Mật khẩu đúng nhưng tài khoản đã bị khoá (account_disabled).", body = ErrorBody),
     (status = 429, description = "Quá nhiều lần sai (too_many_sign_ins), hoặc đang kiểm tra quá nhiều (sign_ins_busy).", body = ErrorBody),
 ))]
 async fn login(
@@ -119,6 +123,11 @@ async fn login(
     let Some(credentials) = credentials.filter(|_| verified) else {
         return Err(ApiError::BadCredentials);
     };
+    // Only now, with the password right: a guesser learns nothing of which accounts exist or are disabled.
+    if credentials.disabled {
+        tracing::info!(user = %credentials.user_id, "sign-in of a disabled account refused");
+        return Err(ApiError::AccountDisabled);
+    }
     let token = new_token();
     let expires_at = now + Duration::days(SESSION_DAYS);
     state.db.insert_session(&token_hash(&token), &credentials.user_id, request.device_id, now, expires_at).await?;
@@ -174,6 +183,142 @@ fn key_hash(key: &str) -> String {
     hex(&Sha256::digest(key.as_bytes()))
 }
 
+/// The rate limits' key of a known account (the one sign-in and password change count under).
+fn account_key(user_id: &str) -> String {
+    key_hash(&format!("account:user:{user_id}"))
+}
+
+fn admin_only(session: &Session) -> Result<(), ApiError> {
+    if session.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("Chỉ quản trị viên được quản lý tài khoản."))
+    }
+}
+
+/// An account outside the admin's subtree answers like a missing one: no one learns what exists elsewhere.
+const NO_SUCH_ACCOUNT: ApiError = ApiError::NotFound("Không có tài khoản này trong phạm vi quản lý của bạn.");
+
+/// The accounts of the admin's subtree, by unit and then by name.
+#[utoipa::path(get, path = "/admin/users", tag = "accounts", security(("bearer" = [])), responses(
+    (status = 200, description = "Các tài khoản trong phạm vi, theo đơn vị rồi theo tên.", body = Vec<AccountSummary>),
+    (status = 403, description = "Không phải quản trị viên.", body = ErrorBody),
+))]
+async fn users(State(state): State<AppState>, session: Session) -> Result<Json<Vec<AccountSummary>>, ApiError> {
+    admin_only(&session)?;
+    Ok(Json(state.db.accounts(&session.scope).await?))
+}
+
+/// An admin changes an account's name, position, role or unit (one in the admin's subtree), or disables it or
+/// enables it again. Disabling ends its sessions at once (its tablets ask to sign in again and keep their
+/// outbox), and sign-in refuses it. An admin may not change their own role or unit, nor disable themselves:
+/// that is for another admin, so that no one locks the subtree out by mistake. An account is moved only into a
+/// unit that is open; one already in a closed unit may stay there while other things change.
+#[utoipa::path(put, path = "/admin/users/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Mã tài khoản")),
+    request_body = AccountUpdate, responses(
+    (status = 200, description = "Đã lưu tài khoản.", body = AccountSummary),
+    (status = 403, description = "Không phải quản trị viên, hoặc đơn vị mới ngoài phạm vi.", body = ErrorBody),
+    (status = 404, description = "Không có tài khoản này trong phạm vi.", body = ErrorBody),
+    (status = 422, description = "Thông tin không hợp lệ, đơn vị mới đã ngừng hoạt động, hoặc tự đổi vai trò, đơn vị, tự khoá mình.", body = ErrorBody),
+))]
+async fn update_user(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(request): Json<AccountUpdate>,
+) -> Result<Json<AccountSummary>, ApiError> {
+    admin_only(&session)?;
+    let update = AccountUpdate {
+        full_name: request.full_name.trim().to_owned(),
+        position: request.position.trim().to_owned(),
+        ..request
+    };
+    let unit = state.db.org_unit(&update.unit_id).await?;
+    let today = domain::calendar::vietnam_date(Utc::now());
+    let check = |before: &AccountSummary| -> Result<(), ApiError> {
+        if !session.may_access(&before.unit_id) {
+            return Err(NO_SUCH_ACCOUNT);
+        }
+        if update.full_name.is_empty() {
+            return Err(ApiError::Invalid("Cần nhập họ và tên.".into()));
+        }
+        // The scope holds only existing units, so one check answers alike for a unit elsewhere and for none.
+        let Some(unit) = unit.filter(|u| session.may_access(&u.id)) else {
+            return Err(ApiError::Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn."));
+        };
+        if before.id == session.user_id {
+            if update.disabled {
+                return Err(ApiError::Invalid("Bạn không thể tự khoá tài khoản của mình.".into()));
+            }
+            if update.role != before.role {
+                return Err(ApiError::Invalid(
+                    "Bạn không thể tự đổi vai trò của mình; hãy nhờ một quản trị viên khác.".into(),
+                ));
+            }
+            if update.unit_id != before.unit_id {
+                return Err(ApiError::Invalid(
+                    "Bạn không thể tự chuyển đơn vị của mình; hãy nhờ một quản trị viên khác.".into(),
+                ));
+            }
+        }
+        if update.unit_id != before.unit_id && unit.valid_to.is_some_and(|to| to < today) {
+            return Err(ApiError::Invalid(format!("Đơn vị “{}” đã ngừng hoạt động.", unit.name)));
+        }
+        Ok(())
+    };
+    match state.db.update_account(&id, &update, (&session.user_id, Utc::now()), check).await? {
+        Checked::Done(account) => {
+            tracing::info!(admin = %session.user_id, user = %id, role = account.role.as_str(), unit = %account.unit_id,
+                disabled = account.disabled, "account updated");
+            Ok(Json(account))
+        }
+        Checked::NotFound => Err(NO_SUCH_ACCOUNT),
+        Checked::Refused(refusal) => Err(refusal),
+    }
+}
+
+/// An admin sets a new password for an account of their subtree (someone who forgot theirs), under the same
+/// policy as a password change. Every session of the account ends, and its failed sign-ins are forgotten so its
+/// owner can sign in at once. An admin changes their own password with `POST /api/auth/password`, which asks for
+/// the current one.
+#[utoipa::path(post, path = "/admin/users/{id}/password", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Mã tài khoản")),
+    request_body = PasswordReset, responses(
+    (status = 204, description = "Đã đặt mật khẩu mới; các phiên của tài khoản đã kết thúc."),
+    (status = 403, description = "Không phải quản trị viên.", body = ErrorBody),
+    (status = 404, description = "Không có tài khoản này trong phạm vi.", body = ErrorBody),
+    (status = 422, description = "Mật khẩu mới không đạt yêu cầu, hoặc là tài khoản của chính mình.", body = ErrorBody),
+))]
+async fn reset_password(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Json(request): Json<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&session)?;
+    let in_scope = |account: &AccountSummary| session.may_access(&account.unit_id);
+    let Some(account) = state.db.account(&id).await?.filter(in_scope) else {
+        return Err(NO_SUCH_ACCOUNT);
+    };
+    if account.id == session.user_id {
+        return Err(ApiError::Invalid("Hãy đổi mật khẩu của chính bạn ở mục Đổi mật khẩu.".into()));
+    }
+    if let Some(problem) = password_problem(&account.login, &request.new_password) {
+        return Err(ApiError::Invalid(problem.into()));
+    }
+    let hash = state.passwords.hash(request.new_password).await?;
+    let check = |account: &AccountSummary| if in_scope(account) { Ok(()) } else { Err(NO_SUCH_ACCOUNT) };
+    match state.db.reset_password(&id, (&hash, &account_key(&id)), (&session.user_id, Utc::now()), check).await? {
+        Checked::Done(()) => {
+            tracing::info!(admin = %session.user_id, user = %id, "password reset; sessions ended");
+            Ok(StatusCode::NO_CONTENT)
+        }
+        Checked::NotFound => Err(NO_SUCH_ACCOUNT),
+        Checked::Refused(refusal) => Err(refusal),
+    }
+}
+
 /// An admin creates an account with a role and a unit in the admin's own subtree.
 #[utoipa::path(post, path = "/admin/users", tag = "accounts", security(("bearer" = [])),
     request_body = NewUserRequest, responses(
@@ -209,15 +354,18 @@ async fn create_user(
     let hash = state.passwords.hash(request.password).await?;
     let created = state
         .db
-        .create_user(&NewUser {
-            id: login,
-            login,
-            full_name: request.full_name.trim(),
-            position: request.position.trim(),
-            role: request.role,
-            unit_id: &request.unit_id,
-            password_hash: &hash,
-        })
+        .create_user(
+            &NewUser {
+                id: login,
+                login,
+                full_name: request.full_name.trim(),
+                position: request.position.trim(),
+                role: request.role,
+                unit_id: &request.unit_id,
+                password_hash: &hash,
+            },
+            (&session.user_id, Utc::now()),
+        )
         .await?;
     if !created {
         return Err(ApiError::LoginTaken);

@@ -15,6 +15,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("wrong login or password")]
     BadCredentials,
+    /// The password was right, but an admin has disabled the account.
+    #[error("account disabled")]
+    AccountDisabled,
     #[error("too many failed sign-ins, retry in {minutes} min")]
     TooManySignIns { minutes: i64 },
     #[error("too many password checks running at once")]
@@ -79,6 +82,9 @@ impl ApiError {
             ),
             ApiError::BadCredentials => {
                 (StatusCode::UNAUTHORIZED, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.".into())
+            }
+            ApiError::AccountDisabled => {
+                (StatusCode::FORBIDDEN, "account_disabled", "Tài khoản đã bị khoá. Hãy liên hệ quản trị viên.".into())
             }
             ApiError::TooManySignIns { minutes } => (
                 StatusCode::TOO_MANY_REQUESTS,

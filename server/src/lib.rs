@@ -51,6 +51,8 @@ mod search;
 mod session;
 /// The two halves of the sync protocol.
 mod sync;
+/// The admin's org tree: new units, renamed, moved or closed ones, and merges.
+mod units;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -107,7 +109,7 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, movements, the rulebook, clusters and blocks, advanced models, the council, publication, decisions and the dashboard. Errors are \
+                       accounts, units and merges, movements, the rulebook, clusters and blocks, advanced models, the council, publication, decisions and the dashboard. Errors are \
                        `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
@@ -143,6 +145,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(search::router())
         .merge(rulebook::router())
         .merge(sync::router())
+        .merge(units::router())
 }
 
 /// The API's OpenAPI document, made from the handlers' annotations and the wire types. `server/openapi.json` is

@@ -57,6 +57,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         include_str!("../src/search.rs"),
         include_str!("../src/rulebook.rs"),
         include_str!("../src/sync.rs"),
+        include_str!("../src/units.rs"),
     ];
     for source in sources {
         assert!(!source.contains(".route(\""), "a route added around the document");
@@ -68,8 +69,13 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
     assert_eq!(
         documented,
         [
+            "/api/admin/merges",
             "/api/admin/rules",
+            "/api/admin/units",
+            "/api/admin/units/{id}",
             "/api/admin/users",
+            "/api/admin/users/{id}",
+            "/api/admin/users/{id}/password",
             "/api/auth/login",
             "/api/auth/logout",
             "/api/auth/password",

@@ -4,7 +4,7 @@
 // for Cờ thi đua shows the condition met from the ranking.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline, confirmStep } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -28,8 +28,7 @@ async function scoreOffline(context, page, login, films) {
   await context.setOffline(false);
   await page.click('#sync-now');
   await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
-  page.once('dialog', (dialog) => dialog.accept());
-  await page.click('#submit-cluster-score');
+  await confirmStep(page, 'submit-cluster-score');
   await page.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
   await eventually(() => world.server.query(
     `select count(*) from records where kind = 'cluster_score' and state = 'submitted' and unit_id = '${login.startsWith('tamduong') ? 'ttvh-tam-duong' : 'ttvh-lap-thach'}'`)[0][0] === 1,

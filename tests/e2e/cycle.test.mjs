@@ -3,7 +3,7 @@
 // the registration and the office approves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, localRecords, watchErrors, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, localRecords, watchErrors, goOffline, confirmStep, openDossier, approveIn } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -99,7 +99,7 @@ test('movement, registration, people and quarterly results, offline then synced'
     await signIn(head, world.server.base, 'tamduong.giamdoc');
     await head.click('#nav-registration');
     await head.waitForSelector('#submit-registration', { timeout: 15_000 });
-    await head.click('#submit-registration');
+    await confirmStep(head, 'submit-registration');
     await head.waitForSelector('#registration-state[data-state="submitted"]');
     await eventually(() => world.server.query("select state from records where kind = 'registration'")[0]?.[0] === 'submitted',
       15_000, 'the submission reaches the server');
@@ -109,7 +109,7 @@ test('movement, registration, people and quarterly results, offline then synced'
     const row = office.locator('table.review tr[data-unit="ttvh-tam-duong"]');
     await eventually(async () => /Chờ duyệt/.test(await row.textContent()), 15_000, 'the office sees it waiting');
     assert.match(await row.textContent(), /Tập thể lao động xuất sắc · 1 chỉ tiêu/);
-    await row.locator('button.approve').click();
+    await approveIn(await openDossier(office, row));
     await eventually(() => world.server.query("select state from records where kind = 'registration'")[0][0] === 'approved',
       15_000, 'the approval reaches the server');
     await headContext.close();
@@ -136,25 +136,35 @@ test("an admin's edit of the rulebook reaches the tablets' eligibility panel", a
     assert.match(await head.textContent('#eligibility'), /cần từ "hoàn thành tốt nhiệm vụ" trở lên/);
   });
 
-  await t.test('the admin lowers the threshold; deleting a statutory title is refused', async () => {
+  await t.test('the admin lowers the threshold in the form; deleting a statutory title (as JSON) is refused', async () => {
     await signIn(admin, world.server.base, 'quantri');
+    await admin.waitForSelector('details.rule', { timeout: 15_000 });
+    await admin.click('#rules-expert summary');
     await admin.waitForFunction(() => document.querySelector('#rules-json')?.value.length > 100, null, { timeout: 15_000 });
-    const book = JSON.parse(await admin.inputValue('#rules-json'));
+    const original = await admin.inputValue('#rules-json');
+    const book = JSON.parse(original);
 
     const withoutGiayKhen = { ...book, titles: book.titles.filter((title) => title.code !== 'giay-khen') };
     await admin.fill('#rules-json', JSON.stringify(withoutGiayKhen, null, 2));
+    await admin.click('#apply-rules-json');
+    assert.equal(await admin.locator('#rules-titles tr[data-code="giay-khen"]').count(), 0, 'the form follows the JSON');
     await admin.click('#save-rules');
     await admin.waitForSelector('#rules-message:has-text("không được xóa")', { timeout: 15_000 });
     assert.match(await admin.textContent('#rules-message'), /"Giấy khen" thuộc danh mục theo luật, không được xóa/);
+    await admin.fill('#rules-json', original);
+    await admin.click('#apply-rules-json');
 
-    for (const rule of book.rules.filter((r) => r.title === 'ldtt' && r.regimes.includes('luat-2022-nd152'))) {
-      for (const condition of rule.conditions) {
-        if (condition.check.min_rating) condition.check.min_rating.rating = 'hoan_thanh';
-      }
-    }
-    await admin.fill('#rules-json', JSON.stringify(book, null, 2));
+    // The threshold, in the form: LĐTT under Nghị định 152 needs "hoàn thành" from now on.
+    const rule = admin.locator('details.rule[data-title="ldtt"][data-regimes~="luat-2022-nd152"]');
+    await rule.locator('summary').click();
+    await rule.locator('.check-editor[data-check="min_rating"] select[data-field="rating"]').selectOption('hoan_thanh');
+    assert.equal(await rule.getAttribute('open'), '', 'the section stays open after the edit');
     await admin.click('#save-rules');
     await admin.waitForSelector('#rules-message:has-text("phiên bản 2")', { timeout: 15_000 });
+    const saved = JSON.parse(world.server.query('select body from rulebooks order by version desc limit 1')[0][0]);
+    const ldtt = saved.rules.find((r) => r.title === 'ldtt' && r.regimes.includes('luat-2022-nd152'));
+    assert.equal(ldtt.conditions.find((c) => c.check.min_rating).check.min_rating.rating, 'hoan_thanh');
+    assert.deepEqual(saved.titles.map((t) => t.code), book.titles.map((t) => t.code), 'nothing else changed in the catalog');
   });
 
   await t.test('after a sync the panel passes, under the new edition', async () => {

@@ -150,3 +150,93 @@ export async function goOffline(context, page, timeout = 10_000) {
     if ((await page.getAttribute('#net-status', 'data-online')) !== 'false') await page.click('#sync-now');
   }
 }
+
+/** The widths every screen is checked at: a phone, a tablet, a desktop. */
+export const WIDTHS = [390, 800, 1280];
+
+/**
+ * What is wrong with the layout at the current width: the page scrolling sideways, or a visible control cut off
+ * by the viewport (one inside a box that scrolls sideways on its own is reachable, and allowed).
+ */
+export function layoutProblems(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const problems = [];
+    if (document.documentElement.scrollWidth > width) {
+      problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    const scrollsInside = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (/(auto|scroll)/.test(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+      `${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''}` +
+      ` "${(el.textContent || el.value || '').trim().slice(0, 30)}"`;
+    for (const el of document.querySelectorAll('button, input, select, textarea, a[href], [role=button]')) {
+      if (!el.checkVisibility()) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if ((box.left < -1 || box.right > width + 1) && !scrollsInside(el)) {
+        problems.push(`${describe(el)} at ${Math.round(box.left)}–${Math.round(box.right)} px`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** axe-core's violations of WCAG 2.1 level A and AA on the page as it stands, one line each. */
+export async function accessibilityProblems(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: new URL('../../node_modules/axe-core/axe.min.js', import.meta.url).pathname });
+  }
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.map((v) => `${v.id} (${v.help}): ${v.nodes.slice(0, 5).join(', ')}`);
+}
+
+/**
+ * Checks the screen as it stands at every width: layout, and accessibility at the phone's and the desktop's.
+ * With THIDUA_SCREENSHOTS=dir, saves `name-390.png` and `name-1280.png` there (the README's pictures).
+ */
+export async function checkScreen(page, name) {
+  const problems = [];
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(120);
+    for (const p of await layoutProblems(page)) problems.push(`${name} at ${width} px: ${p}`);
+    if (width !== 800) {
+      for (const p of await accessibilityProblems(page)) problems.push(`${name} at ${width} px: ${p}`);
+    }
+    if (process.env.THIDUA_SCREENSHOTS && width !== 800) {
+      await page.screenshot({ path: path.join(process.env.THIDUA_SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return problems;
+}
+
+/** Presses a step that asks first (`ConfirmStep`), and confirms it. */
+export async function confirmStep(page, id) {
+  await page.click(`#${id}`);
+  await page.click(`#${id} ~ .confirm .confirm-yes`);
+}
+
+/** Opens the dossier of a review table's row; resolves to the dossier. */
+export async function openDossier(page, row) {
+  await row.locator('.open-dossier').click();
+  const dossier = page.locator('#dossier');
+  await dossier.waitFor({ timeout: 10_000 });
+  return dossier;
+}
+
+/** Approves the open dossier: "Duyệt", then the confirmation. */
+export async function approveIn(dossier) {
+  await dossier.locator('button.approve').click();
+  await dossier.locator('.confirm .confirm-yes').click();
+}

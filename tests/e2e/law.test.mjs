@@ -4,7 +4,7 @@
 // statutory names and abbreviations are read, and the panel says how. Vũ Văn Tuấn's demo record has all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -111,7 +111,7 @@ test('the panel reads the law as it is written', async (t) => {
       'the three nominations reach the server');
     await page.click('tr.nomination-row:has-text("Bằng khen của Bộ, ban, ngành, tỉnh") button');
     const shown = await waitForPanel(page, 'true');
-    await page.click('#submit-nomination');
+    await confirmStep(page, 'submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO}`)[0][0]);
     assert.equal(stored.regime, 'luat-2022-nd152');

@@ -3,7 +3,7 @@
 // sees the stage the office set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline, confirmStep } from './harness.mjs';
 
 const world = useServerAndBrowser();
 const NAME = 'Đội tuyên truyền lưu động bằng xe đạp điện';
@@ -36,8 +36,7 @@ test('a model proposed offline is registered, nurtured, recognised and shown to 
     await context.setOffline(false);
     await tablet.click('#sync-now');
     await tablet.waitForSelector('#pending-count[data-pending="0"]', { timeout: 20_000 });
-    tablet.once('dialog', (dialog) => dialog.accept());
-    await tablet.click('#submit-model');
+    await confirmStep(tablet, 'submit-model');
     await eventually(() => world.server.query(
       `select count(*) from records r join record_fields f on f.record_id = r.id
        where r.kind = 'advanced_model' and r.state = 'submitted' and f.name = 'name' and f.value = '${JSON.stringify(NAME)}'`)[0][0] === 1,

@@ -3,7 +3,7 @@
 // stores the same verdict, and the office sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -49,6 +49,8 @@ test('nominations drafted offline, checked on the tablet and again by the server
 
     await newNomination(page, 'Trần Thị Lan', 'Lao động tiên tiến');
     await waitForPanel(page, 'true', /Năm 2025 xếp loại "hoàn thành xuất sắc nhiệm vụ"/);
+    assert.match(await page.inputValue('#nomination-section_profile'), /^Trần Thị Lan, .*Kết quả đánh giá, xếp loại: .*năm 2025: hoàn thành xuất sắc nhiệm vụ/,
+      'section I starts from her record');
 
     await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua cơ sở") button');
     await waitForPanel(page, 'true', /Đạt "Lao động tiên tiến" năm 2025/);
@@ -111,7 +113,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await page.click('tr.nomination-row:has-text("Chiến sĩ thi đua Bộ, ban, ngành, tỉnh") button');
     await waitForPanel(page, 'true');
     const shown = await panelText(page);
-    await page.click('#submit-nomination');
+    await confirmStep(page, 'submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     await page.waitForSelector('#nomination-state[data-state="submitted"]');
     const stored = JSON.parse(world.server.query(`select value from record_fields where name = 'verdict' and record_id ${NOT_DEMO}`)[0][0]);
@@ -121,8 +123,26 @@ test('nominations drafted offline, checked on the tablet and again by the server
     assert.equal((await page.textContent('#stored-verdict')).replace(/^.*?Đủ/, 'Đủ'), shown.replace(/^.*?Đủ/, 'Đủ'));
 
     await page.click('tr.nomination-row:has-text("Lê Văn Minh") button');
-    await page.click('#submit-nomination');
+    await confirmStep(page, 'submit-nomination');
     await page.waitForSelector('#stored-verdict[data-eligible="false"]', { timeout: 15_000 });
+
+    // Lan's LĐTT and CSTĐCS of 2025 go too: the office will meet the CSTĐCS while its LĐTT still waits.
+    for (const title of ['Lao động tiên tiến', 'Chiến sĩ thi đua cơ sở']) {
+      await page.click(`tr.nomination-row:has-text("Trần Thị Lan"):has-text("${title}") button`);
+      await page.waitForSelector('#eligibility:not([data-eligible="unknown"])');
+      // Three proposals for one year meet the rule against rewarding one achievement twice: the head explains.
+      if (await page.isDisabled('#submit-nomination')) {
+        await page.fill('#nomination-justification', 'Các danh hiệu khác cấp, xét theo quy định của từng danh hiệu.');
+        await page.waitForSelector('#submit-nomination:not([disabled])');
+      }
+      await page.click('#submit-nomination');
+      assert.match(await page.locator('#submit-nomination ~ .confirm').innerText(), /Mục "Tóm tắt thành tích" còn trống/,
+        'the head is asked about the empty sections first');
+      await page.click('#submit-nomination ~ .confirm .confirm-yes');
+      await page.waitForSelector('#nomination-state[data-state="submitted"]', { timeout: 15_000 });
+    }
+    await eventually(() => world.server.query(`select count(*) from records where state = 'submitted' and id ${NOT_DEMO}`)[0][0] === 4,
+      15_000, 'four nominations submitted');
   });
 
   await t.test('the office sees each verdict with the justification, and approves', async () => {
@@ -131,13 +151,52 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await office.click('#nav-nominations');
     const row = office.locator('table.review tr:has-text("Lê Văn Minh")');
     await row.waitFor({ timeout: 15_000 });
-    assert.match(await row.textContent(), /Chưa đủ điều kiện/);
-    assert.match(await row.textContent(), /Giải trình: Anh Minh có thành tích đột xuất/);
+    let dossier = await openDossier(office, row);
+    assert.match(await dossier.innerText(), /Chưa đủ điều kiện/);
+    assert.match(await dossier.locator('.justification').innerText(), /Anh Minh có thành tích đột xuất/);
+
+    // The whole report before the decision: sections I–III, with her awards in the history table.
     const lan = office.locator('table.review tr:has-text("Trần Thị Lan"):has-text("Chiến sĩ thi đua Bộ")');
-    assert.match(await lan.textContent(), /Đủ điều kiện/);
-    await lan.locator('button.approve').click();
+    dossier = await openDossier(office, lan);
+    assert.match(await dossier.innerText(), /Đủ điều kiện/);
+    const report = await dossier.locator('.report').innerText();
+    assert.match(report, /I\. SƠ LƯỢC LÝ LỊCH/);
+    assert.match(report, /Họ và tên: Trần Thị Lan/);
+    assert.match(report, /II\. THÀNH TÍCH ĐẠT ĐƯỢC/);
+    assert.match(report, /Ba năm liền Chiến sĩ thi đua cơ sở; sáng kiến bản tin số áp dụng toàn tỉnh\./);
+    assert.match(report, /III\. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG/);
+    assert.ok(await dossier.locator('.report table tbody tr').count() >= 2, 'the history table lists her awards');
+    await office.waitForSelector('#dossier #history li', { timeout: 10_000 });
+    await approveIn(dossier);
     await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 1, 15_000,
       'the approval reaches the server');
+  });
+
+  await t.test('approving a CSTĐCS whose LĐTT still waits asks first; once the LĐTT is approved it does not', async () => {
+    const office = await (await world.browser.newContext()).newPage();
+    await signIn(office, world.server.base, 'vanphong');
+    await office.click('#nav-nominations');
+    const row = (title) => office.locator(`table.review tr:has-text("Trần Thị Lan"):has-text("${title}")`);
+    await row('Chiến sĩ thi đua cơ sở').waitFor({ timeout: 15_000 });
+    let dossier = await openDossier(office, row('Chiến sĩ thi đua cơ sở'));
+    await dossier.locator('button.approve').click();
+    assert.match(await dossier.locator('.confirm').innerText(),
+      /Đề nghị "Lao động tiên tiến" năm 2025 của cùng đối tượng \(điều kiện của đề nghị này\) còn ở trạng thái "Chờ duyệt"/);
+    await dossier.locator('.confirm .confirm-no').click();
+    await office.waitForTimeout(500);
+    assert.equal(world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0], 1, 'nothing approved');
+
+    await approveIn(await openDossier(office, row('Lao động tiên tiến')));
+    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 2, 15_000,
+      'the LĐTT is approved');
+    await eventually(async () => /Đã duyệt/.test(await row('Lao động tiên tiến').innerText()), 10_000, 'the list shows it');
+    dossier = await openDossier(office, row('Chiến sĩ thi đua cơ sở'));
+    await dossier.locator('button.approve').click();
+    assert.doesNotMatch(await dossier.locator('.confirm').innerText(), /của cùng đối tượng \(điều kiện của đề nghị này\)/,
+      'no warning about the LĐTT once it is approved');
+    await dossier.locator('.confirm .confirm-yes').click();
+    await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 3, 15_000,
+      'the CSTĐCS is approved');
   });
 
   assert.deepEqual(errors, []);

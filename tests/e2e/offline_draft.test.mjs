@@ -100,7 +100,7 @@ test('a draft typed offline reaches the server and a second tablet', async (t) =
       ([a, b]) => document.querySelector('#field-summary').value === a
         && document.querySelector('#field-achievements').value === b,
       [SUMMARY, ACHIEVEMENTS], { timeout: 15_000 });
-    assert.equal(await other.textContent('#record-status'), 'Đã gửi');
+    assert.equal(await other.textContent('#record-status .label'), 'Đã đồng bộ');
     await second.close();
   });
 

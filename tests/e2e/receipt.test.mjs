@@ -3,7 +3,7 @@
 // what the other lacks, accepts both, and both wait for the council.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -62,7 +62,7 @@ test('two nominations drafted offline reach the office, which sees what each dos
       15_000, 'both nominations reach the server');
     for (const person of ['Trần Thị Lan', 'Lê Văn Minh']) {
       await page.click(`tr.nomination-row:has-text("${person}") button`);
-      await page.click('#submit-nomination');
+      await confirmStep(page, 'submit-nomination');
       await page.waitForSelector('#stored-verdict[data-eligible="true"]', { timeout: 15_000 });
     }
     const stored = world.server.query(`select value from record_fields where name = 'documents' and record_id ${NOT_DEMO} order by length(value)`);
@@ -89,8 +89,12 @@ test('two nominations drafted offline reach the office, which sees what each dos
     assert.equal(await minh.locator('.dossier').getAttribute('data-complete'), 'false');
     assert.match(await minh.locator('.dossier').innerText(),
       /^Hồ sơ thiếu 1\/3: Biên bản họp Hội đồng Thi đua - Khen thưởng cấp trình, kèm kết quả bỏ phiếu kín$/);
-    await lan.locator('button.approve').click();
-    await minh.locator('button.approve').click();
+    await approveIn(await openDossier(office, lan));
+    const dossier = await openDossier(office, minh);
+    await dossier.locator('button.approve').click();
+    assert.match(await dossier.locator('.confirm').innerText(), /Thiếu giấy tờ: Biên bản họp Hội đồng Thi đua - Khen thưởng cấp trình/,
+      'approving asks first, naming the missing document');
+    await dossier.locator('.confirm .confirm-yes').click();
     await eventually(() => world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0] === 2,
       15_000, 'both acceptances reach the server');
     await office.click('#nav-council');

@@ -2,7 +2,7 @@
 // between the unit and the office, an expired session, an outdated app, and a full disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, NOT_DEMO } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, NOT_DEMO, openDossier } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -50,7 +50,7 @@ test('two tablets edit one report offline: fields merge, the same field becomes 
 
   await t.test('the tablet that lost the race shows both sides, who wrote them and when', async () => {
     await minh.page.waitForSelector('.conflict[data-conflict]:not([data-conflict="0"])', { timeout: 15_000 });
-    assert.equal(await minh.page.textContent('#record-status'), 'Xung đột');
+    assert.equal(await minh.page.textContent('#record-status .label'), 'Xung đột, cần chọn');
     const panel = await minh.page.textContent('.conflict');
     assert.match(panel, /Bản đang lưu — Trần Thị Lan, \d\d:\d\d \d\d\/\d\d\/\d{4}/);
     assert.match(panel, /Bản còn lại — Lê Văn Minh/);
@@ -91,9 +91,18 @@ test('the report moves between the unit and the office; a returned report is edi
   const head = await tablet('tamduong.giamdoc');
   const office = await tablet('vanphong', 'table.units');
 
-  await t.test('the unit head submits; the report locks', async () => {
+  await t.test('the unit head submits, asked first about the empty sections; the report locks', async () => {
     await head.page.waitForSelector('#submit-report', { timeout: 15_000 });
     await head.page.click('#submit-report');
+    const asked = await head.page.locator('#submit-report ~ .confirm').innerText();
+    assert.match(asked, /Cần xem lại trước khi tiếp tục/);
+    assert.match(asked, /Mục "Phương hướng, nhiệm vụ quý tới" còn trống/);
+    await head.page.click('#submit-report ~ .confirm .confirm-no');
+    await head.page.waitForTimeout(500);
+    assert.equal(await head.page.getAttribute('#workflow-state', 'data-state'), 'draft', 'cancelling sends nothing');
+    assert.equal(world.server.query(`select count(*) from audit_log where action = 'submit' and record_id ${NOT_DEMO}`)[0][0], 0);
+    await head.page.click('#submit-report');
+    await head.page.click('#submit-report ~ .confirm .confirm-yes');
     await head.page.waitForSelector('#workflow-state[data-state="submitted"]', { timeout: 20_000 });
     assert.equal(await head.page.getAttribute('#field-summary', 'readonly'), '');
   });
@@ -102,15 +111,23 @@ test('the report moves between the unit and the office; a returned report is edi
     await syncNow(office.page);
     const row = office.page.locator('tr[data-unit="ttvh-tam-duong"]');
     await eventually(async () => (await row.locator('.state').textContent()) === 'Chờ duyệt', 10_000, 'submitted row');
-    await row.locator('.reason').fill('Bổ sung số liệu buổi tuyên truyền');
-    await row.locator('.return').click();
+    const dossier = await openDossier(office.page, row);
+    await dossier.locator('.return').click();
+    assert.equal(await dossier.locator('.reason-error').innerText(), 'Cần ghi lý do trả lại để đơn vị biết phải sửa gì.');
+    await office.page.waitForTimeout(500);
+    assert.equal(world.server.query(`select count(*) from audit_log where action = 'return' and record_id ${NOT_DEMO}`)[0][0], 0,
+      'an empty reason returns nothing');
+    assert.equal(await dossier.locator('label', { hasText: 'Lý do trả lại' }).count(), 1, 'the reason box has a label');
+    await dossier.locator('.reason').fill('Bổ sung số liệu buổi tuyên truyền');
+    await dossier.locator('.return').click();
     await eventually(async () => (await row.locator('.state').textContent()) === 'Bị trả lại', 20_000, 'returned row');
   });
 
   await t.test('the office reads who changed the report, and when', async () => {
     const row = office.page.locator('tr[data-unit="ttvh-tam-duong"]');
-    await row.locator('.history').click();
-    await office.page.waitForSelector('#history li', { timeout: 10_000 });
+    await office.page.click('#dossier .close-dossier');
+    await openDossier(office.page, row);
+    await office.page.waitForSelector('#history li:has-text("trả lại")', { timeout: 10_000 });
     const text = await office.page.textContent('#history');
     assert.match(text, /Phạm Quốc Hùng · gửi báo cáo/);
     assert.match(text, /Nguyễn Thị Hồng Nhung · trả lại/);

@@ -18,7 +18,7 @@ use crate::draft::Draft;
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync::{self, SyncState};
-use crate::widgets::{record_status, rejection, workflow_line};
+use crate::widgets::{record_state, rejection, ConfirmStep};
 
 /// A member's own self-score form, drawn on field tablets only.
 type MemberPart = fn(UserProfile, SyncState, Cluster, i32) -> AnyView;
@@ -160,7 +160,7 @@ fn RankingTable(ranking: Ranking, local: LocalData) -> impl IntoView {
     let title = move |code: &str| local.reference.with(|r| r.rulebook.title_name(code).to_owned());
     view! {
         <h2>"Kết quả xếp hạng đã công bố ngày " {domain::calendar::format_date(ranking.published_on)}</h2>
-        <table class="grid" id="cluster-ranking">
+        <div class="table-box" tabindex="0"><table class="grid" id="cluster-ranking">
             <thead><tr><th>"Hạng"</th><th>"Đơn vị"</th><th>"Tổng điểm"</th><th>"Đề nghị"</th><th>"Ghi chú"</th></tr></thead>
             <tbody>
                 {ranking.standings.into_iter().map(|s| view! {
@@ -173,7 +173,7 @@ fn RankingTable(ranking: Ranking, local: LocalData) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 
@@ -217,12 +217,11 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
     view! {
         <h2>"Đơn vị tự chấm điểm"</h2>
         <div class="title-row">
-            {workflow_line(draft, "cluster-score-state")}
-            {record_status(draft, "cluster-score-status")}
+            {record_state(draft, "cluster-score-state", "cluster-score-status")}
         </div>
         <p class="error" role="alert">{move || draft.error.get()}</p>
         {rejection(draft)}
-        <table class="grid" id="self-score">
+        <div class="table-box" tabindex="0"><table class="grid" id="self-score">
             <thead><tr><th>"Tiêu chí"</th><th>"Điểm chuẩn"</th><th>"Kế hoạch"</th><th>"Thực hiện / xếp loại"</th><th>"Minh chứng"</th><th>"Điểm"</th></tr></thead>
             <tbody>
                 {covenant.with_value(|c| c.criteria.clone()).into_iter().map(|criterion| {
@@ -235,13 +234,13 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
                             <td>{criterion.text.clone()} {(criterion.measure == Measure::Reduce).then_some(" (càng ít càng tốt)")}</td>
                             <td>{points_text(criterion.points)}</td>
                             <td>{(!graded).then(|| view! {
-                                <input class="plan" inputmode="decimal" readonly=move || !draft.editable()
+                                <input class="plan" aria-label="Kế hoạch" inputmode="decimal" readonly=move || !draft.editable()
                                     prop:value=move || entry(&code.get_value()).plan.map(points_text).unwrap_or_default()
                                     on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.plan = v)) } />
                             })}</td>
                             <td>{if graded {
                                 view! {
-                                    <select class="grade" disabled=move || !draft.editable()
+                                    <select class="grade" aria-label="Xếp loại" disabled=move || !draft.editable()
                                         on:change=move |ev| { let g = event_target_value(&ev); change(code.get_value(), Box::new(move |e| e.grade = (!g.is_empty()).then(|| g.clone()))) }>
                                         <option value="">"— Xếp loại —"</option>
                                         {grades.into_iter().map(|g| {
@@ -252,12 +251,12 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
                                 }.into_any()
                             } else {
                                 view! {
-                                    <input class="actual" inputmode="decimal" readonly=move || !draft.editable()
+                                    <input class="actual" aria-label="Thực hiện" inputmode="decimal" readonly=move || !draft.editable()
                                         prop:value=move || entry(&code.get_value()).actual.map(points_text).unwrap_or_default()
                                         on:change=move |ev| { let v = typed_figure(event_target_value(&ev)); change(code.get_value(), Box::new(move |e| e.actual = v)) } />
                                 }.into_any()
                             }}</td>
-                            <td><input class="evidence" readonly=move || !draft.editable()
+                            <td><input class="evidence" aria-label="Minh chứng" readonly=move || !draft.editable()
                                 prop:value=move || entry(&code.get_value()).evidence
                                 on:change=move |ev| { let v = event_target_value(&ev); change(code.get_value(), Box::new(move |e| e.evidence = v.clone())) } /></td>
                             <td class="points" title=move || figure().map(|f| f.working).unwrap_or_default()>
@@ -267,16 +266,16 @@ fn SelfScore(user: UserProfile, state: SyncState, cluster: Cluster, year: i32) -
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <p id="self-score-total">
             {move || { let s = sheet(); format!("Phần I: {} điểm · Phần II (vượt kế hoạch): {} điểm · Cộng: {} điểm", points_text(s.part_one), points_text(s.part_two), points_text(s.part_one + s.part_two)) }}
         </p>
         <p class="hint">"Phần III (điểm cộng, trừ) do Văn phòng chấm; báo cáo quý gửi muộn bị trừ điểm theo giao ước."</p>
         <Show when=move || is_head && draft.editable() && draft.record.get().is_some()>
-            <button id="submit-cluster-score" class="primary" on:click=move |_| {
-                let ok = window().confirm_with_message("Gửi điểm tự chấm cho trưởng cụm, khối? Sau khi gửi không sửa được.").unwrap_or(false);
-                if ok { draft.transition(Action::Submit) }
-            }>"Gửi điểm tự chấm"</button>
+            <ConfirmStep id="submit-cluster-score" label="Gửi điểm tự chấm"
+                question="Gửi điểm tự chấm cho trưởng cụm, khối? Sau khi gửi không sửa được."
+                problems=Signal::stored(Vec::new())
+                on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
         </Show>
     }
     .into_any()
@@ -333,7 +332,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile, parts:
             let standing: BTreeMap<String, Vec<String>> = cluster_year.as_ref().map(|y| y.standing.clone()).unwrap_or_default();
             let ranks: BTreeMap<String, u32> = b.ranking.standings.iter().map(|s| (s.unit_id.clone(), s.rank)).collect();
             view! {
-                <table class="grid" id="cluster-board">
+                <div class="table-box" tabindex="0"><table class="grid" id="cluster-board">
                     <thead><tr><th>"Hạng tạm tính"</th><th>"Đơn vị"</th><th>"Phần I"</th><th>"Phần II"</th><th>"Phần III"</th><th>"Tổng"</th><th></th></tr></thead>
                     <tbody>
                         {b.rows.into_iter().map(|row| {
@@ -363,7 +362,7 @@ fn Board(token: String, cluster_id: String, year: i32, user: UserProfile, parts:
                             }
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
                 {(parts.standing.is_some() && office && !published).then(|| view! {
                     <button id="publish-ranking" class="primary" on:click=move |_| {
                         let ok = window().confirm_with_message("Công bố kết quả xếp hạng? Sau khi công bố không sửa được điểm năm này.").unwrap_or(false);

@@ -133,7 +133,7 @@ fn Roster(
     let roles = Signal::derive(|| CouncilRole::ALL.iter().map(|r| (value_name(r), r.label().to_owned())).collect());
     view! {
         <h2>"Thành viên Hội đồng"</h2>
-        <table class="grid" id="council-roster">
+        <div class="table-box" tabindex="0"><table class="grid" id="council-roster">
             <thead><tr><th>"Họ tên"</th><th>"Chức vụ"</th><th>"Trong Hội đồng"</th><th>"Từ ngày"</th><th>"Đến ngày"</th></tr></thead>
             <tbody>
                 {move || members.get().into_iter().map(|m| view! {
@@ -143,7 +143,7 @@ fn Roster(
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <Show when=move || office>
             <div class="form">
                 <div class="field"><label for="member-name">"Họ tên"</label>
@@ -201,7 +201,7 @@ fn Prepare(
     let modes = Signal::derive(|| MODES.iter().map(|m| (value_name(m), m.label().to_owned())).collect());
     view! {
         <h2>"Hồ sơ đã tiếp nhận, chờ đưa ra Hội đồng"</h2>
-        <table class="grid" id="council-candidates">
+        <div class="table-box" tabindex="0"><table class="grid" id="council-candidates">
             <thead><tr><th></th><th>"Đối tượng"</th><th>"Đơn vị"</th><th>"Danh hiệu, hình thức"</th><th>"Năm"</th></tr></thead>
             <tbody>
                 {move || candidates.get().into_iter().map(|c| {
@@ -209,7 +209,7 @@ fn Prepare(
                     let checked = { let id = id.clone(); move || picked.with(|p| p.contains(&id)) };
                     view! {
                         <tr>
-                            <td><input type="checkbox" class="candidate-pick" prop:checked=checked on:change=move |ev| {
+                            <td><input type="checkbox" class="candidate-pick" aria-label=format!("Chọn {} ({})", c.nominee_name, c.title_name) prop:checked=checked on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 picked.update(|p| { p.retain(|x| x != &id); if on { p.push(id.clone()) } });
                             } /></td>
@@ -218,7 +218,7 @@ fn Prepare(
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <div class="form">
             <div class="field"><label for="session-date">"Ngày họp"</label>
                 <input id="session-date" type="date" prop:value=move || held_on.get().to_string()
@@ -387,7 +387,7 @@ fn SessionView(
         <div class="session" id="council-session">
             <h2>{format!("Phiên họp ngày {} — {}", format_date(first.held_on), first.place)}</h2>
             <p class="muted" id="session-summary">{summary}</p>
-            <table class="grid" id="session-attendance">
+            <div class="table-box" tabindex="0"><table class="grid" id="session-attendance">
                 <thead><tr><th>"Thành viên"</th><th>"Vị trí"</th><th>"Điểm danh"</th></tr></thead>
                 <tbody>
                     {first.roster.iter().map(|m| {
@@ -402,7 +402,7 @@ fn SessionView(
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <Show when=move || editable.get()>
                 <button id="all-present" class="secondary" on:click={
                     let ids: Vec<String> = first.roster.iter().map(|m| m.id.clone()).collect();
@@ -410,7 +410,7 @@ fn SessionView(
                 }>"Tất cả có mặt"</button>
                 <button id="save-attendance" class="secondary" on:click=save_attendance>"Lưu điểm danh"</button>
             </Show>
-            <table class="grid" id="session-tallies">
+            <div class="table-box" tabindex="0"><table class="grid" id="session-tallies">
                 <thead><tr>
                     <th>"Đối tượng"</th><th>"Danh hiệu, hình thức"</th>
                     {TALLY_FIELDS.map(|(_, label)| view! { <th>{label}</th> })}
@@ -445,7 +445,7 @@ fn SessionView(
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <section class="ballots" id="ballot-box">
                 <h3>"Phiếu bầu trên thiết bị"</h3>
                 <p class="muted" id="ballot-summary">{box_summary}</p>
@@ -542,7 +542,7 @@ fn MyBallot(
         <Show when=may_vote fallback=move || view! {
             <p id="my-ballot-done" class="muted">{move || if voted.get() { "Bạn đã bỏ phiếu ở phiên họp này." } else { "" }}</p>
         }>
-            <table class="grid" id="my-ballot">
+            <div class="table-box" tabindex="0"><table class="grid" id="my-ballot">
                 <thead><tr><th>"Đối tượng"</th><th>"Danh hiệu, hình thức"</th><th>"Ý kiến của bạn (phiếu kín)"</th></tr></thead>
                 <tbody>
                     {candidates.iter().map(|c| {
@@ -564,7 +564,7 @@ fn MyBallot(
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <button id="cast-ballot" class="primary" on:click=cast>"Gửi phiếu"</button>
         </Show>
     }

@@ -57,17 +57,17 @@ fn DashboardPage(token: String) -> impl IntoView {
         <section class="card dashboard">
             <div class="title-row">
                 <h1>"Bảng số liệu thi đua, khen thưởng"</h1>
-                <select id="dashboard-year" on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }>
+                <select id="dashboard-year" aria-label="Năm" on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }>
                     {(this_year - 2..=this_year).rev().map(|y| view! { <option value=y.to_string() selected=move || year.get() == y>{format!("Năm {y}")}</option> }).collect_view()}
                 </select>
-                <select id="dashboard-quarter" on:change=move |ev| if let Ok(q) = event_target_value(&ev).parse() { quarter.set(q) }>
+                <select id="dashboard-quarter" aria-label="Quý" on:change=move |ev| if let Ok(q) = event_target_value(&ev).parse() { quarter.set(q) }>
                     {(1..=4).map(|q| view! { <option value=q.to_string() selected=move || quarter.get() == q>{Quarter { year: 2000, number: q }.label().replace("/2000", "")}</option> }).collect_view()}
                 </select>
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || board.get().map(|b| view! {
                 <h2>"Báo cáo " {b.quarter_label.clone()} " theo đơn vị"</h2>
-                <table class="grid" id="dashboard-reports">
+                <div class="table-box" tabindex="0"><table class="grid" id="dashboard-reports">
                     <tbody>
                         {b.reports.iter().map(|r| view! {
                             <tr data-unit=r.unit_id.clone() data-timing=timing_name(r.timing)>
@@ -76,7 +76,7 @@ fn DashboardPage(token: String) -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
                 <div class="charts">
                     {b.charts.iter().cloned().map(|chart| view! { <ChartView chart selected /> }).collect_view()}
                 </div>
@@ -113,19 +113,18 @@ fn ChartView(chart: Chart, selected: RwSignal<Option<(String, String)>>) -> impl
         <figure class="chart" id=format!("chart-{}", chart.id)>
             <figcaption>{chart.title.clone()}</figcaption>
             {chart.bars.is_empty().then(|| view! { <p class="muted">"Chưa có số liệu."</p> })}
-            <svg viewBox=format!("0 0 {VIEW_WIDTH} {height}") role="img" aria-label=chart.title.clone() class:empty=chart.bars.is_empty()>
+            // A group, not an image: its bars are buttons, and an image's children are hidden from assistive technology.
+            <svg viewBox=format!("0 0 {VIEW_WIDTH} {height}") role="group" aria-label=chart.title.clone() class:empty=chart.bars.is_empty()>
                 {chart.bars.iter().enumerate().map(|(i, bar)| {
                     let y = row_of(i);
                     let width = bar_length(u64::from(bar.count), u64::from(most));
                     let key = bar.key.clone();
-                    let label = format!("{}: {}", bar.label, bar.count);
                     view! {
+                        // Named by its own texts, label and count, as a screen reader should read it (WCAG 2.5.3).
                         <g class="bar" data-key=bar.key.clone() data-count=bar.count.to_string() tabindex="0" role="button"
-                            aria-label=label.clone()
                             on:click=move |_| selected.set(Some((id.get_value(), key.clone())))>
                             // The whole row takes the click, not only the ink of its label and bar.
                             <rect class="hit" x="0" y=y width=VIEW_WIDTH height=ROW></rect>
-                            <title>{label.clone()}</title>
                             <text x="0" y=y + 18 class="label">{shorten(&bar.label)}</text>
                             <rect x="200" y=y + 4 width=width.max(1) height=ROW - 8 rx="3"></rect>
                             <text x=205 + width y=y + 18 class="count">{bar.count}</text>

@@ -63,7 +63,7 @@ fn DecisionsPage(token: String, office: bool) -> impl IntoView {
         <section class="card">
             <h1>"Quyết định khen thưởng"</h1>
             <p id="decision-message" role="status">{move || message.get()}</p>
-            <table class="grid" id="decision-list">
+            <div class="table-box" tabindex="0"><table class="grid" id="decision-list">
                 <thead><tr><th>"Số"</th><th>"Ngày"</th><th>"Trích yếu"</th><th>"Tổng tiền thưởng"</th><th></th></tr></thead>
                 <tbody>
                     {move || decisions.get().into_iter().map(|d| {
@@ -77,7 +77,7 @@ fn DecisionsPage(token: String, office: bool) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <Show when=move || office>
                 <DraftForm sessions token message open reload />
             </Show>
@@ -178,7 +178,7 @@ fn DecisionView(
         <div class="decision" id="decision-view">
             <h2 id="decision-heading">{heading}</h2>
             <p>{decision.issuer.clone()} " — " {decision.summary.clone()}</p>
-            <table class="grid" id="decision-recipients">
+            <div class="table-box" tabindex="0"><table class="grid" id="decision-recipients">
                 <thead><tr><th>"Người nhận"</th><th>"Đơn vị"</th><th>"Danh hiệu, hình thức"</th><th>"Tiền thưởng"</th><th>"Căn cứ"</th></tr></thead>
                 <tbody>
                     {decision.recipients.iter().map(|r| {
@@ -194,7 +194,7 @@ fn DecisionView(
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <p>"Tổng: " <strong id="decision-total">{dong(decision.total())}</strong></p>
             <h3>"Không được khen thưởng"</h3>
             <ul id="decision-not-awarded">

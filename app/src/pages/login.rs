@@ -57,6 +57,11 @@ pub fn LoginPage(session: RwSignal<Option<LoginResponse>>) -> impl IntoView {
                     }
                 }
                 Err(TransportError::Network) => error.set(sign_in_offline(&request, session).await),
+                // A locked account no longer signs in on this tablet offline either.
+                Err(TransportError::Refused(body)) if body.code == "account_disabled" => {
+                    store::forget_account(&request.login);
+                    error.set(Some(body.message));
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
             busy.set(false);

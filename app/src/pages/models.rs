@@ -20,7 +20,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::{self, SyncState};
-use crate::widgets::{record_status, rejection, workflow_line, Choice, ReviewActions};
+use crate::widgets::{record_state, rejection, Choice, ConfirmStep, ReviewActions};
 
 /// The field's page: the unit's proposals.
 pub fn unit_page(context: PageContext) -> AnyView {
@@ -82,7 +82,7 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                     draft.set("subject_kind", json!("person"));
                 }>"Đề xuất điển hình mới"</button>
             </div>
-            <table class="grid models">
+            <div class="table-box" tabindex="0"><table class="grid models">
                 <thead><tr><th>"Điển hình"</th><th>"Người, tập thể"</th><th>"Giai đoạn"</th></tr></thead>
                 <tbody>
                     {move || models().into_iter().map(|r| {
@@ -96,12 +96,11 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <Show when=move || draft.record.get().is_some()>
                 <div class="form model-form">
                     <div class="title-row">
-                        {workflow_line(draft, "model-state")}
-                        {record_status(draft, "model-status")}
+                        {record_state(draft, "model-state", "model-status")}
                     </div>
                     <p class="error" role="alert">{move || draft.error.get()}</p>
                     {rejection(draft)}
@@ -159,10 +158,13 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                         (!decisions.is_empty()).then(|| view! { <p id="model-decisions">"Quyết định công nhận: " {decisions.join("; ")}</p> })
                     }}
                     <Show when=move || is_head && editable()>
-                        <button id="submit-model" class="primary" on:click=move |_| {
-                            let ok = window().confirm_with_message("Gửi đề xuất điển hình cho Văn phòng Sở? Sau khi gửi không sửa được.").unwrap_or(false);
-                            if ok { draft.transition(Action::Submit) }
-                        }>"Gửi đề xuất cho Văn phòng Sở"</button>
+                        <ConfirmStep id="submit-model" label="Gửi đề xuất cho Văn phòng Sở"
+                            question="Gửi đề xuất điển hình cho Văn phòng Sở? Sau khi gửi không sửa được."
+                            problems=Signal::derive(move || MODEL_TEXTS.iter()
+                                .filter(|spec| draft.text(spec.name).trim().is_empty())
+                                .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
+                                .collect::<Vec<_>>())
+                            on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
                     </Show>
                 </div>
             </Show>
@@ -199,7 +201,7 @@ fn Registry(state: SyncState, local: LocalData, token: String, office: bool) -> 
         <section class="card">
             <h1>"Danh sách điển hình tiên tiến"</h1>
             <p class="error" role="alert" id="registry-message">{move || message.get()}</p>
-            <table class="grid registry">
+            <div class="table-box" tabindex="0"><table class="grid registry">
                 <thead><tr><th>"Điển hình"</th><th>"Đơn vị"</th><th>"Lĩnh vực"</th><th>"Giai đoạn"</th><th>"Công khai"</th><th></th></tr></thead>
                 <tbody>
                     {move || models().into_iter().map(|r| {
@@ -236,7 +238,7 @@ fn Registry(state: SyncState, local: LocalData, token: String, office: bool) -> 
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }

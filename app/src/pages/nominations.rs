@@ -4,12 +4,13 @@
 use chrono::Datelike;
 use domain::api::{Role, UserProfile};
 use domain::cluster::standings_of;
-use domain::documents::{achievement_report, Document, Profile, ReportSource};
+use domain::documents::Document;
 use domain::dossier::{
-    awards_of, read, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track,
+    awards_of, read, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track, YearRecord,
 };
 use domain::model::FieldSpec;
 use domain::org::lineage;
+use domain::replica::LocalRecord;
 use domain::rules::{evaluate, submission_problem, Verdict};
 use domain::workflow::Action;
 use domain::WorkflowState;
@@ -25,7 +26,7 @@ use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
 use crate::widgets::{
-    download_button, draft_conflicts, print_view, record_status, rejection, workflow_line, Choice, VerdictView,
+    download_button, draft_conflicts, print_view, record_state, rejection, Choice, ConfirmStep, VerdictView,
 };
 
 pub fn page(context: PageContext) -> AnyView {
@@ -42,17 +43,7 @@ pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields
             let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
             let draft = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
             let nomination = NominationFacts::from_record(&draft)?;
-            let views = records
-                .iter()
-                .filter(|r| r.id != id)
-                .map(|r| RecordView {
-                    id: r.id,
-                    deleted: r.deleted,
-                    kind: r.kind,
-                    unit_id: &r.unit_id,
-                    fields: &r.fields,
-                })
-                .chain(std::iter::once(draft));
+            let views = records.iter().filter(|r| r.id != id).map(LocalRecord::view).chain(std::iter::once(draft));
             Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units, &reference.clusters)))
         })
     })
@@ -119,12 +110,13 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token:
                 <h1>"Đề nghị khen thưởng"</h1>
                 <button id="new-nomination" class="primary" on:click=move |_| {
                     draft.open(Uuid::new_v4());
-                    draft.set("year", json!(today().year().to_string()));
+                    // Year-end nominations reward the year whose ratings are in: the one just ended.
+                    draft.set("year", json!((today().year() - 1).to_string()));
                     draft.set("track", json!("thuong_xuyen"));
                     draft.set("nominee_kind", json!("person"));
                 }>"Lập đề nghị mới"</button>
             </div>
-            <table class="grid nominations">
+            <div class="table-box" tabindex="0"><table class="grid nominations">
                 <thead><tr><th>"Đối tượng"</th><th>"Danh hiệu, hình thức"</th><th>"Năm"</th><th>"Trạng thái"</th></tr></thead>
                 <tbody>
                     {move || nominations().into_iter().map(|r| {
@@ -140,7 +132,7 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token:
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <Notices nominations=Signal::derive(nominations) nominee_label />
             <Show when=move || draft.id.get().is_some()>
                 <NominationForm draft local unit_id=unit_id.get_value() is_head token />
@@ -312,6 +304,26 @@ fn NominationForm(
         );
     };
     let needs_justification = move || verdict.get().is_some_and(|v| !v.eligible);
+    // What the head is asked to look at once more before sending: empty sections, documents not ticked, a
+    // verdict that is sent with a justification.
+    let submit_problems = move || {
+        let mut problems: Vec<String> = NOMINATION_TEXTS
+            .iter()
+            .filter(|spec| draft.text(spec.name).trim().is_empty())
+            .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
+            .collect();
+        let held: Vec<String> = draft.list("documents");
+        problems.extend(
+            documents()
+                .into_iter()
+                .filter(|(code, _)| !held.contains(code))
+                .map(|(_, name)| format!("Chưa đánh dấu giấy tờ: {name}")),
+        );
+        if needs_justification() {
+            problems.push("Đề nghị chưa đủ điều kiện theo kiểm tra; Văn phòng sẽ xem giải trình".to_owned());
+        }
+        problems
+    };
     let may_submit = move || verdict.with(|v| submission_problem(v.as_ref(), &draft.text("justification")).is_none());
     let long_text = move |FieldSpec { name, label, hint }: FieldSpec| {
         let id = format!("nomination-{name}");
@@ -326,8 +338,7 @@ fn NominationForm(
     view! {
         <div class="form nomination-form">
             <div class="title-row">
-                {workflow_line(draft, "nomination-state")}
-                {record_status(draft, "nomination-status")}
+                {record_state(draft, "nomination-state", "nomination-status")}
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
             {rejection(draft)}
@@ -388,7 +399,15 @@ fn NominationForm(
                     <Choice id="nomination-nominee" placeholder="— Chọn —" options=Signal::derive(nominee_options)
                         value=Signal::derive(move || draft.text("nominee_id"))
                         disabled=Signal::derive(move || !editable())
-                        on_change=Callback::new(move |v: String| draft.set("nominee_id", json!(v))) />
+                        on_change=Callback::new(move |v: String| {
+                            draft.set("nominee_id", json!(v));
+                            if draft.text("section_profile").trim().is_empty() {
+                                let sketch = profile_sketch(&local, &v, kind(), &unit.get_value());
+                                if !sketch.is_empty() {
+                                    draft.set("section_profile", json!(sketch));
+                                }
+                            }
+                        }) />
                 </div>
                 <div class="field">
                     <label for="nomination-title">"Danh hiệu, hình thức khen thưởng"</label>
@@ -435,14 +454,14 @@ fn NominationForm(
             <h2>"Báo cáo thành tích"</h2>
             {NOMINATION_TEXTS[1..].iter().map(|spec| long_text(*spec)).collect_view()}
             <h3>"III. Các hình thức đã được khen thưởng"</h3>
-            <table id="report-history" class="grid">
+            <div class="table-box" tabindex="0"><table id="report-history" class="grid">
                 <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số, ngày quyết định; cơ quan ban hành"</th></tr></thead>
                 <tbody>
                     {move || history().into_iter().map(|a| view! {
                         <tr><td>{a.year}</td><td>{a.title}</td><td>{[a.decision_number, a.decision_date, a.issuer].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("; ")}</td></tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <Show when=needs_justification>
                 {long_text(JUSTIFICATION)}
             </Show>
@@ -458,8 +477,10 @@ fn NominationForm(
             </div>
             {move || printed.get().map(print_view)}
             <Show when=move || is_head && editable() && draft.record.get().is_some()>
-                <button id="submit-nomination" class="primary" disabled=move || !may_submit()
-                    on:click=move |_| draft.transition(Action::Submit)>"Gửi đề nghị cho Văn phòng Sở"</button>
+                <ConfirmStep id="submit-nomination" label="Gửi đề nghị cho Văn phòng Sở"
+                    question="Gửi đề nghị này cho Văn phòng Sở? Sau khi gửi, đơn vị không sửa được cho đến khi bị trả lại."
+                    problems=Signal::derive(submit_problems) disabled=Signal::derive(move || !may_submit())
+                    on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
             </Show>
             <Show when=move || draft.record.get().is_some_and(|r| r.state == WorkflowState::Draft)>
                 <button id="delete-nomination" class="secondary" on:click=move |_| {
@@ -475,58 +496,42 @@ fn NominationForm(
     }
 }
 
-/// The achievement report of the open draft, from the tablet's records; None while it has no nominee or title.
-fn report(local: &LocalData, draft: Draft, unit_id: &str) -> Option<Document> {
-    let title = draft.text("title");
-    let year: i32 = draft.text("year").trim().parse().ok()?;
-    if title.is_empty() {
-        return None;
-    }
-    let kind = parse_name::<NomineeKind>(&draft.text("nominee_kind")).unwrap_or(NomineeKind::Person);
-    let nominee_id = draft.text("nominee_id");
-    let (profile, nominee_name, initiatives, awards) = local.records.with(|records| match kind {
+/// Section I's first draft, from the nominee's record: who they are and their years' ratings for a person, the
+/// unit's people for a collective. The unit edits it like any text; an empty section is never left to type from
+/// memory what the tablet already holds.
+fn profile_sketch(local: &LocalData, nominee: &str, kind: NomineeKind, unit_id: &str) -> String {
+    local.records.with_untracked(|records| match kind {
         NomineeKind::Person => {
-            let person = records.iter().find(|r| r.id.to_string() == nominee_id)?;
+            let Some(person) = records.iter().find(|r| r.id.to_string() == nominee) else { return String::new() };
             let text = |name: &str| store::text_of(&person.fields, name);
-            Some((
-                Some(Profile {
-                    full_name: text("full_name"),
-                    birth_date: text("birth_date"),
-                    gender: text("gender"),
-                    hometown: text("hometown"),
-                    position: text("position"),
-                    qualification: text("qualification"),
-                }),
-                text("full_name"),
-                read::<Vec<Initiative>>(&person.fields, "initiatives"),
-                awards_of(&person.fields),
-            ))
+            let mut parts = vec![person_name(person)];
+            parts.extend(
+                [text("position"), local.unit_name(&person.unit_id)].into_iter().filter(|t| !t.trim().is_empty()),
+            );
+            let mut sketch = parts.join(", ") + ".";
+            if !text("qualification").trim().is_empty() {
+                sketch += &format!(" Trình độ chuyên môn: {}.", text("qualification"));
+            }
+            let mut years: Vec<YearRecord> = read(&person.fields, "years");
+            years.sort_by_key(|y| y.year);
+            if !years.is_empty() {
+                let rated: Vec<String> =
+                    years.iter().map(|y| format!("năm {}: {}", y.year, y.rating.label().to_lowercase())).collect();
+                sketch += &format!(" Kết quả đánh giá, xếp loại: {}.", rated.join("; "));
+            }
+            sketch
         }
         NomineeKind::Collective => {
-            let awards = records
-                .iter()
-                .filter(|r| r.kind == RecordKind::UnitProfile && r.unit_id == unit_id)
-                .flat_map(|r| awards_of(&r.fields))
-                .collect();
-            Some((None, local.unit_name(unit_id), Vec::new(), awards))
+            let units = local.lineage(unit_id);
+            let people = records.iter().filter(|r| r.kind == RecordKind::Person && units.contains(&r.unit_id)).count();
+            format!("{}: {people} cán bộ, viên chức, người lao động.", local.unit_name(unit_id))
         }
-    })?;
-    let source = ReportSource {
-        unit: local.office(unit_id),
-        nominee_kind: kind,
-        profile,
-        nominee_name,
-        title,
-        year,
-        summary: draft.text("summary"),
-        section_profile: draft.text("section_profile"),
-        section_achievements: draft.text("section_achievements"),
-        initiatives,
-        awards,
-        draft: draft
-            .record
-            .get_untracked()
-            .is_none_or(|r| matches!(r.state, WorkflowState::Draft | WorkflowState::Returned)),
-    };
-    Some(local.reference.with_untracked(|r| achievement_report(&r.rulebook, &source)))
+    })
+}
+
+/// The achievement report of the open draft, from the tablet's records; None while it has no nominee or title.
+fn report(local: &LocalData, draft: Draft, unit_id: &str) -> Option<Document> {
+    let draft_state =
+        draft.record.get_untracked().is_none_or(|r| matches!(r.state, WorkflowState::Draft | WorkflowState::Returned));
+    draft.fields.with_untracked(|fields| local.achievement_report(fields, unit_id, draft_state))
 }

@@ -132,23 +132,23 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                 " Người lao động trực tiếp"
             </label>
             <h2>"Xếp loại hằng năm và kỷ luật"</h2>
-            <table class="grid">
+            <div class="table-box" tabindex="0"><table class="grid">
                 <thead><tr><th>"Năm"</th><th>"Xếp loại"</th><th>"Kỷ luật"</th><th>"Số tháng công tác"</th><th></th></tr></thead>
                 <tbody>
                     {move || years().into_iter().enumerate().map(|(index, row)| {
                         let update = move |change: &dyn Fn(&mut YearRecord)| draft.update_row("years", index, |row: &mut YearRecord| change(row));
                         view! {
                             <tr class="year-row">
-                                <td><input class="year" type="number" prop:value=row.year.to_string()
+                                <td><input class="year" aria-label="Năm" type="number" prop:value=row.year.to_string()
                                     on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut YearRecord| r.year = y) } /></td>
-                                <td><Choice id=format!("rating-{index}") class="rating" options=Signal::derive(rating_options)
+                                <td><Choice id=format!("rating-{index}") class="rating" label="Xếp loại" options=Signal::derive(rating_options)
                                     value=Signal::derive(move || value_name(&row.rating))
                                     on_change=Callback::new(move |v: String| if let Some(rating) = parse_name::<Rating>(&v) { update(&|r: &mut YearRecord| r.rating = rating) }) /></td>
-                                <td><Choice id=format!("discipline-{index}") class="discipline" placeholder="Không"
+                                <td><Choice id=format!("discipline-{index}") class="discipline" label="Kỷ luật" placeholder="Không"
                                     options=Signal::derive(|| Discipline::ALL.iter().map(|d| (value_name(d), d.label().to_owned())).collect())
                                     value=Signal::derive(move || row.discipline.map(|d| value_name(&d)).unwrap_or_default())
                                     on_change=Callback::new(move |v: String| { let d = parse_name::<Discipline>(&v); update(&|r: &mut YearRecord| r.discipline = d) }) /></td>
-                                <td><input class="months" type="number" min="0" max="12" placeholder="12"
+                                <td><input class="months" aria-label="Số tháng công tác" type="number" min="0" max="12" placeholder="12"
                                     prop:value=row.months_worked.map(|m| m.to_string()).unwrap_or_default()
                                     on:change=move |ev| {
                                         let worked = event_target_value(&ev).parse::<u8>().ok().map(|m| m.min(12));
@@ -159,27 +159,27 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <button id="add-year" class="secondary" on:click=move |_| {
                 let next = years().iter().map(|y| y.year + 1).max().unwrap_or(this_year - 1).min(this_year);
                 draft.push_row("years", YearRecord { year: next, rating: Rating::Tot, discipline: None, months_worked: None });
             }>"Thêm năm"</button>
             <h2>"Sáng kiến được công nhận, đề tài, đề án khoa học được nghiệm thu"</h2>
-            <table class="grid">
+            <div class="table-box" tabindex="0"><table class="grid">
                 <thead><tr><th>"Loại"</th><th>"Số công nhận"</th><th>"Tên"</th><th>"Năm"</th><th>"Cấp công nhận"</th><th></th></tr></thead>
                 <tbody>
                     {move || initiatives().into_iter().enumerate().map(|(index, row)| {
                         let update = move |change: &dyn Fn(&mut Initiative)| draft.update_row("initiatives", index, |row: &mut Initiative| change(row));
                         view! {
                             <tr class="initiative-row">
-                                <td><Choice id=format!("initiative-kind-{index}") class="kind"
+                                <td><Choice id=format!("initiative-kind-{index}") class="kind" label="Loại"
                                     options=Signal::derive(|| InitiativeKind::ALL.iter().map(|k| (value_name(k), k.label().to_owned())).collect())
                                     value=Signal::derive(move || value_name(&row.kind))
                                     on_change=Callback::new(move |v: String| if let Some(k) = parse_name::<InitiativeKind>(&v) { update(&|r: &mut Initiative| r.kind = k) }) /></td>
-                                <td><input class="number" prop:value=row.number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.number = v.clone()) } /></td>
-                                <td><input class="name" prop:value=row.name.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.name = v.clone()) } /></td>
-                                <td><input class="year" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut Initiative| r.year = y) } /></td>
-                                <td><Choice id=format!("scope-{index}") class="scope"
+                                <td><input class="number" aria-label="Số công nhận" prop:value=row.number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.number = v.clone()) } /></td>
+                                <td><input class="name" aria-label="Tên sáng kiến, đề tài" prop:value=row.name.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut Initiative| r.name = v.clone()) } /></td>
+                                <td><input class="year" aria-label="Năm" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut Initiative| r.year = y) } /></td>
+                                <td><Choice id=format!("scope-{index}") class="scope" label="Cấp công nhận"
                                     options=Signal::derive(|| Scope::ALL.iter().map(|s| (value_name(s), s.label().to_owned())).collect())
                                     value=Signal::derive(move || value_name(&row.scope))
                                     on_change=Callback::new(move |v: String| if let Some(s) = parse_name::<Scope>(&v) { update(&|r: &mut Initiative| r.scope = s) }) /></td>
@@ -188,7 +188,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <button id="add-initiative" class="secondary" on:click=move |_| {
                 draft.push_row("initiatives", Initiative { number: String::new(), name: String::new(), year: this_year, scope: Scope::CoSo, kind: InitiativeKind::SangKien });
             }>"Thêm sáng kiến"</button>
@@ -217,7 +217,7 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
         <datalist id=list_id.clone()>
             {move || local.reference.with(|r| r.rulebook.titles.iter().map(|t| t.name.clone()).collect::<Vec<_>>()).into_iter().map(|name| view! { <option value=name /> }).collect_view()}
         </datalist>
-        <table class="grid awards">
+        <div class="table-box" tabindex="0"><table class="grid awards">
             <thead><tr><th>"Năm"</th><th>"Danh hiệu, hình thức"</th><th>"Số quyết định"</th><th>"Ngày"</th><th>"Cơ quan ban hành"</th><th>"Đơn vị lúc được khen"</th><th>"Loại thành tích"</th><th>"Thời gian thành tích"</th><th>"Sáng kiến được khen"</th><th></th></tr></thead>
             <tbody>
                 {move || {
@@ -236,25 +236,25 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
                     };
                     view! {
                         <tr class="award-row">
-                            <td><input class="year" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut AwardEntry| r.year = y) } /></td>
-                            <td><input class="title" list=format!("{id_prefix}-titles") prop:value=row.title.clone() class:unknown=!known && !row.title.is_empty()
+                            <td><input class="year" aria-label="Năm" type="number" prop:value=row.year.to_string() on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { update(&|r: &mut AwardEntry| r.year = y) } /></td>
+                            <td><input class="title" aria-label="Danh hiệu, hình thức" list=format!("{id_prefix}-titles") prop:value=row.title.clone() class:unknown=!known && !row.title.is_empty()
                                 title=explained
                                 on:change=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.title = v.clone()) } /></td>
-                            <td><input class="decision" prop:value=row.decision_number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_number = v.clone()) } /></td>
-                            <td><input class="date" placeholder="dd/mm/yyyy" prop:value=row.decision_date.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_date = v.clone()) } /></td>
-                            <td><input class="issuer" prop:value=row.issuer.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.issuer = v.clone()) } /></td>
-                            <td><input class="unit" prop:value=row.unit.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.unit = v.clone()) } /></td>
-                            <td><Choice id=format!("{id_prefix}-award-track-{index}") class="track" placeholder="— Không ghi —"
+                            <td><input class="decision" aria-label="Số quyết định" prop:value=row.decision_number.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_number = v.clone()) } /></td>
+                            <td><input class="date" aria-label="Ngày quyết định" placeholder="dd/mm/yyyy" prop:value=row.decision_date.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.decision_date = v.clone()) } /></td>
+                            <td><input class="issuer" aria-label="Cơ quan ban hành" prop:value=row.issuer.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.issuer = v.clone()) } /></td>
+                            <td><input class="unit" aria-label="Đơn vị lúc được khen" prop:value=row.unit.clone() on:input=move |ev| { let v = event_target_value(&ev); update(&|r: &mut AwardEntry| r.unit = v.clone()) } /></td>
+                            <td><Choice id=format!("{id_prefix}-award-track-{index}") class="track" label="Loại thành tích" placeholder="— Không ghi —"
                                 options=Signal::derive(|| Track::ALL.iter().map(|t| (value_name(t), t.label().to_owned())).collect())
                                 value=Signal::derive(move || row.track.map(|t| value_name(&t)).unwrap_or_default())
                                 on_change=Callback::new(move |v: String| { let t = parse_name::<Track>(&v); update(&|r: &mut AwardEntry| r.track = t) }) /></td>
                             <td>
-                                <input class="achievement-from" type="date" prop:value=row.achievement_from.map(|d| d.to_string()).unwrap_or_default()
+                                <input class="achievement-from" aria-label="Thành tích từ ngày" type="date" prop:value=row.achievement_from.map(|d| d.to_string()).unwrap_or_default()
                                     on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); update(&|r: &mut AwardEntry| r.achievement_from = d) } />
-                                <input class="achievement-to" type="date" prop:value=row.achievement_to.map(|d| d.to_string()).unwrap_or_default()
+                                <input class="achievement-to" aria-label="Thành tích đến ngày" type="date" prop:value=row.achievement_to.map(|d| d.to_string()).unwrap_or_default()
                                     on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); update(&|r: &mut AwardEntry| r.achievement_to = d) } />
                             </td>
-                            <td><Choice id=format!("{id_prefix}-award-initiative-{index}") class="initiative" placeholder="— Không —"
+                            <td><Choice id=format!("{id_prefix}-award-initiative-{index}") class="initiative" label="Sáng kiến được khen" placeholder="— Không —"
                                 options=Signal::derive(initiatives)
                                 value=Signal::derive(move || row.initiative.clone().unwrap_or_default())
                                 on_change=Callback::new(move |v: String| { let i = (!v.is_empty()).then_some(v); update(&|r: &mut AwardEntry| r.initiative = i.clone()) }) /></td>
@@ -264,7 +264,7 @@ fn AwardsTable(draft: Draft, local: LocalData, id_prefix: &'static str) -> impl 
                 }).collect_view()
                 }}
             </tbody>
-        </table>
+        </table></div>
         <button id=format!("{id_prefix}-add-award") class="secondary add-award" on:click=move |_| {
             draft.push_row("awards", AwardEntry { year: today().year() - 1, ..AwardEntry::default() });
         }>"Thêm khen thưởng"</button>

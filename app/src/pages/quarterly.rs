@@ -14,7 +14,7 @@ use crate::format::{format_time, today};
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, MovementCard};
+use crate::widgets::{draft_conflicts, record_state, rejection, ConfirmStep, MovementCard};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -48,11 +48,10 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
         <section class="card">
             <div class="title-row">
                 <h1>"Tự đánh giá " {quarter.label()}</h1>
-                {record_status(draft, "record-status")}
+                {record_state(draft, "workflow-state", "record-status")}
             </div>
             <p class="muted">{user.unit_name.clone()}</p>
             <p class:late=days_left < 0 class="deadline">{deadline_text}</p>
-            {workflow_line(draft, "workflow-state")}
             {move || local.reference.with(|r| r.movements.first().cloned()).map(|m| view! { <MovementCard movement=m /> })}
             {rejection(draft)}
             <Show when=move || !editable()>
@@ -81,9 +80,23 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                 }}
             </p>
             <Show when=move || is_unit_head && editable() && draft.record.with(Option::is_some)>
-                <button id="submit-report" class="primary" on:click=move |_| draft.transition(Action::Submit)>
-                    "Gửi báo cáo cho Văn phòng Sở"
-                </button>
+                <ConfirmStep id="submit-report" label="Gửi báo cáo cho Văn phòng Sở"
+                    question="Gửi báo cáo quý này cho Văn phòng Sở? Sau khi gửi, báo cáo bị khoá cho đến khi bị trả lại."
+                    problems=Signal::derive(move || {
+                        let mut problems: Vec<String> = kind.text_fields().iter()
+                            .filter(|spec| draft.text(spec.name).trim().is_empty())
+                            .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
+                            .collect();
+                        let targets = registration.list::<Target>("targets");
+                        let results: std::collections::BTreeMap<String, TargetResult> =
+                            serde_json::from_value(draft.get("results")).unwrap_or_default();
+                        let unrated = targets.iter().filter(|t| results.get(&t.id).is_none_or(|r| r.result.is_empty())).count();
+                        if unrated > 0 {
+                            problems.push(format!("{unrated} chỉ tiêu chưa ghi kết quả"));
+                        }
+                        problems
+                    })
+                    on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
             </Show>
         </section>
     }
@@ -107,7 +120,7 @@ fn TargetResults(draft: Draft, registration: Draft, local: LocalData, year: i32)
         <Show when=move || targets().is_empty()>
             <p class="muted">"Đơn vị chưa có chỉ tiêu đăng ký cho năm " {year} "."</p>
         </Show>
-        <table class="grid results">
+        <div class="table-box" tabindex="0"><table class="grid results">
             <thead><tr><th>"Chỉ tiêu"</th><th>"Kết quả"</th><th>"Số liệu"</th><th>"Minh chứng"</th><th>"Tự chấm (0–100)"</th></tr></thead>
             <tbody>
                 {move || targets().into_iter().map(|t| {
@@ -138,6 +151,6 @@ fn TargetResults(draft: Draft, registration: Draft, local: LocalData, year: i32)
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }

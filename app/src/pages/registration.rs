@@ -19,7 +19,7 @@ use crate::format::today;
 use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, record_status, rejection, workflow_line, Choice};
+use crate::widgets::{draft_conflicts, record_state, rejection, Choice, ConfirmStep};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -50,13 +50,12 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
         <section class="card">
             <div class="title-row">
                 <h1>"Đăng ký thi đua năm " {move || year.get()}</h1>
-                <select id="registration-year" on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }>
+                <select id="registration-year" aria-label="Năm đăng ký" on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }>
                     {[today().year(), today().year() + 1].into_iter().map(|y| view! { <option value=y.to_string() selected=move || year.get() == y>{y}</option> }).collect_view()}
                 </select>
             </div>
             <div class="title-row">
-                {workflow_line(draft, "registration-state")}
-                {record_status(draft, "registration-status")}
+                {record_state(draft, "registration-state", "registration-status")}
             </div>
             <p class="error" role="alert">{move || draft.error.get()}</p>
             {rejection(draft)}
@@ -78,7 +77,7 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
                     on_change=Callback::new(move |v: String| draft.set("unit_title", json!(v))) />
             </div>
             <h2>"Danh hiệu cá nhân đăng ký"</h2>
-            <table class="grid">
+            <div class="table-box" tabindex="0"><table class="grid">
                 <thead><tr><th>"Họ và tên"</th><th>"Danh hiệu"</th></tr></thead>
                 <tbody>
                     {move || local.of_kind(RecordKind::Person).into_iter().filter(|p| p.unit_id == unit_id.get_value()).map(|person| {
@@ -88,7 +87,7 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
                             <tr>
                                 <td>{person_name(&person)}</td>
                                 <td>
-                                    <Choice id=format!("person-title-{pid}") class="person-title" placeholder="— Không đăng ký —"
+                                    <Choice id=format!("person-title-{pid}") class="person-title" label=format!("Danh hiệu đăng ký của {}", person_name(&person)) placeholder="— Không đăng ký —"
                                         options=Signal::derive(move || local.titles(NomineeKind::Person, Some(TitleKind::DanhHieu)))
                                         value=Signal::derive({ let key = key.clone(); move || person_titles().get(&key).cloned().unwrap_or_default() })
                                         disabled=Signal::derive(move || !draft.editable())
@@ -102,9 +101,9 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <h2>"Chỉ tiêu thi đua theo lĩnh vực"</h2>
-            <table class="grid">
+            <div class="table-box" tabindex="0"><table class="grid">
                 <thead><tr><th>"Lĩnh vực"</th><th>"Chỉ tiêu"</th><th></th></tr></thead>
                 <tbody>
                     {move || targets().into_iter().enumerate().map(|(index, target)| {
@@ -112,27 +111,39 @@ fn RegistrationPage(user: UserProfile, state: SyncState, local: LocalData) -> im
                         view! {
                             <tr class="target-row">
                                 <td>
-                                    <Choice id=format!("target-field-{index}") class="field-name" placeholder="— Lĩnh vực —"
+                                    <Choice id=format!("target-field-{index}") class="field-name" label="Lĩnh vực" placeholder="— Lĩnh vực —"
                                         options=Signal::derive(move || movement_fields().into_iter().map(|f| (f.clone(), f)).collect())
                                         value=Signal::derive({ let f = target.field.clone(); move || f.clone() })
                                         disabled=Signal::derive(move || !draft.editable())
                                         on_change=Callback::new(move |v: String| update(&|t: &mut Target| t.field = v.clone())) />
                                 </td>
-                                <td><input class="target-text" prop:value=target.text.clone() readonly=move || !draft.editable()
+                                <td><input class="target-text" aria-label="Chỉ tiêu" prop:value=target.text.clone() readonly=move || !draft.editable()
                                     on:input=move |ev| { let v = event_target_value(&ev); update(&|t: &mut Target| t.text = v.clone()) } /></td>
                                 <td><button class="secondary" disabled=move || !draft.editable() on:click=move |_| { draft.remove_row::<Target>("targets", index) }>"Xoá"</button></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <button id="add-target" class="secondary" disabled=move || !draft.editable() on:click=move |_| {
                 draft.push_row("targets", Target { id: Uuid::new_v4().to_string(), field: String::new(), text: String::new() });
             }>"Thêm chỉ tiêu"</button>
             <Show when=move || is_head && draft.editable() && draft.record.get().is_some()>
-                <button id="submit-registration" class="primary" on:click=move |_| draft.transition(Action::Submit)>
-                    "Gửi đăng ký cho Văn phòng Sở"
-                </button>
+                <ConfirmStep id="submit-registration" label="Gửi đăng ký cho Văn phòng Sở"
+                    question="Gửi bản đăng ký thi đua này cho Văn phòng Sở? Sau khi gửi, đơn vị không sửa được cho đến khi bị trả lại."
+                    problems=Signal::derive(move || {
+                        let targets: Vec<Target> = draft.list("targets");
+                        let mut problems = Vec::new();
+                        if targets.is_empty() {
+                            problems.push("Chưa có chỉ tiêu nào".to_owned());
+                        }
+                        let empty = targets.iter().filter(|t| t.text.trim().is_empty()).count();
+                        if empty > 0 {
+                            problems.push(format!("{empty} chỉ tiêu chưa ghi nội dung"));
+                        }
+                        problems
+                    })
+                    on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
             </Show>
         </section>
     }

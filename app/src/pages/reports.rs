@@ -58,7 +58,7 @@ fn ReportsPage(token: String) -> impl IntoView {
             {move || returns.get().into_iter().map(|r| view! {
                 <h3>{format!("Biểu {} — {} năm {}", r.code, r.title, r.year)}</h3>
                 <div class="scroll">
-                    <table class="grid statistics" data-code=r.code.clone()>
+                    <div class="table-box" tabindex="0"><table class="grid statistics" data-code=r.code.clone()>
                         <thead><tr>
                             <th>"Chỉ tiêu"</th><th>"Mã số"</th>
                             {r.columns.iter().map(|c| view! { <th>{format!("{}. {}", c.code, c.label)}</th> }).collect_view()}
@@ -71,7 +71,7 @@ fn ReportsPage(token: String) -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 </div>
             }).collect_view()}
         </section>

@@ -2,13 +2,15 @@
 //! the nominations, with their state, the approve and return actions, and each record's history of changes.
 //! Council members read the nominations; only the office acts on them.
 
+use std::collections::BTreeMap;
+
 use chrono::Datelike;
 use domain::api::{HistoryEntry, Role};
 use domain::calendar::Quarter;
-use domain::dossier::read;
+use domain::dossier::{read, NominationFacts, Target, TargetResult};
 use domain::model::{registration_id, self_assessment_id};
 use domain::replica::{LocalRecord, TransportError};
-use domain::rules::Verdict;
+use domain::rules::{same_year_prerequisites, Verdict};
 use domain::RecordKind;
 use domain::WorkflowState;
 use leptos::prelude::*;
@@ -22,7 +24,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{download_button, HistoryView, ReviewActions, VerdictView};
+use crate::widgets::{document_body, download_button, HistoryView, ReviewActions, VerdictView};
 
 pub fn quarterly(context: PageContext) -> AnyView {
     review(context, RecordKind::SelfAssessment)
@@ -87,51 +89,46 @@ fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> Option
     Some(view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> })
 }
 
+/// The nominee of a nomination, by name: a person of the tablet's records, or the unit.
+fn nominee_name(local: LocalData, r: &LocalRecord) -> String {
+    let id = store::text_of(&r.fields, "nominee_id");
+    local
+        .records
+        .with(|all| all.iter().find(|p| p.id.to_string() == id).map(person_name))
+        .unwrap_or_else(|| local.unit_name(&id))
+}
+
+fn verdict_of(r: &LocalRecord) -> Option<Verdict> {
+    r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok())
+}
+
 #[component]
 fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKind, may_review: bool) -> impl IntoView {
     let token = StoredValue::new(token);
     let error = RwSignal::new(None::<String>);
-    let history = RwSignal::new(None::<(String, Result<Vec<HistoryEntry>, String>)>);
-    let show_history = move |id: Uuid, heading: String| {
-        spawn_local(async move {
-            let entries = api::history(&token.get_value(), id).await.map_err(|e| match e {
-                TransportError::Network => "Cần có mạng để xem lịch sử thay đổi.".to_owned(),
-                other => other.to_string(),
-            });
-            history.set(Some((heading, entries)));
-        });
-    };
-    let nominee = move |r: &LocalRecord| {
-        let id = store::text_of(&r.fields, "nominee_id");
-        local
-            .records
-            .with(|all| all.iter().find(|p| p.id.to_string() == id).map(person_name))
-            .unwrap_or_else(|| local.unit_name(&id))
-    };
+    let open = RwSignal::new(None::<Uuid>);
     let title_name = move |code: String| local.reference.with(|rf| rf.rulebook.title_name(&code).to_owned());
-    let detail = move |r: &LocalRecord| match kind {
+    // One line per record in the list: enough to find it; the whole record is read in the dossier.
+    let summary = move |r: &LocalRecord| match kind {
         RecordKind::SelfAssessment => {
-            view! { <span class="summary">{store::text_of(&r.fields, "summary")}</span> }.into_any()
+            let filled =
+                kind.text_fields().iter().filter(|f| !store::text_of(&r.fields, f.name).trim().is_empty()).count();
+            format!("{filled}/{} mục đã viết", kind.text_fields().len())
         }
         RecordKind::Registration => {
             let title = title_name(store::text_of(&r.fields, "unit_title"));
             let targets = r.fields.get("targets").and_then(Value::as_array).map_or(0, Vec::len);
-            view! { <span>{title} " · " {targets} " chỉ tiêu"</span> }.into_any()
+            format!("{title} · {targets} chỉ tiêu")
         }
         _ => {
-            let title = title_name(store::text_of(&r.fields, "title"));
-            let verdict = r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok());
-            let justification = store::text_of(&r.fields, "justification");
-            let dossier =
-                verdict.as_ref().and_then(|v| dossier_check(local, v, &read::<Vec<String>>(&r.fields, "documents")));
-            view! {
-                <div>
-                    <strong>{nominee(r)}</strong> " · " {title} " · " {store::text_of(&r.fields, "year")}
-                    {dossier}
-                    {verdict.map(|v| view! { <VerdictView verdict=v id=format!("verdict-{}", r.id) /> })}
-                    {(!justification.trim().is_empty()).then(|| view! { <p class="justification">"Giải trình: " {justification.clone()}</p> })}
-                </div>
-            }.into_any()
+            // Until the rulebook arrives, the name the server's verdict gave the title.
+            let code = store::text_of(&r.fields, "title");
+            let title = local
+                .reference
+                .with(|rf| rf.rulebook.title(&code).map(|t| t.name.clone()))
+                .or_else(|| verdict_of(r).map(|v| v.title_name))
+                .unwrap_or(code);
+            format!("{} · {title} · {}", nominee_name(local, r), store::text_of(&r.fields, "year"))
         }
     };
     let heading = match kind {
@@ -140,44 +137,259 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
         _ => "Đề nghị khen thưởng của các đơn vị".to_owned(),
     };
     let missing = if kind == RecordKind::SelfAssessment { "Chưa có báo cáo" } else { "Chưa gửi" };
+    let opened = move || {
+        let id = open.get()?;
+        local.records.with(|all| all.iter().find(|r| r.id == id).cloned())
+    };
     view! {
         <section class="card">
             <h1>{heading}</h1>
             <p class="error" role="alert">{move || error.get()}</p>
-            // The quarter's table keeps the class the office's screen had before registrations were reviewed.
-            <table class=if kind == RecordKind::SelfAssessment { "grid units" } else { "grid review" } data-kind=kind.as_str()>
+            <div class="review-layout" class:with-dossier=move || open.get().is_some()>
+                <div class="table-box" tabindex="0">
+                    // The quarter's table keeps the class the office's screen had before registrations were reviewed.
+                    <table class=if kind == RecordKind::SelfAssessment { "grid units cards" } else { "grid review cards" } data-kind=kind.as_str()>
+                        <thead><tr><th>"Đơn vị"</th><th>"Trạng thái"</th><th>"Nội dung"</th><th><span class="visually-hidden">"Xem"</span></th></tr></thead>
+                        <tbody>
+                            {move || rows_of(local, kind).into_iter().map(|(unit_id, unit_name, record)| {
+                                let state_label = record.as_ref().map_or(missing, |r| {
+                                    if r.state == WorkflowState::Draft && kind != RecordKind::SelfAssessment { missing } else { r.state.label() }
+                                });
+                                let line = record.as_ref().map(summary).unwrap_or_default();
+                                let dossier = record.as_ref().filter(|_| kind == RecordKind::Nomination).and_then(|r| {
+                                    verdict_of(r).and_then(|v| dossier_check(local, &v, &read::<Vec<String>>(&r.fields, "documents")))
+                                });
+                                let record_id = record.as_ref().map(|r| r.id);
+                                view! {
+                                    <tr data-unit=unit_id data-id=record_id.map(|id| id.to_string()).unwrap_or_default()
+                                        class:selected=move || record_id.is_some() && open.get() == record_id>
+                                        <td data-label="Đơn vị">{unit_name}</td>
+                                        <td data-label="Trạng thái" class="state">{state_label}</td>
+                                        <td data-label="Nội dung"><span class="summary">{line}</span>{dossier}</td>
+                                        <td>
+                                            {record_id.map(|id| view! {
+                                                <button class="secondary open-dossier" on:click=move |_| open.set(Some(id))>"Xem hồ sơ"</button>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {move || opened().map(|record| view! {
+                    <DossierView record kind local state token may_review error close=Callback::new(move |_| open.set(None)) />
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// What the office is asked to look at before approving a nomination: a same-year title it leans on still
+/// pending (a CSTĐCS before its LĐTT), the rules' unmet conditions, documents not sent.
+fn approval_warnings(local: LocalData, record: &LocalRecord) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(facts) = NominationFacts::from_record(&record.view()) else { return warnings };
+    let prerequisites = local.reference.with(|r| same_year_prerequisites(&r.rulebook, &facts));
+    local.records.with(|all| {
+        for code in &prerequisites {
+            let pending = all.iter().filter(|other| other.kind == RecordKind::Nomination && other.id != record.id).find(|other| {
+                NominationFacts::from_record(&other.view()).is_some_and(|o| {
+                    o.year == facts.year && o.nominee_kind == facts.nominee_kind && o.nominee_id == facts.nominee_id && o.title == *code
+                }) && !matches!(other.state, WorkflowState::Approved | WorkflowState::Awarded)
+            });
+            if let Some(other) = pending {
+                let name = local.reference.with(|r| r.rulebook.title_name(code).to_owned());
+                warnings.push(format!(
+                    "Đề nghị \"{name}\" năm {} của cùng đối tượng (điều kiện của đề nghị này) còn ở trạng thái \"{}\": nên duyệt đề nghị đó trước.",
+                    facts.year,
+                    other.state.label()
+                ));
+            }
+        }
+    });
+    if let Some(verdict) = verdict_of(record) {
+        warnings.extend(verdict.unmet().map(|item| format!("Chưa đạt: {}", item.text)));
+        let held = read::<Vec<String>>(&record.fields, "documents");
+        let missing = local.reference.with(|r| {
+            r.rulebook
+                .missing_documents(&verdict.title, &verdict.regime, &held)
+                .into_iter()
+                .map(|d| d.name.clone())
+                .collect::<Vec<_>>()
+        });
+        warnings.extend(missing.into_iter().map(|name| format!("Thiếu giấy tờ: {name}")));
+    }
+    warnings
+}
+
+/// A report's empty sections: the office is asked before approving a quarter with nothing written in them.
+fn empty_sections(kind: RecordKind, record: &LocalRecord) -> Vec<String> {
+    kind.text_fields()
+        .iter()
+        .filter(|spec| store::text_of(&record.fields, spec.name).trim().is_empty())
+        .map(|spec| format!("Mục \"{}\" để trống", spec.label))
+        .collect()
+}
+
+/// The whole record a reviewer judges, readable on a tablet, with the actions beside it: every section and
+/// table, the verdict with its reasons, the justification, the documents sent, and the record's history.
+#[component]
+fn DossierView(
+    record: LocalRecord,
+    kind: RecordKind,
+    local: LocalData,
+    state: SyncState,
+    token: StoredValue<String>,
+    may_review: bool,
+    error: RwSignal<Option<String>>,
+    close: Callback<()>,
+) -> impl IntoView {
+    let id = record.id;
+    let unit = local.unit_name(&record.unit_id);
+    let submitted = may_review && record.state == WorkflowState::Submitted;
+    let warnings = match kind {
+        RecordKind::Nomination => approval_warnings(local, &record),
+        _ => empty_sections(kind, &record),
+    };
+    let history = RwSignal::new(None::<Result<Vec<HistoryEntry>, String>>);
+    // The server shows a record's history to the office, not to council members; it needs the network.
+    if may_review {
+        spawn_local(async move {
+            let entries = api::history(&token.get_value(), id).await.map_err(|e| match e {
+                TransportError::Network => "Cần có mạng để xem lịch sử thay đổi.".to_owned(),
+                other => other.to_string(),
+            });
+            history.try_set(Some(entries));
+        });
+    }
+    let returned = record.state_note.clone().filter(|_| record.state == WorkflowState::Returned);
+    let body = match kind {
+        RecordKind::Nomination => nomination_body(local, &record).into_any(),
+        RecordKind::Registration => registration_body(local, &record).into_any(),
+        _ => self_assessment_body(local, &record).into_any(),
+    };
+    let heading = format!("{} — {unit}", kind.label());
+    let history_heading = heading.clone();
+    view! {
+        <article id="dossier" class="dossier-view" data-id=id.to_string() aria-labelledby="dossier-heading">
+            <div class="title-row">
+                <h2 id="dossier-heading">{heading}</h2>
+                <button class="secondary close-dossier" on:click=move |_| close.run(())>"Đóng hồ sơ"</button>
+            </div>
+            <p class="workflow" data-state=record.state.as_str()>
+                <span class="muted">"Hồ sơ: "</span><strong>{record.state.label()}</strong>
+                {returned.map(|note| format!(" — lý do trả lại: {note}"))}
+            </p>
+            <div class="dossier-actions">
+                <ReviewActions record_id=id submitted state error warnings />
+                {(kind == RecordKind::Nomination).then(|| {
+                    download_button(token, format!("/api/documents/nominations/{id}/report"), "Báo cáo thành tích (DOCX)", error)
+                })}
+            </div>
+            {body}
+            {move || history.get().map(|entries| view! { <HistoryView heading=history_heading.clone() kind entries /> })}
+        </article>
+    }
+}
+
+/// A nomination: the receipt checklist, the verdict, the justification, then the achievement report itself
+/// (sections I–III with the history table) as the unit would print it.
+fn nomination_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
+    let verdict = verdict_of(record);
+    let held = read::<Vec<String>>(&record.fields, "documents");
+    let documents = local.reference.with(|r| {
+        verdict.as_ref().map_or_else(Vec::new, |v| {
+            r.rulebook
+                .required_documents(&v.title, &v.regime)
+                .into_iter()
+                .map(|d| (held.contains(&d.code), d.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let check = verdict.as_ref().and_then(|v| dossier_check(local, v, &held));
+    let justification = store::text_of(&record.fields, "justification");
+    let draft = matches!(record.state, WorkflowState::Draft | WorkflowState::Returned);
+    let report = local.achievement_report(&record.fields, &record.unit_id, draft);
+    view! {
+        <p><strong>{nominee_name(local, record)}</strong></p>
+        {check}
+        {(!documents.is_empty()).then(|| view! {
+            <ul class="documents-held">
+                {documents.into_iter().map(|(held, name)| view! {
+                    <li data-held=held.to_string()>{if held { "✓ " } else { "✗ " }} {name}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        {verdict.map(|v| view! { <VerdictView verdict=v id=format!("verdict-{}", record.id) /> })}
+        {(!justification.trim().is_empty()).then(|| view! {
+            <section class="justification"><h3>"Giải trình của lãnh đạo đơn vị"</h3><p class="text">{justification.clone()}</p></section>
+        })}
+        <section class="report">
+            <h3>"Báo cáo thành tích"</h3>
+            {match report {
+                Some(document) => document_body(document).into_any(),
+                None => view! { <p class="muted">"Đề nghị chưa có năm hoặc danh hiệu."</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// A quarterly self-assessment: every section as written, and the results against the year's targets.
+fn self_assessment_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
+    let period = store::text_of(&record.fields, "period");
+    let year = period.get(..4).and_then(|y| y.parse::<i32>().ok()).unwrap_or_else(|| today().year());
+    let registration = registration_id(&record.unit_id, year);
+    let targets: Vec<Target> = local
+        .records
+        .with(|all| all.iter().find(|r| r.id == registration).map(|r| read(&r.fields, "targets")).unwrap_or_default());
+    let results: BTreeMap<String, TargetResult> = read(&record.fields, "results");
+    view! {
+        {RecordKind::SelfAssessment.text_fields().iter().map(|spec| {
+            let text = store::text_of(&record.fields, spec.name);
+            view! {
+                <section class="section" data-field=spec.name>
+                    <h3>{spec.label}</h3>
+                    {if text.trim().is_empty() {
+                        view! { <p class="empty-section">"(Để trống)"</p> }.into_any()
+                    } else {
+                        view! { <p class="text">{text}</p> }.into_any()
+                    }}
+                </section>
+            }
+        }).collect_view()}
+        <h3>"Kết quả theo chỉ tiêu đã đăng ký"</h3>
+        <div class="table-box" tabindex="0">
+            <table class="grid cards">
+                <thead><tr><th>"Chỉ tiêu"</th><th>"Kết quả"</th><th>"Số liệu"</th><th>"Minh chứng"</th><th>"Tự chấm"</th></tr></thead>
                 <tbody>
-                    {move || rows_of(local, kind).into_iter().map(|(unit_id, unit_name, record)| {
-                        let state_label = record.as_ref().map_or(missing, |r| {
-                            if r.state == WorkflowState::Draft && kind != RecordKind::SelfAssessment { missing } else { r.state.label() }
-                        });
-                        let detail = record.as_ref().map(detail);
-                        let record_id = record.as_ref().map(|r| r.id);
-                        let submitted = may_review && record.as_ref().is_some_and(|r| r.state == WorkflowState::Submitted);
-                        let heading = unit_name.clone();
+                    {targets.into_iter().map(|t| {
+                        let r = results.get(&t.id).cloned().unwrap_or_default();
                         view! {
-                            <tr data-unit=unit_id data-id=record_id.map(|id| id.to_string()).unwrap_or_default()>
-                                <td>{unit_name}</td>
-                                <td class="state">{state_label}</td>
-                                <td>{detail}</td>
-                                <td>
-                                    {record_id.map(|id| view! {
-                                        <ReviewActions record_id=id submitted state error />
-                                        {(kind == RecordKind::Nomination).then(|| {
-                                            download_button(token, format!("/api/documents/nominations/{id}/report"), "Báo cáo thành tích (DOCX)", error)
-                                        })}
-                                        // The server shows a record's history to the office, not to council members.
-                                        {may_review.then(|| view! {
-                                            <button class="secondary history" on:click=move |_| show_history(id, heading.clone())>"Lịch sử"</button>
-                                        })}
-                                    })}
-                                </td>
+                            <tr>
+                                <td data-label="Chỉ tiêu">{t.text}</td>
+                                <td data-label="Kết quả">{if r.result.is_empty() { "—".to_owned() } else { r.result }}</td>
+                                <td data-label="Số liệu">{r.figure}</td>
+                                <td data-label="Minh chứng">{r.evidence}</td>
+                                <td data-label="Tự chấm">{r.score.map(|s| s.to_string()).unwrap_or_default()}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-            {move || history.get().map(|(heading, entries)| view! { <HistoryView heading kind entries /> })}
-        </section>
+        </div>
+    }
+}
+
+/// A registration: the title the unit registers for and each of its targets.
+fn registration_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
+    let title =
+        local.reference.with(|r| r.rulebook.title_name(&store::text_of(&record.fields, "unit_title")).to_owned());
+    let targets: Vec<Target> = read(&record.fields, "targets");
+    view! {
+        <p>"Danh hiệu đăng ký: " <strong>{title}</strong></p>
+        <ol class="targets">
+            {targets.into_iter().map(|t| view! { <li><span class="muted">{t.field} " · "</span>{t.text}</li> }).collect_view()}
+        </ol>
     }
 }

@@ -26,6 +26,11 @@ fn block(block: Block) -> AnyView {
     }
 }
 
+/// The document's text and tables without its letterhead and signatures: a dossier read on screen.
+pub fn document_body(document: Document) -> impl IntoView {
+    view! { <div class="document-body">{document.blocks.into_iter().map(block).collect_view()}</div> }
+}
+
 pub fn print_view(document: Document) -> impl IntoView {
     let head = document.letterhead;
     let optional = |text: String| (!text.is_empty()).then(|| view! { <div>{text}</div> });

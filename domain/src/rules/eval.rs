@@ -698,6 +698,33 @@ pub fn submission_problem(verdict: Option<&Verdict>, justification: &str) -> Opt
     Some(format!("Đề nghị chưa đáp ứng tiêu chuẩn ({}); cần ghi giải trình để gửi", reasons.join("; ")))
 }
 
+/// The rules of the book that judge a nomination for `title` under `regime` (the catch-all "*" ones included).
+fn applicable_rules<'a>(book: &'a RuleBook, title: &str, regime: &str, nomination: &NominationFacts) -> Vec<&'a Rule> {
+    book.rules
+        .iter()
+        .filter(|r| r.title == "*" || r.title == title)
+        .filter(|r| r.regimes.iter().any(|id| id == regime))
+        .filter(|r| r.subject.is_none_or(|s| s.admits(nomination.nominee_kind)))
+        .filter(|r| r.tracks.is_empty() || r.tracks.contains(&nomination.track))
+        .collect()
+}
+
+/// The titles a nomination's "holds that title the same year" conditions name (a CSTĐCS needs the year's
+/// LĐTT). A proposal in the same round meets such a condition, so approving this nomination while that one is
+/// still pending approves on a premise nobody has checked yet: the office is asked first.
+pub fn same_year_prerequisites(book: &RuleBook, nomination: &NominationFacts) -> Vec<String> {
+    let Some(title) = book.title(&nomination.title) else { return Vec::new() };
+    let Some(regime) = nomination.judged_on().and_then(|date| book.regime_on(date)) else { return Vec::new() };
+    applicable_rules(book, &title.code, &regime.id, nomination)
+        .into_iter()
+        .flat_map(|rule| &rule.conditions)
+        .filter_map(|condition| match &condition.check {
+            Check::HoldsTitle { title } => Some(title.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The verdict on `nomination` under the regime in force for its year.
 pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) -> Verdict {
     let mut verdict = Verdict {
@@ -766,14 +793,7 @@ pub fn evaluate(book: &RuleBook, nomination: &NominationFacts, facts: &Facts) ->
     };
     let context = Context { book, index: book.index(), nomination, facts, nominee };
     verdict.readings = context.readings();
-    let rules: Vec<&Rule> = book
-        .rules
-        .iter()
-        .filter(|r| r.title == "*" || r.title == title.code)
-        .filter(|r| r.regimes.contains(&regime.id))
-        .filter(|r| r.subject.is_none_or(|s| s.admits(nomination.nominee_kind)))
-        .filter(|r| r.tracks.is_empty() || r.tracks.contains(&nomination.track))
-        .collect();
+    let rules = applicable_rules(book, &title.code, &regime.id, nomination);
     if !rules.iter().any(|r| r.title != "*") {
         verdict.items.push(VerdictItem {
             met: None,

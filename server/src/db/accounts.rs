@@ -1,20 +1,56 @@
 //! Accounts, sessions and the sign-in rate limits.
 
 use chrono::{DateTime, Utc};
-use domain::api::{Role, UserProfile};
+use domain::api::{AccountSummary, AccountUpdate, Role, UserProfile};
+use serde_json::Value;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::council::audit;
+use super::reference::insert_user_in;
 use super::*;
+
+/// An account with its unit's name, as the admin's list shows it.
+const ACCOUNT_COLUMNS: &str = "select u.id, u.login, u.full_name, u.position, u.role, u.unit_id, o.name as unit_name,
+         u.disabled from users u join org_units o on o.id = u.unit_id";
+
+fn account_from(row: &sqlx::sqlite::SqliteRow) -> Result<AccountSummary> {
+    let role: String = row.try_get("role")?;
+    Ok(AccountSummary {
+        id: row.try_get("id")?,
+        login: row.try_get("login")?,
+        full_name: row.try_get("full_name")?,
+        position: row.try_get("position")?,
+        role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
+        unit_id: row.try_get("unit_id")?,
+        unit_name: row.try_get("unit_name")?,
+        disabled: row.try_get("disabled")?,
+    })
+}
+
+async fn account_in(conn: &mut sqlx::SqliteConnection, user_id: &str) -> Result<Option<AccountSummary>> {
+    let row = sqlx::query(&format!("{ACCOUNT_COLUMNS} where u.id = $1")).bind(user_id).fetch_optional(conn).await?;
+    row.as_ref().map(account_from).transpose()
+}
+
+fn account_json(account: &AccountSummary) -> Value {
+    serde_json::to_value(account).unwrap_or(Value::Null)
+}
 
 impl Db {
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
-        let row = sqlx::query("select id, password_hash from users where login = $1")
+        let row = sqlx::query("select id, password_hash, disabled from users where login = $1")
             .bind(login)
             .fetch_optional(&self.reader)
             .await?;
-        row.map(|r| Ok(Credentials { user_id: r.try_get("id")?, password_hash: r.try_get("password_hash")? }))
-            .transpose()
+        row.map(|r| {
+            Ok(Credentials {
+                user_id: r.try_get("id")?,
+                password_hash: r.try_get("password_hash")?,
+                disabled: r.try_get("disabled")?,
+            })
+        })
+        .transpose()
     }
 
     pub async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>> {
@@ -61,9 +97,10 @@ impl Db {
 
     /// The session for a token hash, if it exists and has not expired at `now`, with the user's scope.
     pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+        // Disabling an account deletes its sessions; a disabled one is refused here too, should one remain.
         let row = sqlx::query(
             "select s.user_id, s.device_id, u.role, u.unit_id from sessions s join users u on u.id = s.user_id
-             where s.token_hash = $1 and s.expires_at > $2",
+             where s.token_hash = $1 and s.expires_at > $2 and not u.disabled",
         )
         .bind(token_hash)
         .bind(timestamp(now))
@@ -129,13 +166,103 @@ impl Db {
         Ok(())
     }
 
-    /// Creates an account; false if the login is taken.
-    pub async fn create_user(&self, user: &NewUser<'_>) -> Result<bool> {
-        match self.insert_user(user).await {
-            Ok(()) => Ok(true),
-            Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(false),
-            Err(e) => Err(e),
+    /// Creates an account made by the admin `by`, audited; false if the login is taken.
+    pub async fn create_user(&self, user: &NewUser<'_>, (by, now): (&str, DateTime<Utc>)) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        match insert_user_in(&mut tx, user).await {
+            Ok(()) => {}
+            Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() => return Ok(false),
+            Err(e) => return Err(e),
         }
+        let after = account_in(&mut tx, user.id).await?.map_or(Value::Null, |a| account_json(&a));
+        audit(&mut tx, by, now, ("account", user.id), "create", Value::Null, after).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    // --- the admin's accounts -----------------------------------------------------------------------------
+
+    /// The accounts whose unit is in `scope`, sorted by unit name, then full name (as Vietnamese readers sort:
+    /// diacritics folded, so "Đỗ" comes with the D's).
+    pub async fn accounts(&self, scope: &[String]) -> Result<Vec<AccountSummary>> {
+        let rows = sqlx::query(&format!("{ACCOUNT_COLUMNS} where u.unit_id in (select value from json_each($1))"))
+            .bind(to_json(&scope)?)
+            .fetch_all(&self.reader)
+            .await?;
+        let mut accounts = rows.iter().map(account_from).collect::<Result<Vec<_>>>()?;
+        accounts.sort_by_cached_key(|a| {
+            let fold = domain::text::fold;
+            (fold(&a.unit_name), a.unit_id.clone(), fold(&a.full_name), a.id.clone())
+        });
+        Ok(accounts)
+    }
+
+    pub async fn account(&self, user_id: &str) -> Result<Option<AccountSummary>> {
+        account_in(&mut *self.reader.acquire().await?, user_id).await
+    }
+
+    /// Applies an admin's `update` to an account if `check` (given the account as stored, in the writer's
+    /// transaction, so no other change slips between) lets it. Disabling ends the account's sessions: its
+    /// tablets are asked to sign in again and keep their outbox. Audited with before and after.
+    pub async fn update_account<E>(
+        &self,
+        user_id: &str,
+        update: &AccountUpdate,
+        (by, now): (&str, DateTime<Utc>),
+        check: impl FnOnce(&AccountSummary) -> std::result::Result<(), E>,
+    ) -> Result<Checked<AccountSummary, E>> {
+        let mut tx = self.writer.begin().await?;
+        let Some(before) = account_in(&mut tx, user_id).await? else { return Ok(Checked::NotFound) };
+        if let Err(refusal) = check(&before) {
+            return Ok(Checked::Refused(refusal));
+        }
+        sqlx::query(
+            "update users set full_name = $1, position = $2, role = $3, unit_id = $4, disabled = $5 where id = $6",
+        )
+        .bind(&update.full_name)
+        .bind(&update.position)
+        .bind(update.role.as_str())
+        .bind(&update.unit_id)
+        .bind(update.disabled)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if update.disabled {
+            sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        }
+        let after = account_in(&mut tx, user_id)
+            .await?
+            .ok_or_else(|| DbError::Corrupt(format!("account {user_id} gone while updated")))?;
+        audit(&mut tx, by, now, ("account", user_id), "update", account_json(&before), account_json(&after)).await?;
+        tx.commit().await?;
+        Ok(Checked::Done(after))
+    }
+
+    /// Sets a password an admin chose for an account if `check` lets it, ends every session of the account, and
+    /// clears its failed sign-ins (`attempts_key`), so its owner can sign in at once. The audit row says that it
+    /// happened, never the hash.
+    pub async fn reset_password<E>(
+        &self,
+        user_id: &str,
+        (password_hash, attempts_key): (&str, &str),
+        (by, now): (&str, DateTime<Utc>),
+        check: impl FnOnce(&AccountSummary) -> std::result::Result<(), E>,
+    ) -> Result<Checked<(), E>> {
+        let mut tx = self.writer.begin().await?;
+        let Some(before) = account_in(&mut tx, user_id).await? else { return Ok(Checked::NotFound) };
+        if let Err(refusal) = check(&before) {
+            return Ok(Checked::Refused(refusal));
+        }
+        sqlx::query("update users set password_hash = $1 where id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("delete from sign_in_attempts where key_hash = $1").bind(attempts_key).execute(&mut *tx).await?;
+        audit(&mut tx, by, now, ("account", user_id), "reset_password", Value::Null, Value::Null).await?;
+        tx.commit().await?;
+        Ok(Checked::Done(()))
     }
 
     // --- sign-in rate limits --------------------------------------------------------------------------

@@ -8,8 +8,8 @@
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
 //! sessions, sign-in limits), `records` (push, pull, history), `council` (roster, sessions, the office's audit
 //! log), `clusters` (clusters and blocks, and what their score sheets read), `ballots` (members' own ballots),
-//! `decisions`, `models` (the registry of advanced models) and `publications`. This file opens the database and
-//! holds what they share.
+//! `decisions`, `models` (the registry of advanced models), `publications` and `units` (the admin's changes to
+//! the org tree: units and merges). This file opens the database and holds what they share.
 
 use std::path::Path;
 use std::time::Duration;
@@ -32,6 +32,7 @@ mod models;
 mod publications;
 mod records;
 mod reference;
+mod units;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -53,6 +54,7 @@ pub use council::{DocumentUpdate, SessionInsert};
 pub use decisions::{DecisionInsert, Issue};
 pub use documents::StoredRecord;
 pub use models::ModelMove;
+pub use units::OrgTree;
 
 type Result<T> = std::result::Result<T, DbError>;
 
@@ -91,6 +93,15 @@ impl Session {
 pub struct Credentials {
     pub user_id: String,
     pub password_hash: String,
+    /// Refused at sign-in, but only once the password was checked, so that a guess learns nothing from it.
+    pub disabled: bool,
+}
+
+/// What became of a change the caller checks against the stored state, inside the writer's transaction.
+pub enum Checked<T, E> {
+    Done(T),
+    NotFound,
+    Refused(E),
 }
 
 pub struct NewUser<'a> {

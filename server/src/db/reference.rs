@@ -25,20 +25,7 @@ impl Db {
     }
 
     pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<()> {
-        sqlx::query(
-            "insert into users (id, login, full_name, position, role, unit_id, password_hash)
-             values ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(user.id)
-        .bind(user.login)
-        .bind(user.full_name)
-        .bind(user.position)
-        .bind(user.role.as_str())
-        .bind(user.unit_id)
-        .bind(user.password_hash)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        insert_user_in(&mut *self.writer.acquire().await?, user).await
     }
 
     /// Creates or replaces a movement (the office edits them; `Movement::problems` has been checked).
@@ -124,18 +111,7 @@ impl Db {
         .bind(to_json(&session.scope)?)
         .fetch_all(&self.reader)
         .await?;
-        let mut units = Vec::with_capacity(unit_rows.len());
-        for row in unit_rows {
-            let valid_to: Option<String> = row.try_get("valid_to")?;
-            units.push(OrgUnit {
-                id: row.try_get("id")?,
-                parent_id: row.try_get("parent_id")?,
-                kind: row.try_get("kind")?,
-                name: row.try_get("name")?,
-                valid_from: parse_date(&row.try_get::<String, _>("valid_from")?)?,
-                valid_to: valid_to.as_deref().map(parse_date).transpose()?,
-            });
-        }
+        let units = unit_rows.iter().map(super::units::unit_from).collect::<Result<Vec<_>>>()?;
         let movement_rows = sqlx::query(
             "select id, name, theme, kind, document_number, document_date, issuer, period_from, period_to,
                      fields, goals
@@ -195,6 +171,23 @@ impl Db {
         Ok(seen)
     }
 }
+pub(super) async fn insert_user_in(conn: &mut sqlx::SqliteConnection, user: &NewUser<'_>) -> Result<()> {
+    sqlx::query(
+        "insert into users (id, login, full_name, position, role, unit_id, password_hash)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(user.id)
+    .bind(user.login)
+    .bind(user.full_name)
+    .bind(user.position)
+    .bind(user.role.as_str())
+    .bind(user.unit_id)
+    .bind(user.password_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitMerge>> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("select from_unit, into_unit, on_date from unit_merges order by into_unit, on_date, from_unit")
