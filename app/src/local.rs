@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 
 use domain::api::ReferenceData;
 use domain::documents::{achievement_report, Document, Profile, ReportSource};
-use domain::dossier::{awards_of, read, Initiative, NomineeKind};
+use domain::dossier::{awards_of, read, Facts, Initiative, NominationFacts, NomineeKind, RecordView};
 use domain::org::lineage;
 use domain::replica::LocalRecord;
-use domain::rules::TitleKind;
+use domain::rules::{evaluate, TitleKind, Verdict};
 use domain::{Fields, RecordKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use uuid::Uuid;
 
 use crate::format::parse_name;
 use crate::store::{self, current_store};
@@ -110,6 +111,31 @@ impl LocalData {
         domain::documents::Office::new(self.unit_name(id), parent)
     }
 
+    /// The verdict on a nomination from what this tablet holds: its fields as they stand (typed, saved or not),
+    /// the records of its unit and the units merged into it, and the cached rulebook. The unit's panel and the
+    /// office's "Duyệt" read it alike. None while the nomination lacks a year, a nominee or a title.
+    pub fn verdict(self, id: Uuid, unit_id: &str, fields: &Fields) -> Option<Verdict> {
+        self.reference.with(|reference| {
+            self.records.with(|records| {
+                let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
+                let nomination = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
+                let facts = NominationFacts::from_record(&nomination)?;
+                let views =
+                    records.iter().filter(|r| r.id != id).map(LocalRecord::view).chain(std::iter::once(nomination));
+                Some(evaluate(&reference.rulebook, &facts, &Facts::gather(views, &units, &reference.clusters)))
+            })
+        })
+    }
+
+    /// Who a nomination proposes, by name: a person of the tablet's records, or the unit.
+    pub fn nominee_name(self, fields: &Fields) -> String {
+        let id = store::text_of(fields, "nominee_id");
+        if store::text_of(fields, "nominee_kind") == "collective" {
+            return self.unit_name(&id);
+        }
+        self.records.with(|all| all.iter().find(|r| r.id.to_string() == id).map(person_name)).unwrap_or_default()
+    }
+
     /// A nomination's achievement report (Mẫu 02/03) from the records this tablet holds: the unit printing its
     /// draft and the office reading a dossier see the same document. None while it has no year or title.
     pub fn achievement_report(self, fields: &Fields, unit_id: &str, draft: bool) -> Option<Document> {
@@ -140,9 +166,11 @@ impl LocalData {
                 ))
             }
             NomineeKind::Collective => {
+                // The unit's history and that of the units merged into it, as section III of the form shows.
+                let units = self.lineage(unit_id);
                 let awards = records
                     .iter()
-                    .filter(|r| r.kind == RecordKind::UnitProfile && r.unit_id == unit_id)
+                    .filter(|r| r.kind == RecordKind::UnitProfile && units.contains(&r.unit_id))
                     .flat_map(|r| awards_of(&r.fields))
                     .collect();
                 Some((None, self.unit_name(unit_id), Vec::new(), awards))

@@ -245,14 +245,16 @@ async fn run_once(state: SyncState, store: &Store) -> Result<(), SyncError<Store
         }
         if REFERENCE_AT.with(Cell::get) + REFERENCE_MAX_AGE_MS < now_ms() {
             let reference = api::reference(&session.token).await?;
+            // The reference's units are this user's scope. One it did not hold before (a unit merged into theirs,
+            // moved under it, or the account moved) brings records written before the cursor: the pull starts
+            // over once to fetch them. Restarted before the new units are stored, so a tab closed in between
+            // restarts again next time rather than never.
             let before = store.reference().await.ok().flatten();
-            store.set_reference(&reference).await.map_err(SyncError::Store)?;
-            // A new merge brings the merged units' records into this user's scope. They were written before the
-            // cursor, so the pull starts over once to fetch them (an admin records a merge a few times a year).
-            if before.is_some_and(|old| reference.merges.iter().any(|m| !old.merges.contains(m))) {
+            if before.is_some_and(|old| reference.units.iter().any(|u| !old.units.iter().any(|o| o.id == u.id))) {
                 store.restart_pull().await.map_err(SyncError::Store)?;
                 request(0.0);
             }
+            store.set_reference(&reference).await.map_err(SyncError::Store)?;
             REFERENCE_AT.with(|at| at.set(now_ms()));
             state.reference_version.update(|v| *v += 1);
             state.data_version.update(|v| *v += 1);

@@ -12,11 +12,12 @@ mod print;
 use chrono::Utc;
 use domain::api::{HistoryEntry, Movement};
 use domain::calendar::format_date;
+use domain::model::FieldSpec;
 use domain::replica::RecordStatus;
 use domain::rules::{Certainty, Verdict};
 use domain::workflow::Action;
 use domain::WorkflowState;
-use domain::{Op, RecordKind};
+use domain::{Fields, Op, RecordKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -269,7 +270,8 @@ pub fn ConfirmStep(
     let asking = RwSignal::new(false);
     let question_id = format!("{id}-question");
     view! {
-        <button id=id class=class disabled=move || disabled.get() aria-expanded=move || asking.get().to_string()
+        // type="button": inside a form, a bare button would submit it on the first press.
+        <button type="button" id=id class=class disabled=move || disabled.get() aria-expanded=move || asking.get().to_string()
             on:click=move |_| asking.set(true)>{label}</button>
         <Show when=move || asking.get()>
             <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
@@ -282,15 +284,25 @@ pub fn ConfirmStep(
                     })
                 }}
                 <div class="row actions">
-                    <button class="primary confirm-yes" on:click=move |_| {
+                    <button type="button" class="primary confirm-yes" disabled=move || disabled.get() on:click=move |_| {
                         asking.set(false);
                         on_confirm.run(());
                     }>{move || if problems.with(Vec::is_empty) { format!("Xác nhận: {label}") } else { format!("Vẫn {}", lower_first(label)) }}</button>
-                    <button class="secondary confirm-no" on:click=move |_| asking.set(false)>"Huỷ"</button>
+                    <button type="button" class="secondary confirm-no" on:click=move |_| asking.set(false)>"Huỷ"</button>
                 </div>
             </div>
         </Show>
     }
+}
+
+/// "Mục "…" còn trống" for each text section of `specs` left empty in `fields`: what a submit and an approval
+/// ask about.
+pub fn empty_sections(specs: &[FieldSpec], fields: &Fields) -> Vec<String> {
+    specs
+        .iter()
+        .filter(|spec| fields.get(spec.name).and_then(Value::as_str).is_none_or(|t| t.trim().is_empty()))
+        .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
+        .collect()
 }
 
 /// "Gửi báo cáo…" → "gửi báo cáo…": a label inside a sentence, its proper names kept.
@@ -363,6 +375,15 @@ fn describe_changes(kind: RecordKind, changes: &Value) -> String {
                 change["new"].as_str().and_then(WorkflowState::parse).map_or("?", |s| s.label())
             )),
             "conflicts" => Some("ghi nhận xung đột".to_owned()),
+            // The verdict is the server's own check at submission: its outcome, not its JSON.
+            "verdict" => Some(format!(
+                "kết quả kiểm tra điều kiện: {}",
+                match change["new"]["eligible"].as_bool() {
+                    Some(true) => "đủ điều kiện",
+                    Some(false) => "chưa đủ điều kiện",
+                    None => "không còn",
+                }
+            )),
             "deleted" => Some("xoá hồ sơ".to_owned()),
             "restored" => Some("khôi phục hồ sơ".to_owned()),
             "period" => None,

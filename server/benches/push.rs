@@ -24,6 +24,7 @@ async fn rate(durability: Durability) -> f64 {
         role: domain::api::Role::Staff,
         unit_id: "ttvh-tam-duong".into(),
         scope: vec!["ttvh-tam-duong".into()],
+        managed: vec!["ttvh-tam-duong".into()],
         device_id: Uuid::new_v4(),
         token_hash: String::new(),
     };

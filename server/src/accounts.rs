@@ -237,14 +237,14 @@ async fn update_user(
     let unit = state.db.org_unit(&update.unit_id).await?;
     let today = domain::calendar::vietnam_date(Utc::now());
     let check = |before: &AccountSummary| -> Result<(), ApiError> {
-        if !session.may_access(&before.unit_id) {
+        if !session.may_manage(&before.unit_id) {
             return Err(NO_SUCH_ACCOUNT);
         }
         if update.full_name.is_empty() {
             return Err(ApiError::Invalid("Cần nhập họ và tên.".into()));
         }
         // The scope holds only existing units, so one check answers alike for a unit elsewhere and for none.
-        let Some(unit) = unit.filter(|u| session.may_access(&u.id)) else {
+        let Some(unit) = unit.filter(|u| session.may_manage(&u.id)) else {
             return Err(ApiError::Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn."));
         };
         if before.id == session.user_id {
@@ -297,7 +297,7 @@ async fn reset_password(
     Json(request): Json<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
     admin_only(&session)?;
-    let in_scope = |account: &AccountSummary| session.may_access(&account.unit_id);
+    let in_scope = |account: &AccountSummary| session.may_manage(&account.unit_id);
     let Some(account) = state.db.account(&id).await?.filter(in_scope) else {
         return Err(NO_SUCH_ACCOUNT);
     };
@@ -348,8 +348,12 @@ async fn create_user(
         return Err(ApiError::Invalid(problem.into()));
     }
     // The scope holds only existing units, so one check answers alike for a unit elsewhere and for none.
-    if !session.may_access(&request.unit_id) {
+    if !session.may_manage(&request.unit_id) {
         return Err(ApiError::Forbidden("Đơn vị này nằm ngoài phạm vi quản lý của bạn."));
+    }
+    let today = domain::calendar::vietnam_date(Utc::now());
+    if let Some(unit) = state.db.org_unit(&request.unit_id).await?.filter(|u| u.valid_to.is_some_and(|to| to < today)) {
+        return Err(ApiError::Invalid(format!("Đơn vị “{}” đã ngừng hoạt động; hãy chọn đơn vị tiếp nối.", unit.name)));
     }
     let hash = state.passwords.hash(request.password).await?;
     let created = state

@@ -305,6 +305,7 @@ pub async fn seed_records(db: &Db) -> Result<(), ApiError> {
         role: Role::UnitHead,
         unit_id: unit.into(),
         scope: vec![unit.into()],
+        managed: vec![unit.into()],
         device_id: Uuid::nil(),
         token_hash: String::new(),
     };
@@ -596,6 +597,7 @@ async fn seed_round(db: &Db, head: &Session, nominees: [(Uuid, &str); 2]) -> Res
         role: Role::Office,
         unit_id: DEPARTMENT_ID.into(),
         scope: CENTRES.iter().map(|(id, _)| id.to_string()).collect(),
+        managed: Vec::new(),
         device_id: Uuid::nil(),
         token_hash: String::new(),
     };

@@ -156,7 +156,7 @@ async fn create_unit(
     let today = vietnam_date(now);
     let valid_from = request.valid_from.unwrap_or(today);
     let make = |tree: &OrgTree| -> Result<OrgUnit, ApiError> {
-        let parent = tree.unit(&request.parent_id).filter(|p| session.may_access(&p.id));
+        let parent = tree.unit(&request.parent_id).filter(|p| session.may_manage(&p.id));
         let Some(parent) = parent else { return Err(out_of_scope()) };
         if parent.valid_to.is_some_and(|to| to < today) {
             return Err(ApiError::Invalid(format!("Đơn vị cấp trên “{}” đã ngừng hoạt động.", parent.name)));
@@ -206,7 +206,7 @@ async fn update_unit(
     let now = Utc::now();
     let today = vietnam_date(now);
     let change = |tree: &OrgTree, before: &OrgUnit| -> Result<OrgUnit, ApiError> {
-        if !session.may_access(&before.id) {
+        if !session.may_manage(&before.id) {
             return Err(no_such_unit());
         }
         let name = checked_text(&request.name, "Cần nhập tên đơn vị.", "Tên đơn vị")?;
@@ -219,7 +219,7 @@ async fn update_unit(
         }
         let parent = parent_id.as_deref().and_then(|p| tree.unit(p));
         if moving {
-            let Some(parent) = parent.filter(|p| session.may_access(&p.id)) else {
+            let Some(parent) = parent.filter(|p| session.may_manage(&p.id)) else {
                 return Err(out_of_scope());
             };
             if subtree(tree, &before.id).contains(&parent.id) {
@@ -304,7 +304,7 @@ async fn create_merge(
     };
     let check = |tree: &OrgTree| -> Result<Vec<(String, NaiveDate)>, ApiError> {
         for id in merge.from.iter().chain([&merge.into]) {
-            if !tree.unit(id).is_some_and(|u| session.may_access(&u.id)) {
+            if !tree.unit(id).is_some_and(|u| session.may_manage(&u.id)) {
                 return Err(out_of_scope());
             }
         }

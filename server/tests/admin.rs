@@ -582,3 +582,29 @@ async fn malformed_bodies_are_refused_in_the_common_shape() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(scalar(&s, "select count(*) from office_audit").await, 0);
 }
+
+#[tokio::test]
+async fn a_unit_merged_in_from_another_tree_is_read_but_not_managed() {
+    let s = world().await;
+    // A higher level merged the other department's centre into Tam Dương: its records and history count there,
+    // but it and its accounts are no part of the Vĩnh Phúc admin's tree to change.
+    let merged = UnitMerge { from: vec![VIET_TRI.into()], into: TAM_DUONG.into(), on: date(2025, 8, 1) };
+    s.db.insert_merge(&merged).await.unwrap();
+    let admin = s.login("quantri").await;
+    assert!(reference(&s, &admin).await.units.iter().any(|u| u.id == VIET_TRI), "read, in the lineage");
+
+    let renamed = json!({"name": "Tên khác", "kind": "đơn vị"});
+    assert_eq!(put_unit(&s, &admin, VIET_TRI, renamed).await.0, StatusCode::NOT_FOUND);
+    let update = account_update("Đinh Văn Nam", "admin", VIET_TRI, false);
+    let (status, _) = s.call(Method::PUT, "/api/admin/users/viettri.nam", Some(&admin), Some(update)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no promotion of an account outside the tree");
+    let reset = json!({"new_password": NEW_PASSWORD});
+    let (status, _) = s.call(Method::POST, "/api/admin/users/viettri.nam/password", Some(&admin), Some(reset)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let moved = account_update("Nguyễn Văn A", "staff", VIET_TRI, false);
+    let (status, _) = s.call(Method::PUT, "/api/admin/users/tamduong.lan", Some(&admin), Some(moved)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nor moving one of its own accounts there");
+    let body = json!({"login": "viettri.moi", "full_name": "Người Mới", "role": "staff", "unit_id": VIET_TRI, "password": NEW_PASSWORD});
+    let (status, _) = s.call(Method::POST, "/api/admin/users", Some(&admin), Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nor making one there");
+}

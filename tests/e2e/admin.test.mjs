@@ -67,7 +67,9 @@ test('an admin manages accounts and records a merge; the history of the merged u
     await admin.selectOption('#merge-into', 'ttvh-tam-duong');
     const today = new Date().toISOString().slice(0, 10);
     await admin.fill('#merge-on', today);
-    await admin.click('#new-merge button[type=submit]');
+    await admin.click('#record-merge');
+    assert.match(await admin.textContent('#record-merge ~ .confirm'), /Ngừng hoạt động: Trung tâm Văn hóa - Thông tin - Thể thao huyện Lập Thạch/);
+    await admin.click('#record-merge ~ .confirm .confirm-yes');
     await admin.waitForSelector('#units-message:has-text("Đã ghi nhận hợp nhất")', { timeout: 10_000 });
     await eventually(async () => /Tiếp nối Trung tâm Văn hóa - Thông tin - Thể thao huyện Lập Thạch/
       .test(await admin.textContent('#unit-list tr[data-unit="ttvh-tam-duong"] .lineage')), 10_000, 'the lineage shows the merge');

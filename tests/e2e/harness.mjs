@@ -152,13 +152,13 @@ export async function goOffline(context, page, timeout = 10_000) {
 }
 
 /** The widths every screen is checked at: a phone, a tablet, a desktop. */
-export const WIDTHS = [390, 800, 1280];
+const WIDTHS = [390, 800, 1280];
 
 /**
  * What is wrong with the layout at the current width: the page scrolling sideways, or a visible control cut off
  * by the viewport (one inside a box that scrolls sideways on its own is reachable, and allowed).
  */
-export function layoutProblems(page) {
+function layoutProblems(page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     const problems = [];
@@ -187,7 +187,7 @@ export function layoutProblems(page) {
 }
 
 /** axe-core's violations of WCAG 2.1 level A and AA on the page as it stands, one line each. */
-export async function accessibilityProblems(page) {
+async function accessibilityProblems(page) {
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
     await page.addScriptTag({ path: new URL('../../node_modules/axe-core/axe.min.js', import.meta.url).pathname });
   }
@@ -202,9 +202,10 @@ export async function accessibilityProblems(page) {
 
 /**
  * Checks the screen as it stands at every width: layout, and accessibility at the phone's and the desktop's.
- * With THIDUA_SCREENSHOTS=dir, saves `name-390.png` and `name-1280.png` there (the README's pictures).
+ * With THIDUA_SCREENSHOTS=dir and a `picture` selector, saves that part of the screen as `name-390.png` and
+ * `name-1280.png` there (the README's pictures).
  */
-export async function checkScreen(page, name) {
+export async function checkScreen(page, name, picture) {
   const problems = [];
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
@@ -213,8 +214,8 @@ export async function checkScreen(page, name) {
     if (width !== 800) {
       for (const p of await accessibilityProblems(page)) problems.push(`${name} at ${width} px: ${p}`);
     }
-    if (process.env.THIDUA_SCREENSHOTS && width !== 800) {
-      await page.screenshot({ path: path.join(process.env.THIDUA_SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+    if (process.env.THIDUA_SCREENSHOTS && picture && width !== 800) {
+      await page.locator(picture).first().screenshot({ path: path.join(process.env.THIDUA_SCREENSHOTS, `${name}-${width}.png`) });
     }
   }
   await page.setViewportSize({ width: 1280, height: 900 });

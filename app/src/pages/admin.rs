@@ -14,7 +14,7 @@ use crate::api;
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync;
-use crate::widgets::Choice;
+use crate::widgets::{Choice, ConfirmStep};
 
 pub fn accounts_page(context: PageContext) -> AnyView {
     let PageContext { local, token, .. } = context;
@@ -292,28 +292,35 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
     let merged_from = RwSignal::new(Vec::<String>::new());
     let merged_into = RwSignal::new(String::new());
     let merged_on = RwSignal::new(String::new());
-    let merge = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    // Asked first: a merge closes the merged units and cannot be undone from this screen.
+    let merge = move || {
         let Ok(on) = merged_on.get_untracked().parse::<NaiveDate>() else {
-            message.set(Some("Hãy chọn ngày hợp nhất.".into()));
+            message.set(Some("Hãy chọn ngày hợp nhất, sáp nhập có hiệu lực.".into()));
             return;
         };
         let request = UnitMerge { from: merged_from.get_untracked(), into: merged_into.get_untracked(), on };
         if request.from.is_empty() || request.into.is_empty() {
-            message.set(Some("Hãy chọn các đơn vị được hợp nhất và đơn vị tiếp nối.".into()));
+            message.set(Some("Hãy chọn các đơn vị được hợp nhất, sáp nhập và đơn vị tiếp nối.".into()));
             return;
         }
         spawn_local(async move {
             match api::create_merge(&token.get_value(), &request).await {
                 Ok(_) => {
                     merged_from.set(Vec::new());
-                    changed(
-                        "Đã ghi nhận hợp nhất; lịch sử khen thưởng của đơn vị cũ được tính cho đơn vị tiếp nối.".into(),
-                    );
+                    changed("Đã ghi nhận hợp nhất, sáp nhập; hồ sơ và lịch sử khen thưởng của đơn vị cũ được tính cho đơn vị tiếp nối.".into());
                 }
-                Err(e) => message.set(Some(api::offline_message(e, "ghi nhận hợp nhất"))),
+                Err(e) => message.set(Some(api::offline_message(e, "ghi nhận hợp nhất, sáp nhập"))),
             }
         });
+    };
+    let merge_problems = move || {
+        let names: Vec<String> = merged_from.get().iter().map(|id| local.unit_name(id)).collect();
+        let into = merged_into.get();
+        let mut lines = Vec::new();
+        if !names.is_empty() && !into.is_empty() {
+            lines.push(format!("Ngừng hoạt động: {}; tiếp nối: {}", names.join(", "), local.unit_name(&into)));
+        }
+        lines
     };
     let units = move || local.reference.with(|r| tree(&r.units));
     // "Tiếp nối: A, B (01/07/2025)" for each unit others merged into.
@@ -378,11 +385,11 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                 </div>
                 <button type="submit" class="primary">"Thêm đơn vị"</button>
             </form>
-            <form id="new-merge" class="admin-form" on:submit=merge>
+            <form id="new-merge" class="admin-form" on:submit=|ev: SubmitEvent| ev.prevent_default()>
                 <h2>"Ghi nhận hợp nhất, sáp nhập"</h2>
                 <p class="muted">"Các đơn vị được chọn ngừng hoạt động; hồ sơ, lịch sử khen thưởng của chúng được tính cho đơn vị tiếp nối."</p>
                 <fieldset class="documents">
-                    <legend>"Các đơn vị được hợp nhất"</legend>
+                    <legend>"Các đơn vị được hợp nhất, sáp nhập"</legend>
                     {move || open_units(local).into_iter().map(|(id, unit_name)| {
                         let checked = { let id = id.clone(); move || merged_from.with(|f| f.contains(&id)) };
                         view! {
@@ -403,11 +410,13 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                             value=Signal::derive(move || merged_into.get()) on_change=Callback::new(move |v| merged_into.set(v)) />
                     </div>
                     <div class="field">
-                        <label for="merge-on">"Ngày hợp nhất có hiệu lực"</label>
+                        <label for="merge-on">"Ngày hợp nhất, sáp nhập có hiệu lực"</label>
                         <input id="merge-on" type="date" required prop:value=move || merged_on.get() on:input=move |ev| merged_on.set(event_target_value(&ev)) />
                     </div>
                 </div>
-                <button type="submit" class="primary">"Ghi nhận hợp nhất"</button>
+                <ConfirmStep id="record-merge" label="Ghi nhận hợp nhất, sáp nhập"
+                    question="Ghi nhận hợp nhất, sáp nhập này? Các đơn vị được chọn sẽ ngừng hoạt động từ ngày hiệu lực."
+                    problems=Signal::derive(merge_problems) on_confirm=Callback::new(move |_| merge()) />
             </form>
         </section>
     }

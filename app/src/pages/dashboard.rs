@@ -120,11 +120,13 @@ fn ChartView(chart: Chart, selected: RwSignal<Option<(String, String)>>) -> impl
                     let width = bar_length(u64::from(bar.count), u64::from(most));
                     let key = bar.key.clone();
                     view! {
-                        // Named by its own texts, label and count, as a screen reader should read it (WCAG 2.5.3).
+                        // Named by its <title>, the full label and count (a shortened label alone is ambiguous);
+                        // no aria-label, which would have to repeat the shortened text on screen (WCAG 2.5.3).
                         <g class="bar" data-key=bar.key.clone() data-count=bar.count.to_string() tabindex="0" role="button"
                             on:click=move |_| selected.set(Some((id.get_value(), key.clone())))>
                             // The whole row takes the click, not only the ink of its label and bar.
                             <rect class="hit" x="0" y=y width=VIEW_WIDTH height=ROW></rect>
+                            <title>{format!("{}: {}", bar.label, bar.count)}</title>
                             <text x="0" y=y + 18 class="label">{shorten(&bar.label)}</text>
                             <rect x="200" y=y + 4 width=width.max(1) height=ROW - 8 rx="3"></rect>
                             <text x=205 + width y=y + 18 class="count">{bar.count}</text>

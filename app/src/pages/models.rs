@@ -20,7 +20,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::{self, SyncState};
-use crate::widgets::{record_state, rejection, Choice, ConfirmStep, ReviewActions};
+use crate::widgets::{empty_sections, record_state, rejection, Choice, ConfirmStep, ReviewActions};
 
 /// The field's page: the unit's proposals.
 pub fn unit_page(context: PageContext) -> AnyView {
@@ -160,10 +160,7 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                     <Show when=move || is_head && editable()>
                         <ConfirmStep id="submit-model" label="Gửi đề xuất cho Văn phòng Sở"
                             question="Gửi đề xuất điển hình cho Văn phòng Sở? Sau khi gửi không sửa được."
-                            problems=Signal::derive(move || MODEL_TEXTS.iter()
-                                .filter(|spec| draft.text(spec.name).trim().is_empty())
-                                .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
-                                .collect::<Vec<_>>())
+                            problems=Signal::derive(move || draft.fields.with(|f| empty_sections(MODEL_TEXTS, f)))
                             on_confirm=Callback::new(move |_| draft.transition(Action::Submit)) />
                     </Show>
                 </div>

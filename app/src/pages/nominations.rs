@@ -5,13 +5,9 @@ use chrono::Datelike;
 use domain::api::{Role, UserProfile};
 use domain::cluster::standings_of;
 use domain::documents::Document;
-use domain::dossier::{
-    awards_of, read, AwardEntry, Facts, Initiative, NominationFacts, NomineeKind, RecordView, Track, YearRecord,
-};
+use domain::dossier::{awards_of, read, AwardEntry, Initiative, NominationFacts, NomineeKind, Track, YearRecord};
 use domain::model::FieldSpec;
-use domain::org::lineage;
-use domain::replica::LocalRecord;
-use domain::rules::{evaluate, submission_problem, Verdict};
+use domain::rules::{submission_problem, Verdict};
 use domain::workflow::Action;
 use domain::WorkflowState;
 use domain::{Fields, RecordKind};
@@ -26,27 +22,13 @@ use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
 use crate::widgets::{
-    download_button, draft_conflicts, print_view, record_state, rejection, Choice, ConfirmStep, VerdictView,
+    download_button, draft_conflicts, empty_sections, print_view, record_state, rejection, Choice, ConfirmStep,
+    VerdictView,
 };
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, token } = context;
     view! { <NominationsPage user state local token /> }.into_any()
-}
-
-/// The verdict on a nomination draft from what this tablet holds: the draft as typed (saved or not), the
-/// records of its unit and the units merged into it, and the cached rulebook. None while the draft lacks a
-/// year, a nominee or a title.
-pub fn panel_verdict(local: &LocalData, id: Uuid, unit_id: &str, fields: &Fields) -> Option<Verdict> {
-    local.reference.with(|reference| {
-        local.records.with(|records| {
-            let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();
-            let draft = RecordView { id, deleted: false, kind: RecordKind::Nomination, unit_id, fields };
-            let nomination = NominationFacts::from_record(&draft)?;
-            let views = records.iter().filter(|r| r.id != id).map(LocalRecord::view).chain(std::iter::once(draft));
-            Some(evaluate(&reference.rulebook, &nomination, &Facts::gather(views, &units, &reference.clusters)))
-        })
-    })
 }
 
 #[component]
@@ -62,13 +44,7 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token:
             .filter(|r| r.unit_id == unit_id.get_value())
             .collect::<Vec<_>>()
     };
-    let nominee_label = move |fields: &Fields| {
-        let id = store::text_of(fields, "nominee_id");
-        if store::text_of(fields, "nominee_kind") == "collective" {
-            return local.unit_name(&id);
-        }
-        local.records.with(|all| all.iter().find(|r| r.id.to_string() == id).map(person_name)).unwrap_or_default()
-    };
+    let nominee_label = move |fields: &Fields| local.nominee_name(fields);
     // The titles the unit's place in a published cluster ranking proposes it for, and that it has not nominated
     // itself for yet: one click starts that nomination.
     let from_ranking = move || -> Vec<(i32, String, String)> {
@@ -223,7 +199,7 @@ fn NominationForm(
     });
     let verdict = Memo::new(move |_| {
         let id = draft.id.get()?;
-        checked.with(|fields| panel_verdict(&local, id, &unit.get_value(), fields))
+        checked.with(|fields| local.verdict(id, &unit.get_value(), fields))
     });
     let units = move || local.lineage(&unit.get_value());
     let nominee_options = move || local.nominee_choices(kind(), &unit.get_value());
@@ -307,11 +283,7 @@ fn NominationForm(
     // What the head is asked to look at once more before sending: empty sections, documents not ticked, a
     // verdict that is sent with a justification.
     let submit_problems = move || {
-        let mut problems: Vec<String> = NOMINATION_TEXTS
-            .iter()
-            .filter(|spec| draft.text(spec.name).trim().is_empty())
-            .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
-            .collect();
+        let mut problems = draft.fields.with(|f| empty_sections(NOMINATION_TEXTS, f));
         let held: Vec<String> = draft.list("documents");
         problems.extend(
             documents()
@@ -400,12 +372,13 @@ fn NominationForm(
                         value=Signal::derive(move || draft.text("nominee_id"))
                         disabled=Signal::derive(move || !editable())
                         on_change=Callback::new(move |v: String| {
+                            // Section I follows the nominee while it is still the sketch of the one before:
+                            // what the head wrote there is never replaced.
+                            let before = profile_sketch(&local, &draft.text("nominee_id"), kind(), &unit.get_value());
+                            let current = draft.text("section_profile");
                             draft.set("nominee_id", json!(v));
-                            if draft.text("section_profile").trim().is_empty() {
-                                let sketch = profile_sketch(&local, &v, kind(), &unit.get_value());
-                                if !sketch.is_empty() {
-                                    draft.set("section_profile", json!(sketch));
-                                }
+                            if current.trim().is_empty() || current == before {
+                                draft.set("section_profile", json!(profile_sketch(&local, &v, kind(), &unit.get_value())));
                             }
                         }) />
                 </div>

@@ -14,7 +14,7 @@ use crate::format::{format_time, today};
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, record_state, rejection, ConfirmStep, MovementCard};
+use crate::widgets::{draft_conflicts, empty_sections, record_state, rejection, ConfirmStep, MovementCard};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -83,10 +83,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                 <ConfirmStep id="submit-report" label="Gửi báo cáo cho Văn phòng Sở"
                     question="Gửi báo cáo quý này cho Văn phòng Sở? Sau khi gửi, báo cáo bị khoá cho đến khi bị trả lại."
                     problems=Signal::derive(move || {
-                        let mut problems: Vec<String> = kind.text_fields().iter()
-                            .filter(|spec| draft.text(spec.name).trim().is_empty())
-                            .map(|spec| format!("Mục \"{}\" còn trống", spec.label))
-                            .collect();
+                        let mut problems = draft.fields.with(|f| empty_sections(kind.text_fields(), f));
                         let targets = registration.list::<Target>("targets");
                         let results: std::collections::BTreeMap<String, TargetResult> =
                             serde_json::from_value(draft.get("results")).unwrap_or_default();

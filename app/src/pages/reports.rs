@@ -57,7 +57,6 @@ fn ReportsPage(token: String) -> impl IntoView {
             {move || download_button(token, format!("/api/statistics/{}/xlsx", year.get()), "Tải các biểu (Excel)", message)}
             {move || returns.get().into_iter().map(|r| view! {
                 <h3>{format!("Biểu {} — {} năm {}", r.code, r.title, r.year)}</h3>
-                <div class="scroll">
                     <div class="table-box" tabindex="0"><table class="grid statistics" data-code=r.code.clone()>
                         <thead><tr>
                             <th>"Chỉ tiêu"</th><th>"Mã số"</th>
@@ -72,7 +71,6 @@ fn ReportsPage(token: String) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table></div>
-                </div>
             }).collect_view()}
         </section>
     }

@@ -17,14 +17,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::format::today;
-use crate::local::{person_name, LocalData};
+use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{document_body, download_button, HistoryView, ReviewActions, VerdictView};
+use crate::widgets::{document_body, download_button, empty_sections, HistoryView, ReviewActions, VerdictView};
 
 pub fn quarterly(context: PageContext) -> AnyView {
     review(context, RecordKind::SelfAssessment)
@@ -89,15 +90,6 @@ fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> Option
     Some(view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> })
 }
 
-/// The nominee of a nomination, by name: a person of the tablet's records, or the unit.
-fn nominee_name(local: LocalData, r: &LocalRecord) -> String {
-    let id = store::text_of(&r.fields, "nominee_id");
-    local
-        .records
-        .with(|all| all.iter().find(|p| p.id.to_string() == id).map(person_name))
-        .unwrap_or_else(|| local.unit_name(&id))
-}
-
 fn verdict_of(r: &LocalRecord) -> Option<Verdict> {
     r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok())
 }
@@ -111,9 +103,8 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
     // One line per record in the list: enough to find it; the whole record is read in the dossier.
     let summary = move |r: &LocalRecord| match kind {
         RecordKind::SelfAssessment => {
-            let filled =
-                kind.text_fields().iter().filter(|f| !store::text_of(&r.fields, f.name).trim().is_empty()).count();
-            format!("{filled}/{} mục đã viết", kind.text_fields().len())
+            let all = kind.text_fields().len();
+            format!("{}/{all} mục đã viết", all - empty_sections(kind.text_fields(), &r.fields).len())
         }
         RecordKind::Registration => {
             let title = title_name(store::text_of(&r.fields, "unit_title"));
@@ -128,7 +119,7 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
                 .with(|rf| rf.rulebook.title(&code).map(|t| t.name.clone()))
                 .or_else(|| verdict_of(r).map(|v| v.title_name))
                 .unwrap_or(code);
-            format!("{} · {title} · {}", nominee_name(local, r), store::text_of(&r.fields, "year"))
+            format!("{} · {title} · {}", local.nominee_name(&r.fields), store::text_of(&r.fields, "year"))
         }
     };
     let heading = match kind {
@@ -137,10 +128,12 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
         _ => "Đề nghị khen thưởng của các đơn vị".to_owned(),
     };
     let missing = if kind == RecordKind::SelfAssessment { "Chưa có báo cáo" } else { "Chưa gửi" };
-    let opened = move || {
+    // The dossier is built again only when its own record changes, not on every reload of the tablet's records:
+    // a reason being typed and an open question survive a sync.
+    let opened = Memo::new(move |_| {
         let id = open.get()?;
         local.records.with(|all| all.iter().find(|r| r.id == id).cloned())
-    };
+    });
     view! {
         <section class="card">
             <h1>{heading}</h1>
@@ -177,7 +170,7 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
                         </tbody>
                     </table>
                 </div>
-                {move || opened().map(|record| view! {
+                {move || opened.get().map(|record| view! {
                     <DossierView record kind local state token may_review error close=Callback::new(move |_| open.set(None)) />
                 })}
             </div>
@@ -186,29 +179,36 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
 }
 
 /// What the office is asked to look at before approving a nomination: a same-year title it leans on still
-/// pending (a CSTĐCS before its LĐTT), the rules' unmet conditions, documents not sent.
+/// pending (a CSTĐCS before its LĐTT) or refused, the rules' unmet conditions as the records on this device
+/// stand now (a prerequisite deleted since the unit sent it fails here, though the stored verdict had it met),
+/// and documents not sent.
 fn approval_warnings(local: LocalData, record: &LocalRecord) -> Vec<String> {
     let mut warnings = Vec::new();
     let Some(facts) = NominationFacts::from_record(&record.view()) else { return warnings };
     let prerequisites = local.reference.with(|r| same_year_prerequisites(&r.rulebook, &facts));
     local.records.with(|all| {
         for code in &prerequisites {
-            let pending = all.iter().filter(|other| other.kind == RecordKind::Nomination && other.id != record.id).find(|other| {
-                NominationFacts::from_record(&other.view()).is_some_and(|o| {
+            let other = all.iter().filter(|o| o.kind == RecordKind::Nomination && o.id != record.id).find(|o| {
+                NominationFacts::from_record(&o.view()).is_some_and(|o| {
                     o.year == facts.year && o.nominee_kind == facts.nominee_kind && o.nominee_id == facts.nominee_id && o.title == *code
-                }) && !matches!(other.state, WorkflowState::Approved | WorkflowState::Awarded)
+                })
             });
-            if let Some(other) = pending {
-                let name = local.reference.with(|r| r.rulebook.title_name(code).to_owned());
-                warnings.push(format!(
+            let name = local.reference.with(|r| r.rulebook.title_name(code).to_owned());
+            match other.map(|o| o.state) {
+                Some(WorkflowState::Approved | WorkflowState::Awarded) | None => {}
+                Some(WorkflowState::NotAwarded) => warnings.push(format!(
+                    "Đề nghị \"{name}\" năm {} của cùng đối tượng (điều kiện của đề nghị này) không được khen thưởng.",
+                    facts.year
+                )),
+                Some(state) => warnings.push(format!(
                     "Đề nghị \"{name}\" năm {} của cùng đối tượng (điều kiện của đề nghị này) còn ở trạng thái \"{}\": nên duyệt đề nghị đó trước.",
                     facts.year,
-                    other.state.label()
-                ));
+                    state.label()
+                )),
             }
         }
     });
-    if let Some(verdict) = verdict_of(record) {
+    if let Some(verdict) = local.verdict(record.id, &record.unit_id, &record.fields) {
         warnings.extend(verdict.unmet().map(|item| format!("Chưa đạt: {}", item.text)));
         let held = read::<Vec<String>>(&record.fields, "documents");
         let missing = local.reference.with(|r| {
@@ -221,15 +221,6 @@ fn approval_warnings(local: LocalData, record: &LocalRecord) -> Vec<String> {
         warnings.extend(missing.into_iter().map(|name| format!("Thiếu giấy tờ: {name}")));
     }
     warnings
-}
-
-/// A report's empty sections: the office is asked before approving a quarter with nothing written in them.
-fn empty_sections(kind: RecordKind, record: &LocalRecord) -> Vec<String> {
-    kind.text_fields()
-        .iter()
-        .filter(|spec| store::text_of(&record.fields, spec.name).trim().is_empty())
-        .map(|spec| format!("Mục \"{}\" để trống", spec.label))
-        .collect()
 }
 
 /// The whole record a reviewer judges, readable on a tablet, with the actions beside it: every section and
@@ -250,7 +241,7 @@ fn DossierView(
     let submitted = may_review && record.state == WorkflowState::Submitted;
     let warnings = match kind {
         RecordKind::Nomination => approval_warnings(local, &record),
-        _ => empty_sections(kind, &record),
+        _ => empty_sections(kind.text_fields(), &record.fields),
     };
     let history = RwSignal::new(None::<Result<Vec<HistoryEntry>, String>>);
     // The server shows a record's history to the office, not to council members; it needs the network.
@@ -271,10 +262,19 @@ fn DossierView(
     };
     let heading = format!("{} — {unit}", kind.label());
     let history_heading = heading.clone();
+    // On a tablet the dossier opens under a long list: it is brought into view, with the focus on its heading.
+    request_animation_frame(|| {
+        if let Some(heading) = document().get_element_by_id("dossier-heading") {
+            heading.scroll_into_view();
+            if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                let _ = heading.focus();
+            }
+        }
+    });
     view! {
         <article id="dossier" class="dossier-view" data-id=id.to_string() aria-labelledby="dossier-heading">
             <div class="title-row">
-                <h2 id="dossier-heading">{heading}</h2>
+                <h2 id="dossier-heading" tabindex="-1">{heading}</h2>
                 <button class="secondary close-dossier" on:click=move |_| close.run(())>"Đóng hồ sơ"</button>
             </div>
             <p class="workflow" data-state=record.state.as_str()>
@@ -312,7 +312,7 @@ fn nomination_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
     let draft = matches!(record.state, WorkflowState::Draft | WorkflowState::Returned);
     let report = local.achievement_report(&record.fields, &record.unit_id, draft);
     view! {
-        <p><strong>{nominee_name(local, record)}</strong></p>
+        <p><strong>{local.nominee_name(&record.fields)}</strong></p>
         {check}
         {(!documents.is_empty()).then(|| view! {
             <ul class="documents-held">

@@ -6,7 +6,7 @@
 //! check in the domain shows up here with inputs for its fields without a new screen.
 
 use domain::dossier::{Discipline, Rating, Scope};
-use domain::rules::{Certainty, Check, RuleBook, Subject, TitleDef, TitleKind};
+use domain::rules::{Certainty, Check, Condition, Regime, RuleBook, Subject, TitleDef, TitleKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
@@ -130,6 +130,16 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
         }
     });
     let edit = move |change: &dyn Fn(&mut RuleBook)| book.update(|b| b.iter_mut().for_each(change));
+    // Rows change by position; a position the book no longer has (a stale row) changes nothing.
+    let title_at = move |index: usize, change: &dyn Fn(&mut TitleDef)| {
+        edit(&|b| b.titles.get_mut(index).into_iter().for_each(change))
+    };
+    let regime_at = move |index: usize, change: &dyn Fn(&mut Regime)| {
+        edit(&|b| b.regimes.get_mut(index).into_iter().for_each(change))
+    };
+    let condition_at = move |rule: usize, index: usize, change: &dyn Fn(&mut Condition)| {
+        edit(&|b| b.rules.get_mut(rule).and_then(|r| r.conditions.get_mut(index)).into_iter().for_each(change))
+    };
     let reshape = move |change: &dyn Fn(&mut RuleBook)| {
         edit(change);
         drawn.update(|n| *n += 1);
@@ -146,8 +156,8 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                     message.set(Some(format!(
                         "Đã lưu bộ quy tắc, phiên bản {version}. Các máy tính bảng sẽ nhận khi đồng bộ."
                     )));
-                    // The next edition from the server becomes the new working copy.
-                    book.set(None);
+                    // The server stored exactly this book as `version`: editing goes on from it.
+                    book.set(Some(RuleBook { version, ..current }));
                     sync::refresh_reference();
                 }
                 Err(e) => message.set(Some(api::offline_message(e, "lưu bộ quy tắc"))),
@@ -172,17 +182,17 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                     {move || titles().into_iter().enumerate().map(|(index, t)| view! {
                         <tr data-code=t.code.clone()>
                             <td><input class="title-name" aria-label="Tên" prop:value=t.name.clone()
-                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|b| b.titles[index].name = v.trim().to_owned()) } /></td>
+                                on:change=move |ev| { let v = event_target_value(&ev); title_at(index, &|t| t.name = v.trim().to_owned()) } /></td>
                             <td><input class="title-aliases" aria-label="Tên cũ, cách ghi khác" prop:value=t.aliases.join("; ")
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
-                                    edit(&|b| b.titles[index].aliases = v.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect())
+                                    title_at(index, &|t| t.aliases = v.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect())
                                 } /></td>
                             <td>{kind_label(t.kind)}</td>
                             <td>{subject_label(t.subject)}</td>
                             <td>{if t.statutory { "✓" } else { "" }}</td>
                             <td>{(!t.statutory).then(|| view! {
-                                <button class="secondary" on:click=move |_| reshape(&|b| { b.titles.remove(index); })>"Xoá"</button>
+                                <button class="secondary" on:click=move |_| reshape(&|b| { if index < b.titles.len() { b.titles.remove(index); } })>"Xoá"</button>
                             })}</td>
                         </tr>
                     }).collect_view()}
@@ -196,11 +206,11 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                     {move || snapshot().regimes.into_iter().enumerate().map(|(index, r)| view! {
                         <tr data-regime=r.id.clone()>
                             <td><input aria-label="Tên chế độ" prop:value=r.name.clone()
-                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|b| b.regimes[index].name = v.trim().to_owned()) } /></td>
+                                on:change=move |ev| { let v = event_target_value(&ev); regime_at(index, &|r| r.name = v.trim().to_owned()) } /></td>
                             <td><input type="date" aria-label="Từ ngày" prop:value=r.valid_from.to_string()
-                                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { edit(&|b| b.regimes[index].valid_from = d) } /></td>
+                                on:change=move |ev| if let Ok(d) = event_target_value(&ev).parse() { regime_at(index, &|r| r.valid_from = d) } /></td>
                             <td><input type="date" aria-label="Đến ngày" prop:value=r.valid_to.map(|d| d.to_string()).unwrap_or_default()
-                                on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); edit(&|b| b.regimes[index].valid_to = d) } /></td>
+                                on:change=move |ev| { let d = event_target_value(&ev).parse().ok(); regime_at(index, &|r| r.valid_to = d) } /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -217,17 +227,17 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                             <thead><tr><th>"Điều kiện và ngưỡng"</th><th>"Căn cứ"</th><th>"Mức chắc chắn"</th></tr></thead>
                             <tbody>
                                 {rule.conditions.into_iter().enumerate().map(|(index, condition)| {
-                                    let set_check = Callback::new(move |check: Check| edit(&|b| b.rules[rule_index].conditions[index].check = check.clone()));
+                                    let set_check = Callback::new(move |check: Check| condition_at(rule_index, index, &|c| c.check = check.clone()));
                                     view! {
                                         <tr class="condition">
                                             <td><CheckEditor check=condition.check.clone() titles=Signal::derive(title_options) change=set_check /></td>
                                             <td><input class="article" aria-label="Căn cứ" prop:value=condition.article.clone()
-                                                on:change=move |ev| { let v = event_target_value(&ev); edit(&|b| b.rules[rule_index].conditions[index].article = v.trim().to_owned()) } /></td>
+                                                on:change=move |ev| { let v = event_target_value(&ev); condition_at(rule_index, index, &|c| c.article = v.trim().to_owned()) } /></td>
                                             <td><Choice id=format!("certainty-{rule_index}-{index}") class="certainty" label="Mức chắc chắn"
                                                 options=Signal::derive(|| options_of(&[Certainty::C, Certainty::K, Certainty::U], certainty_label))
                                                 value=Signal::derive(move || value_name(&condition.certainty))
                                                 on_change=Callback::new(move |v: String| if let Some(c) = parse_name::<Certainty>(&v) {
-                                                    edit(&|b| b.rules[rule_index].conditions[index].certainty = c)
+                                                    condition_at(rule_index, index, &|condition| condition.certainty = c)
                                                 }) /></td>
                                         </tr>
                                     }

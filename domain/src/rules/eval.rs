@@ -1,6 +1,8 @@
 //! The verdict on one nomination: each condition of the rules that apply to its title and year, checked against
 //! the facts of the nominee's records.
 
+use std::collections::BTreeSet;
+
 use chrono::Datelike;
 
 use crate::cluster::ClusterStanding;
@@ -715,14 +717,20 @@ fn applicable_rules<'a>(book: &'a RuleBook, title: &str, regime: &str, nominatio
 pub fn same_year_prerequisites(book: &RuleBook, nomination: &NominationFacts) -> Vec<String> {
     let Some(title) = book.title(&nomination.title) else { return Vec::new() };
     let Some(regime) = nomination.judged_on().and_then(|date| book.regime_on(date)) else { return Vec::new() };
-    applicable_rules(book, &title.code, &regime.id, nomination)
-        .into_iter()
-        .flat_map(|rule| &rule.conditions)
-        .filter_map(|condition| match &condition.check {
-            Check::HoldsTitle { title } => Some(title.clone()),
-            _ => None,
-        })
-        .collect()
+    fn collect(check: &Check, found: &mut BTreeSet<String>) {
+        match check {
+            Check::HoldsTitle { title } => {
+                found.insert(title.clone());
+            }
+            Check::AnyOf { options } => options.iter().flatten().for_each(|c| collect(c, found)),
+            _ => {}
+        }
+    }
+    let mut found = BTreeSet::new();
+    for rule in applicable_rules(book, &title.code, &regime.id, nomination) {
+        rule.conditions.iter().for_each(|c| collect(&c.check, &mut found));
+    }
+    found.into_iter().collect()
 }
 
 /// The verdict on `nomination` under the regime in force for its year.

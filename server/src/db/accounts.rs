@@ -114,24 +114,27 @@ impl Db {
         // Staff and unit heads work on their own unit; the office, the council and admins on its whole subtree.
         let subtree = matches!(role, Role::Office | Role::CouncilMember | Role::Admin);
         // A unit merged into one in scope stays in scope: its people and award history belong to its successor.
-        let scope = sqlx::query_scalar(
+        let units: Vec<(String, bool)> = sqlx::query_as(
             "with recursive scope(id) as (
                  select $1 union all
                  select u.id from org_units u join scope s on u.parent_id = s.id where $2),
              lineage(id) as (
                  select id from scope union
                  select m.from_unit from unit_merges m join lineage l on m.into_unit = l.id)
-             select id from lineage",
+             select id, id in (select id from scope) from lineage",
         )
         .bind(&unit_id)
         .bind(subtree)
         .fetch_all(&self.reader)
         .await?;
+        let managed = units.iter().filter(|(_, in_tree)| *in_tree).map(|(id, _)| id.clone()).collect();
+        let scope = units.into_iter().map(|(id, _)| id).collect();
         Ok(Some(Session {
             user_id: row.try_get("user_id")?,
             role,
             unit_id,
             scope,
+            managed,
             token_hash: token_hash.to_owned(),
             device_id: device_id.parse().map_err(|_| DbError::Corrupt(format!("device id {device_id:?}")))?,
         }))

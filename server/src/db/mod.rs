@@ -74,6 +74,9 @@ pub struct Session {
     pub unit_id: String,
     /// The units whose records this user may read and change: their own, or their unit's subtree.
     pub scope: Vec<String>,
+    /// The units this user manages as an admin: their unit and those below it by parent, without the units
+    /// merged into them, which stay readable (their history counts) but belong to no one's tree to change.
+    pub managed: Vec<String>,
     pub device_id: Uuid,
     /// Names the session in storage, for signing it out.
     pub token_hash: String,
@@ -82,6 +85,10 @@ pub struct Session {
 impl Session {
     pub fn may_access(&self, unit_id: &str) -> bool {
         self.scope.iter().any(|u| u == unit_id)
+    }
+
+    pub fn may_manage(&self, unit_id: &str) -> bool {
+        self.managed.iter().any(|u| u == unit_id)
     }
 
     /// The user on this device, as the merge and the pull know a writer.

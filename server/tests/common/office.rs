@@ -143,6 +143,7 @@ pub async fn late_q3_report(server: &TestServer) {
         role: domain::api::Role::UnitHead,
         unit_id: LAP_THACH.into(),
         scope: vec![LAP_THACH.into()],
+        managed: vec![LAP_THACH.into()],
         device_id: Uuid::nil(),
         token_hash: String::new(),
     };
