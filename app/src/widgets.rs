@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
 pub use conflicts::draft_conflicts;
 pub use print::{document_body, print_view};
@@ -293,6 +294,19 @@ pub fn ConfirmStep(
             </div>
         </Show>
     }
+}
+
+/// Brings the element `id` into view with the focus, once drawn: what opens under a long list on a tablet (a
+/// dossier, an account's form) would otherwise seem not to open at all.
+pub fn bring_into_view(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(id) {
+            element.scroll_into_view();
+            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    });
 }
 
 /// "Mục "…" còn trống" for each text section of `specs` left empty in `fields`: what a submit and an approval

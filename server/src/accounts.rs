@@ -188,13 +188,16 @@ fn account_key(user_id: &str) -> String {
     key_hash(&format!("account:user:{user_id}"))
 }
 
-fn admin_only(session: &Session) -> Result<(), ApiError> {
+/// Refuses anyone but an admin, with `refusal` saying what only an admin may do.
+pub(crate) fn admin_only(session: &Session, refusal: &'static str) -> Result<(), ApiError> {
     if session.role == Role::Admin {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("Chỉ quản trị viên được quản lý tài khoản."))
+        Err(ApiError::Forbidden(refusal))
     }
 }
+
+const MANAGES_ACCOUNTS: &str = "Chỉ quản trị viên được quản lý tài khoản.";
 
 /// An account outside the admin's subtree answers like a missing one: no one learns what exists elsewhere.
 const NO_SUCH_ACCOUNT: ApiError = ApiError::NotFound("Không có tài khoản này trong phạm vi quản lý của bạn.");
@@ -205,7 +208,7 @@ const NO_SUCH_ACCOUNT: ApiError = ApiError::NotFound("Không có tài khoản n�
     (status = 403, description = "Không phải quản trị viên.", body = ErrorBody),
 ))]
 async fn users(State(state): State<AppState>, session: Session) -> Result<Json<Vec<AccountSummary>>, ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_ACCOUNTS)?;
     Ok(Json(state.db.accounts(&session.scope).await?))
 }
 
@@ -228,7 +231,7 @@ async fn update_user(
     Path(id): Path<String>,
     Json(request): Json<AccountUpdate>,
 ) -> Result<Json<AccountSummary>, ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_ACCOUNTS)?;
     let update = AccountUpdate {
         full_name: request.full_name.trim().to_owned(),
         position: request.position.trim().to_owned(),
@@ -296,7 +299,7 @@ async fn reset_password(
     Path(id): Path<String>,
     Json(request): Json<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_ACCOUNTS)?;
     let in_scope = |account: &AccountSummary| session.may_manage(&account.unit_id);
     let Some(account) = state.db.account(&id).await?.filter(in_scope) else {
         return Err(NO_SUCH_ACCOUNT);
@@ -332,9 +335,7 @@ async fn create_user(
     session: Session,
     Json(request): Json<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserCreated>), ApiError> {
-    if session.role != Role::Admin {
-        return Err(ApiError::Forbidden("Chỉ quản trị viên được tạo tài khoản."));
-    }
+    admin_only(&session, "Chỉ quản trị viên được tạo tài khoản.")?;
     let login = request.login.trim();
     if !valid_login(login) {
         return Err(ApiError::Invalid(

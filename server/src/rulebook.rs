@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use chrono::Utc;
-use domain::api::{ErrorBody, Role, RulebookSaved};
+use domain::api::{ErrorBody, RulebookSaved};
 use domain::rules::RuleBook;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,9 +30,7 @@ async fn save_rules(
     session: Session,
     Json(book): Json<RuleBook>,
 ) -> Result<Json<RulebookSaved>, ApiError> {
-    if session.role != Role::Admin {
-        return Err(ApiError::Forbidden("Chỉ quản trị viên được sửa bộ quy tắc."));
-    }
+    crate::accounts::admin_only(&session, "Chỉ quản trị viên được sửa bộ quy tắc.")?;
     let current = state.db.rulebook().await?;
     let problems = book.problems(&current);
     if !problems.is_empty() {

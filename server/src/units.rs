@@ -10,13 +10,14 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
-use domain::api::{ErrorBody, NewUnit, OrgUnit, Role, UnitUpdate};
+use domain::api::{ErrorBody, NewUnit, OrgUnit, UnitUpdate};
 use domain::calendar::{format_date, vietnam_date};
 use domain::org::{lineage, UnitMerge};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::accounts::admin_only;
 use crate::db::{Checked, OrgTree, Session};
 use crate::error::{ApiError, Json, Path};
 use crate::AppState;
@@ -30,13 +31,7 @@ const MAX_CHARS: usize = 200;
 /// How many still-open units a refusal names before it only counts the rest.
 const NAMED: usize = 5;
 
-fn admin_only(session: &Session) -> Result<(), ApiError> {
-    if session.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("Chỉ quản trị viên được quản lý đơn vị."))
-    }
-}
+const MANAGES_UNITS: &str = "Chỉ quản trị viên được quản lý đơn vị.";
 
 /// A unit outside the admin's subtree answers like a missing one.
 fn no_such_unit() -> ApiError {
@@ -149,7 +144,7 @@ async fn create_unit(
     session: Session,
     Json(request): Json<NewUnit>,
 ) -> Result<(StatusCode, Json<OrgUnit>), ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_UNITS)?;
     let name = checked_text(&request.name, "Cần nhập tên đơn vị.", "Tên đơn vị")?;
     let kind = checked_text(&request.kind, "Cần nhập loại đơn vị.", "Loại đơn vị")?;
     let now = Utc::now();
@@ -202,7 +197,7 @@ async fn update_unit(
     Path(id): Path<String>,
     Json(request): Json<UnitUpdate>,
 ) -> Result<Json<OrgUnit>, ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_UNITS)?;
     let now = Utc::now();
     let today = vietnam_date(now);
     let change = |tree: &OrgTree, before: &OrgUnit| -> Result<OrgUnit, ApiError> {
@@ -289,7 +284,7 @@ async fn create_merge(
     session: Session,
     Json(merge): Json<UnitMerge>,
 ) -> Result<(StatusCode, Json<UnitMerge>), ApiError> {
-    admin_only(&session)?;
+    admin_only(&session, MANAGES_UNITS)?;
     if merge.from.is_empty() {
         return Err(ApiError::Invalid("Cần chọn ít nhất một đơn vị được sáp nhập.".into()));
     }

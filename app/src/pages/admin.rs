@@ -2,6 +2,8 @@
 //! disable, reset password) and the org tree (create, rename, move, close, and merges with their date, each
 //! unit's lineage shown). The tablets learn of a change to units or merges with their next reference sync.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use domain::api::{AccountSummary, AccountUpdate, NewUnit, NewUserRequest, OrgUnit, PasswordReset, Role, UnitUpdate};
 use domain::calendar::format_date;
@@ -14,30 +16,63 @@ use crate::api;
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync;
-use crate::widgets::{Choice, ConfirmStep};
+use crate::widgets::{bring_into_view, Choice, ConfirmStep};
 
 pub fn accounts_page(context: PageContext) -> AnyView {
-    let PageContext { local, token, .. } = context;
-    view! { <AccountsPage local token=StoredValue::new(token) /> }.into_any()
+    let PageContext { local, token, user, .. } = context;
+    let tree = Tree { local, root: StoredValue::new(user.unit_id) };
+    view! { <AccountsPage tree token=StoredValue::new(token) /> }.into_any()
 }
 
 pub fn units_page(context: PageContext) -> AnyView {
-    let PageContext { local, token, .. } = context;
-    view! { <UnitsPage local token=StoredValue::new(token) /> }.into_any()
+    let PageContext { local, token, user, .. } = context;
+    let tree = Tree { local, root: StoredValue::new(user.unit_id) };
+    view! { <UnitsPage tree token=StoredValue::new(token) /> }.into_any()
+}
+
+/// The admin's own tree: their unit and those below it by parent. The reference data also holds units merged
+/// into it from elsewhere, which the admin reads but the server does not let them change, so no choice offers
+/// them.
+#[derive(Clone, Copy)]
+struct Tree {
+    local: LocalData,
+    root: StoredValue<String>,
+}
+
+impl Tree {
+    fn ids(self) -> BTreeSet<String> {
+        self.local.reference.with(|r| {
+            let mut found = BTreeSet::from([self.root.get_value()]);
+            let mut frontier = vec![self.root.get_value()];
+            while let Some(current) = frontier.pop() {
+                for unit in r.units.iter().filter(|u| u.parent_id.as_deref() == Some(current.as_str())) {
+                    if found.insert(unit.id.clone()) {
+                        frontier.push(unit.id.clone());
+                    }
+                }
+            }
+            found
+        })
+    }
+
+    /// The open units of the tree, by name, for a choice.
+    fn open_units(self) -> Vec<(String, String)> {
+        let ids = self.ids();
+        self.local.reference.with(|r| {
+            let mut units: Vec<(String, String)> = r
+                .units
+                .iter()
+                .filter(|u| u.valid_to.is_none() && ids.contains(&u.id))
+                .map(|u| (u.id.clone(), u.name.clone()))
+                .collect();
+            units.sort_by_key(|(_, name)| domain::text::fold(name));
+            units
+        })
+    }
 }
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect()
-}
-
-/// The open units the admin may place accounts and units in, by name.
-fn open_units(local: LocalData) -> Vec<(String, String)> {
-    local.reference.with(|r| {
-        let mut units: Vec<(String, String)> =
-            r.units.iter().filter(|u| u.valid_to.is_none()).map(|u| (u.id.clone(), u.name.clone())).collect();
-        units.sort_by(|a, b| a.1.cmp(&b.1));
-        units
-    })
 }
 
 /// A labelled text input bound to `value`.
@@ -51,7 +86,7 @@ fn text_input(id: &'static str, label: &'static str, value: RwSignal<String>, ki
 }
 
 #[component]
-fn AccountsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
+fn AccountsPage(tree: Tree, token: StoredValue<String>) -> impl IntoView {
     let accounts = RwSignal::new(Vec::<AccountSummary>::new());
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<String>);
@@ -119,7 +154,7 @@ fn AccountsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                     </div>
                     <div class="field">
                         <label for="account-unit">"Đơn vị"</label>
-                        <Choice id="account-unit" placeholder="— Chọn đơn vị —" options=Signal::derive(move || open_units(local))
+                        <Choice id="account-unit" placeholder="— Chọn đơn vị —" options=Signal::derive(move || tree.open_units())
                             value=Signal::derive(move || unit.get()) on_change=Callback::new(move |v| unit.set(v)) />
                     </div>
                     {text_input("account-password", "Mật khẩu ban đầu (ít nhất 8 ký tự)", password, "password")}
@@ -140,7 +175,10 @@ fn AccountsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                                     <td data-label="Vai trò">{a.role.label()}</td>
                                     <td data-label="Đơn vị">{a.unit_name.clone()}</td>
                                     <td data-label="Tình trạng" class="account-state">{if a.disabled { "Đã khoá" } else { "Đang dùng" }}</td>
-                                    <td><button class="secondary edit-account" on:click=move |_| editing.set(Some(id.clone()))>"Sửa"</button></td>
+                                    <td><button class="secondary edit-account" aria-label=format!("Sửa {}", a.login) on:click=move |_| {
+                                        editing.set(Some(id.clone()));
+                                        bring_into_view("edit-account-heading");
+                                    }>"Sửa"</button></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -148,7 +186,7 @@ fn AccountsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                 </table>
             </div>
             {move || editing.get().and_then(|id| accounts.with(|all| all.iter().find(|a| a.id == id).cloned())).map(|account| view! {
-                <AccountForm account local token message done=Callback::new(move |_| { editing.set(None); reload(); }) />
+                <AccountForm account tree token message done=Callback::new(move |_| { editing.set(None); reload(); }) />
             })}
         </section>
     }
@@ -158,7 +196,7 @@ fn AccountsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
 #[component]
 fn AccountForm(
     account: AccountSummary,
-    local: LocalData,
+    tree: Tree,
     token: StoredValue<String>,
     message: RwSignal<Option<String>>,
     done: Callback<()>,
@@ -204,7 +242,7 @@ fn AccountForm(
     };
     view! {
         <form id="edit-account" class="admin-form" on:submit=save>
-            <h2>"Sửa tài khoản " {account.login.clone()}</h2>
+            <h2 id="edit-account-heading" tabindex="-1">"Sửa tài khoản " {account.login.clone()}</h2>
             <div class="row">
                 {text_input("edit-account-name", "Họ và tên", full_name, "text")}
                 <div class="field">
@@ -220,7 +258,7 @@ fn AccountForm(
                 </div>
                 <div class="field">
                     <label for="edit-account-unit">"Đơn vị"</label>
-                    <Choice id="edit-account-unit" options=Signal::derive(move || open_units(local)) value=Signal::derive(move || unit.get())
+                    <Choice id="edit-account-unit" options=Signal::derive(move || tree.open_units()) value=Signal::derive(move || unit.get())
                         on_change=Callback::new(move |v| unit.set(v)) />
                 </div>
             </div>
@@ -246,7 +284,7 @@ fn AccountForm(
 }
 
 /// The units in tree order with their depth, the admin's roots first.
-fn tree(units: &[OrgUnit]) -> Vec<(usize, OrgUnit)> {
+fn in_tree_order(units: &[OrgUnit]) -> Vec<(usize, OrgUnit)> {
     let mut ordered = Vec::new();
     let known = |id: &Option<String>| id.as_ref().is_some_and(|p| units.iter().any(|u| &u.id == p));
     let mut stack: Vec<(usize, &OrgUnit)> =
@@ -261,7 +299,8 @@ fn tree(units: &[OrgUnit]) -> Vec<(usize, OrgUnit)> {
 }
 
 #[component]
-fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
+fn UnitsPage(tree: Tree, token: StoredValue<String>) -> impl IntoView {
+    let local = tree.local;
     let message = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<String>);
     // Every change ends with a fresh copy of the reference data, so this screen and the tablets' lineage follow.
@@ -322,7 +361,7 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
         }
         lines
     };
-    let units = move || local.reference.with(|r| tree(&r.units));
+    let units = move || local.reference.with(|r| in_tree_order(&r.units));
     // "Tiếp nối: A, B (01/07/2025)" for each unit others merged into.
     let lineage = move |id: &str| {
         local.reference.with(|r| {
@@ -359,7 +398,12 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                                     <td data-label="Cấp">{u.kind.clone()}</td>
                                     <td data-label="Hiệu lực">{period}</td>
                                     <td data-label="Tiếp nối" class="lineage">{lineage(&u.id)}</td>
-                                    <td><button class="secondary edit-unit" on:click=move |_| editing.set(Some(id.clone()))>"Sửa"</button></td>
+                                    <td>{tree.ids().contains(&id).then(|| view! {
+                                        <button class="secondary edit-unit" aria-label=format!("Sửa {}", u.name) on:click=move |_| {
+                                            editing.set(Some(id.clone()));
+                                            bring_into_view("edit-unit-heading");
+                                        }>"Sửa"</button>
+                                    })}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -367,7 +411,7 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                 </table>
             </div>
             {move || editing.get().and_then(|id| local.reference.with(|r| r.units.iter().find(|u| u.id == id).cloned())).map(|unit| view! {
-                <UnitForm unit local token message done=Callback::new(move |text: Option<String>| {
+                <UnitForm unit tree token message done=Callback::new(move |text: Option<String>| {
                     editing.set(None);
                     if let Some(text) = text { changed(text) }
                 }) />
@@ -379,7 +423,7 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                     {text_input("unit-kind", "Cấp, loại (ví dụ: Trung tâm cấp xã)", kind, "text")}
                     <div class="field">
                         <label for="unit-parent">"Trực thuộc"</label>
-                        <Choice id="unit-parent" placeholder="— Chọn —" options=Signal::derive(move || open_units(local))
+                        <Choice id="unit-parent" placeholder="— Chọn —" options=Signal::derive(move || tree.open_units())
                             value=Signal::derive(move || parent.get()) on_change=Callback::new(move |v| parent.set(v)) />
                     </div>
                 </div>
@@ -390,7 +434,8 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                 <p class="muted">"Các đơn vị được chọn ngừng hoạt động; hồ sơ, lịch sử khen thưởng của chúng được tính cho đơn vị tiếp nối."</p>
                 <fieldset class="documents">
                     <legend>"Các đơn vị được hợp nhất, sáp nhập"</legend>
-                    {move || open_units(local).into_iter().map(|(id, unit_name)| {
+                    // The admin's own unit is not theirs to merge away.
+                    {move || tree.open_units().into_iter().filter(|(id, _)| *id != tree.root.get_value()).map(|(id, unit_name)| {
                         let checked = { let id = id.clone(); move || merged_from.with(|f| f.contains(&id)) };
                         view! {
                             <label class="check">
@@ -406,7 +451,7 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
                 <div class="row">
                     <div class="field">
                         <label for="merge-into">"Đơn vị tiếp nối"</label>
-                        <Choice id="merge-into" placeholder="— Chọn —" options=Signal::derive(move || open_units(local))
+                        <Choice id="merge-into" placeholder="— Chọn —" options=Signal::derive(move || tree.open_units())
                             value=Signal::derive(move || merged_into.get()) on_change=Callback::new(move |v| merged_into.set(v)) />
                     </div>
                     <div class="field">
@@ -426,7 +471,7 @@ fn UnitsPage(local: LocalData, token: StoredValue<String>) -> impl IntoView {
 #[component]
 fn UnitForm(
     unit: OrgUnit,
-    local: LocalData,
+    tree: Tree,
     token: StoredValue<String>,
     message: RwSignal<Option<String>>,
     done: Callback<Option<String>>,
@@ -463,10 +508,10 @@ fn UnitForm(
             }
         });
     };
-    let parents = move || open_units(local).into_iter().filter(|(p, _)| *p != id.get_value()).collect::<Vec<_>>();
+    let parents = move || tree.open_units().into_iter().filter(|(p, _)| *p != id.get_value()).collect::<Vec<_>>();
     view! {
         <form id="edit-unit" class="admin-form" on:submit=save>
-            <h2>"Sửa đơn vị " {unit.name.clone()}</h2>
+            <h2 id="edit-unit-heading" tabindex="-1">"Sửa đơn vị " {unit.name.clone()}</h2>
             <div class="row">
                 {text_input("edit-unit-name", "Tên đơn vị", name, "text")}
                 {text_input("edit-unit-kind", "Cấp, loại", kind, "text")}

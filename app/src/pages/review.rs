@@ -17,7 +17,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::format::today;
@@ -25,7 +24,9 @@ use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{document_body, download_button, empty_sections, HistoryView, ReviewActions, VerdictView};
+use crate::widgets::{
+    bring_into_view, document_body, download_button, empty_sections, HistoryView, ReviewActions, VerdictView,
+};
 
 pub fn quarterly(context: PageContext) -> AnyView {
     review(context, RecordKind::SelfAssessment)
@@ -262,15 +263,7 @@ fn DossierView(
     };
     let heading = format!("{} — {unit}", kind.label());
     let history_heading = heading.clone();
-    // On a tablet the dossier opens under a long list: it is brought into view, with the focus on its heading.
-    request_animation_frame(|| {
-        if let Some(heading) = document().get_element_by_id("dossier-heading") {
-            heading.scroll_into_view();
-            if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
-                let _ = heading.focus();
-            }
-        }
-    });
+    bring_into_view("dossier-heading");
     view! {
         <article id="dossier" class="dossier-view" data-id=id.to_string() aria-labelledby="dossier-heading">
             <div class="title-row">
