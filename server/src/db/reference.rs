@@ -10,18 +10,7 @@ use super::*;
 
 impl Db {
     pub async fn insert_unit(&self, unit: &OrgUnit) -> Result<()> {
-        sqlx::query(
-            "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&unit.id)
-        .bind(&unit.parent_id)
-        .bind(&unit.kind)
-        .bind(&unit.name)
-        .bind(unit.valid_from.to_string())
-        .bind(unit.valid_to.map(|d| d.to_string()))
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        insert_unit_in(&self.writer, unit).await
     }
 
     pub async fn insert_user(&self, user: &NewUser<'_>) -> Result<()> {
@@ -208,4 +197,23 @@ pub(super) async fn rulebook_in(conn: &mut sqlx::SqliteConnection) -> Result<Rul
     let body: String =
         sqlx::query_scalar("select body from rulebooks order by version desc limit 1").fetch_one(&mut *conn).await?;
     parse_json(&body)
+}
+
+/// Writes one unit, on the pool (seeding) or inside an admin's transaction.
+pub(super) async fn insert_unit_in<'e, E: sqlx::Executor<'e, Database = sqlx::Sqlite>>(
+    executor: E,
+    unit: &OrgUnit,
+) -> Result<()> {
+    sqlx::query(
+        "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&unit.id)
+    .bind(&unit.parent_id)
+    .bind(&unit.kind)
+    .bind(&unit.name)
+    .bind(unit.valid_from.to_string())
+    .bind(unit.valid_to.map(|d| d.to_string()))
+    .execute(executor)
+    .await?;
+    Ok(())
 }

@@ -71,17 +71,7 @@ impl Db {
             Ok(unit) => unit,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        sqlx::query(
-            "insert into org_units (id, parent_id, kind, name, valid_from, valid_to) values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&unit.id)
-        .bind(&unit.parent_id)
-        .bind(&unit.kind)
-        .bind(&unit.name)
-        .bind(unit.valid_from.to_string())
-        .bind(unit.valid_to.map(|d| d.to_string()))
-        .execute(&mut *tx)
-        .await?;
+        super::reference::insert_unit_in(&mut *tx, &unit).await?;
         audit(&mut tx, by, now, ("org_unit", &unit.id), "create", Value::Null, json_of(&unit)).await?;
         tx.commit().await?;
         Ok(Ok(unit))
