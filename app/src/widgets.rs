@@ -273,10 +273,17 @@ pub fn ConfirmStep(
     view! {
         // type="button": inside a form, a bare button would submit it on the first press.
         <button type="button" id=id class=class disabled=move || disabled.get() aria-expanded=move || asking.get().to_string()
-            on:click=move |_| asking.set(true)>{label}</button>
+            on:click={
+                let question_id = question_id.clone();
+                // The question takes the focus, so a screen reader reads it and the keyboard is already there.
+                move |_| {
+                    asking.set(true);
+                    bring_into_view(question_id.clone());
+                }
+            }>{label}</button>
         <Show when=move || asking.get()>
             <div class="confirm" role="alertdialog" aria-labelledby=question_id.clone()>
-                <p id=question_id.clone()><strong>{question}</strong></p>
+                <p id=question_id.clone() tabindex="-1"><strong>{question}</strong></p>
                 {move || {
                     let problems = problems.get();
                     (!problems.is_empty()).then(|| view! {
@@ -298,9 +305,10 @@ pub fn ConfirmStep(
 
 /// Brings the element `id` into view with the focus, once drawn: what opens under a long list on a tablet (a
 /// dossier, an account's form) would otherwise seem not to open at all.
-pub fn bring_into_view(id: &'static str) {
+pub fn bring_into_view(id: impl Into<String>) {
+    let id = id.into();
     request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(id) {
+        if let Some(element) = document().get_element_by_id(&id) {
             element.scroll_into_view();
             if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
                 let _ = element.focus();

@@ -157,12 +157,13 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
                                 view! {
                                     <tr data-unit=unit_id data-id=record_id.map(|id| id.to_string()).unwrap_or_default()
                                         class:selected=move || record_id.is_some() && open.get() == record_id>
-                                        <td data-label="Đơn vị">{unit_name}</td>
+                                        <td data-label="Đơn vị">{unit_name.clone()}</td>
                                         <td data-label="Trạng thái" class="state">{state_label}</td>
                                         <td data-label="Nội dung"><span class="summary">{line}</span>{dossier}</td>
                                         <td>
                                             {record_id.map(|id| view! {
-                                                <button class="secondary open-dossier" on:click=move |_| open.set(Some(id))>"Xem hồ sơ"</button>
+                                                <button class="secondary open-dossier" aria-label=format!("Xem hồ sơ của {unit_name}")
+                                                    on:click=move |_| open.set(Some(id))>"Xem hồ sơ"</button>
                                             })}
                                         </td>
                                     </tr>

@@ -165,9 +165,10 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
         });
     };
     let titles = move || snapshot().titles;
-    let title_options = move || {
+    // A memo: typing a threshold changes the book but not its titles, and every title choice reads this list.
+    let title_options = Memo::new(move |_| {
         book.with(|b| b.iter().flat_map(|b| &b.titles).map(|t| (t.code.clone(), t.name.clone())).collect::<Vec<_>>())
-    };
+    });
     view! {
         <section class="card rules">
             <h1>"Bộ quy tắc xét khen thưởng"</h1>
@@ -230,7 +231,7 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
                                     let set_check = Callback::new(move |check: Check| condition_at(rule_index, index, &|c| c.check = check.clone()));
                                     view! {
                                         <tr class="condition">
-                                            <td><CheckEditor check=condition.check.clone() titles=Signal::derive(title_options) change=set_check /></td>
+                                            <td><CheckEditor check=condition.check.clone() titles=Signal::from(title_options) change=set_check /></td>
                                             <td><input class="article" aria-label="Căn cứ" prop:value=condition.article.clone()
                                                 on:change=move |ev| { let v = event_target_value(&ev); condition_at(rule_index, index, &|c| c.article = v.trim().to_owned()) } /></td>
                                             <td><Choice id=format!("certainty-{rule_index}-{index}") class="certainty" label="Mức chắc chắn"
@@ -346,6 +347,7 @@ fn select(
 #[component]
 fn NewTitle(add: Callback<TitleDef>) -> impl IntoView {
     let (code, name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let problem = RwSignal::new(None::<&'static str>);
     let kind = RwSignal::new(value_name(&TitleKind::HinhThuc));
     let subject = RwSignal::new(value_name(&Subject::Any));
     let submit = move |_| {
@@ -355,8 +357,10 @@ fn NewTitle(add: Callback<TitleDef>) -> impl IntoView {
         };
         let (code_text, name_text) = (code.get_untracked().trim().to_owned(), name.get_untracked().trim().to_owned());
         if code_text.is_empty() || name_text.is_empty() {
+            problem.set(Some("Cần nhập mã và tên của danh hiệu, hình thức."));
             return;
         }
+        problem.set(None);
         add.run(TitleDef {
             code: code_text,
             name: name_text,
@@ -384,6 +388,7 @@ fn NewTitle(add: Callback<TitleDef>) -> impl IntoView {
                     <Choice id="new-title-subject" options=Signal::derive(|| options_of(&[Subject::Person, Subject::Collective, Subject::Any], subject_label))
                         value=Signal::derive(move || subject.get()) on_change=Callback::new(move |v| subject.set(v)) /></div>
             </div>
+            <p class="error" role="alert">{move || problem.get()}</p>
             <button class="secondary" on:click=submit>"Thêm vào danh mục"</button>
         </details>
     }
@@ -403,6 +408,13 @@ fn Expert(book: RwSignal<Option<RuleBook>>, message: RwSignal<Option<String>>, a
             refresh();
         }
     });
+    // Read from the form when opened; closing keeps what is typed for the next opening.
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let details: web_sys::Element = event_target(&ev);
+        if details.has_attribute("open") {
+            refresh();
+        }
+    };
     let apply = move |_| match serde_json::from_str::<RuleBook>(&text.get_untracked()) {
         Ok(parsed) => {
             book.set(Some(parsed));
@@ -412,7 +424,7 @@ fn Expert(book: RwSignal<Option<RuleBook>>, message: RwSignal<Option<String>>, a
         Err(e) => message.set(Some(format!("Nội dung chưa đúng định dạng: {e}"))),
     };
     view! {
-        <details id="rules-expert" on:toggle=move |_| refresh()>
+        <details id="rules-expert" on:toggle=on_toggle>
             <summary>"Nội dung JSON (dành cho chuyên gia)"</summary>
             <label for="rules-json">"Nội dung (JSON)"</label>
             <textarea id="rules-json" rows="24" class="code" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
