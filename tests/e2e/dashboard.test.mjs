@@ -9,11 +9,21 @@ test('the dashboard shows a late report as late, and each bar opens its list', a
   const errors = [];
   const office = await (await world.browser.newContext()).newPage();
   watchErrors(office, errors);
+  // The current quarter's answer is held back until after the chosen one's: a slow answer must not overwrite a
+  // newer choice (CI once showed Q4 under "Quý III" this way).
+  let held = false;
+  await office.route('**/api/dashboard/2026/4', async (route) => {
+    if (!held) {
+      held = true;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    await route.continue();
+  });
   await signIn(office, world.server.base, 'vanphong');
   await office.click('#nav-dashboard');
-  await office.waitForSelector('#dashboard-reports tr', { timeout: 15_000 });
   await office.selectOption('#dashboard-year', '2026');
   await office.selectOption('#dashboard-quarter', '3');
+  await office.waitForTimeout(2_500);
   const lapThach = office.locator('#dashboard-reports tr[data-unit="ttvh-lap-thach"]');
   await eventually(async () => await lapThach.getAttribute('data-timing') === 'late', 10_000, 'Q3 is shown');
   assert.equal(await lapThach.locator('td.timing').innerText(), 'Gửi ngày 27/09/2026, muộn 12 ngày');

@@ -43,7 +43,12 @@ fn DashboardPage(token: String) -> impl IntoView {
         let (y, q) = (year.get(), quarter.get());
         selected.set(None);
         spawn_local(async move {
-            match api::get::<Dashboard>(&token.get_value(), &format!("/api/dashboard/{y}/{q}")).await {
+            let answer = api::get::<Dashboard>(&token.get_value(), &format!("/api/dashboard/{y}/{q}")).await;
+            // An answer for a quarter no longer chosen (a slow one, overtaken by a newer choice) is dropped.
+            if (year.get_untracked(), quarter.get_untracked()) != (y, q) {
+                return;
+            }
+            match answer {
                 Ok(found) => {
                     board.set(Some(found));
                     error.set(None);

@@ -32,8 +32,14 @@ fn ReportsPage(token: String) -> impl IntoView {
     let returns = RwSignal::new(Vec::<StatisticalReturn>::new());
     let load = move || {
         spawn_local(async move {
-            let url = format!("/api/statistics/{}", year.get_untracked());
-            match api::get::<Vec<StatisticalReturn>>(&token.get_value(), &url).await {
+            let asked = year.get_untracked();
+            let answer =
+                api::get::<Vec<StatisticalReturn>>(&token.get_value(), &format!("/api/statistics/{asked}")).await;
+            // The answer for a year no longer chosen (overtaken by a newer choice) is dropped.
+            if year.get_untracked() != asked {
+                return;
+            }
+            match answer {
                 Ok(found) => returns.set(found),
                 Err(e) => message.set(Some(api::offline_message(e, "tính biểu thống kê"))),
             }
