@@ -4,47 +4,21 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use chrono::{NaiveDate, Utc};
-use common::world::PASSWORD;
+use chrono::Utc;
+use common::world::{PASSWORD, VIET_TRI};
 use common::{server, set, TestServer};
-use domain::api::OrgUnit;
 use domain::workflow::Action;
 use domain::{Mutation, Op, Outcome, RecordKind};
 use serde_json::json;
-use server::db::NewUser;
 use uuid::Uuid;
 
 const TAM_DUONG: &str = "ttvh-tam-duong";
 const LAP_THACH: &str = "ttvh-lap-thach";
-/// A centre under another department: outside the Vĩnh Phúc department's subtree.
-const VIET_TRI: &str = "ttvh-viet-tri";
 
-/// The tests' world, plus a second department with a centre and a staff member, so department roles have an outside.
+/// The tests' world, plus a second department, so the roles that stop at Vĩnh Phúc have an outside.
 async fn world() -> TestServer {
     let s = server().await;
-    let founded = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
-    for (id, parent, name) in [
-        ("so-vhttdl-phu-tho", None, "Sở Văn hóa, Thể thao và Du lịch tỉnh Phú Thọ"),
-        (VIET_TRI, Some("so-vhttdl-phu-tho"), "Trung tâm Văn hóa - Thông tin phường Việt Trì"),
-    ] {
-        let unit = OrgUnit {
-            id: id.into(),
-            parent_id: parent.map(Into::into),
-            kind: "đơn vị".into(),
-            name: name.into(),
-            valid_from: founded,
-            valid_to: None,
-        };
-        s.db.insert_unit(&unit).await.unwrap();
-    }
-    let hash = server::accounts::hash_password(common::world::PASSWORD).unwrap();
-    for (login, full_name, role) in [
-        ("viettri.nam", "Đinh Văn Nam", domain::api::Role::Staff),
-        ("viettri.giamdoc", "Cao Minh Đức", domain::api::Role::UnitHead),
-    ] {
-        let user = NewUser { id: login, login, full_name, position: "", role, unit_id: VIET_TRI, password_hash: &hash };
-        s.db.insert_user(&user).await.unwrap();
-    }
+    common::world::seed_outside(&s.db).await;
     s
 }
 

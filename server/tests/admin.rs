@@ -5,49 +5,21 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDate, Utc};
-use common::world::{DEPARTMENT, LAP_THACH, MERGED_INTO_LAP_THACH, PASSWORD, TAM_DUONG};
+use common::world::{DEPARTMENT, LAP_THACH, MERGED_INTO_LAP_THACH, PASSWORD, TAM_DUONG, VIET_TRI};
 use common::{server, TestServer};
 use domain::api::{AccountSummary, OrgUnit, ReferenceData, Role};
 use domain::calendar::vietnam_date;
 use domain::org::UnitMerge;
 use serde_json::{json, Value};
-use server::db::NewUser;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// A centre under another department: outside the Vĩnh Phúc admin's subtree.
-const VIET_TRI: &str = "ttvh-viet-tri";
 const NEW_PASSWORD: &str = "mat-khau-moi-2026";
 
-/// The tests' world, plus a second department with a centre and a staff member, so the admin has an outside.
+/// The tests' world, plus a second department, so the roles that stop at Vĩnh Phúc have an outside.
 async fn world() -> TestServer {
     let s = server().await;
-    let founded = date(2025, 7, 1);
-    for (id, parent, name) in [
-        ("so-vhttdl-phu-tho", None, "Sở Văn hóa, Thể thao và Du lịch tỉnh Phú Thọ"),
-        (VIET_TRI, Some("so-vhttdl-phu-tho"), "Trung tâm Văn hóa - Thông tin phường Việt Trì"),
-    ] {
-        let unit = OrgUnit {
-            id: id.into(),
-            parent_id: parent.map(Into::into),
-            kind: "đơn vị".into(),
-            name: name.into(),
-            valid_from: founded,
-            valid_to: None,
-        };
-        s.db.insert_unit(&unit).await.unwrap();
-    }
-    let hash = server::accounts::hash_password(PASSWORD).unwrap();
-    let user = NewUser {
-        id: "viettri.nam",
-        login: "viettri.nam",
-        full_name: "Đinh Văn Nam",
-        position: "",
-        role: Role::Staff,
-        unit_id: VIET_TRI,
-        password_hash: &hash,
-    };
-    s.db.insert_user(&user).await.unwrap();
+    common::world::seed_outside(&s.db).await;
     s
 }
 

@@ -75,12 +75,36 @@ fn role_options() -> Vec<(String, String)> {
     Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect()
 }
 
-/// A labelled text input bound to `value`.
-fn text_input(id: &'static str, label: &'static str, value: RwSignal<String>, kind: &'static str) -> impl IntoView {
+/// A labelled choice bound to `value`.
+fn choice_field(
+    id: &'static str,
+    label: &'static str,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+    placeholder: &'static str,
+) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type=kind required prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <Choice id=id placeholder=placeholder options value=Signal::derive(move || value.get())
+                on_change=Callback::new(move |v| value.set(v)) />
+        </div>
+    }
+}
+
+/// A labelled text input bound to `value`.
+fn text_input(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    kind: &'static str,
+    required: bool,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type=kind required=required prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
         </div>
     }
 }
@@ -142,22 +166,14 @@ fn AccountsPage(tree: Tree, token: StoredValue<String>) -> impl IntoView {
             <form id="new-account" class="admin-form" on:submit=create>
                 <h2>"Tạo tài khoản"</h2>
                 <div class="row">
-                    {text_input("account-login", "Tên đăng nhập", login, "text")}
-                    {text_input("account-name", "Họ và tên", full_name, "text")}
-                    {text_input("account-position", "Chức vụ", position, "text")}
+                    {text_input("account-login", "Tên đăng nhập", login, "text", true)}
+                    {text_input("account-name", "Họ và tên", full_name, "text", true)}
+                    {text_input("account-position", "Chức vụ", position, "text", false)}
                 </div>
                 <div class="row">
-                    <div class="field">
-                        <label for="account-role">"Vai trò"</label>
-                        <Choice id="account-role" options=Signal::derive(role_options) value=Signal::derive(move || role.get())
-                            on_change=Callback::new(move |v| role.set(v)) />
-                    </div>
-                    <div class="field">
-                        <label for="account-unit">"Đơn vị"</label>
-                        <Choice id="account-unit" placeholder="— Chọn đơn vị —" options=Signal::derive(move || tree.open_units())
-                            value=Signal::derive(move || unit.get()) on_change=Callback::new(move |v| unit.set(v)) />
-                    </div>
-                    {text_input("account-password", "Mật khẩu ban đầu (ít nhất 8 ký tự)", password, "password")}
+                    {choice_field("account-role", "Vai trò", Signal::derive(role_options), role, "— Chọn —")}
+                    {choice_field("account-unit", "Đơn vị", Signal::derive(move || tree.open_units()), unit, "— Chọn đơn vị —")}
+                    {text_input("account-password", "Mật khẩu ban đầu (ít nhất 8 ký tự)", password, "password", true)}
                 </div>
                 <button type="submit" class="primary">"Tạo tài khoản"</button>
             </form>
@@ -244,23 +260,12 @@ fn AccountForm(
         <form id="edit-account" class="admin-form" on:submit=save>
             <h2 id="edit-account-heading" tabindex="-1">"Sửa tài khoản " {account.login.clone()}</h2>
             <div class="row">
-                {text_input("edit-account-name", "Họ và tên", full_name, "text")}
-                <div class="field">
-                    <label for="edit-account-position">"Chức vụ"</label>
-                    <input id="edit-account-position" prop:value=move || position.get() on:input=move |ev| position.set(event_target_value(&ev)) />
-                </div>
+                {text_input("edit-account-name", "Họ và tên", full_name, "text", true)}
+                {text_input("edit-account-position", "Chức vụ", position, "text", false)}
             </div>
             <div class="row">
-                <div class="field">
-                    <label for="edit-account-role">"Vai trò"</label>
-                    <Choice id="edit-account-role" options=Signal::derive(role_options) value=Signal::derive(move || role.get())
-                        on_change=Callback::new(move |v| role.set(v)) />
-                </div>
-                <div class="field">
-                    <label for="edit-account-unit">"Đơn vị"</label>
-                    <Choice id="edit-account-unit" options=Signal::derive(move || tree.open_units()) value=Signal::derive(move || unit.get())
-                        on_change=Callback::new(move |v| unit.set(v)) />
-                </div>
+                {choice_field("edit-account-role", "Vai trò", Signal::derive(role_options), role, "— Chọn —")}
+                {choice_field("edit-account-unit", "Đơn vị", Signal::derive(move || tree.open_units()), unit, "— Chọn —")}
             </div>
             <label class="check">
                 <input id="edit-account-disabled" type="checkbox" prop:checked=move || disabled.get()
@@ -419,13 +424,9 @@ fn UnitsPage(tree: Tree, token: StoredValue<String>) -> impl IntoView {
             <form id="new-unit" class="admin-form" on:submit=create>
                 <h2>"Thêm đơn vị"</h2>
                 <div class="row">
-                    {text_input("unit-name", "Tên đơn vị", name, "text")}
-                    {text_input("unit-kind", "Cấp, loại (ví dụ: Trung tâm cấp xã)", kind, "text")}
-                    <div class="field">
-                        <label for="unit-parent">"Trực thuộc"</label>
-                        <Choice id="unit-parent" placeholder="— Chọn —" options=Signal::derive(move || tree.open_units())
-                            value=Signal::derive(move || parent.get()) on_change=Callback::new(move |v| parent.set(v)) />
-                    </div>
+                    {text_input("unit-name", "Tên đơn vị", name, "text", true)}
+                    {text_input("unit-kind", "Cấp, loại (ví dụ: Trung tâm cấp xã)", kind, "text", true)}
+                    {choice_field("unit-parent", "Trực thuộc", Signal::derive(move || tree.open_units()), parent, "— Chọn —")}
                 </div>
                 <button type="submit" class="primary">"Thêm đơn vị"</button>
             </form>
@@ -449,11 +450,7 @@ fn UnitsPage(tree: Tree, token: StoredValue<String>) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <div class="row">
-                    <div class="field">
-                        <label for="merge-into">"Đơn vị tiếp nối"</label>
-                        <Choice id="merge-into" placeholder="— Chọn —" options=Signal::derive(move || tree.open_units())
-                            value=Signal::derive(move || merged_into.get()) on_change=Callback::new(move |v| merged_into.set(v)) />
-                    </div>
+                    {choice_field("merge-into", "Đơn vị tiếp nối", Signal::derive(move || tree.open_units()), merged_into, "— Chọn —")}
                     <div class="field">
                         <label for="merge-on">"Ngày hợp nhất, sáp nhập có hiệu lực"</label>
                         <input id="merge-on" type="date" required prop:value=move || merged_on.get() on:input=move |ev| merged_on.set(event_target_value(&ev)) />
@@ -513,15 +510,11 @@ fn UnitForm(
         <form id="edit-unit" class="admin-form" on:submit=save>
             <h2 id="edit-unit-heading" tabindex="-1">"Sửa đơn vị " {unit.name.clone()}</h2>
             <div class="row">
-                {text_input("edit-unit-name", "Tên đơn vị", name, "text")}
-                {text_input("edit-unit-kind", "Cấp, loại", kind, "text")}
+                {text_input("edit-unit-name", "Tên đơn vị", name, "text", true)}
+                {text_input("edit-unit-kind", "Cấp, loại", kind, "text", true)}
             </div>
             <div class="row">
-                <div class="field">
-                    <label for="edit-unit-parent">"Trực thuộc"</label>
-                    <Choice id="edit-unit-parent" placeholder="— Giữ nguyên —" options=Signal::derive(parents)
-                        value=Signal::derive(move || parent.get()) on_change=Callback::new(move |v| parent.set(v)) />
-                </div>
+                {choice_field("edit-unit-parent", "Trực thuộc", Signal::derive(parents), parent, "— Giữ nguyên —")}
                 <div class="field">
                     <label for="edit-unit-closes">"Ngừng hoạt động từ sau ngày (để trống nếu còn hoạt động)"</label>
                     <input id="edit-unit-closes" type="date" prop:value=move || closes.get() on:input=move |ev| closes.set(event_target_value(&ev)) />

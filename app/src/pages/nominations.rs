@@ -239,13 +239,7 @@ fn NominationForm(
         awards
     };
     let editable = move || draft.editable();
-    let stored = move || {
-        draft
-            .record
-            .get()
-            .and_then(|r| r.fields.get("verdict").cloned())
-            .and_then(|v| serde_json::from_value::<Verdict>(v).ok())
-    };
+    let stored = move || draft.record.with(|r| r.as_ref().and_then(|r| read::<Option<Verdict>>(&r.fields, "verdict")));
     // The documents the title's dossier needs under the regime the panel judges by; the unit ticks those it sends.
     let documents = move || -> Vec<(String, String)> {
         let Some(v) = verdict.get() else { return Vec::new() };

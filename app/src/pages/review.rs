@@ -91,8 +91,9 @@ fn dossier_check(local: LocalData, verdict: &Verdict, held: &[String]) -> Option
     Some(view! { <p class="dossier" data-complete=missing.is_empty().to_string()>{text}</p> })
 }
 
+/// The verdict the server stored with the nomination when it was sent.
 fn verdict_of(r: &LocalRecord) -> Option<Verdict> {
-    r.fields.get("verdict").cloned().and_then(|v| serde_json::from_value::<Verdict>(v).ok())
+    read(&r.fields, "verdict")
 }
 
 #[component]

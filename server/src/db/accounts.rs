@@ -53,24 +53,17 @@ impl Db {
         .transpose()
     }
 
+    /// The signed-in user's own profile: their account as the admin's list reads it, without its disabled flag
+    /// (a disabled account has no session to ask with).
     pub async fn user_profile(&self, user_id: &str) -> Result<Option<UserProfile>> {
-        let row = sqlx::query(
-            "select u.id, u.login, u.full_name, u.position, u.role, u.unit_id, o.name as unit_name
-             from users u join org_units o on o.id = u.unit_id where u.id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let role: String = row.try_get("role")?;
-        Ok(Some(UserProfile {
-            id: row.try_get("id")?,
-            login: row.try_get("login")?,
-            full_name: row.try_get("full_name")?,
-            position: row.try_get("position")?,
-            role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
-            unit_id: row.try_get("unit_id")?,
-            unit_name: row.try_get("unit_name")?,
+        Ok(self.account(user_id).await?.map(|a| UserProfile {
+            id: a.id,
+            login: a.login,
+            full_name: a.full_name,
+            role: a.role,
+            position: a.position,
+            unit_id: a.unit_id,
+            unit_name: a.unit_name,
         }))
     }
 

@@ -45,14 +45,7 @@ impl Db {
 
     pub async fn insert_merge(&self, merge: &UnitMerge) -> Result<()> {
         let mut tx = self.writer.begin().await?;
-        for from in &merge.from {
-            sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values ($1, $2, $3)")
-                .bind(from)
-                .bind(&merge.into)
-                .bind(merge.on.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_merge_in(&mut tx, merge).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -215,5 +208,18 @@ pub(super) async fn insert_unit_in<'e, E: sqlx::Executor<'e, Database = sqlx::Sq
     .bind(unit.valid_to.map(|d| d.to_string()))
     .execute(executor)
     .await?;
+    Ok(())
+}
+
+/// Writes one merge, a row per merged unit, inside the caller's transaction (seeding, or an admin's merge).
+pub(super) async fn insert_merge_in(conn: &mut sqlx::SqliteConnection, merge: &UnitMerge) -> Result<()> {
+    for from in &merge.from {
+        sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values ($1, $2, $3)")
+            .bind(from)
+            .bind(&merge.into)
+            .bind(merge.on.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }

@@ -119,14 +119,7 @@ impl Db {
             Ok(closes) => closes,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        for from in &merge.from {
-            sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values ($1, $2, $3)")
-                .bind(from)
-                .bind(&merge.into)
-                .bind(merge.on.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
+        super::reference::insert_merge_in(&mut tx, merge).await?;
         for (unit, last_day) in &closes {
             sqlx::query("update org_units set valid_to = $1 where id = $2")
                 .bind(last_day.to_string())

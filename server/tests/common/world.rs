@@ -1,6 +1,9 @@
 //! The tests' own world, named here and independent of the demo data (which may change for the product's
 //! demo): one department, two centres (Lập Thạch formed by a merger of two older units), the accounts the
-//! tests sign in with, and one movement.
+//! tests sign in with, and one movement; and, for the files that need an outside, a second department.
+
+// The fault-injection suite includes this file alone and uses only `seed`.
+#![allow(dead_code)]
 
 use chrono::NaiveDate;
 use domain::api::{Movement, OrgUnit, Role};
@@ -13,6 +16,8 @@ pub const DEPARTMENT: &str = "so-tttt-vinh-phuc";
 pub const TAM_DUONG: &str = "ttvh-tam-duong";
 pub const LAP_THACH: &str = "ttvh-lap-thach";
 /// The two units merged into Lập Thạch's centre on 1/1/2020.
+/// A centre under another department: outside every Vĩnh Phúc subtree (`seed_outside`).
+pub const VIET_TRI: &str = "ttvh-viet-tri";
 pub const MERGED_INTO_LAP_THACH: [&str; 2] = ["tt-van-hoa-lap-thach", "dai-truyen-thanh-lap-thach"];
 
 /// (login, full name, role, unit). The login is also the user id.
@@ -103,4 +108,32 @@ pub async fn seed(db: &Db) {
         db.insert_user(&user).await.expect("user");
     }
     db.save_movement(&movement()).await.expect("movement");
+}
+
+/// A second department with a centre (Việt Trì), its staff member and its head: an outside for the roles and
+/// scopes that stop at the Vĩnh Phúc department.
+pub async fn seed_outside(db: &Db) {
+    let founded = date(2025, 7, 1);
+    let department = "so-vhttdl-phu-tho";
+    for unit in [
+        unit(department, None, "Sở Văn hóa, Thể thao và Du lịch tỉnh Phú Thọ", founded, None),
+        unit(VIET_TRI, Some(department), "Trung tâm Văn hóa - Thông tin phường Việt Trì", founded, None),
+    ] {
+        db.insert_unit(&unit).await.expect("unit");
+    }
+    let password_hash = server::accounts::hash_password(PASSWORD).expect("hash");
+    for (login, full_name, role) in
+        [("viettri.nam", "Đinh Văn Nam", Role::Staff), ("viettri.giamdoc", "Cao Minh Đức", Role::UnitHead)]
+    {
+        let user = NewUser {
+            id: login,
+            login,
+            full_name,
+            position: "",
+            role,
+            unit_id: VIET_TRI,
+            password_hash: &password_hash,
+        };
+        db.insert_user(&user).await.expect("user");
+    }
 }
