@@ -36,6 +36,8 @@ pub enum FieldType {
     Codes,
     /// A cluster self-score's figures, criterion by criterion.
     ScoreEntries,
+    /// A reference to an attached file (`attachment::AttachmentRef`), under `att:<sha256>`.
+    Attachment,
     /// Written only by the server: the verdict stored with a submitted nomination, the awards of issued decisions
     /// in a person's or unit's history, a nomination's outcome.
     ServerWritten,
@@ -44,6 +46,11 @@ pub enum FieldType {
 /// The type of `field` in `kind`, or None if the kind has no such field.
 pub fn field_type(kind: RecordKind, field: &str) -> Option<FieldType> {
     use FieldType::*;
+    if crate::attachment::is_attachment_field(field) {
+        // A unit's registration and cluster score are figures the office checks against their own sources.
+        let holds_evidence = !matches!(kind, RecordKind::Registration | RecordKind::ClusterScore);
+        return (holds_evidence && crate::attachment::file_of_field(field).is_some()).then_some(Attachment);
+    }
     let t = match (kind, field) {
         (RecordKind::SelfAssessment, "summary" | "achievements" | "limitations" | "next_steps" | "period") => Text,
         (RecordKind::SelfAssessment, "results") => TargetResults,
@@ -112,6 +119,8 @@ pub fn well_formed(ty: FieldType, value: &Value) -> bool {
         FieldType::ScoreEntries => {
             serde_json::from_value::<Vec<ScoreEntry>>(value.clone()).is_ok_and(|entries| entries_well_formed(&entries))
         }
+        FieldType::Attachment => serde_json::from_value::<crate::attachment::AttachmentRef>(value.clone())
+            .is_ok_and(|reference| reference.well_formed()),
         // Only the server writes it (`model::validate_fields` refuses it from a tablet).
         FieldType::ServerWritten => false,
     }
@@ -234,5 +243,23 @@ mod tests {
             !well_formed(FieldType::Date, &json!("12/09/2025")) && !well_formed(FieldType::Date, &json!("2025-02-30"))
         );
         assert!(well_formed(FieldType::Text, &Value::Null), "null clears a field");
+    }
+
+    #[test]
+    fn attachments_are_fields_named_by_their_file() {
+        let sha = "0".repeat(64);
+        let photo = json!({"name": "le-hoi.jpg", "media_type": "image/jpeg", "size": 1000, "caption": "Lễ hội"});
+        let attached = fields(&[(&format!("att:{sha}"), photo.clone())]);
+        assert_eq!(validate_fields(RecordKind::Nomination, &attached), Ok(()));
+        assert_eq!(validate_fields(RecordKind::Person, &fields(&[(&format!("att:{sha}"), Value::Null)])), Ok(()));
+        let not_a_hash = fields(&[("att:../../etc/passwd", photo.clone())]);
+        assert!(matches!(validate_fields(RecordKind::Nomination, &not_a_hash), Err(FieldError::Unknown(_))));
+        assert!(matches!(validate_fields(RecordKind::Registration, &attached), Err(FieldError::Unknown(_))));
+        let svg = json!({"name": "x.svg", "media_type": "image/svg+xml", "size": 10});
+        let refused = fields(&[(&format!("att:{sha}"), svg)]);
+        assert!(matches!(validate_fields(RecordKind::Nomination, &refused), Err(FieldError::Malformed(_))));
+        let huge = json!({"name": "a.pdf", "media_type": "application/pdf", "size": 21 * 1024 * 1024});
+        let too_big = fields(&[(&format!("att:{sha}"), huge)]);
+        assert!(matches!(validate_fields(RecordKind::Nomination, &too_big), Err(FieldError::Malformed(_))));
     }
 }

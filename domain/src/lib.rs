@@ -4,13 +4,14 @@
 //! rules give the same answers on both sides and every rule is testable natively and deterministically.
 //!
 //! Architecture invariant: the modules form layers, each using only those before it, with no circle:
-//! leaves `model`, `role`, `org`, `calendar`, `cluster`, `diff`, `text`, `publication`; then `dossier`, `fields`,
+//! leaves `model`, `role`, `attachment`, `org`, `calendar`, `cluster`, `diff`, `text`, `publication`; then `dossier`, `fields`,
 //! `workflow`, `rules`, `advanced_model`; then the office's half, `council`, `ballot`, `decision` and `documents`; then the wire
 //! (`api`, `sync`); then `statistics` (which counts movements) and `dashboard` (the office's figures, counted
 //! like the returns), `merge` (the server's decision on a change) and `replica` (the tablet's side).
 
 pub mod advanced_model;
 pub mod api;
+pub mod attachment;
 pub mod ballot;
 pub mod calendar;
 pub mod cluster;

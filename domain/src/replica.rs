@@ -11,14 +11,16 @@
 #[cfg(any(test, feature = "memory-store"))]
 mod memory;
 mod procedure;
+mod upload;
 
 #[cfg(any(test, feature = "memory-store"))]
 pub use memory::MemoryStore;
 pub use procedure::{
     sync_once, LocalStore, Progress, SyncError, SyncReport, Transport, TransportError, PULL_PAGE, PUSH_BATCH,
 };
+pub use upload::{upload, FileSource, UploadError, UploadFile, UploadTransport};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -187,6 +189,7 @@ pub fn edit(
     record.rejection = None;
     record.saved_at = Some(now);
 
+    let edits_attach = attaches(edits.keys().map(String::as_str));
     let mut fields = edits;
     let mut dropped = Vec::new();
     for refused in outbox.iter().filter(|e| e.mutation.record_id == id && e.rejected.is_some()) {
@@ -203,7 +206,11 @@ pub fn edit(
 
     let newest = outbox.iter().rev().find(|e| e.mutation.record_id == id && e.rejected.is_none());
     let entry = match newest {
-        Some(open) if !open.sent && matches!(open.mutation.op, Op::Set { .. }) => {
+        Some(open)
+            if !open.sent
+                && matches!(open.mutation.op, Op::Set { .. })
+                && attaches(open.mutation.op.fields().into_iter()) == edits_attach =>
+        {
             let mut entry = open.clone();
             if let Op::Set { fields: queued } = &mut entry.mutation.op {
                 queued.extend(fields);
@@ -238,10 +245,26 @@ pub fn local_op(record: &mut LocalRecord, op: Op, now: DateTime<Utc>, new_mutati
 
 /// The next entries to push, oldest first, at most `max_count` and about `max_bytes` of JSON. They are marked
 /// sent here, before they leave, so later edits queue separately; the caller stores the marked entries.
-pub fn select_batch(outbox: &mut [OutboxEntry], max_count: usize, max_bytes: usize) -> Vec<Mutation> {
+///
+/// An entry that refers to a file the server does not hold yet (`missing`) waits, and so does a later entry of
+/// the same record that must not overtake it (one writing the same fields, or a workflow step or delete); every
+/// other entry goes ahead, so a big file never holds back the text typed after it.
+pub fn select_batch(
+    outbox: &mut [OutboxEntry],
+    max_count: usize,
+    max_bytes: usize,
+    missing: &BTreeSet<String>,
+) -> Vec<Mutation> {
     let mut batch = Vec::new();
     let mut bytes = 0;
+    let mut waiting: Vec<OutboxEntry> = Vec::new();
     for entry in outbox.iter_mut().filter(|e| e.rejected.is_none()) {
+        if waiting.iter().any(|w| must_follow(w, entry))
+            || entry.mutation.op.files_needed().iter().any(|sha| missing.contains(sha))
+        {
+            waiting.push(entry.clone());
+            continue;
+        }
         let size = serde_json::to_string(&entry.mutation).map_or(0, |s| s.len());
         if batch.len() == max_count || (!batch.is_empty() && bytes + size > max_bytes) {
             break;
@@ -251,6 +274,30 @@ pub fn select_batch(outbox: &mut [OutboxEntry], max_count: usize, max_bytes: usi
         batch.push(entry.mutation.clone());
     }
     batch
+}
+
+/// Whether `later` must wait while `earlier`, of the same record, waits.
+fn must_follow(earlier: &OutboxEntry, later: &OutboxEntry) -> bool {
+    if earlier.mutation.record_id != later.mutation.record_id {
+        return false;
+    }
+    match &later.mutation.op {
+        Op::Set { .. } | Op::Resolve { .. } => {
+            let written = earlier.mutation.op.fields();
+            later.mutation.op.fields().iter().any(|f| written.contains(f))
+        }
+        Op::Transition { .. } | Op::Delete => true,
+    }
+}
+
+/// Whether an entry only attaches, removes or captions files: such an entry may wait for an upload, so text is
+/// never folded into it, nor it into text.
+fn attaches<'a>(mut fields: impl Iterator<Item = &'a str>) -> bool {
+    let mut any = false;
+    fields.all(|f| {
+        any = true;
+        crate::attachment::is_attachment_field(f)
+    }) && any
 }
 
 /// What happens to an outbox entry once the server has answered it.

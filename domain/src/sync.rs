@@ -15,9 +15,9 @@ use crate::workflow::Action;
 /// Bumped on any incompatible change to these types, and when records or reference data gain fields an older
 /// app would refuse (2: which achievement an award rewards, the rulebook's abbreviations and tracks; 3: the
 /// council's and the cash rules, awards of issued decisions, the closed states of a nomination; 5: clusters in
-/// the reference data, the cluster self-score record, the rulebook's `leads_cluster` check). A client with
-/// another version is told to reload, and keeps its outbox.
-pub const PROTOCOL_VERSION: u32 = 5;
+/// the reference data, the cluster self-score record, the rulebook's `leads_cluster` check; 6: files attached to
+/// records, in `att:<sha256>` fields). A client with another version is told to reload, and keeps its outbox.
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// At most this many mutations in one push. The client sends smaller batches; the server refuses larger ones.
 pub const MAX_PUSH_MUTATIONS: usize = 200;
@@ -94,6 +94,17 @@ impl Op {
         match self {
             Op::Set { fields } => fields.keys().map(String::as_str).collect(),
             Op::Resolve { field, .. } => vec![field.as_str()],
+            Op::Delete | Op::Transition { .. } => Vec::new(),
+        }
+    }
+
+    /// The files this operation refers to: the server applies it only once it holds all of them.
+    pub fn files_needed(&self) -> Vec<String> {
+        match self {
+            Op::Set { fields } => crate::attachment::referenced_files(fields),
+            Op::Resolve { field, value, .. } => {
+                crate::attachment::referenced_files(&[(field.clone(), value.clone())].into_iter().collect())
+            }
             Op::Delete | Op::Transition { .. } => Vec::new(),
         }
     }
@@ -205,6 +216,28 @@ mod tests {
     fn push_request_rejects_unknown_fields() {
         let body = json!({"protocol": 1, "device_id": Uuid::nil(), "mutations": [], "admin": true});
         assert!(serde_json::from_value::<PushRequest>(body).is_err());
+    }
+
+    const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    #[test]
+    fn a_change_needs_its_files_and_thumbnails() {
+        let thumb = "a".repeat(64);
+        let op = Op::Set {
+            fields: [
+                (
+                    crate::attachment::field_name(SHA),
+                    json!({"name": "le-hoi.jpg", "media_type": "image/jpeg", "size": 300_000,
+                    "caption": "Lễ hội", "thumb": thumb}),
+                ),
+                ("summary".to_owned(), json!("Văn bản")),
+                (crate::attachment::field_name(&"b".repeat(64)), serde_json::Value::Null),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        assert_eq!(op.files_needed(), vec![SHA.to_owned(), thumb], "a removed file is not needed");
+        assert!(Op::Delete.files_needed().is_empty());
     }
 
     #[test]

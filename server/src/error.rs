@@ -64,6 +64,12 @@ pub enum ApiError {
     /// A refusal made outside the handlers (the router's 405, a layer's answer), given the error shape.
     #[error("status {0}")]
     Status(StatusCode),
+    /// A file or a chunk of one refused for what it is.
+    #[error("file refused: {0}")]
+    File(domain::attachment::FileRefusal),
+    /// A chunk sent for an offset the server does not hold; the answer carries the one it does.
+    #[error("upload chunk at the wrong offset; the server holds {0} bytes")]
+    UploadOffset(u64),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -149,6 +155,25 @@ impl ApiError {
                 "Máy chủ xử lý quá lâu. Ứng dụng sẽ tự gửi lại; dữ liệu vẫn được giữ trên máy.".into(),
             ),
             ApiError::Status(status) => status_refusal(*status),
+            ApiError::File(refusal) => {
+                use domain::attachment::FileRefusal;
+                let (status, code) = match refusal {
+                    FileRefusal::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"),
+                    FileRefusal::TypeNotAllowed(_) | FileRefusal::ContentMismatch(_) => {
+                        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file_type")
+                    }
+                    FileRefusal::ChunkChecksum => (CHECKSUM_MISMATCH, "checksum_mismatch"),
+                    FileRefusal::Hash | FileRefusal::TooManyFiles(_) | FileRefusal::RecordTooLarge(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, "file_refused")
+                    }
+                };
+                (status, code, format!("{refusal}."))
+            }
+            ApiError::UploadOffset(offset) => (
+                StatusCode::CONFLICT,
+                "upload_offset",
+                format!("Máy chủ đang có {offset} byte của tệp; ứng dụng sẽ gửi tiếp từ đó."),
+            ),
             ApiError::Db(_) | ApiError::Password(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -157,6 +182,12 @@ impl ApiError {
         }
     }
 }
+
+/// tus's status for a chunk that does not match its checksum.
+const CHECKSUM_MISMATCH: StatusCode = match StatusCode::from_u16(domain::attachment::tus::CHECKSUM_MISMATCH) {
+    Ok(status) => status,
+    Err(_) => StatusCode::BAD_REQUEST,
+};
 
 fn status_refusal(status: StatusCode) -> (StatusCode, &'static str, String) {
     let (code, message) = match status {
@@ -204,11 +235,21 @@ impl IntoResponse for ApiError {
         } else {
             tracing::info!(error = %self, status = status.as_u16(), "request refused");
         }
+        let offset = match self {
+            ApiError::UploadOffset(offset) => Some(offset),
+            _ => None,
+        };
         let problems = match self {
             ApiError::Problems(problems) => problems,
             _ => Vec::new(),
         };
-        (status, axum::Json(ErrorBody { code: code.into(), message, problems })).into_response()
+        let mut response = (status, axum::Json(ErrorBody { code: code.into(), message, problems })).into_response();
+        if let Some(offset) = offset {
+            let headers = response.headers_mut();
+            headers.insert(domain::attachment::tus::UPLOAD_OFFSET, axum::http::HeaderValue::from(offset));
+            headers.insert(domain::attachment::tus::RESUMABLE, axum::http::HeaderValue::from_static("1.0.0"));
+        }
+        response
     }
 }
 

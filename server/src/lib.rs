@@ -29,6 +29,8 @@ mod documents;
 pub mod edge;
 /// The one error type of the HTTP boundary.
 pub mod error;
+/// Attached files on disk.
+pub mod files;
 /// The registry of advanced models, and the public list of recognised ones.
 mod models;
 /// The office's emulation movements.
@@ -53,6 +55,8 @@ mod session;
 mod sync;
 /// The admin's org tree: new units, renamed, moved or closed ones, and merges.
 mod units;
+/// Attached files: resumable uploads (tus), downloads in scope, the cleanup of unreferenced files.
+pub mod uploads;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -64,7 +68,7 @@ use axum::middleware;
 use axum::Router;
 use domain::api::{ErrorBody, Health};
 use domain::PROTOCOL_VERSION;
-use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -79,7 +83,8 @@ use crate::error::{ApiError, Json};
 
 /// Only the app's own files run: no inline script (the build moves Trunk's boot script into a file), no eval
 /// beyond compiling the app's WebAssembly, no framing, and requests only to this origin.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
                    connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
                    form-action 'self'; frame-ancestors 'none'";
 
@@ -90,12 +95,15 @@ pub struct AppState {
     /// taking memory and the async workers.
     passwords: passwords::Passwords,
     pub timeouts: Timeouts,
+    /// Attached files, in a folder beside the database.
+    pub files: files::Files,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        AppState { db, passwords: passwords::Passwords::new(cores), timeouts: Timeouts::default() }
+        let files = files::Files::beside(db.path());
+        AppState { db, passwords: passwords::Passwords::new(cores), timeouts: Timeouts::default(), files }
     }
 
     pub fn with_timeouts(self, timeouts: Timeouts) -> Self {
@@ -109,7 +117,7 @@ impl AppState {
         title = "thidua API",
         version = "1",
         description = "Offline-first emulation and commendation work: sign-in, sync, reference data, history, \
-                       accounts, units and merges, movements, the rulebook, clusters and blocks, advanced models, the council, publication, decisions and the dashboard. Errors are \
+                       accounts, units and merges, attached files (tus uploads), movements, the rulebook, clusters and blocks, advanced models, the council, publication, decisions and the dashboard. Errors are \
                        `ErrorBody`: a code for programs and a Vietnamese message to show."
     ),
     modifiers(&BearerScheme)
@@ -146,6 +154,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(rulebook::router())
         .merge(sync::router())
         .merge(units::router())
+        .merge(uploads::router())
 }
 
 /// The API's OpenAPI document, made from the handlers' annotations and the wire types. `server/openapi.json` is
@@ -200,7 +209,14 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         .layer(DefaultBodyLimit::disable())
         // Below one TCP segment compression saves no packet on the wire, and under load gzip was a tenth of the
         // server's CPU (most answers to a small push are a few hundred bytes).
-        .layer(CompressionLayer::new().compress_when(SizeAbove::new(1400)))
+        .layer(
+            CompressionLayer::new().compress_when(
+                SizeAbove::new(1400)
+                    .and(NotForContentType::IMAGES)
+                    .and(NotForContentType::const_new("application/pdf"))
+                    .and(NotForContentType::const_new("application/vnd.openxmlformats")),
+            ),
+        )
         .layer(middleware::from_fn(edge::no_store))
         .split_for_parts();
     let mut router = Router::new().nest("/api", api.with_state(state));

@@ -39,14 +39,27 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
     tracing::info!(%addr, database = %database.display(), "listening");
     let state = AppState::new(db.clone());
+    let cleaning = tokio::spawn(clean_files_hourly(state.clone()));
     let timeouts = state.timeouts;
     edge::serve(listener, app(state, Some(&dist)), timeouts, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
     .context("serve")?;
+    cleaning.abort();
     db.close().await;
     Ok(())
+}
+
+/// Removes, every hour, files no record has referred to for the grace period.
+async fn clean_files_hourly(state: AppState) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        if let Err(e) = server::uploads::clean(&state.db, &state.files, chrono::Utc::now()).await {
+            tracing::error!(error = %e, "cleanup of unreferenced files failed");
+        }
+    }
 }
 
 fn env_or(name: &str, default: &str) -> String {

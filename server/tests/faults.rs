@@ -5,12 +5,17 @@
 //! an in-process network that drops requests, drops responses, duplicates deliveries, delays requests and
 //! delivers them later out of order. The server is restarted and tablets are "reloaded" mid-sync. Tablets edit,
 //! delete records their colleagues may still be editing, and settle conflicts (an edit against a deletion too).
+//! They attach files (a photo sometimes attached again on another tablet) and upload them with the app's own
+//! resumable upload (`replica::upload`) through the same network, whose chunks are dropped, answered into the
+//! void and delivered twice.
 //!
 //! After each run the network heals, every tablet syncs until nothing moves, and the harness checks that:
 //! - every value that left a tablet is on the server: in the record, in its audited history, or kept in a
 //!   conflict; and no field was ever overwritten by someone whose base had not seen it;
 //! - every tablet holds exactly the server's state;
 //! - no mutation was applied twice, and the audit log has exactly one row per applied mutation;
+//! - every file a tablet saw acknowledged whole is byte-identical on the server, and after every sync that
+//!   finished, nothing is left in an outbox but changes that wait for a file (no text edit waited on a file);
 //! - replaying the audit log with each mutation's op and answer gives what every replica holds: a record is
 //!   deleted exactly when its last applied delete was not undone by a resolution, and each field holds its last
 //!   audited write, so a value a person settled on is what everyone ends with unless a later write replaced it.
@@ -29,8 +34,9 @@ use axum::http::{header, Method, Request};
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use domain::api::ErrorBody;
+use domain::attachment::{base64, field_name, is_attachment_field, tus, MediaType, CHUNK_BYTES};
 use domain::model::self_assessment_id;
-use domain::replica::{self, MemoryStore, Transport, TransportError};
+use domain::replica::{self, MemoryStore, Transport, TransportError, UploadFile, UploadTransport};
 use domain::sync::{PullResponse, PushRequest, PushResponse};
 use domain::RecordRef;
 use domain::{Fields, Mutation, Op, RecordKind};
@@ -84,6 +90,10 @@ struct Faults {
     reloads_mid_sync: u64,
     deletes: u64,
     restores: u64,
+    files_attached: u64,
+    files_uploaded: u64,
+    chunks_dropped: u64,
+    chunks_duplicated: u64,
 }
 
 impl Faults {
@@ -97,6 +107,10 @@ impl Faults {
         self.reloads_mid_sync += other.reloads_mid_sync;
         self.deletes += other.deletes;
         self.restores += other.restores;
+        self.files_attached += other.files_attached;
+        self.files_uploaded += other.files_uploaded;
+        self.chunks_dropped += other.chunks_dropped;
+        self.chunks_duplicated += other.chunks_duplicated;
     }
 }
 
@@ -172,6 +186,29 @@ async fn call(
     } else {
         Err(TransportError::Refused(serde_json::from_value::<ErrorBody>(value).expect("error body")))
     }
+}
+
+/// A tus request: (status, the Upload-Offset it answered, if any).
+async fn tus_call(
+    router: &Router,
+    method: Method,
+    uri: &str,
+    token: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+) -> (u16, Option<u64>) {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(tus::RESUMABLE, tus::VERSION);
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let response = router.clone().oneshot(request.body(Body::from(body)).expect("request builds")).await;
+    let response = response.expect("router is infallible");
+    let offset = response.headers().get(tus::UPLOAD_OFFSET).and_then(|v| v.to_str().ok()?.parse().ok());
+    (response.status().as_u16(), offset)
 }
 
 /// One tablet's way to the server, through the world's faults.
@@ -252,6 +289,101 @@ impl Transport for Link<'_> {
     }
 }
 
+impl UploadTransport for Link<'_> {
+    async fn create(&self, file: &UploadFile) -> Result<u64, TransportError> {
+        let world = self.world;
+        if world.faulty.get() && world.rng.borrow_mut().chance(10) {
+            world.faults.borrow_mut().chunks_dropped += 1;
+            return Err(TransportError::Network);
+        }
+        let metadata = format!(
+            "sha256 {},filename {},filetype {}",
+            base64::encode(file.sha256.as_bytes()),
+            base64::encode(file.name.as_bytes()),
+            base64::encode(file.media_type.mime().as_bytes())
+        );
+        let headers = [(tus::UPLOAD_LENGTH, file.size.to_string()), (tus::UPLOAD_METADATA, metadata)];
+        let router = world.router.borrow().clone();
+        match tus_call(&router, Method::POST, "/api/uploads", self.token, &headers, Vec::new()).await {
+            (201, Some(offset)) => Ok(offset),
+            (status, _) => panic!("creating an upload answered {status}"),
+        }
+    }
+
+    async fn append(&self, sha256: &str, offset: u64, chunk: &[u8]) -> Result<u64, TransportError> {
+        use sha2::{Digest, Sha256};
+        let world = self.world;
+        let uri = format!("/api/uploads/{sha256}");
+        let headers = [
+            ("content-type", tus::CHUNK_TYPE.to_owned()),
+            (tus::UPLOAD_OFFSET, offset.to_string()),
+            (tus::UPLOAD_CHECKSUM, format!("sha256 {}", base64::encode(&Sha256::digest(chunk)))),
+        ];
+        let roll = if world.faulty.get() { world.rng.borrow_mut().below(100) } else { 100 };
+        if roll < 10 {
+            world.faults.borrow_mut().chunks_dropped += 1;
+            return Err(TransportError::Network);
+        }
+        let router = world.router.borrow().clone();
+        let answer = tus_call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
+        if roll < 20 {
+            world.faults.borrow_mut().chunks_duplicated += 1;
+            let again = tus_call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
+            assert_eq!(again.0, 409, "a chunk delivered twice was written twice");
+        }
+        if roll < 30 {
+            world.faults.borrow_mut().dropped_responses += 1;
+            return Err(TransportError::Network);
+        }
+        match answer {
+            (204 | 409, Some(offset)) => Ok(offset),
+            (status, _) => panic!("a chunk answered {status}"),
+        }
+    }
+}
+
+/// A photo-sized file: a JPEG's first bytes, then up to two and a half chunks of the seed's bytes.
+fn new_file(rng: &mut Rng) -> Vec<u8> {
+    let size = rng.below(CHUNK_BYTES as usize * 5 / 2) + 100;
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    let salt = rng.next();
+    bytes.extend((0..size as u64).map(|i| (i.wrapping_mul(0x9e37_79b9).wrapping_add(salt) >> 7) as u8));
+    bytes
+}
+
+/// Uploads every file the tablet holds that the server has not acknowledged, as the app does between syncs.
+async fn upload_files(tablet: &MemoryStore, link: &Link<'_>) {
+    for sha256 in tablet.files_to_upload() {
+        let size = tablet.file(&sha256).map_or(0, |f| f.len() as u64);
+        let file = UploadFile { sha256: sha256.clone(), size, media_type: MediaType::Jpeg, name: "anh.jpg".into() };
+        if replica::upload(tablet, link, &file, |_| {}).await.is_ok() {
+            tablet.file_uploaded(&sha256);
+            link.world.faults.borrow_mut().files_uploaded += 1;
+        }
+    }
+}
+
+/// After a sync that finished, what is left in the outbox waits for a file: it refers to one the server does not
+/// hold yet, or must follow such a change of its record.
+fn nothing_waits_but_for_files(tablet: &MemoryStore, seed: u64) {
+    let missing = tablet.files_to_upload();
+    let outbox = tablet.outbox();
+    let waiting: Vec<&replica::OutboxEntry> = outbox
+        .iter()
+        .filter(|e| e.rejected.is_none() && e.mutation.op.files_needed().iter().any(|f| missing.contains(f)))
+        .collect();
+    for entry in outbox.iter().filter(|e| e.rejected.is_none()) {
+        let behind_a_file =
+            waiting.iter().any(|w| w.mutation.record_id == entry.mutation.record_id && w.seq <= entry.seq);
+        assert!(
+            behind_a_file,
+            "seed {seed}: {} left {:?} in the outbox after a sync",
+            tablet.user(),
+            entry.mutation.op
+        );
+    }
+}
+
 /// A migrated, seeded database with a session per tablet, made once and copied for every seed.
 struct Template {
     _dir: tempfile::TempDir,
@@ -281,8 +413,12 @@ async fn template() -> Template {
 }
 
 fn hex_sha256(text: &str) -> String {
+    hex_bytes_sha256(text.as_bytes())
+}
+
+fn hex_bytes_sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A scratch folder on tmpfs when there is one: commits stay real SQLite commits, but fsync costs nothing, so a
@@ -354,7 +490,9 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                     .values()
                     .find_map(|r| r.conflicts.iter().find(|c| c.id > 0).map(|c| (r.id, c.clone())));
                 if let Some((record_id, conflict)) = found {
-                    let value = match rng().below(3) {
+                    // A file's reference is chosen, never combined into text.
+                    let ways = if is_attachment_field(&conflict.field) { 2 } else { 3 };
+                    let value = match rng().below(ways) {
                         0 => conflict.kept.value.clone(),
                         1 => conflict.other.value.clone(),
                         _ => json!(format!("{} + {}", conflict.kept.value, conflict.other.value)),
@@ -370,11 +508,44 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                     let after = rng().below(3);
                     link.reload_after.set(Some(after));
                 }
-                let _ = replica::sync_once(tablet, &link, Uuid::nil(), |_| {}).await;
+                if replica::sync_once(tablet, &link, Uuid::nil(), |_| {}).await.is_ok() {
+                    nothing_waits_but_for_files(tablet, seed);
+                }
             }
             85..=89 => {
                 world.faults.borrow_mut().server_restarts += 1;
                 world.restart_server().await;
+            }
+            90..=92 => {
+                // Attach a new photo, or one a colleague attached (the same bytes: one file on the server).
+                let held: Vec<Vec<u8>> =
+                    tablets.iter().flat_map(|t| t.files_to_upload().into_iter().filter_map(|f| t.file(&f))).collect();
+                let bytes = if !held.is_empty() && rng().chance(30) {
+                    held[rng().below(held.len())].clone()
+                } else {
+                    new_file(&mut rng())
+                };
+                let sha256 = hex_bytes_sha256(&bytes);
+                let size = bytes.len();
+                tablet.keep_file(&sha256, bytes);
+                let caption = format!("{} chụp ở bước {step} (seed {seed})", tablet.user());
+                let reference =
+                    json!({"name": "anh.jpg", "media_type": "image/jpeg", "size": size, "caption": caption});
+                let record = records[rng().below(records.len())];
+                let id = rng().uuid();
+                tablet
+                    .edit(
+                        &RecordRef::new(record, RecordKind::SelfAssessment, UNIT),
+                        [(field_name(&sha256), reference)].into_iter().collect(),
+                        now,
+                        id,
+                    )
+                    .expect("a well-formed attachment");
+                world.faults.borrow_mut().files_attached += 1;
+            }
+            93..=96 => {
+                let link = Link { world: &world, token: &template.tokens[t], reload_after: Cell::new(None) };
+                upload_files(tablet, &link).await;
             }
             _ => world.deliver_late().await,
         }
@@ -390,6 +561,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
         let before = max_seq(&world).await;
         for (t, tablet) in tablets.iter().enumerate() {
             let link = Link { world: &world, token: &template.tokens[t], reload_after: Cell::new(None) };
+            upload_files(tablet, &link).await;
             replica::sync_once(tablet, &link, Uuid::nil(), |_| {})
                 .await
                 .unwrap_or_else(|e| panic!("seed {seed}: healed sync failed: {e}"));
@@ -402,6 +574,20 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
     }
     assert!(settled, "seed {seed}: replicas did not quiesce");
     check_invariants(&world, &tablets, &template.tokens[3], seed).await;
+    for tablet in &tablets {
+        assert!(tablet.files_to_upload().is_empty(), "seed {seed}: {} did not finish its uploads", tablet.user());
+    }
+    let files = world.db_path.with_extension("files").join("files");
+    for tablet in &tablets {
+        for sha256 in tablet.uploaded_files() {
+            let stored = std::fs::read(files.join(&sha256[..2]).join(&sha256)).unwrap_or_default();
+            assert!(
+                Some(stored) == tablet.file(&sha256),
+                "seed {seed}: {sha256}, acknowledged to {}, is not byte-identical on the server",
+                tablet.user()
+            );
+        }
+    }
     let faults = *world.faults.borrow();
     let db = world.db.borrow().clone();
     db.close().await;
@@ -475,7 +661,7 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
         let writer = format!("{}/{}", row.get::<&str, _>("user_id"), row.get::<&str, _>("device_id"));
         let changes: BTreeMap<String, Value> = serde_json::from_str(row.get::<&str, _>("changes")).expect("changes");
         for (field, change) in changes {
-            if !FIELDS.contains(&field.as_str()) {
+            if !tracked(&field) {
                 continue;
             }
             let key = (record.clone(), field.clone());
@@ -525,7 +711,7 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
             _ => {}
         }
         for (field, change) in changes {
-            if FIELDS.contains(&field.as_str()) {
+            if tracked(&field) {
                 let by_resolution = matches!(op, Op::Resolve { .. }).then_some(mutation_id);
                 last_value.insert((record, field), (change["new"].clone(), by_resolution));
             }
@@ -609,6 +795,11 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
     }
 }
 
+/// The content fields the checks follow: the report's texts and its attached files.
+fn tracked(field: &str) -> bool {
+    FIELDS.contains(&field) || is_attachment_field(field)
+}
+
 fn seeds() -> Vec<u64> {
     if let Some(seed) = std::env::var("THIDUA_FAULT_SEED").ok().and_then(|s| s.parse().ok()) {
         return vec![seed];
@@ -637,7 +828,8 @@ fn run(seeds: Vec<u64>) {
     }
     println!(
         "fault injection: {} seeds passed; dropped requests {}, dropped responses {}, duplicated {}, delayed {}, \
-         delivered late {}, server restarts {}, reloads mid-sync {}; records deleted {}, restored by a resolution {}",
+         delivered late {}, server restarts {}, reloads mid-sync {}; records deleted {}, restored by a resolution {}; \
+         files attached {}, uploads finished {}, chunks dropped {}, chunks delivered twice {}",
         seeds.len(),
         total.dropped_requests,
         total.dropped_responses,
@@ -647,7 +839,11 @@ fn run(seeds: Vec<u64>) {
         total.server_restarts,
         total.reloads_mid_sync,
         total.deletes,
-        total.restores
+        total.restores,
+        total.files_attached,
+        total.files_uploaded,
+        total.chunks_dropped,
+        total.chunks_duplicated
     );
 }
 

@@ -58,6 +58,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         include_str!("../src/rulebook.rs"),
         include_str!("../src/sync.rs"),
         include_str!("../src/units.rs"),
+        include_str!("../src/uploads.rs"),
     ];
     for source in sources {
         assert!(!source.contains(".route(\""), "a route added around the document");
@@ -76,6 +77,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             "/api/admin/users",
             "/api/admin/users/{id}",
             "/api/admin/users/{id}/password",
+            "/api/attachments/{sha256}",
             "/api/auth/login",
             "/api/auth/logout",
             "/api/auth/password",
@@ -123,6 +125,8 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             "/api/statistics/{year}/xlsx",
             "/api/sync/pull",
             "/api/sync/push",
+            "/api/uploads",
+            "/api/uploads/{sha256}",
         ]
     );
     let s = common::server().await;

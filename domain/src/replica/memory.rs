@@ -23,6 +23,8 @@ pub struct MemoryStore {
     cursor: std::cell::Cell<i64>,
     /// The last value the user typed or chose for each (record, field).
     typed: std::cell::RefCell<BTreeMap<(Uuid, String), serde_json::Value>>,
+    /// Files attached on this tablet, by SHA-256, with whether the server has acknowledged the whole file.
+    files: std::cell::RefCell<BTreeMap<String, (Vec<u8>, bool)>>,
 }
 
 impl MemoryStore {
@@ -34,6 +36,7 @@ impl MemoryStore {
             next_seq: std::cell::Cell::new(1),
             cursor: std::cell::Cell::new(0),
             typed: Default::default(),
+            files: Default::default(),
         }
     }
 
@@ -51,6 +54,32 @@ impl MemoryStore {
 
     pub fn typed(&self) -> std::cell::Ref<'_, BTreeMap<(Uuid, String), serde_json::Value>> {
         self.typed.borrow()
+    }
+
+    /// Keeps a file attached on this tablet, not yet on the server.
+    pub fn keep_file(&self, sha256: &str, bytes: Vec<u8>) {
+        self.files.borrow_mut().entry(sha256.to_owned()).or_insert((bytes, false));
+    }
+
+    /// The server holds the whole file: changes that refer to it may go.
+    pub fn file_uploaded(&self, sha256: &str) {
+        if let Some(file) = self.files.borrow_mut().get_mut(sha256) {
+            file.1 = true;
+        }
+    }
+
+    pub fn file(&self, sha256: &str) -> Option<Vec<u8>> {
+        self.files.borrow().get(sha256).map(|f| f.0.clone())
+    }
+
+    /// Files the server has acknowledged whole, by SHA-256.
+    pub fn uploaded_files(&self) -> std::collections::BTreeSet<String> {
+        self.files.borrow().iter().filter(|(_, f)| f.1).map(|(sha, _)| sha.clone()).collect()
+    }
+
+    /// Files not yet acknowledged whole by the server, by SHA-256.
+    pub fn files_to_upload(&self) -> std::collections::BTreeSet<String> {
+        self.files.borrow().iter().filter(|(_, f)| !f.1).map(|(sha, _)| sha.clone()).collect()
     }
 
     fn put_entry(&self, entry: OutboxEntry) {
@@ -99,11 +128,21 @@ impl MemoryStore {
     }
 }
 
+impl super::FileSource for MemoryStore {
+    type Error = String;
+
+    async fn chunk(&self, sha256: &str, from: u64, to: u64) -> Result<Vec<u8>, String> {
+        let files = self.files.borrow();
+        let bytes = &files.get(sha256).ok_or_else(|| format!("no file {sha256}"))?.0;
+        bytes.get(from as usize..to as usize).map(<[u8]>::to_vec).ok_or_else(|| "out of range".to_owned())
+    }
+}
+
 impl LocalStore for MemoryStore {
     type Error = std::convert::Infallible;
 
     async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>, Self::Error> {
-        Ok(select_batch(&mut self.outbox.borrow_mut(), max_count, max_bytes))
+        Ok(select_batch(&mut self.outbox.borrow_mut(), max_count, max_bytes, &self.files_to_upload()))
     }
 
     async fn apply_results(&self, results: &[MutationResult]) -> Result<(), Self::Error> {

@@ -101,6 +101,16 @@ impl Tablet {
                 let conflicts = serde_json::from_value(conflicts).expect("ids");
                 self.store.queue_op(id, Op::Resolve { field, value, conflicts }, now(), Uuid::new_v4());
             }
+            // A file attached under `att:<the letter, 64 times>`, kept on the tablet until `uploaded`.
+            "attach" => {
+                let sha = rest.trim().repeat(64);
+                self.store.keep_file(&sha, b"jpg".to_vec());
+                let reference = serde_json::json!({"name": "a.jpg", "media_type": "image/jpeg", "size": 3});
+                let target = RecordRef::new(id, RecordKind::SelfAssessment, UNIT);
+                let edits = [(crate::attachment::field_name(&sha), reference)].into_iter().collect();
+                self.store.edit(&target, edits, now(), Uuid::new_v4()).expect("a well-formed attachment");
+            }
+            "uploaded" => self.store.file_uploaded(&rest.trim().repeat(64)),
             "submit" => self.store.queue_op(id, Op::Transition { action: Action::Submit }, now(), Uuid::new_v4()),
             "send" => {
                 let args = pairs(rest);
@@ -114,7 +124,7 @@ impl Tablet {
                     .filter_map(|m| self.store.outbox().iter().find(|e| e.mutation.id == m.id).and_then(|e| e.seq))
                     .map(|seq| format!("#{seq}"))
                     .collect();
-                self.log.push(format!("sent {}", seqs.join(" ")));
+                self.log.push(format!("sent {}", seqs.join(" ")).trim_end().to_owned());
             }
             "answer" => {
                 let (seq, answer) = rest.split_once(' ').expect("answer #seq outcome");
@@ -206,8 +216,9 @@ impl Tablet {
                 line += &format!(" refused={reason:?}");
             }
             out.push(line);
-            for (field, value) in &record.fields {
-                let base = record.field_base.get(field).map(|b| format!(" base={b}")).unwrap_or_default();
+            for (name, value) in &record.fields {
+                let field = short_field(name);
+                let base = record.field_base.get(name).map(|b| format!(" base={b}")).unwrap_or_default();
                 out.push(format!("  {field}={value}{base}"));
             }
             for c in &record.conflicts {
@@ -228,7 +239,7 @@ impl Tablet {
             let seq = entry.seq.unwrap_or_default();
             let op = match &entry.mutation.op {
                 Op::Set { fields } => {
-                    let set: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let set: Vec<String> = fields.iter().map(|(k, v)| format!("{}={v}", short_field(k))).collect();
                     format!("set {}", set.join(" "))
                 }
                 Op::Resolve { field, value, conflicts } => format!("resolve {field}={value} conflicts={conflicts:?}"),
@@ -244,6 +255,14 @@ impl Tablet {
             out.push(line);
         }
         out.join("\n")
+    }
+}
+
+/// An attachment's field shown by its file's first letters.
+fn short_field(name: &str) -> String {
+    match crate::attachment::file_of_field(name) {
+        Some(sha) => format!("att:{}…", &sha[..4]),
+        None => name.to_owned(),
     }
 }
 
@@ -475,6 +494,59 @@ fn a_local_resolution_hides_the_conflict_until_the_server_agrees() {
         record r rev=5 Waiting
           summary="A và B" base=5
         #1 r resolve summary="A và B" conflicts=[7] base=5
+        "#,
+    );
+}
+
+#[test]
+fn a_file_not_yet_uploaded_holds_back_only_what_must_follow_it() {
+    const PHOTO: &str = r#"{"media_type":"image/jpeg","name":"a.jpg","size":3}"#;
+    check(
+        r#"
+        edit summary="a"
+        attach a
+        edit summary="b"
+        submit
+        record other
+        edit summary="c"
+        send
+        uploaded a
+        send
+        "#,
+        &format!(
+            r#"
+        sent #1 #3 #5
+        sent #1 #2 #3 #4 #5
+        record r rev=0 Waiting
+          att:aaaa…={PHOTO} base=0
+          summary="b" base=0
+        record other rev=0 Waiting
+          summary="c" base=0
+        #1 r set summary="a" base=0 sent
+        #2 r set att:aaaa…={PHOTO} base=0 sent
+        #3 r set summary="b" base=0 sent
+        #4 r submit base=0 sent
+        #5 other set summary="c" base=0 sent
+        "#
+        ),
+    );
+}
+
+#[test]
+fn a_caption_edit_waits_behind_its_file_and_text_is_never_folded_into_a_file() {
+    check(
+        r#"
+        attach b
+        send
+        edit summary="x"
+        "#,
+        r#"
+        sent
+        record r rev=0 Waiting
+          att:bbbb…={"media_type":"image/jpeg","name":"a.jpg","size":3} base=0
+          summary="x" base=0
+        #1 r set att:bbbb…={"media_type":"image/jpeg","name":"a.jpg","size":3} base=0
+        #2 r set summary="x" base=0
         "#,
     );
 }

@@ -6,10 +6,11 @@
 //! the change sequence (`records.seq`) gap-free for readers.
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
-//! sessions, sign-in limits), `records` (push, pull, history), `council` (roster, sessions, the office's audit
-//! log), `clusters` (clusters and blocks, and what their score sheets read), `ballots` (members' own ballots),
-//! `decisions`, `models` (the registry of advanced models), `publications` and `units` (the admin's changes to
-//! the org tree: units and merges). This file opens the database and holds what they share.
+//! sessions, sign-in limits), `records` (push, pull, history), `attachments` (files, their uploads and the
+//! records that refer to them), `council` (roster, sessions, the office's audit log), `clusters` (clusters and
+//! blocks, and what their score sheets read), `ballots` (members' own ballots), `decisions`, `models` (the
+//! registry of advanced models), `publications` and `units` (the admin's changes to the org tree: units and
+//! merges). This file opens the database and holds what they share.
 
 use std::path::Path;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 mod accounts;
+mod attachments;
 mod ballots;
 mod clusters;
 mod council;
@@ -48,6 +50,7 @@ pub enum DbError {
     Stopped,
 }
 
+pub use attachments::StoredFile;
 pub use ballots::Cast;
 pub use clusters::MemberFacts;
 pub use council::{DocumentUpdate, SessionInsert};
@@ -60,6 +63,8 @@ type Result<T> = std::result::Result<T, DbError>;
 
 #[derive(Clone)]
 pub struct Db {
+    /// The database file: attached files live in a folder beside it.
+    path: std::path::PathBuf,
     writer: SqlitePool,
     reader: SqlitePool,
     /// Push batches waiting for the writer (see [`Db::apply_mutations`]).
@@ -264,7 +269,7 @@ impl Db {
         .await?;
         add_office_rules(&writer, &shipped).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-        Ok(Db { writer, reader, queue: Default::default() })
+        Ok(Db { path: path.to_owned(), writer, reader, queue: Default::default() })
     }
 
     /// Closes both pools, waiting for running queries. The writer closes last: as the last connection it
@@ -272,6 +277,10 @@ impl Db {
     pub async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub async fn is_empty(&self) -> Result<bool> {

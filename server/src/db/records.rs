@@ -411,6 +411,7 @@ async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &M
             check_nomination(tx, mutation.record_id, stored, &mut decision).await?;
         }
     }
+    super::attachments::check_files(tx, mutation, current.as_ref(), &mut decision).await?;
     Ok(Decided { current, current_note, decision })
 }
 
@@ -477,6 +478,7 @@ async fn write_decision(
             .execute(&mut *tx)
             .await?;
         }
+        super::attachments::write_refs(tx, &record_id, current.as_ref(), &decision, deleted, now).await?;
         for conflict_id in &decision.resolves {
             sqlx::query(
                 "update conflicts set resolved_by = $1, resolved_at = $2, resolved_mutation_id = $3

@@ -1,0 +1,193 @@
+//! Attached files on disk: uploads in progress and finished files, each named by its SHA-256. The only code that
+//! knows the layout, under the data folder beside the database (`thidua.files/`):
+//!
+//! - `parts/<sha256>`: an upload in progress. Its length is the upload's offset: a chunk is written and fsynced
+//!   before it is acknowledged, and a tail written but never acknowledged (a crash mid-chunk) is cut off by the
+//!   next chunk, which must start at the acknowledged offset the client was told.
+//! - `files/<first two hex digits>/<sha256>`: a finished file, checked against its hash and its type, never
+//!   changed again. It gets there by one rename, so a file is either wholly there or not at all.
+//!
+//! Two requests for one upload (a tablet's retry while its first request still runs, or one photo sent by two
+//! tablets) take turns on a lock per file, so the offset they check is the one they write at.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use domain::attachment::MediaType;
+use sha2::{Digest, Sha256};
+
+/// What the finished bytes turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checked {
+    Good,
+    WrongHash,
+    WrongType,
+}
+
+#[derive(Clone)]
+pub struct Files {
+    root: PathBuf,
+    locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+impl Files {
+    /// The files of the database at `database`: a folder beside it, named after it.
+    pub fn beside(database: &Path) -> Self {
+        Files { root: database.with_extension("files"), locks: Default::default() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn part(&self, sha256: &str) -> PathBuf {
+        self.root.join("parts").join(sha256)
+    }
+
+    fn finished(&self, sha256: &str) -> PathBuf {
+        self.root.join("files").join(&sha256[..2]).join(sha256)
+    }
+
+    /// Waits for this file's turn. The lock leaves the table when its last holder lets go.
+    pub async fn lock(&self, sha256: &str) -> FileTurn {
+        let lock = {
+            let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            locks.entry(sha256.to_owned()).or_default().clone()
+        };
+        let guard = lock.clone().lock_owned().await;
+        FileTurn { _guard: guard, locks: self.locks.clone(), sha256: sha256.to_owned(), lock }
+    }
+
+    /// The bytes received so far of an upload in progress (0 if none).
+    pub async fn received(&self, sha256: &str) -> std::io::Result<u64> {
+        match tokio::fs::metadata(self.part(sha256)).await {
+            Ok(meta) => Ok(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn is_finished(&self, sha256: &str) -> bool {
+        tokio::fs::try_exists(self.finished(sha256)).await.unwrap_or(false)
+    }
+
+    /// Writes `chunk` at `offset` of the upload and flushes it to disk; anything past `offset` (a tail never
+    /// acknowledged) is cut off first. Call only on the file's turn, with `offset` the acknowledged length.
+    pub async fn append(&self, sha256: &str, offset: u64, chunk: Vec<u8>) -> std::io::Result<u64> {
+        let path = self.part(sha256);
+        blocking(move || {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+            file.set_len(offset)?;
+            file.seek(SeekFrom::Start(offset))?;
+            file.write_all(&chunk)?;
+            file.sync_all()?;
+            Ok(offset + chunk.len() as u64)
+        })
+        .await
+    }
+
+    /// Reads the whole upload once, streaming: whether its hash is `sha256` and its content is `media_type`.
+    pub async fn check(&self, sha256: &str, media_type: MediaType) -> std::io::Result<Checked> {
+        let path = self.part(sha256);
+        let expected = sha256.to_owned();
+        blocking(move || {
+            let mut file = std::fs::File::open(&path)?;
+            let mut hasher = Sha256::new();
+            let mut head = Vec::new();
+            let mut buffer = vec![0u8; 1 << 20];
+            // An Office file is confirmed by a part's name inside the archive; a window of the last bytes read is
+            // carried over so a name across two reads is still found.
+            let mut window: Vec<u8> = Vec::new();
+            let mut confirmed = !matches!(media_type, MediaType::Docx | MediaType::Xlsx);
+            loop {
+                let read = file.read(&mut buffer)?;
+                if read == 0 {
+                    break;
+                }
+                let bytes = &buffer[..read];
+                hasher.update(bytes);
+                if head.len() < 16 {
+                    head.extend_from_slice(&bytes[..bytes.len().min(16 - head.len())]);
+                }
+                if !confirmed {
+                    window.extend_from_slice(bytes);
+                    let mut probe = head.clone();
+                    probe.extend_from_slice(&window);
+                    confirmed = media_type.confirms(&probe);
+                    let keep = window.len().saturating_sub(64);
+                    window.drain(..keep);
+                }
+            }
+            let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            Ok(if hash != expected {
+                Checked::WrongHash
+            } else if !media_type.begins(&head) || !confirmed {
+                Checked::WrongType
+            } else {
+                Checked::Good
+            })
+        })
+        .await
+    }
+
+    /// Moves a checked upload to its place among the finished files, durably.
+    pub async fn finish(&self, sha256: &str) -> std::io::Result<()> {
+        let (from, to) = (self.part(sha256), self.finished(sha256));
+        blocking(move || {
+            let dir = to.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
+            std::fs::create_dir_all(dir)?;
+            std::fs::rename(&from, &to)?;
+            // The rename itself is durable once its folder is.
+            std::fs::File::open(dir)?.sync_all()
+        })
+        .await
+    }
+
+    /// Forgets an upload in progress (refused, or abandoned).
+    pub async fn discard(&self, sha256: &str) -> std::io::Result<()> {
+        ignore_missing(tokio::fs::remove_file(self.part(sha256)).await)
+    }
+
+    /// Removes a finished file no record refers to any more.
+    pub async fn remove(&self, sha256: &str) -> std::io::Result<()> {
+        ignore_missing(tokio::fs::remove_file(self.finished(sha256)).await)
+    }
+
+    pub async fn open(&self, sha256: &str) -> std::io::Result<tokio::fs::File> {
+        tokio::fs::File::open(self.finished(sha256)).await
+    }
+}
+
+/// A file's turn: while held, no other request reads or writes that file's upload.
+pub struct FileTurn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    sha256: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for FileTurn {
+    fn drop(&mut self) {
+        let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Held by the table, this turn and its guard, and by no one waiting.
+        if Arc::strong_count(&self.lock) <= 3 {
+            locks.remove(&self.sha256);
+        }
+    }
+}
+
+fn ignore_missing(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(std::io::Error::other)?
+}
