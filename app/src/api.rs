@@ -4,8 +4,9 @@ use domain::api::{
     AccountSummary, AccountUpdate, ChangePasswordRequest, ErrorBody, HistoryEntry, LoginRequest, LoginResponse,
     Movement, NewUnit, NewUserRequest, OrgUnit, PasswordReset, ReferenceData, RulebookSaved, UnitUpdate, UserCreated,
 };
+use domain::attachment::{base64, tus};
 use domain::org::UnitMerge;
-use domain::replica::{Transport, TransportError};
+use domain::replica::{Transport, TransportError, UploadFile, UploadTransport};
 use domain::rules::RuleBook;
 use domain::sync::{PullResponse, PushRequest, PushResponse};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -243,6 +244,60 @@ impl Transport for HttpTransport<'_> {
         let url = format!("/api/sync/pull?cursor={cursor}&limit={limit}");
         read(authorized(Request::get(&url), self.token).send().await).await
     }
+}
+
+impl UploadTransport for HttpTransport<'_> {
+    async fn create(&self, file: &UploadFile) -> Result<u64, TransportError> {
+        let metadata = format!(
+            "sha256 {},filename {},filetype {}",
+            base64::encode(file.sha256.as_bytes()),
+            base64::encode(file.name.as_bytes()),
+            base64::encode(file.media_type.mime().as_bytes())
+        );
+        let request = authorized(Request::post("/api/uploads"), self.token)
+            .header(tus::RESUMABLE, tus::VERSION)
+            .header(tus::UPLOAD_LENGTH, &file.size.to_string())
+            .header(tus::UPLOAD_METADATA, &metadata);
+        offset_answered(request.send().await).await
+    }
+
+    async fn append(&self, sha256: &str, offset: u64, chunk: &[u8]) -> Result<u64, TransportError> {
+        let digest = crate::media::sha256(chunk).await.map_err(|_| TransportError::Network)?;
+        let request = authorized(Request::patch(&format!("/api/uploads/{sha256}")), self.token)
+            .header(tus::RESUMABLE, tus::VERSION)
+            .header("Content-Type", tus::CHUNK_TYPE)
+            .header(tus::UPLOAD_OFFSET, &offset.to_string())
+            .header(tus::UPLOAD_CHECKSUM, &format!("{} {}", tus::CHECKSUM_ALGORITHM, base64::encode(&digest)))
+            .body(js_sys::Uint8Array::from(chunk))
+            .map_err(|_| TransportError::Network)?;
+        offset_answered(request.send().await).await
+    }
+}
+
+/// The offset a tus answer carries: after a creation or a chunk, and with a 409, the offset the server holds.
+async fn offset_answered(response: Result<Response, gloo_net::Error>) -> Result<u64, TransportError> {
+    let response = response.map_err(|_| TransportError::Network)?;
+    let offset = response.headers().get(tus::UPLOAD_OFFSET).and_then(|v| v.trim().parse().ok());
+    match (response.status(), offset) {
+        (200..=299 | 409, Some(offset)) => Ok(offset),
+        (status, _) => Err(refusal(status, response.json::<ErrorBody>().await.ok())),
+    }
+}
+
+/// A file from the server, for a record in the user's scope.
+pub async fn fetch_file(token: &str, sha256: &str) -> Result<web_sys::Blob, TransportError> {
+    use wasm_bindgen::JsCast;
+    let response = authorized(Request::get(&format!("/api/attachments/{sha256}")), token)
+        .send()
+        .await
+        .map_err(|_| TransportError::Network)?;
+    if !(200..300).contains(&response.status()) {
+        let status = response.status();
+        return Err(refusal(status, response.json::<ErrorBody>().await.ok()));
+    }
+    let raw: web_sys::Response = response.into();
+    let blob = raw.blob().map_err(|_| TransportError::Network)?;
+    wasm_bindgen_futures::JsFuture::from(blob).await.ok().and_then(|b| b.dyn_into().ok()).ok_or(TransportError::Network)
 }
 
 #[cfg(test)]

@@ -309,6 +309,54 @@ impl Draft {
         }
     }
 
+    /// Attaches a prepared file to the record: stored with its reference and outbox entry in one transaction,
+    /// then uploaded by the upload loop. A record not yet saved is saved first, with its creation fields, so the
+    /// change that waits for the file carries only the file.
+    pub async fn attach(self, prepared: crate::media::Prepared, caption: String) -> Result<(), String> {
+        use domain::attachment::AttachmentRef;
+        use store::{LocalFile, NewFile};
+        let id = self.id.get_untracked().ok_or("Chưa mở hồ sơ nào")?;
+        let store = current_store().ok_or("Chưa mở cơ sở dữ liệu trên máy")?;
+        self.save_now().await;
+        let target = RecordRef::new(id, self.kind, &self.unit_of_record());
+        if self.record.with_untracked(Option::is_none) && !self.on_create.get_value().is_empty() {
+            store.save_edit(&target, self.on_create.get_value(), Utc::now()).await.map_err(|e| e.user_message())?;
+        }
+        let thumb = prepared.thumb.as_ref().map(|(sha, _, _)| sha.clone());
+        let reference = AttachmentRef {
+            name: prepared.name.clone(),
+            media_type: prepared.media_type,
+            size: prepared.size,
+            caption,
+            thumb,
+            about: None,
+        };
+        let mut files = vec![NewFile {
+            file: LocalFile::new(&prepared.sha256, &prepared.name, prepared.media_type, prepared.size),
+            blob: prepared.blob,
+        }];
+        if let Some((sha, blob, size)) = prepared.thumb {
+            let name = format!("thu-nho-{}.jpg", &sha[..8]);
+            files.push(NewFile { file: LocalFile::new(&sha, &name, domain::attachment::MediaType::Jpeg, size), blob });
+        }
+        let field = domain::attachment::field_name(&prepared.sha256);
+        let record = store.attach(&target, files, &reference, Utc::now()).await.map_err(|e| e.user_message())?;
+        if self.id.try_get_untracked() == Some(Some(id)) {
+            let value = record.fields.get(&field).cloned().unwrap_or(Value::Null);
+            self.fields.update(|f| {
+                f.insert(field, value);
+            });
+            self.status.set(record.status(true));
+            self.record.set(Some(record));
+        }
+        self.state.refresh_counts(&store).await;
+        self.state.data_version.try_update(|v| *v += 1);
+        self.state.files_version.try_update(|v| *v += 1);
+        crate::uploads::request();
+        sync::request(sync::AFTER_EDIT_MS);
+        Ok(())
+    }
+
     /// Content may change while the unit holds the record (or before it exists).
     pub fn editable(self) -> bool {
         self.record.with(|r| r.as_ref().is_none_or(|r| r.state.editable()))

@@ -24,6 +24,7 @@ use crate::pages::{
 };
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
+use crate::uploads;
 
 /// One of the app's entry points: who works in it and its table of pages.
 pub struct Bundle {
@@ -78,16 +79,6 @@ fn has_storage_manager(navigator: &web_sys::Navigator) -> bool {
     js_sys::Reflect::get(navigator, &"storage".into()).is_ok_and(|s| !s.is_undefined())
 }
 
-/// How much this origin stores on the tablet, if the browser says.
-async fn storage_used() -> Option<f64> {
-    let navigator = web_sys::window()?.navigator();
-    if !has_storage_manager(&navigator) {
-        return None;
-    }
-    let estimate = wasm_bindgen_futures::JsFuture::from(navigator.storage().estimate().ok()?).await.ok()?;
-    js_sys::Reflect::get(&estimate, &"usage".into()).ok()?.as_f64()
-}
-
 #[component]
 fn Workspace(
     current: LoginResponse,
@@ -108,7 +99,8 @@ fn Workspace(
             Ok(opened) => {
                 let opened = Rc::new(opened);
                 store::set_current_store(Some(opened.clone()));
-                sync::start(state, opened);
+                sync::start(state, opened.clone());
+                uploads::start(state, opened);
                 ready.set(true);
             }
             Err(e) => open_error.set(Some(e.user_message())),
@@ -118,6 +110,7 @@ fn Workspace(
     // Hands the tablet to the next person: this account stays here for offline sign-in.
     let leave = move || {
         sync::stop();
+        uploads::stop();
         store::clear_current();
         store::set_current_store(None);
         session.set(None);
@@ -393,11 +386,16 @@ fn Pages(user: UserProfile, state: SyncState, token: String, pages: &'static [Pa
 #[component]
 fn StatusBar(state: SyncState) -> impl IntoView {
     let online = move || state.reachable.get();
-    let used = RwSignal::new(None::<f64>);
     Effect::new(move |_| {
         state.last_sync.track();
-        spawn_local(async move { used.set(storage_used().await) });
+        spawn_local(uploads::refresh_storage(state));
     });
+    let uploading = move || {
+        state.uploads.with(|u| {
+            let (sent, total) = u.values().fold((0, 0), |(s, t), (sent, size)| (s + sent, t + size));
+            (u.len(), sent, total)
+        })
+    };
     view! {
         <section class="statusbar" role="status" aria-live="polite">
             <span id="net-status" class="pill"
@@ -437,13 +435,42 @@ fn StatusBar(state: SyncState) -> impl IntoView {
                 </span>
             </Show>
             <span class="error">{move || state.error.get()}</span>
-            <span id="storage-used" class="muted">
-                {move || used.get().map(|bytes| format!("Dữ liệu trên máy: {}", format_megabytes(bytes)))}
+            <Show when=move || { uploading().0 > 0 }>
+                <span id="upload-progress" class="muted">
+                    {move || {
+                        let (files, sent, total) = uploading();
+                        format!(
+                            "↑ Đang tải lên {files} tệp: {} / {} ",
+                            format_megabytes(sent as f64),
+                            format_megabytes(total as f64)
+                        )
+                    }}
+                    <progress max=move || uploading().2.max(1).to_string() value=move || uploading().1.to_string()
+                        aria-label="Tiến độ tải tệp lên"></progress>
+                </span>
+            </Show>
+            <span id="storage-used" class="muted" class:error=move || storage_nearly_full(state.storage.get())>
+                {move || state.storage.get().map(|(used, quota)| {
+                    if storage_nearly_full(Some((used, quota))) {
+                        format!(
+                            "Bộ nhớ của máy sắp đầy: đã dùng {} / {}. Hãy đồng bộ, rồi bỏ giữ các tệp đã tải lên.",
+                            format_megabytes(used),
+                            format_megabytes(quota)
+                        )
+                    } else {
+                        format!("Dữ liệu trên máy: {}", format_megabytes(used))
+                    }
+                })}
             </span>
             <button id="sync-now" class="secondary" on:click=move |_| sync::refresh_reference()
                 disabled=move || state.running.get()>"Đồng bộ ngay"</button>
         </section>
     }
+}
+
+/// Whether the browser's storage for this site is over 80% full: warned before it refuses a file.
+fn storage_nearly_full(storage: Option<(f64, f64)>) -> bool {
+    storage.is_some_and(|(used, quota)| quota > 0.0 && used / quota > 0.8)
 }
 
 /// Changes the password on the server (which ends the user's other sessions). Needs the network.

@@ -4,6 +4,10 @@
 //! outbox entry carrying its change are written in one transaction: either both are stored or neither is. Only
 //! IndexedDB requests are awaited inside a transaction (anything else lets it auto-commit half done), and
 //! `indexed_db_futures` rolls back a transaction dropped without `commit()`, so an error mid-way stores nothing.
+//!
+//! Attached files live here too: each file's bytes as a Blob (`blobs`, keyed by its SHA-256) and what is known of
+//! it (`files`: name, type, size, whether the server holds it whole). A file is stored in the same transaction as
+//! the record field that refers to it and the outbox entry that carries that field.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,8 +15,10 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use domain::api::{LoginResponse, ReferenceData};
+use domain::attachment::{field_name, AttachmentRef, MediaType};
 use domain::ballot::CastBallot;
 use domain::replica::{self, EntryFate, LocalRecord, LocalStore, OutboxEntry};
+use domain::replica::{FileSource, UploadFile};
 use domain::sync::PullResponse;
 use domain::{Fields, Mutation, MutationResult, Op, RecordKind, RecordRef};
 use indexed_db_futures::database::Database;
@@ -35,10 +41,15 @@ const BY_MUTATION: &str = "by_mutation";
 /// Only refused entries have a `rejected` key: the others are not in this index.
 const BY_REFUSAL: &str = "by_refusal";
 const BY_OP: &str = "by_op";
+/// What the tablet knows of each file (`LocalFile`), keyed by its SHA-256, indexed by those still to upload.
+const FILES: &str = "files";
+const BY_PENDING: &str = "by_pending";
+/// Files' bytes, as Blobs, keyed by their SHA-256.
+const BLOBS: &str = "blobs";
 const META: &str = "meta";
 const REFERENCE: &str = "reference";
 /// Bump with a new step in `upgrade`; steps only add, so pending outbox entries survive every upgrade.
-const SCHEMA_VERSION: u32 = 3;
+const SCHEMA_VERSION: u32 = 4;
 
 const CURSOR_KEY: &str = "pull_cursor";
 const REFERENCE_KEY: &str = "reference";
@@ -98,6 +109,54 @@ struct MetaEntry<T> {
     value: T,
 }
 
+/// A file as this tablet knows it: attached here (and maybe not yet on the server), or fetched from the server
+/// (a thumbnail, or a file the user pinned).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocalFile {
+    pub sha256: String,
+    pub name: String,
+    pub media_type: MediaType,
+    pub size: u64,
+    /// Some(1) while the file waits to be uploaded: only such files are in the `by_pending` index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<u8>,
+    /// Why the server refused the file, shown beside it; a refused file is no longer tried.
+    #[serde(default)]
+    pub refused: Option<String>,
+    /// Kept on the tablet for offline use even though the server holds it.
+    #[serde(default)]
+    pub pinned: bool,
+}
+
+impl LocalFile {
+    pub fn new(sha256: &str, name: &str, media_type: MediaType, size: u64) -> Self {
+        LocalFile {
+            sha256: sha256.to_owned(),
+            name: name.to_owned(),
+            media_type,
+            size,
+            pending: None,
+            refused: None,
+            pinned: false,
+        }
+    }
+
+    pub fn upload(&self) -> UploadFile {
+        UploadFile {
+            sha256: self.sha256.clone(),
+            size: self.size,
+            media_type: self.media_type,
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// A file to attach and its bytes: what `Store::attach` stores.
+pub struct NewFile {
+    pub file: LocalFile,
+    pub blob: web_sys::Blob,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OutboxCounts {
     pub pending: u32,
@@ -147,6 +206,12 @@ async fn open_at(name: &str, version: u32) -> Result<Database> {
                 queue.create_index(BY_MUTATION, KeyPath::One("mutation.id")).build()?;
                 queue.create_index(BY_REFUSAL, KeyPath::One("rejected")).build()?;
                 queue.create_index(BY_OP, KeyPath::One("mutation.op.type")).build()?;
+            }
+            // v4: attached files and their bytes.
+            if from < 4 && version >= 4 {
+                let files = db.create_object_store(FILES).with_key_path(KeyPath::One("sha256")).build()?;
+                files.create_index(BY_PENDING, KeyPath::One("pending")).build()?;
+                db.create_object_store(BLOBS).build()?;
             }
             Ok(())
         })
@@ -247,6 +312,137 @@ impl Store {
         tx.object_store(OUTBOX)?.put(&entry).serde()?.await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    /// Attaches a file (and its thumbnail) to a record: the bytes, what is known of them, the record's field that
+    /// refers to them and its outbox entry, in one transaction. A file the tablet already holds keeps its state: a
+    /// photo attached again after it was uploaded does not wait for an upload.
+    pub async fn attach(
+        &self,
+        target: &RecordRef,
+        files: Vec<NewFile>,
+        reference: &AttachmentRef,
+        now: DateTime<Utc>,
+    ) -> Result<LocalRecord> {
+        let main = files.first().map(|f| f.file.sha256.clone()).ok_or_else(|| StoreError::Invalid("no file".into()))?;
+        let value = serde_json::to_value(reference).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let edits: Fields = [(field_name(&main), value)].into_iter().collect();
+        let tx = self
+            .db
+            .transaction([RECORDS, OUTBOX, FILES, BLOBS])
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(strict())
+            .build()?;
+        let known = tx.object_store(FILES)?;
+        let blobs = tx.object_store(BLOBS)?;
+        for NewFile { file, blob } in files {
+            let held: Option<LocalFile> = known.get(file.sha256.clone()).serde()?.await?;
+            let file = match held {
+                Some(held) if held.pending.is_none() && held.refused.is_none() => LocalFile { pinned: true, ..held },
+                _ => LocalFile { pending: Some(1), refused: None, pinned: true, ..file },
+            };
+            blobs.put(JsValue::from(blob)).with_key(file.sha256.clone()).primitive()?.await?;
+            known.put(&file).serde()?.await?;
+        }
+        let records = tx.object_store(RECORDS)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let record: Option<LocalRecord> = records.get(target.id.to_string()).serde()?.await?;
+        let entries = entries_of(&outbox, [target.id]).await?;
+        let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        records.put(&edited.record).serde()?.await?;
+        for seq in &edited.dropped {
+            outbox.delete(*seq).build()?.await?;
+        }
+        outbox.put(&edited.entry).serde()?.await?;
+        tx.commit().await?;
+        Ok(edited.record)
+    }
+
+    /// What the tablet knows of a file.
+    pub async fn file(&self, sha256: &str) -> Result<Option<LocalFile>> {
+        let tx = self.db.transaction(FILES).build()?;
+        Ok(tx.object_store(FILES)?.get(sha256.to_owned()).serde()?.await?)
+    }
+
+    /// Every file the tablet knows.
+    pub async fn files(&self) -> Result<Vec<LocalFile>> {
+        let tx = self.db.transaction(FILES).build()?;
+        let files = tx.object_store(FILES)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+        Ok(files)
+    }
+
+    /// Files attached here that the server does not hold yet (refused ones excluded).
+    pub async fn files_to_upload(&self) -> Result<Vec<LocalFile>> {
+        let tx = self.db.transaction(FILES).build()?;
+        let files = tx
+            .object_store(FILES)?
+            .index(BY_PENDING)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(files)
+    }
+
+    /// A file's bytes, if the tablet holds them.
+    pub async fn blob(&self, sha256: &str) -> Result<Option<web_sys::Blob>> {
+        use wasm_bindgen::JsCast;
+        let tx = self.db.transaction(BLOBS).build()?;
+        let value: Option<JsValue> = tx.object_store(BLOBS)?.get(sha256.to_owned()).primitive()?.await?;
+        Ok(value.and_then(|v| v.dyn_into().ok()))
+    }
+
+    /// The server holds the whole file: changes that refer to it may go.
+    pub async fn file_uploaded(&self, sha256: &str) -> Result<()> {
+        self.update_file(sha256, |file| file.pending = None).await
+    }
+
+    /// The server refused the file for good: it is no longer tried, and the reason shows beside it.
+    pub async fn file_refused(&self, sha256: &str, reason: &str) -> Result<()> {
+        self.update_file(sha256, |file| {
+            file.pending = None;
+            file.refused = Some(reason.to_owned());
+        })
+        .await
+    }
+
+    /// Keeps a file fetched from the server (a thumbnail, or a file pinned for offline use).
+    pub async fn keep_fetched(&self, file: &LocalFile, blob: &web_sys::Blob) -> Result<()> {
+        let tx = self.db.transaction([FILES, BLOBS]).with_mode(TransactionMode::Readwrite).build()?;
+        let known = tx.object_store(FILES)?;
+        let held: Option<LocalFile> = known.get(file.sha256.clone()).serde()?.await?;
+        if held.is_none() {
+            known.put(file).serde()?.await?;
+        }
+        tx.object_store(BLOBS)?.put(JsValue::from(blob)).with_key(file.sha256.clone()).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Unpins a file the server holds: its bytes leave the tablet (a file still to upload always stays).
+    pub async fn unpin(&self, sha256: &str) -> Result<()> {
+        let tx = self.db.transaction([FILES, BLOBS]).with_mode(TransactionMode::Readwrite).build()?;
+        let known = tx.object_store(FILES)?;
+        let Some(mut file): Option<LocalFile> = known.get(sha256.to_owned()).serde()?.await? else { return Ok(()) };
+        if file.pending.is_some() {
+            return Ok(());
+        }
+        file.pinned = false;
+        known.put(&file).serde()?.await?;
+        tx.object_store(BLOBS)?.delete(sha256.to_owned()).build()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update_file(&self, sha256: &str, change: impl FnOnce(&mut LocalFile)) -> Result<()> {
+        let tx = self.db.transaction(FILES).with_mode(TransactionMode::Readwrite).with_options(strict()).build()?;
+        let known = tx.object_store(FILES)?;
+        let Some(mut file): Option<LocalFile> = known.get(sha256.to_owned()).serde()?.await? else { return Ok(()) };
+        change(&mut file);
+        known.put(&file).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
@@ -399,8 +595,16 @@ impl LocalStore for Store {
 
     /// The next entries to push, oldest first, marked as sent before they leave.
     async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
-        let tx = self.db.transaction(OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self.db.transaction([OUTBOX, FILES]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
+        let waiting: Vec<LocalFile> = tx
+            .object_store(FILES)?
+            .index(BY_PENDING)?
+            .get_all()
+            .serde()?
+            .await?
+            .collect::<std::result::Result<_, _>>()?;
+        let missing: BTreeSet<String> = waiting.into_iter().map(|f| f.sha256).collect();
         // Only the head of the queue, a page at a time past refused entries: reading all of it for every batch
         // made pushing N edits take time in N².
         let page = u32::try_from(max_count.max(1)).unwrap_or(u32::MAX);
@@ -424,7 +628,7 @@ impl LocalStore for Store {
             }
         }
         let before = entries.clone();
-        let batch = replica::select_batch(&mut entries, max_count, max_bytes);
+        let batch = replica::select_batch(&mut entries, max_count, max_bytes, &missing);
         // Every write is requested before the first is awaited: one round trip per batch, not one per entry.
         let writes = entries
             .iter()
@@ -526,6 +730,22 @@ impl LocalStore for Store {
 
     async fn pending(&self) -> Result<usize> {
         Ok(self.counts().await?.pending as usize)
+    }
+}
+
+impl FileSource for Store {
+    type Error = StoreError;
+
+    /// Bytes `from..to` of a file this tablet holds, read from its Blob without reading the rest.
+    async fn chunk(&self, sha256: &str, from: u64, to: u64) -> Result<Vec<u8>> {
+        let blob = self.blob(sha256).await?.ok_or_else(|| StoreError::Invalid("Tệp không còn trên máy".into()))?;
+        let part = blob
+            .slice_with_f64_and_f64(from as f64, to as f64)
+            .map_err(|_| StoreError::Invalid("Không đọc được tệp trên máy".into()))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(part.array_buffer())
+            .await
+            .map_err(|_| StoreError::Invalid("Không đọc được tệp trên máy".into()))?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
     }
 }
 
@@ -775,6 +995,64 @@ mod tests {
         drop(tx);
         assert_eq!(store.record(id).await.unwrap(), None);
         assert!(store.outbox().await.unwrap().is_empty());
+    }
+
+    fn blob_of(bytes: &[u8]) -> web_sys::Blob {
+        web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&js_sys::Uint8Array::from(bytes))).unwrap()
+    }
+
+    fn photo_ref(size: u64, caption: &str) -> AttachmentRef {
+        AttachmentRef {
+            name: "le-hoi.jpg".into(),
+            media_type: MediaType::Jpeg,
+            size,
+            caption: caption.into(),
+            thumb: None,
+            about: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_file_is_stored_with_its_reference_and_waits_for_its_upload_alone() {
+        let (store, name) = fresh().await;
+        let id = Uuid::new_v4();
+        let target = RecordRef::new(id, RecordKind::SelfAssessment, UNIT);
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let sha = "ab".repeat(32);
+        let file =
+            NewFile { file: LocalFile::new(&sha, "le-hoi.jpg", MediaType::Jpeg, 300_000), blob: blob_of(&bytes) };
+        store.attach(&target, vec![file], &photo_ref(300_000, "Lễ hội"), Utc::now()).await.unwrap();
+        store.save_edit(&target, one("summary", "Văn bản gõ sau ảnh"), Utc::now()).await.unwrap();
+        store.close();
+
+        let store = Store::open_named(&name, "tamduong.lan").await.unwrap();
+        let record = store.record(id).await.unwrap().unwrap();
+        assert_eq!(record.fields[&field_name(&sha)]["caption"], "Lễ hội");
+        assert_eq!(store.files_to_upload().await.unwrap().len(), 1);
+        assert_eq!(store.chunk(&sha, 1000, 1010).await.unwrap(), bytes[1000..1010].to_vec(), "read without the rest");
+        // The text typed after the photo goes; the photo's change waits for its upload.
+        let first = store.take_batch(100, 1 << 20).await.unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(matches!(&first[0].op, Op::Set { fields } if fields.contains_key("summary")));
+        store.file_uploaded(&sha).await.unwrap();
+        let second = store.take_batch(100, 1 << 20).await.unwrap();
+        assert!(second.iter().any(|m| m.op.files_needed() == vec![sha.clone()]), "{second:?}");
+        assert!(store.files_to_upload().await.unwrap().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refused_attach_stores_neither_the_file_nor_its_reference() {
+        let (store, _) = fresh().await;
+        let id = Uuid::new_v4();
+        let sha = "cd".repeat(32);
+        let file = NewFile { file: LocalFile::new(&sha, "a.jpg", MediaType::Jpeg, 10), blob: blob_of(b"0123456789") };
+        let too_long = photo_ref(10, &"x".repeat(domain::attachment::MAX_CAPTION_CHARS + 1));
+        let target = RecordRef::new(id, RecordKind::SelfAssessment, UNIT);
+        assert!(store.attach(&target, vec![file], &too_long, Utc::now()).await.is_err());
+        assert_eq!(store.record(id).await.unwrap(), None);
+        assert!(store.outbox().await.unwrap().is_empty());
+        assert_eq!(store.file(&sha).await.unwrap(), None);
+        assert!(store.blob(&sha).await.unwrap().is_none(), "the bytes went with the rest");
     }
 
     #[wasm_bindgen_test]

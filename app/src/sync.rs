@@ -50,6 +50,12 @@ pub struct SyncState {
     pub reference_version: RwSignal<u32>,
     pub session_expired: RwSignal<bool>,
     pub outdated: RwSignal<bool>,
+    /// Files being uploaded: bytes the server has acknowledged and the file's size, by SHA-256.
+    pub uploads: RwSignal<std::collections::BTreeMap<String, (u64, u64)>>,
+    /// Bumped when a file's state on the tablet changes (uploaded, refused, fetched), so lists show it.
+    pub files_version: RwSignal<u32>,
+    /// The browser's storage for this site: (used, quota) in bytes.
+    pub storage: RwSignal<Option<(f64, f64)>>,
 }
 
 impl SyncState {
@@ -66,6 +72,9 @@ impl SyncState {
             reference_version: RwSignal::new(0),
             session_expired: RwSignal::new(false),
             outdated: RwSignal::new(false),
+            uploads: RwSignal::new(Default::default()),
+            files_version: RwSignal::new(0),
+            storage: RwSignal::new(None),
         }
     }
 

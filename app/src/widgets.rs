@@ -1,11 +1,12 @@
 //! The widgets the pages share: a choice list, the verdict of the rules, a movement's card, the office's review
 //! actions, a record's history, its sync status, its conflicts (in `conflicts`), a document's download button,
-//! and the print view of a document (in `print`).
+//! the print view of a document (in `print`), and a record's attached files (in `attachments`).
 //!
 //! The record's own widgets (status, workflow line, refusal, conflicts) are plain functions, not components:
 //! each reads its signals only inside closures, and the component macro's props builder cost 1.4 KB of the app
 //! shell for them.
 
+mod attachments;
 mod conflicts;
 mod print;
 
@@ -24,7 +25,8 @@ use serde_json::Value;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-pub use conflicts::draft_conflicts;
+pub use attachments::attachments_panel;
+pub use conflicts::{attachment_conflicts, draft_conflicts};
 pub use print::{document_body, print_view};
 
 use crate::draft::Draft;

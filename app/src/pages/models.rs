@@ -20,7 +20,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::{self, SyncState};
-use crate::widgets::{empty_sections, record_state, rejection, Choice, ConfirmStep, ReviewActions};
+use crate::widgets::{attachments_panel, empty_sections, record_state, rejection, Choice, ConfirmStep, ReviewActions};
 
 /// The field's page: the unit's proposals.
 pub fn unit_page(context: PageContext) -> AnyView {
@@ -157,6 +157,7 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                         let decisions: Vec<String> = draft.list(DECISIONS_FIELD);
                         (!decisions.is_empty()).then(|| view! { <p id="model-decisions">"Quyết định công nhận: " {decisions.join("; ")}</p> })
                     }}
+                    {attachments_panel(draft.fields.into(), Some(draft), state)}
                     <Show when=move || is_head && editable()>
                         <ConfirmStep id="submit-model" label="Gửi đề xuất cho Văn phòng Sở"
                             question="Gửi đề xuất điển hình cho Văn phòng Sở? Sau khi gửi không sửa được."

@@ -22,8 +22,8 @@ use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
 use crate::widgets::{
-    download_button, draft_conflicts, empty_sections, print_view, record_state, rejection, Choice, ConfirmStep,
-    VerdictView,
+    attachments_panel, download_button, draft_conflicts, empty_sections, print_view, record_state, rejection, Choice,
+    ConfirmStep, VerdictView,
 };
 
 pub fn page(context: PageContext) -> AnyView {
@@ -111,7 +111,7 @@ fn NominationsPage(user: UserProfile, state: SyncState, local: LocalData, token:
             </table></div>
             <Notices nominations=Signal::derive(nominations) nominee_label />
             <Show when=move || draft.id.get().is_some()>
-                <NominationForm draft local unit_id=unit_id.get_value() is_head token />
+                <NominationForm draft local state unit_id=unit_id.get_value() is_head token />
             </Show>
         </section>
     }
@@ -182,6 +182,7 @@ fn date_field(draft: Draft, name: &'static str, label: &'static str) -> impl Int
 fn NominationForm(
     draft: Draft,
     local: LocalData,
+    state: SyncState,
     unit_id: String,
     is_head: bool,
     token: StoredValue<String>,
@@ -436,6 +437,7 @@ fn NominationForm(
                 <h3>"Kết quả kiểm tra của máy chủ khi gửi"</h3>
                 <VerdictView verdict=v id="stored-verdict" />
             })}
+            {attachments_panel(draft.fields.into(), Some(draft), state)}
             <div class="row report-actions">
                 <button id="print-report" class="secondary" on:click=print>"In báo cáo thành tích"</button>
                 {move || draft.id.get().filter(|_| draft.record.get().is_some_and(|r| r.rev > 0)).map(|id| {

@@ -17,7 +17,7 @@ use crate::local::{person_name, LocalData};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, record_status, rejection, Choice};
+use crate::widgets::{attachments_panel, draft_conflicts, record_status, rejection, Choice};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -65,7 +65,7 @@ fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                 }).collect_view()}
             </ul>
             <Show when=move || draft.id.get().is_some()>
-                <PersonForm draft local />
+                <PersonForm draft local state />
             </Show>
         </section>
         <section class="card">
@@ -97,7 +97,7 @@ fn PeoplePage(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
 }
 
 #[component]
-fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
+fn PersonForm(draft: Draft, local: LocalData, state: SyncState) -> impl IntoView {
     let text_field = move |name: &'static str, label: &'static str| {
         let id = format!("person-{name}");
         view! {
@@ -194,6 +194,7 @@ fn PersonForm(draft: Draft, local: LocalData) -> impl IntoView {
             }>"Thêm sáng kiến"</button>
             <h2>"Các hình thức đã được khen thưởng"</h2>
             <AwardsTable draft local id_prefix="person" />
+            {attachments_panel(draft.fields.into(), Some(draft), state)}
         </div>
     }
 }

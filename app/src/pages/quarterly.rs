@@ -14,7 +14,10 @@ use crate::format::{format_time, today};
 use crate::local::LocalData;
 use crate::pages::PageContext;
 use crate::sync::SyncState;
-use crate::widgets::{draft_conflicts, empty_sections, record_state, rejection, ConfirmStep, MovementCard};
+use crate::widgets::{
+    attachment_conflicts, attachments_panel, draft_conflicts, empty_sections, record_state, rejection, ConfirmStep,
+    MovementCard,
+};
 
 pub fn page(context: PageContext) -> AnyView {
     let PageContext { user, state, local, .. } = context;
@@ -72,6 +75,8 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                 }
             }).collect_view()}
             <TargetResults draft registration local year=quarter.year />
+            {attachments_panel(draft.fields.into(), Some(draft), state)}
+            {attachment_conflicts(draft, local)}
             <p id="save-state" class="muted" aria-live="polite">
                 {move || match (draft.error.get(), draft.saved_at()) {
                     (Some(error), _) => error,

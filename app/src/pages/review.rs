@@ -25,7 +25,8 @@ use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
 use crate::widgets::{
-    bring_into_view, document_body, download_button, empty_sections, HistoryView, ReviewActions, VerdictView,
+    attachments_panel, bring_into_view, document_body, download_button, empty_sections, HistoryView, ReviewActions,
+    VerdictView,
 };
 
 pub fn quarterly(context: PageContext) -> AnyView {
@@ -264,6 +265,7 @@ fn DossierView(
         _ => self_assessment_body(local, &record).into_any(),
     };
     let heading = format!("{} — {unit}", kind.label());
+    let record_fields = record.fields.clone();
     let history_heading = heading.clone();
     bring_into_view("dossier-heading");
     view! {
@@ -283,6 +285,7 @@ fn DossierView(
                 })}
             </div>
             {body}
+            {attachments_panel(Signal::derive(move || record_fields.clone()), None, state)}
             {move || history.get().map(|entries| view! { <HistoryView heading=history_heading.clone() kind entries /> })}
         </article>
     }

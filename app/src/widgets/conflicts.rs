@@ -197,6 +197,19 @@ pub fn draft_conflicts(draft: Draft, local: LocalData, field: Option<&'static st
     }
 }
 
+/// The open conflicts of a record's attached files: a caption two people changed, a file one removed while
+/// another captioned it.
+pub fn attachment_conflicts(draft: Draft, local: LocalData) -> impl IntoView {
+    move || {
+        draft
+            .conflicts(None)
+            .into_iter()
+            .filter(|c| domain::attachment::is_attachment_field(&c.field))
+            .map(|conflict| conflict_view(conflict, draft, local, true))
+            .collect_view()
+    }
+}
+
 /// One conflict: both sides, who wrote each and when, and the ways to settle it.
 fn conflict_view(conflict: OpenConflict, draft: Draft, local: LocalData, labelled: bool) -> impl IntoView {
     let (kept, other) = (conflict.kept.value.clone(), conflict.other.value.clone());
