@@ -508,6 +508,10 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                     let after = rng().below(3);
                     link.reload_after.set(Some(after));
                 }
+                // The app's upload loop runs beside the sync: files often go up just before a sync.
+                if rng().chance(50) {
+                    upload_files(tablet, &link).await;
+                }
                 if replica::sync_once(tablet, &link, Uuid::nil(), |_| {}).await.is_ok() {
                     nothing_waits_but_for_files(tablet, seed);
                 }

@@ -6,32 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { useServerAndBrowser, signIn, eventually, goOffline, watchErrors } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, goOffline, watchErrors, cameraPhoto } from './harness.mjs';
 
 const world = useServerAndBrowser();
-
-/** A camera-like JPEG made by the browser itself: `width` × `height`, with detail that does not compress away. */
-export async function cameraPhoto(page, width, height) {
-  const base64 = await page.evaluate(async ([w, h]) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = w;
-    canvas.height = h;
-    const g = canvas.getContext('2d');
-    for (let i = 0; i < 400; i += 1) {
-      g.fillStyle = `hsl(${(i * 37) % 360}, 60%, ${20 + (i % 60)}%)`;
-      g.fillRect((i * 97) % w, (i * 61) % h, w / 6, h / 6);
-    }
-    const noise = g.getImageData(0, 0, w, h / 3);
-    for (let i = 0; i < noise.data.length; i += 4) noise.data[i] ^= (i * 2654435761) >>> 27;
-    g.putImageData(noise, 0, 0);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.95));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let text = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  }, [width, height]);
-  return Buffer.from(base64, 'base64');
-}
 
 /** A PDF-looking file of `size` bytes whose content does not repeat. */
 function pdf(size) {

@@ -157,7 +157,7 @@ fn UnitModels(user: UserProfile, state: SyncState, local: LocalData) -> impl Int
                         let decisions: Vec<String> = draft.list(DECISIONS_FIELD);
                         (!decisions.is_empty()).then(|| view! { <p id="model-decisions">"Quyết định công nhận: " {decisions.join("; ")}</p> })
                     }}
-                    {attachments_panel(draft.fields.into(), Some(draft), state)}
+                    {attachments_panel(draft.fields.into(), Some(draft), state, Signal::derive(Vec::new))}
                     <Show when=move || is_head && editable()>
                         <ConfirmStep id="submit-model" label="Gửi đề xuất cho Văn phòng Sở"
                             question="Gửi đề xuất điển hình cho Văn phòng Sở? Sau khi gửi không sửa được."

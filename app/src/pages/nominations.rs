@@ -437,7 +437,7 @@ fn NominationForm(
                 <h3>"Kết quả kiểm tra của máy chủ khi gửi"</h3>
                 <VerdictView verdict=v id="stored-verdict" />
             })}
-            {attachments_panel(draft.fields.into(), Some(draft), state)}
+            {attachments_panel(draft.fields.into(), Some(draft), state, Signal::derive(Vec::new))}
             <div class="row report-actions">
                 <button id="print-report" class="secondary" on:click=print>"In báo cáo thành tích"</button>
                 {move || draft.id.get().filter(|_| draft.record.get().is_some_and(|r| r.rev > 0)).map(|id| {

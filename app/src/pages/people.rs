@@ -110,6 +110,13 @@ fn PersonForm(draft: Draft, local: LocalData, state: SyncState) -> impl IntoView
     let years = move || draft.list::<YearRecord>("years");
     let initiatives = move || draft.list::<Initiative>("initiatives");
     let this_year = today().year();
+    // A photo or a scan may prove one initiative or one award of the person's.
+    let evidence_for = Signal::derive(move || {
+        let initiatives = initiatives().into_iter().map(|i| format!("Sáng kiến: {}", i.name));
+        let awards =
+            draft.list::<AwardEntry>("awards").into_iter().map(|a| format!("Khen thưởng {}: {}", a.year, a.title));
+        initiatives.chain(awards).filter(|choice| !choice.ends_with(": ")).collect()
+    });
     view! {
         <div class="form person-form">
             <div class="title-row">
@@ -194,7 +201,7 @@ fn PersonForm(draft: Draft, local: LocalData, state: SyncState) -> impl IntoView
             }>"Thêm sáng kiến"</button>
             <h2>"Các hình thức đã được khen thưởng"</h2>
             <AwardsTable draft local id_prefix="person" />
-            {attachments_panel(draft.fields.into(), Some(draft), state)}
+            {attachments_panel(draft.fields.into(), Some(draft), state, evidence_for)}
         </div>
     }
 }

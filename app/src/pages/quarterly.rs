@@ -47,6 +47,10 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
     } else {
         format!("Đã quá hạn gửi báo cáo quý ({}) {} ngày", format_date(deadline), -days_left)
     };
+    // A photo or a document may prove one registered target's result.
+    let target_choices = Signal::derive(move || {
+        registration.list::<Target>("targets").into_iter().map(|t| format!("Chỉ tiêu: {}", t.text)).collect()
+    });
     view! {
         <section class="card">
             <div class="title-row">
@@ -75,7 +79,7 @@ fn SelfAssessmentPage(user: UserProfile, state: SyncState, local: LocalData) -> 
                 }
             }).collect_view()}
             <TargetResults draft registration local year=quarter.year />
-            {attachments_panel(draft.fields.into(), Some(draft), state)}
+            {attachments_panel(draft.fields.into(), Some(draft), state, target_choices)}
             {attachment_conflicts(draft, local)}
             <p id="save-state" class="muted" aria-live="polite">
                 {move || match (draft.error.get(), draft.saved_at()) {

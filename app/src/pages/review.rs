@@ -285,7 +285,7 @@ fn DossierView(
                 })}
             </div>
             {body}
-            {attachments_panel(Signal::derive(move || record_fields.clone()), None, state)}
+            {attachments_panel(Signal::derive(move || record_fields.clone()), None, state, Signal::derive(Vec::new))}
             {move || history.get().map(|entries| view! { <HistoryView heading=history_heading.clone() kind entries /> })}
         </article>
     }

@@ -27,8 +27,14 @@ struct Shown {
 }
 
 /// The attached files of the record `fields` belong to. With a draft whose record the unit holds, files can be
-/// added, captioned and removed; otherwise (a reviewer's view, a submitted record) they are shown only.
-pub fn attachments_panel(fields: Signal<Fields>, draft: Option<Draft>, state: SyncState) -> impl IntoView {
+/// added, captioned and removed; otherwise (a reviewer's view, a submitted record) they are shown only. `about`
+/// lists what in the record a file may prove (a target, an initiative, an award), for a record holding several.
+pub fn attachments_panel(
+    fields: Signal<Fields>,
+    draft: Option<Draft>,
+    state: SyncState,
+    about: Signal<Vec<String>>,
+) -> impl IntoView {
     let shown = RwSignal::new(Shown::default());
     let urls = StoredValue::new(Vec::<String>::new());
     let message = RwSignal::new(None::<String>);
@@ -119,6 +125,18 @@ pub fn attachments_panel(fields: Signal<Fields>, draft: Option<Draft>, state: Sy
                 let Some(draft) = draft else { return };
                 let mut reference = current();
                 reference.caption = event_target_value(&ev);
+                if let Ok(value) = serde_json::to_value(&reference) {
+                    draft.set(&field, value);
+                }
+            }
+        };
+        let about_change = {
+            let (field, current) = (field.clone(), current.clone());
+            move |ev: leptos::ev::Event| {
+                let Some(draft) = draft else { return };
+                let mut reference = current();
+                let chosen = event_target_value(&ev);
+                reference.about = (!chosen.is_empty()).then_some(chosen);
                 if let Ok(value) = serde_json::to_value(&reference) {
                     draft.set(&field, value);
                 }
@@ -228,6 +246,31 @@ pub fn attachments_panel(fields: Signal<Fields>, draft: Option<Draft>, state: Sy
                         } else {
                             let caption = current().caption;
                             view! { <p class="attachment-caption">{if caption.is_empty() { "(Không có chú thích)".to_owned() } else { caption }}</p> }.into_any()
+                        }
+                    }
+                    {
+                        let current = current.clone();
+                        move || {
+                            let chosen = current().about.unwrap_or_default();
+                            let choices = about.get();
+                            if editable() && !choices.is_empty() {
+                                let selected = chosen.clone();
+                                view! {
+                                    <label class="attachment-about">"Minh chứng cho"
+                                        <select on:change=about_change.clone()>
+                                            <option value="" selected=chosen.is_empty()>"Cả hồ sơ"</option>
+                                            {choices.into_iter().map(|choice| {
+                                                let selected = choice == selected;
+                                                view! { <option value=choice.clone() selected=selected>{choice.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </label>
+                                }.into_any()
+                            } else if !chosen.is_empty() {
+                                view! { <p class="attachment-about">"Minh chứng cho: " {chosen}</p> }.into_any()
+                            } else {
+                                ().into_any()
+                            }
                         }
                     }
                     <p class="muted attachment-meta">{meta.clone()}</p>
