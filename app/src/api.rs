@@ -279,7 +279,11 @@ async fn offset_answered(response: Result<Response, gloo_net::Error>) -> Result<
     let response = response.map_err(|_| TransportError::Network)?;
     let offset = response.headers().get(tus::UPLOAD_OFFSET).and_then(|v| v.trim().parse().ok());
     match (response.status(), offset) {
-        (200..=299 | 409, Some(offset)) => Ok(offset),
+        // The answer's body is read to its end, so the request ends as answered, not cut off.
+        (200..=299 | 409, Some(offset)) => {
+            let _ = response.text().await;
+            Ok(offset)
+        }
         (status, _) => Err(refusal(status, response.json::<ErrorBody>().await.ok())),
     }
 }

@@ -38,10 +38,6 @@ impl Files {
         Files { root: database.with_extension("files"), locks: Default::default() }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     fn part(&self, sha256: &str) -> PathBuf {
         self.root.join("parts").join(sha256)
     }

@@ -42,9 +42,8 @@ try {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
     const times = [];
     for (let i = 0; i < RUNS; i += 1) {
-      // A different photo each time (one pixel byte changed is a new file), as a camera takes them.
-      const shot = Buffer.from(photo);
-      shot[shot.length - 10] ^= i + 1 + rate * 8;
+      // Another picture each time, as a camera takes them (the same pixels would be the same file).
+      const shot = await cameraPhoto(page, 4000, 3000, rate * 10 + i + 1);
       const before = await page.locator('.attachment').count();
       const started = Date.now();
       await page.setInputFiles('#attach-photo', { name: `IMG_${rate}${i}.jpg`, mimeType: 'image/jpeg', buffer: shot });
@@ -63,8 +62,12 @@ try {
     };
   }));
   out('photo_stored_bytes', median(stored));
-  // Let the photos go up before the weak-3G measure, so it measures one file.
-  await page.waitForFunction(() => !document.querySelector('#upload-progress'), null, { timeout: 120_000 });
+  // Let the photos (and their thumbnails) go up before the weak-3G measure, so it measures one file.
+  for (;;) {
+    const [[whole]] = server.query("select count(*) from attachments where completed_at is not null and media_type = 'image/jpeg'");
+    if (whole >= 2 * stored.length) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 
   // 2. A 5 MB file through the app on weak 3G: from the attach to the server holding it whole.
   await cdp.send('Network.enable');
@@ -73,13 +76,26 @@ try {
   const sha = createHash('sha256').update(file).digest('hex');
   let requests = 0;
   let upBytes = 0;
+  const methods = {};
+  const failures = [];
+  const ours = (request) => request.url().includes(sha)
+    || (request.headers()['upload-metadata'] ?? '').includes(Buffer.from(sha).toString('base64'));
+  const failed = (request) => {
+    if (ours(request)) failures.push(`${request.method()} ${request.failure()?.errorText}`);
+  };
+  const answered = (response) => {
+    if (ours(response.request()) && response.status() >= 400) failures.push(`${response.status()}`);
+  };
   const counting = (request) => {
-    if (!request.url().includes('/api/uploads')) return;
+    if (!ours(request)) return;
     requests += 1;
+    methods[request.method()] = (methods[request.method()] ?? 0) + 1;
     const headers = Object.entries(request.headers()).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
     upBytes += headers + (request.postDataBuffer()?.length ?? 0) + request.method().length + request.url().length + 12;
   };
   page.on('request', counting);
+  page.on('requestfailed', failed);
+  page.on('response', answered);
   const started = Date.now();
   await page.setInputFiles('#attach-file', { name: 'ho-so-5mb.pdf', mimeType: 'application/pdf', buffer: file });
   for (;;) {
@@ -88,7 +104,8 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   out('upload_5mb_weak3g_s', ((Date.now() - started) / 1000).toFixed(1));
-  out('upload_5mb_weak3g_requests', requests);
+  out('upload_5mb_weak3g_requests', `${requests} (${Object.entries(methods).map(([m, n]) => `${n} ${m}`).join(', ')})`);
+  out('upload_5mb_weak3g_failures', failures.length ? failures.join('; ') : 'none');
   out('upload_5mb_weak3g_bytes_up', upBytes);
   page.off('request', counting);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });

@@ -22,7 +22,6 @@ records = records.slice(0, Number(arg('count', records.length)));
 const N = records.length;
 const UNIT = 'ttvh-tam-duong';
 const LOGIN = 'tamduong.giamdoc';
-const PROTOCOL = 5;
 const BATCH = 200;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -106,6 +105,8 @@ async function syncedAfter(page, since) {
 }
 
 const server = await startServer();
+// The protocol the server speaks, so this client is never the outdated one.
+const PROTOCOL = (await (await fetch(`${server.base}/api/health`)).json()).protocol;
 const browser = await launchBrowser();
 try {
   const token = await login(server.base);

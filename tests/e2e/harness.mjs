@@ -242,15 +242,18 @@ export async function approveIn(dossier) {
   await dossier.locator('.confirm .confirm-yes').click();
 }
 
-/** A camera-like JPEG made by the browser itself: `width` × `height`, with detail that does not compress away. */
-export async function cameraPhoto(page, width, height) {
-  const base64 = await page.evaluate(async ([w, h]) => {
+/**
+ * A camera-like JPEG made by the browser itself: `width` × `height`, with detail that does not compress away;
+ * another `seed` is another picture.
+ */
+export async function cameraPhoto(page, width, height, seed = 0) {
+  const base64 = await page.evaluate(async ([w, h, seed]) => {
     const canvas = document.createElement('canvas');
     canvas.width = w;
     canvas.height = h;
     const g = canvas.getContext('2d');
     for (let i = 0; i < 400; i += 1) {
-      g.fillStyle = `hsl(${(i * 37) % 360}, 60%, ${20 + (i % 60)}%)`;
+      g.fillStyle = `hsl(${(i * 37 + seed * 11) % 360}, 60%, ${20 + (i % 60)}%)`;
       g.fillRect((i * 97) % w, (i * 61) % h, w / 6, h / 6);
     }
     const noise = g.getImageData(0, 0, w, h / 3);
@@ -261,6 +264,6 @@ export async function cameraPhoto(page, width, height) {
     let text = '';
     for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return btoa(text);
-  }, [width, height]);
+  }, [width, height, seed]);
   return Buffer.from(base64, 'base64');
 }
