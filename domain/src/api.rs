@@ -23,12 +23,19 @@ pub struct ErrorBody {
     pub problems: Vec<Problem>,
 }
 
-/// `GET /api/health`: the server answers, and the sync protocol it speaks.
+/// `GET /api/health` and `GET /api/ready`: the server answers, the sync protocol it speaks, and what it runs on,
+/// for a load balancer's checks and an operator's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub protocol: u32,
+    /// The storage backend: "sqlite".
+    #[serde(default)]
+    pub backend: String,
+    /// The last schema migration applied to the database.
+    #[serde(default)]
+    pub migration: i64,
 }
 
 /// `POST /api/admin/users`: the new account's id.

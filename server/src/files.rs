@@ -154,6 +154,30 @@ impl Files {
         ignore_missing(tokio::fs::remove_file(self.finished(sha256)).await)
     }
 
+    /// Copies every finished file this folder holds and `into` lacks: a backup's files, after its database. A
+    /// finished file never changes, so a copy made while the server runs is whole. The number copied.
+    pub async fn copy_finished(&self, into: &Files) -> std::io::Result<u64> {
+        let (from, to) = (self.root.join("files"), into.root.join("files"));
+        blocking(move || {
+            let mut copied = 0;
+            let Ok(folders) = std::fs::read_dir(&from) else { return Ok(0) };
+            for folder in folders {
+                let folder = folder?;
+                for file in std::fs::read_dir(folder.path())? {
+                    let file = file?;
+                    let target = to.join(folder.file_name()).join(file.file_name());
+                    if !target.exists() {
+                        std::fs::create_dir_all(to.join(folder.file_name()))?;
+                        std::fs::copy(file.path(), &target)?;
+                        copied += 1;
+                    }
+                }
+            }
+            Ok(copied)
+        })
+        .await
+    }
+
     pub async fn open(&self, sha256: &str) -> std::io::Result<tokio::fs::File> {
         tokio::fs::File::open(self.finished(sha256)).await
     }

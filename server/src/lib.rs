@@ -137,6 +137,7 @@ impl utoipa::Modify for BearerScheme {
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(ready))
         .routes(routes!(openapi_document))
         .merge(accounts::router())
         .merge(ballots::router())
@@ -246,12 +247,33 @@ async fn openapi_document() -> impl axum::response::IntoResponse {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], json.as_str())
 }
 
-/// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators.
+/// Reachability for the app (which trusts this, not `navigator.onLine`) and liveness for operators: the database
+/// can be read, and which backend and migration this instance runs.
 #[utoipa::path(get, path = "/health", tag = "meta", responses(
     (status = 200, description = "Máy chủ trả lời.", body = Health),
     (status = 500, description = "Máy chủ không đọc được cơ sở dữ liệu.", body = ErrorBody),
 ))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state.db.is_empty().await?;
-    Ok(Json(Health { status: "ok".into(), protocol: PROTOCOL_VERSION }))
+    let migration = state.db.migration().await?;
+    Ok(Json(Health { status: "ok".into(), protocol: PROTOCOL_VERSION, backend: state.db.backend().into(), migration }))
+}
+
+/// Readiness for a load balancer: the database can be read and takes writes (another process holding SQLite's
+/// write lock, or a disk gone read-only, answers 503 and the balancer sends the traffic elsewhere).
+#[utoipa::path(get, path = "/ready", tag = "meta", responses(
+    (status = 200, description = "Máy chủ sẵn sàng nhận yêu cầu.", body = Health),
+    (status = 503, description = "Cơ sở dữ liệu chưa ghi được; thử lại sau.", body = Health),
+))]
+async fn ready(State(state): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let migration = state.db.migration().await?;
+    let writable = state.db.writable().await;
+    let health = Health {
+        status: if writable { "ready" } else { "busy" }.into(),
+        protocol: PROTOCOL_VERSION,
+        backend: state.db.backend().into(),
+        migration,
+    };
+    let status = if writable { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    Ok((status, Json(health)).into_response())
 }

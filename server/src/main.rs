@@ -19,6 +19,9 @@ async fn main() -> anyhow::Result<()> {
     let database = PathBuf::from(env_or("THIDUA_DB", "data/thidua.sqlite"));
     let dist = PathBuf::from(env_or("THIDUA_DIST", "dist"));
     let with_demo = std::env::args().any(|a| a == "--demo");
+    if let Some(destination) = backup_destination() {
+        return backup(&database, &destination).await;
+    }
     let durability = Durability::parse(&env_or("THIDUA_SQLITE_SYNCHRONOUS", "full"))
         .context("THIDUA_SQLITE_SYNCHRONOUS must be full or normal")?;
 
@@ -60,6 +63,28 @@ async fn clean_files_hourly(state: AppState) {
             tracing::error!(error = %e, "cleanup of unreferenced files failed");
         }
     }
+}
+
+/// `thidua-server backup <file>`: the destination of a backup, if that is what was asked.
+fn backup_destination() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    (args.next().as_deref() == Some("backup")).then(|| args.next().map(PathBuf::from)).flatten()
+}
+
+/// Backs up the database at `database` into `destination` (a new file) while the server may run, then the
+/// attached files into the folder beside it: the database first, so every file it refers to was finished
+/// before the copy of the files began, and a file the cleanup removes meanwhile was no longer referred to.
+async fn backup(database: &std::path::Path, destination: &std::path::Path) -> anyhow::Result<()> {
+    anyhow::ensure!(!destination.exists(), "{} exists already; a backup never overwrites", destination.display());
+    let started = std::time::Instant::now();
+    Db::backup_into(database, destination).await.with_context(|| format!("back up {}", database.display()))?;
+    let copied = server::files::Files::beside(database)
+        .copy_finished(&server::files::Files::beside(destination))
+        .await
+        .context("copy the attached files")?;
+    tracing::info!(destination = %destination.display(), files = copied, ms = started.elapsed().as_millis() as u64,
+        "backup written");
+    Ok(())
 }
 
 fn env_or(name: &str, default: &str) -> String {

@@ -12,11 +12,28 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 #[tokio::test]
-async fn health_answers_with_protocol_version() {
+async fn health_and_readiness_say_the_protocol_backend_and_migration() {
     let s = server().await;
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
     let (status, body) = s.call(Method::GET, "/api/health", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, json!({"status": "ok", "protocol": PROTOCOL_VERSION}));
+    assert_eq!(
+        body,
+        json!({"status": "ok", "protocol": PROTOCOL_VERSION, "backend": "sqlite", "migration": migrations})
+    );
+    let (status, body) = s.call(Method::GET, "/api/ready", None, None).await;
+    assert_eq!((status, &body["status"], &body["migration"]), (StatusCode::OK, &json!("ready"), &json!(migrations)));
+
+    // Another process holding SQLite's write lock: not ready, at once, and ready again once it lets go.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let mut holder = pool.acquire().await.unwrap();
+    sqlx::query("begin immediate").execute(&mut *holder).await.unwrap();
+    let (status, body) = s.call(Method::GET, "/api/ready", None, None).await;
+    assert_eq!((status, &body["status"]), (StatusCode::SERVICE_UNAVAILABLE, &json!("busy")));
+    sqlx::query("rollback").execute(&mut *holder).await.unwrap();
+    drop(holder);
+    pool.close().await;
+    assert_eq!(s.call(Method::GET, "/api/ready", None, None).await.0, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -247,3 +247,104 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     server.kill().expect("stop");
     server.wait().expect("reap");
 }
+
+/// Runs `thidua-server backup <destination>` against `db`, as an operator would while the server runs.
+fn run_backup(db: &Path, destination: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_thidua-server"))
+        .arg("backup")
+        .arg(destination)
+        .env("THIDUA_DB", db)
+        .env("RUST_LOG", "warn")
+        .status()
+        .expect("run the backup");
+    assert!(status.success(), "the backup failed");
+}
+
+#[test]
+fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before_it() {
+    use domain::attachment::{base64, tus};
+    use sha2::{Digest, Sha256};
+
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let db = dir.path().join("thidua.sqlite");
+    let port = free_port();
+    let mut server = start(&db, port);
+    let token = login(port);
+
+    // An attached file, whole on the server before the backup.
+    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    photo.extend((0..300_000u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8));
+    let sha: String = Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect();
+    let auth = ("Authorization", format!("Bearer {token}"));
+    let metadata = format!("sha256 {},filetype {}", base64::encode(sha.as_bytes()), base64::encode(b"image/jpeg"));
+    let create = [auth.clone(), (tus::UPLOAD_LENGTH, photo.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
+    assert_eq!(http_bytes(port, "POST", "/api/uploads", &create, &[]).expect("create").0, 201);
+    let chunk = [
+        auth.clone(),
+        ("Content-Type", tus::CHUNK_TYPE.to_owned()),
+        (tus::UPLOAD_OFFSET, "0".to_owned()),
+        (tus::UPLOAD_CHECKSUM, format!("sha256 {}", base64::encode(&Sha256::digest(&photo)))),
+    ];
+    assert_eq!(http_bytes(port, "PATCH", &format!("/api/uploads/{sha}"), &chunk, &photo).expect("upload").0, 204);
+
+    // Pushes go on while the backup runs; each acknowledged one is kept with when it was acknowledged.
+    let acked: Arc<Mutex<Vec<(Mutation, Instant)>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pusher = {
+        let (acked, token, stop) = (acked.clone(), token.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for n in 0.. {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let m = mutation(n);
+                if let Ok((200, _)) = push(port, &token, &m) {
+                    acked.lock().expect("lock").push((m, Instant::now()));
+                }
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(400));
+    let began = Instant::now();
+    let backup = dir.path().join("backup").join("thidua.sqlite");
+    std::fs::create_dir_all(backup.parent().expect("folder")).expect("backup folder");
+    run_backup(&db, &backup);
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    pusher.join().expect("pusher");
+    server.kill().expect("stop");
+    server.wait().expect("reap");
+    let acked = acked.lock().expect("lock").clone();
+    let before: Vec<&Mutation> = acked.iter().filter(|(_, at)| *at < began).map(|(m, _)| m).collect();
+    assert!(before.len() > 10 && before.len() < acked.len(), "pushes before ({}) and during the backup", before.len());
+
+    // Restore: the backup's file and folder, alone in a fresh place, under a server of their own.
+    let restored = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let restored_db = restored.path().join("thidua.sqlite");
+    std::fs::copy(&backup, &restored_db).expect("restore the database");
+    let files = |db: &Path| db.with_extension("files").join("files").join(&sha[..2]).join(&sha);
+    std::fs::create_dir_all(files(&restored_db).parent().expect("folder")).expect("files folder");
+    std::fs::copy(files(&backup), files(&restored_db)).expect("restore the file");
+    let port = free_port();
+    let mut server = start(&restored_db, port);
+    let token = login(port);
+    let (status, pulled) = http(port, "GET", "/api/sync/pull?cursor=0&limit=1000", Some(&token), None).expect("pull");
+    assert_eq!(status, 200);
+    let pulled: PullResponse = serde_json::from_value(pulled).expect("decode");
+    for m in &before {
+        let Op::Set { fields } = &m.op else { unreachable!() };
+        let record = pulled.records.iter().find(|r| r.id == m.record_id);
+        assert_eq!(
+            record.map(|r| &r.fields["summary"]),
+            Some(&fields["summary"]),
+            "{} acknowledged before the backup is missing",
+            m.id
+        );
+    }
+    let (status, _) = http(port, "GET", "/api/health", None, None).expect("health");
+    assert_eq!(status, 200);
+    assert_eq!(std::fs::read(files(&restored_db)).expect("the file"), photo, "the attached file, byte-identical");
+    println!("backup during {} pushes: {} acknowledged before it began, all restored", acked.len(), before.len());
+    server.kill().expect("stop");
+    server.wait().expect("reap");
+}

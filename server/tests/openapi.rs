@@ -118,6 +118,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
             "/api/public/publications/{id}/comments",
             "/api/publications",
             "/api/publications/{id}/comments/{comment_id}",
+            "/api/ready",
             "/api/records/{id}/history",
             "/api/reference",
             "/api/search",

@@ -283,6 +283,42 @@ impl Db {
         &self.path
     }
 
+    /// The storage backend this instance runs on.
+    pub fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    /// The last schema migration applied, read through the readers: it answers only if they can read.
+    pub async fn migration(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("select coalesce(max(version), 0) from _sqlx_migrations where success = 1")
+            .fetch_one(&self.reader)
+            .await?)
+    }
+
+    /// Whether the database takes writes: the writer, if idle, can take SQLite's write lock now, without waiting.
+    /// A writer busy with pushes is taking writes, and a check never queues behind them.
+    pub async fn writable(&self) -> bool {
+        let Some(mut writer) = self.writer.try_acquire() else { return !self.writer.is_closed() };
+        // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
+        let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
+        let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
+        let released = !locked || sqlx::query("rollback").execute(&mut *writer).await.is_ok();
+        let _ = sqlx::query("pragma busy_timeout = 5000").execute(&mut *writer).await;
+        locked && released
+    }
+
+    /// Writes a consistent copy of the database to `destination` while the server runs: SQLite's `VACUUM INTO`,
+    /// one read transaction, so writers carry on and the copy holds every commit made before it began. Opens its
+    /// own connection, so it works from another process too (`thidua-server backup`).
+    pub async fn backup_into(path: &Path, destination: &Path) -> Result<()> {
+        let options = SqliteConnectOptions::new().filename(path).busy_timeout(Duration::from_secs(30));
+        let mut connection = sqlx::Connection::connect_with(&options).await?;
+        let destination = destination.to_str().ok_or_else(|| DbError::Corrupt("backup path".into()))?;
+        sqlx::query("vacuum into $1").bind(destination).execute(&mut connection).await?;
+        sqlx::Connection::close(connection).await?;
+        Ok(())
+    }
+
     pub async fn is_empty(&self) -> Result<bool> {
         let count: i64 = sqlx::query_scalar("select count(*) from org_units").fetch_one(&self.reader).await?;
         Ok(count == 0)
