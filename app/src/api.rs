@@ -174,23 +174,25 @@ pub async fn download(token: &str, url: &str) -> Result<(), TransportError> {
         .unwrap_or_else(|| "tai-lieu".to_owned());
     let bytes = response.binary().await.map_err(|_| TransportError::Network)?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    let saved = || -> Option<()> {
-        use wasm_bindgen::JsCast;
-        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
-        let href = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-        let anchor: web_sys::HtmlAnchorElement =
-            web_sys::window()?.document()?.create_element("a").ok()?.dyn_into().ok()?;
-        anchor.set_href(&href);
-        anchor.set_download(&name);
-        anchor.click();
-        // The browser reads the blob after the click returns: let it go a while later.
-        gloo_timers::callback::Timeout::new(30_000, move || {
-            let _ = web_sys::Url::revoke_object_url(&href);
-        })
-        .forget();
-        Some(())
-    };
-    saved().ok_or(TransportError::Network)
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| TransportError::Network)?;
+    save_as(&blob, &name).ok_or(TransportError::Network)
+}
+
+/// Hands `blob` to the browser as a download named `name`.
+pub fn save_as(blob: &web_sys::Blob, name: &str) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let href = web_sys::Url::create_object_url_with_blob(blob).ok()?;
+    let anchor: web_sys::HtmlAnchorElement =
+        web_sys::window()?.document()?.create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&href);
+    anchor.set_download(name);
+    anchor.click();
+    // The browser reads the blob after the click returns: let it go a while later.
+    gloo_timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&href);
+    })
+    .forget();
+    Some(())
 }
 
 pub async fn history(token: &str, record_id: uuid::Uuid) -> Result<Vec<HistoryEntry>, TransportError> {

@@ -175,10 +175,15 @@ pub fn no_room_for(size: u64, used: f64, quota: f64) -> Option<String> {
     })
 }
 
+/// Whether the browser has `navigator.storage` (old ones and insecure pages do not).
+pub fn has_storage_manager(navigator: &web_sys::Navigator) -> bool {
+    js_sys::Reflect::get(navigator, &"storage".into()).is_ok_and(|s| !s.is_undefined())
+}
+
 /// The browser's estimate of this site's storage: (used, quota) in bytes.
 pub async fn storage_estimate() -> Option<(f64, f64)> {
     let navigator = web_sys::window()?.navigator();
-    if !js_sys::Reflect::get(&navigator, &"storage".into()).is_ok_and(|s| !s.is_undefined()) {
+    if !has_storage_manager(&navigator) {
         return None;
     }
     let storage = navigator.storage();

@@ -70,13 +70,9 @@ fn register_service_worker() {
     let navigator = window.navigator();
     // Both return promises; failure only means no offline start or no persistence, which the app survives.
     let _ = navigator.service_worker().register("/sw.js");
-    if has_storage_manager(&navigator) {
+    if crate::media::has_storage_manager(&navigator) {
         let _ = navigator.storage().persist();
     }
-}
-
-fn has_storage_manager(navigator: &web_sys::Navigator) -> bool {
-    js_sys::Reflect::get(navigator, &"storage".into()).is_ok_and(|s| !s.is_undefined())
 }
 
 #[component]

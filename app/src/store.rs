@@ -278,26 +278,9 @@ impl Store {
     /// Saves edited fields and queues them for the server, in one transaction.
     pub async fn save_edit(&self, target: &RecordRef, edits: Fields, now: DateTime<Utc>) -> Result<LocalRecord> {
         let tx = self.typed_text_tx()?;
-        let records = tx.object_store(RECORDS)?;
-        let outbox = tx.object_store(OUTBOX)?;
-        // Both reads are requested before either is awaited, and every write before the first is: a save is on
-        // the typing path, and each wait is a round trip to the database.
-        let record = records.get(target.id.to_string()).serde()?;
-        let entries = entries_of(&outbox, [target.id]).await?;
-        let record: Option<LocalRecord> = record.await?;
-        let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let put_record = records.put(&edited.record).serde()?;
-        let deletes =
-            edited.dropped.iter().map(|seq| outbox.delete(*seq).build()).collect::<std::result::Result<Vec<_>, _>>()?;
-        let put_entry = outbox.put(&edited.entry).serde()?;
-        put_record.await?;
-        for delete in deletes {
-            delete.await?;
-        }
-        put_entry.await?;
+        let record = write_edit(&tx, target, edits, now).await?;
         tx.commit().await?;
-        Ok(edited.record)
+        Ok(record)
     }
 
     /// Queues a workflow transition or a conflict resolution for a record this tablet holds.
@@ -344,19 +327,9 @@ impl Store {
             blobs.put(JsValue::from(blob)).with_key(file.sha256.clone()).primitive()?.await?;
             known.put(&file).serde()?.await?;
         }
-        let records = tx.object_store(RECORDS)?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let record: Option<LocalRecord> = records.get(target.id.to_string()).serde()?.await?;
-        let entries = entries_of(&outbox, [target.id]).await?;
-        let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        records.put(&edited.record).serde()?.await?;
-        for seq in &edited.dropped {
-            outbox.delete(*seq).build()?.await?;
-        }
-        outbox.put(&edited.entry).serde()?.await?;
+        let record = write_edit(&tx, target, edits, now).await?;
         tx.commit().await?;
-        Ok(edited.record)
+        Ok(record)
     }
 
     /// What the tablet knows of a file.
@@ -375,14 +348,7 @@ impl Store {
     /// Files attached here that the server does not hold yet (refused ones excluded).
     pub async fn files_to_upload(&self) -> Result<Vec<LocalFile>> {
         let tx = self.db.transaction(FILES).build()?;
-        let files = tx
-            .object_store(FILES)?
-            .index(BY_PENDING)?
-            .get_all()
-            .serde()?
-            .await?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(files)
+        pending_files(&tx).await
     }
 
     /// A file's bytes, if the tablet holds them.
@@ -569,6 +535,41 @@ impl Store {
     }
 }
 
+/// Applies an edit to its record and the outbox within `tx` (over both stores). Both reads are requested before
+/// either is awaited, and every write before the first is: a save is on the typing path, and each wait is a round
+/// trip to the database.
+async fn write_edit(
+    tx: &indexed_db_futures::transaction::Transaction<'_>,
+    target: &RecordRef,
+    edits: Fields,
+    now: DateTime<Utc>,
+) -> Result<LocalRecord> {
+    let records = tx.object_store(RECORDS)?;
+    let outbox = tx.object_store(OUTBOX)?;
+    let record = records.get(target.id.to_string()).serde()?;
+    let entries = entries_of(&outbox, [target.id]).await?;
+    let record: Option<LocalRecord> = record.await?;
+    let edited = replica::edit(record, &entries, target, edits, now, Uuid::new_v4())
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let put_record = records.put(&edited.record).serde()?;
+    let deletes =
+        edited.dropped.iter().map(|seq| outbox.delete(*seq).build()).collect::<std::result::Result<Vec<_>, _>>()?;
+    let put_entry = outbox.put(&edited.entry).serde()?;
+    put_record.await?;
+    for delete in deletes {
+        delete.await?;
+    }
+    put_entry.await?;
+    Ok(edited.record)
+}
+
+/// The files still to upload, through the `by_pending` index (only they have a `pending` key).
+async fn pending_files(tx: &indexed_db_futures::transaction::Transaction<'_>) -> Result<Vec<LocalFile>> {
+    let files =
+        tx.object_store(FILES)?.index(BY_PENDING)?.get_all().serde()?.await?.collect::<std::result::Result<_, _>>()?;
+    Ok(files)
+}
+
 /// Every entry of these records, in queue order, each record's read requested before the first is awaited.
 async fn entries_of(
     outbox: &indexed_db_futures::object_store::ObjectStore<'_>,
@@ -597,14 +598,7 @@ impl LocalStore for Store {
     async fn take_batch(&self, max_count: usize, max_bytes: usize) -> Result<Vec<Mutation>> {
         let tx = self.db.transaction([OUTBOX, FILES]).with_mode(TransactionMode::Readwrite).build()?;
         let outbox = tx.object_store(OUTBOX)?;
-        let waiting: Vec<LocalFile> = tx
-            .object_store(FILES)?
-            .index(BY_PENDING)?
-            .get_all()
-            .serde()?
-            .await?
-            .collect::<std::result::Result<_, _>>()?;
-        let missing: BTreeSet<String> = waiting.into_iter().map(|f| f.sha256).collect();
+        let missing: BTreeSet<String> = pending_files(&tx).await?.into_iter().map(|f| f.sha256).collect();
         // Only the head of the queue, a page at a time past refused entries: reading all of it for every batch
         // made pushing N edits take time in N².
         let page = u32::try_from(max_count.max(1)).unwrap_or(u32::MAX);

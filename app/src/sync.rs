@@ -135,7 +135,8 @@ impl Future for Nap {
     }
 }
 
-fn backoff_ms(failures: u32) -> f64 {
+/// How long to wait after `failures` failures in a row (the sync loop's, and the upload loop's).
+pub(crate) fn backoff_ms(failures: u32) -> f64 {
     let ceiling = (BACKOFF_BASE_MS * 2f64.powi(failures.min(16) as i32)).min(BACKOFF_MAX_MS);
     // "Equal jitter": between half and all of the ceiling, so tablets that failed together do not retry together.
     ceiling / 2.0 + js_sys::Math::random() * ceiling / 2.0

@@ -16,9 +16,6 @@ use crate::api::HttpTransport;
 use crate::store::{self, Store};
 use crate::sync::{self, SyncState};
 
-const BACKOFF_BASE_MS: f64 = 2_000.0;
-const BACKOFF_MAX_MS: f64 = 60_000.0;
-
 thread_local! {
     /// When the loop should look for files next (ms since the epoch).
     static NEXT_RUN: Cell<f64> = const { Cell::new(0.0) };
@@ -58,12 +55,10 @@ pub fn start(state: SyncState, store: Rc<Store>) {
             NEXT_RUN.with(|next| next.set(f64::INFINITY));
             let retry = run_once(state, &store).await;
             let delay = if retry {
-                let failures = FAILURES.with(|f| {
+                sync::backoff_ms(FAILURES.with(|f| {
                     f.set(f.get() + 1);
                     f.get()
-                });
-                let ceiling = (BACKOFF_BASE_MS * 2f64.powi(failures.min(16) as i32)).min(BACKOFF_MAX_MS);
-                ceiling / 2.0 + js_sys::Math::random() * ceiling / 2.0
+                }))
             } else {
                 FAILURES.with(|f| f.set(0));
                 f64::INFINITY

@@ -247,7 +247,10 @@ impl IntoResponse for ApiError {
         if let Some(offset) = offset {
             let headers = response.headers_mut();
             headers.insert(domain::attachment::tus::UPLOAD_OFFSET, axum::http::HeaderValue::from(offset));
-            headers.insert(domain::attachment::tus::RESUMABLE, axum::http::HeaderValue::from_static("1.0.0"));
+            headers.insert(
+                domain::attachment::tus::RESUMABLE,
+                axum::http::HeaderValue::from_static(domain::attachment::tus::VERSION),
+            );
         }
         response
     }

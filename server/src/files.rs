@@ -71,7 +71,7 @@ impl Files {
 
     /// Writes `chunk` at `offset` of the upload and flushes it to disk; anything past `offset` (a tail never
     /// acknowledged) is cut off first. Call only on the file's turn, with `offset` the acknowledged length.
-    pub async fn append(&self, sha256: &str, offset: u64, chunk: Vec<u8>) -> std::io::Result<u64> {
+    pub async fn append(&self, sha256: &str, offset: u64, chunk: axum::body::Bytes) -> std::io::Result<u64> {
         let path = self.part(sha256);
         blocking(move || {
             if let Some(dir) = path.parent() {

@@ -164,7 +164,7 @@ async fn append(
         tracing::info!(user = %session.user_id, file = %sha256, "upload refused: content is not its declared type");
         return Err(ApiError::File(FileRefusal::ContentMismatch(stored.media_type)));
     }
-    let received = state.files.append(&sha256, at, chunk.to_vec()).await.map_err(io)?;
+    let received = state.files.append(&sha256, at, chunk).await.map_err(io)?;
     if received == stored.size {
         match state.files.check(&sha256, stored.media_type).await.map_err(io)? {
             Checked::Good => {

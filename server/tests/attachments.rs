@@ -4,16 +4,13 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use chrono::{Duration, Utc};
+use common::tus_wire;
 use common::*;
-use domain::attachment::{base64, field_name, tus, CHUNK_BYTES};
+use domain::attachment::{field_name, tus, CHUNK_BYTES};
 use domain::{Mutation, Op, Outcome, RecordKind, RecordRef};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
-use tower::ServiceExt;
 use uuid::Uuid;
 
 const JPEG: &str = "image/jpeg";
@@ -27,7 +24,7 @@ fn photo(size: usize, seed: u8) -> Vec<u8> {
 }
 
 fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    tus_wire::sha256_hex(bytes)
 }
 
 async fn tus_call(
@@ -38,38 +35,21 @@ async fn tus_call(
     headers: &[(&str, String)],
     body: Vec<u8>,
 ) -> (StatusCode, HeaderMap, Value) {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(tus::RESUMABLE, tus::VERSION);
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    let response = server.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    tus_wire::call(&server.router, method, uri, token, headers, body).await
 }
 
 fn offset_in(headers: &HeaderMap) -> u64 {
-    headers[tus::UPLOAD_OFFSET].to_str().unwrap().parse().unwrap()
+    tus_wire::offset(headers).expect("an Upload-Offset")
 }
 
 async fn create(server: &TestServer, token: &str, bytes: &[u8], mime: &str) -> (StatusCode, HeaderMap, Value) {
-    let metadata = format!(
-        "sha256 {},filename {},filetype {}",
-        base64::encode(sha(bytes).as_bytes()),
-        base64::encode("Ảnh lễ hội.jpg".as_bytes()),
-        base64::encode(mime.as_bytes())
-    );
+    let metadata = tus_wire::metadata(&sha(bytes), "Ảnh lễ hội.jpg", mime);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     tus_call(server, Method::POST, "/api/uploads", token, &headers, Vec::new()).await
 }
 
 async fn patch(server: &TestServer, token: &str, file: &str, at: u64, chunk: &[u8]) -> (StatusCode, HeaderMap, Value) {
-    let checksum = format!("sha256 {}", base64::encode(&Sha256::digest(chunk)));
-    patch_with(server, token, file, at, chunk, checksum).await
+    patch_with(server, token, file, at, chunk, tus_wire::checksum(chunk)).await
 }
 
 async fn patch_with(
@@ -204,7 +184,7 @@ async fn checksums_types_and_sizes_are_checked_by_content() {
     let bytes = photo(5000, 1);
     let file = sha(&bytes);
     create(&server, &lan, &bytes, JPEG).await;
-    let wrong = format!("sha256 {}", base64::encode(&Sha256::digest(b"something else")));
+    let wrong = tus_wire::checksum(b"something else");
     let (status, _, body) = patch_with(&server, &lan, &file, 0, &bytes, wrong).await;
     assert_eq!(status.as_u16(), 460, "{body}");
     assert_eq!(offset_in(&head(&server, &lan, &file).await.1), 0, "a refused chunk stores nothing");
@@ -223,8 +203,7 @@ async fn checksums_types_and_sizes_are_checked_by_content() {
     let (status, _, body) = create(&server, &lan, b"<html>", "text/html").await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
 
-    let metadata =
-        format!("sha256 {},filetype {}", base64::encode(file.as_bytes()), base64::encode(b"application/pdf"));
+    let metadata = tus_wire::metadata(&file, "ho-so.pdf", "application/pdf");
     let huge = [(tus::UPLOAD_LENGTH, (21 * 1024 * 1024).to_string()), (tus::UPLOAD_METADATA, metadata)];
     let (status, _, body) = tus_call(&server, Method::POST, "/api/uploads", &lan, &huge, Vec::new()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
@@ -247,8 +226,7 @@ async fn a_file_whose_bytes_do_not_match_its_name_is_refused_whole_and_begins_ag
     let lan = server.login("tamduong.lan").await;
     let bytes = photo(3000, 9);
     let claimed = sha(&photo(3000, 10));
-    let metadata =
-        format!("sha256 {},filetype {}", base64::encode(claimed.as_bytes()), base64::encode(JPEG.as_bytes()));
+    let metadata = tus_wire::metadata(&claimed, "anh.jpg", JPEG);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     tus_call(&server, Method::POST, "/api/uploads", &lan, &headers, Vec::new()).await;
     let (status, _, body) = patch(&server, &lan, &claimed, 0, &bytes).await;

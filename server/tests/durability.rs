@@ -17,6 +17,9 @@ use domain::{Mutation, Op, RecordKind, PROTOCOL_VERSION};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+#[path = "common/tus_wire.rs"]
+mod tus_wire;
+
 /// A minimal HTTP/1.1 client: one request per connection, enough for this test and nothing else.
 fn http(
     port: u16,
@@ -181,8 +184,7 @@ fn upload_offset(head: &str) -> Option<u64> {
 
 #[test]
 fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
-    use domain::attachment::{base64, tus, CHUNK_BYTES};
-    use sha2::{Digest, Sha256};
+    use domain::attachment::{tus, CHUNK_BYTES};
 
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let db = dir.path().join("thidua.sqlite");
@@ -191,10 +193,10 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     let token = login(port);
     let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
     bytes.extend((0..6_000_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
-    let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = tus_wire::sha256_hex(&bytes);
     let auth = ("Authorization", format!("Bearer {token}"));
     let create = |port: u16, auth: &(&str, String)| {
-        let metadata = format!("sha256 {},filetype {}", base64::encode(sha.as_bytes()), base64::encode(b"image/jpeg"));
+        let metadata = tus_wire::metadata(&sha, "anh.jpg", "image/jpeg");
         let headers = [auth.clone(), (tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
         let (status, head, _) = http_bytes(port, "POST", "/api/uploads", &headers, &[]).expect("create");
         assert_eq!(status, 201, "{head}");
@@ -207,7 +209,7 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
                 auth.clone(),
                 ("Content-Type", tus::CHUNK_TYPE.to_owned()),
                 (tus::UPLOAD_OFFSET, at.to_string()),
-                (tus::UPLOAD_CHECKSUM, format!("sha256 {}", base64::encode(&Sha256::digest(chunk)))),
+                (tus::UPLOAD_CHECKSUM, tus_wire::checksum(chunk)),
             ];
             match http_bytes(port, "PATCH", &format!("/api/uploads/{sha}"), &headers, chunk) {
                 Ok((204, head, _)) => {
@@ -262,8 +264,7 @@ fn run_backup(db: &Path, destination: &Path) {
 
 #[test]
 fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before_it() {
-    use domain::attachment::{base64, tus};
-    use sha2::{Digest, Sha256};
+    use domain::attachment::tus;
 
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
     let db = dir.path().join("thidua.sqlite");
@@ -274,16 +275,16 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     // An attached file, whole on the server before the backup.
     let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
     photo.extend((0..300_000u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8));
-    let sha: String = Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = tus_wire::sha256_hex(&photo);
     let auth = ("Authorization", format!("Bearer {token}"));
-    let metadata = format!("sha256 {},filetype {}", base64::encode(sha.as_bytes()), base64::encode(b"image/jpeg"));
+    let metadata = tus_wire::metadata(&sha, "anh.jpg", "image/jpeg");
     let create = [auth.clone(), (tus::UPLOAD_LENGTH, photo.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     assert_eq!(http_bytes(port, "POST", "/api/uploads", &create, &[]).expect("create").0, 201);
     let chunk = [
         auth.clone(),
         ("Content-Type", tus::CHUNK_TYPE.to_owned()),
         (tus::UPLOAD_OFFSET, "0".to_owned()),
-        (tus::UPLOAD_CHECKSUM, format!("sha256 {}", base64::encode(&Sha256::digest(&photo)))),
+        (tus::UPLOAD_CHECKSUM, tus_wire::checksum(&photo)),
     ];
     assert_eq!(http_bytes(port, "PATCH", &format!("/api/uploads/{sha}"), &chunk, &photo).expect("upload").0, 204);
 

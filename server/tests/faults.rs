@@ -22,6 +22,8 @@
 //!
 //! Runs `THIDUA_FAULT_SEEDS` seeds (default 1,000). A failing seed prints the command that replays it alone.
 
+#[path = "common/tus_wire.rs"]
+mod tus_wire;
 #[path = "common/world.rs"]
 mod world;
 
@@ -34,7 +36,7 @@ use axum::http::{header, Method, Request};
 use axum::Router;
 use chrono::{Duration, TimeZone, Utc};
 use domain::api::ErrorBody;
-use domain::attachment::{base64, field_name, is_attachment_field, tus, MediaType, CHUNK_BYTES};
+use domain::attachment::{field_name, is_attachment_field, tus, MediaType, CHUNK_BYTES};
 use domain::model::self_assessment_id;
 use domain::replica::{self, MemoryStore, Transport, TransportError, UploadFile, UploadTransport};
 use domain::sync::{PullResponse, PushRequest, PushResponse};
@@ -188,29 +190,6 @@ async fn call(
     }
 }
 
-/// A tus request: (status, the Upload-Offset it answered, if any).
-async fn tus_call(
-    router: &Router,
-    method: Method,
-    uri: &str,
-    token: &str,
-    headers: &[(&str, String)],
-    body: Vec<u8>,
-) -> (u16, Option<u64>) {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(tus::RESUMABLE, tus::VERSION);
-    for (name, value) in headers {
-        request = request.header(*name, value);
-    }
-    let response = router.clone().oneshot(request.body(Body::from(body)).expect("request builds")).await;
-    let response = response.expect("router is infallible");
-    let offset = response.headers().get(tus::UPLOAD_OFFSET).and_then(|v| v.to_str().ok()?.parse().ok());
-    (response.status().as_u16(), offset)
-}
-
 /// One tablet's way to the server, through the world's faults.
 struct Link<'a> {
     world: &'a World,
@@ -296,28 +275,24 @@ impl UploadTransport for Link<'_> {
             world.faults.borrow_mut().chunks_dropped += 1;
             return Err(TransportError::Network);
         }
-        let metadata = format!(
-            "sha256 {},filename {},filetype {}",
-            base64::encode(file.sha256.as_bytes()),
-            base64::encode(file.name.as_bytes()),
-            base64::encode(file.media_type.mime().as_bytes())
-        );
+        let metadata = tus_wire::metadata(&file.sha256, &file.name, file.media_type.mime());
         let headers = [(tus::UPLOAD_LENGTH, file.size.to_string()), (tus::UPLOAD_METADATA, metadata)];
         let router = world.router.borrow().clone();
-        match tus_call(&router, Method::POST, "/api/uploads", self.token, &headers, Vec::new()).await {
+        let (status, headers, _) =
+            tus_wire::call(&router, Method::POST, "/api/uploads", self.token, &headers, Vec::new()).await;
+        match (status.as_u16(), tus_wire::offset(&headers)) {
             (201, Some(offset)) => Ok(offset),
             (status, _) => panic!("creating an upload answered {status}"),
         }
     }
 
     async fn append(&self, sha256: &str, offset: u64, chunk: &[u8]) -> Result<u64, TransportError> {
-        use sha2::{Digest, Sha256};
         let world = self.world;
         let uri = format!("/api/uploads/{sha256}");
         let headers = [
             ("content-type", tus::CHUNK_TYPE.to_owned()),
             (tus::UPLOAD_OFFSET, offset.to_string()),
-            (tus::UPLOAD_CHECKSUM, format!("sha256 {}", base64::encode(&Sha256::digest(chunk)))),
+            (tus::UPLOAD_CHECKSUM, tus_wire::checksum(chunk)),
         ];
         let roll = if world.faulty.get() { world.rng.borrow_mut().below(100) } else { 100 };
         if roll < 10 {
@@ -325,17 +300,18 @@ impl UploadTransport for Link<'_> {
             return Err(TransportError::Network);
         }
         let router = world.router.borrow().clone();
-        let answer = tus_call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
+        let (status, answered, _) =
+            tus_wire::call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
         if roll < 20 {
             world.faults.borrow_mut().chunks_duplicated += 1;
-            let again = tus_call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
-            assert_eq!(again.0, 409, "a chunk delivered twice was written twice");
+            let again = tus_wire::call(&router, Method::PATCH, &uri, self.token, &headers, chunk.to_vec()).await;
+            assert_eq!(again.0.as_u16(), 409, "a chunk delivered twice was written twice");
         }
         if roll < 30 {
             world.faults.borrow_mut().dropped_responses += 1;
             return Err(TransportError::Network);
         }
-        match answer {
+        match (status.as_u16(), tus_wire::offset(&answered)) {
             (204 | 409, Some(offset)) => Ok(offset),
             (status, _) => panic!("a chunk answered {status}"),
         }
@@ -399,7 +375,7 @@ async fn template() -> Template {
     let mut tokens = Vec::new();
     for user in TABLETS.iter().chain(["vanphong"].iter()) {
         let token = format!("token-{user}");
-        let hash = hex_sha256(&token);
+        let hash = tus_wire::sha256_hex(token.as_bytes());
         let now = Utc::now();
         db.insert_session(&hash, user, Uuid::new_v4(), now, now + Duration::days(1)).await.expect("session");
         tokens.push(token);
@@ -410,15 +386,6 @@ async fn template() -> Template {
     sqlx::query("pragma wal_checkpoint(truncate)").execute(&pool).await.expect("checkpoint");
     pool.close().await;
     Template { _dir: dir, path, tokens }
-}
-
-fn hex_sha256(text: &str) -> String {
-    hex_bytes_sha256(text.as_bytes())
-}
-
-fn hex_bytes_sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A scratch folder on tmpfs when there is one: commits stay real SQLite commits, but fsync costs nothing, so a
@@ -529,7 +496,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
                 } else {
                     new_file(&mut rng())
                 };
-                let sha256 = hex_bytes_sha256(&bytes);
+                let sha256 = tus_wire::sha256_hex(&bytes);
                 let size = bytes.len();
                 tablet.keep_file(&sha256, bytes);
                 let caption = format!("{} chụp ở bước {step} (seed {seed})", tablet.user());

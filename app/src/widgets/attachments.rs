@@ -178,7 +178,9 @@ pub fn attachments_panel(
                                 large.set(Some((sha, url)));
                             }
                         }
-                        Ok(blob) => save_as(&blob, &reference.name),
+                        Ok(blob) => {
+                            api::save_as(&blob, &reference.name);
+                        }
                         Err(reason) => message.set(Some(reason)),
                     }
                 });
@@ -374,22 +376,4 @@ async fn fetch_and_keep(sha: &str, name: &str, media_type: MediaType, pin: bool)
 async fn room_for(size: u64) -> Option<String> {
     let (used, quota) = crate::media::storage_estimate().await?;
     crate::media::no_room_for(size, used, quota)
-}
-
-/// Hands a file to the browser as a download under its own name.
-fn save_as(blob: &web_sys::Blob, name: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(href) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    if let Some(anchor) =
-        document.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        anchor.set_href(&href);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    // The browser reads the blob after the click returns: let it go a while later.
-    gloo_timers::callback::Timeout::new(30_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&href);
-    })
-    .forget();
 }

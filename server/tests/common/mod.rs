@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod office;
+pub mod tus_wire;
 pub mod world;
 
 use axum::body::Body;
