@@ -295,10 +295,13 @@ impl Db {
             .await?)
     }
 
-    /// Whether the database takes writes: the writer, if idle, can take SQLite's write lock now, without waiting.
-    /// A writer busy with pushes is taking writes, and a check never queues behind them.
+    /// Whether the database takes writes: the writer can take SQLite's write lock now, without waiting on it.
+    /// The writer itself is waited for briefly: a connection just released goes back to the pool asynchronously,
+    /// and one held longer than that is stuck behind another process's lock, which is "busy" too.
     pub async fn writable(&self) -> bool {
-        let Some(mut writer) = self.writer.try_acquire() else { return !self.writer.is_closed() };
+        let Ok(Ok(mut writer)) = tokio::time::timeout(Duration::from_millis(500), self.writer.acquire()).await else {
+            return false;
+        };
         // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
         let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
         let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
