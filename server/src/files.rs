@@ -1,5 +1,5 @@
 //! Attached files on disk: uploads in progress and finished files, each named by its SHA-256. The only code that
-//! knows the layout, under the data folder beside the database (`thidua.files/`):
+//! knows the layout, in the folder the database names ([`crate::db::Db::files`]):
 //!
 //! - `parts/<sha256>`: an upload in progress. Its length is the upload's offset: a chunk is written and fsynced
 //!   before it is acknowledged, and a tail written but never acknowledged (a crash mid-chunk) is cut off by the
@@ -33,9 +33,9 @@ pub struct Files {
 }
 
 impl Files {
-    /// The files of the database at `database`: a folder beside it, named after it.
-    pub fn beside(database: &Path) -> Self {
-        Files { root: database.with_extension("files"), locks: Default::default() }
+    /// The files kept in the folder `root`.
+    pub fn at(root: &Path) -> Self {
+        Files { root: root.to_owned(), locks: Default::default() }
     }
 
     fn part(&self, sha256: &str) -> PathBuf {

@@ -95,14 +95,14 @@ pub struct AppState {
     /// taking memory and the async workers.
     passwords: passwords::Passwords,
     pub timeouts: Timeouts,
-    /// Attached files, in a folder beside the database.
+    /// Attached files, beside the SQLite database or in the folder the PostgreSQL instances share.
     pub files: files::Files,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let files = files::Files::beside(db.path());
+        let files = files::Files::at(db.files());
         AppState { db, passwords: passwords::Passwords::new(cores), timeouts: Timeouts::default(), files }
     }
 
@@ -255,7 +255,12 @@ async fn openapi_document() -> impl axum::response::IntoResponse {
 ))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let migration = state.db.migration().await?;
-    Ok(Json(Health { status: "ok".into(), protocol: PROTOCOL_VERSION, backend: state.db.backend().into(), migration }))
+    Ok(Json(Health {
+        status: "ok".into(),
+        protocol: PROTOCOL_VERSION,
+        backend: state.db.backend().name().into(),
+        migration,
+    }))
 }
 
 /// Readiness for a load balancer: the database can be read and takes writes (another process holding SQLite's
@@ -271,7 +276,7 @@ async fn ready(State(state): State<AppState>) -> Result<axum::response::Response
     let health = Health {
         status: if writable { "ready" } else { "busy" }.into(),
         protocol: PROTOCOL_VERSION,
-        backend: state.db.backend().into(),
+        backend: state.db.backend().name().into(),
         migration,
     };
     let status = if writable { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };

@@ -25,11 +25,22 @@ async fn main() -> anyhow::Result<()> {
     let durability = Durability::parse(&env_or("THIDUA_SQLITE_SYNCHRONOUS", "full"))
         .context("THIDUA_SQLITE_SYNCHRONOUS must be full or normal")?;
 
-    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    }
-    let db =
-        Db::open_with(&database, durability).await.with_context(|| format!("open database {}", database.display()))?;
+    let db = match std::env::var("THIDUA_DATABASE_URL").ok().filter(|url| !url.is_empty()) {
+        Some(url) => {
+            anyhow::ensure!(url.starts_with("postgres://"), "THIDUA_DATABASE_URL must be a postgres:// URL");
+            // Every instance on one database must see the same files: a folder they share.
+            let files = PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"));
+            Db::connect(&url, &files).await.context("connect to PostgreSQL (THIDUA_DATABASE_URL)")?
+        }
+        None => {
+            if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+            }
+            Db::open_with(&database, durability)
+                .await
+                .with_context(|| format!("open database {}", database.display()))?
+        }
+    };
     if with_demo && db.is_empty().await? {
         demo::seed(&db).await.context("seed demo data")?;
         demo::seed_records(&db).await.context("seed demo records")?;
@@ -40,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("bind {addr}"))?;
-    tracing::info!(%addr, database = %database.display(), "listening");
+    tracing::info!(%addr, backend = db.backend().name(), "listening");
     let state = AppState::new(db.clone());
     let cleaning = tokio::spawn(clean_files_hourly(state.clone()));
     let timeouts = state.timeouts;
@@ -78,8 +89,8 @@ async fn backup(database: &std::path::Path, destination: &std::path::Path) -> an
     anyhow::ensure!(!destination.exists(), "{} exists already; a backup never overwrites", destination.display());
     let started = std::time::Instant::now();
     Db::backup_into(database, destination).await.with_context(|| format!("back up {}", database.display()))?;
-    let copied = server::files::Files::beside(database)
-        .copy_finished(&server::files::Files::beside(destination))
+    let copied = server::files::Files::at(&database.with_extension("files"))
+        .copy_finished(&server::files::Files::at(&destination.with_extension("files")))
         .await
         .context("copy the attached files")?;
     tracing::info!(destination = %destination.display(), files = copied, ms = started.elapsed().as_millis() as u64,

@@ -346,7 +346,7 @@ async fn the_password_change_is_no_password_oracle() {
 #[tokio::test]
 async fn a_long_login_is_stored_as_a_fixed_size_key_and_old_windows_go() {
     let s = server().await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let pool = s.pool().await;
     sqlx::query("insert into sign_in_attempts (key_hash, window_start, failures, checking) values ('old', '2020-01-01T00:00:00.000Z', 3, 0)")
         .execute(&pool)
         .await

@@ -55,7 +55,7 @@ fn account_update(full_name: &str, role: &str, unit: &str, disabled: bool) -> Va
 }
 
 async fn scalar(s: &TestServer, sql: &str) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let pool = s.pool().await;
     let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
     pool.close().await;
     n

@@ -14,18 +14,30 @@ use uuid::Uuid;
 #[tokio::test]
 async fn health_and_readiness_say_the_protocol_backend_and_migration() {
     let s = server().await;
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    let backend = if common::postgres().is_some() { "postgres" } else { "sqlite" };
+    let folder = format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
+    let migrations = std::fs::read_dir(folder).unwrap().count();
     let (status, body) = s.call(Method::GET, "/api/health", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        json!({"status": "ok", "protocol": PROTOCOL_VERSION, "backend": "sqlite", "migration": migrations})
+        json!({"status": "ok", "protocol": PROTOCOL_VERSION, "backend": backend, "migration": migrations})
     );
     let (status, body) = s.call(Method::GET, "/api/ready", None, None).await;
     assert_eq!((status, &body["status"], &body["migration"]), (StatusCode::OK, &json!("ready"), &json!(migrations)));
+    if backend == "postgres" {
+        // Other instances' writes are no reason to be unready (SQLite's lock held by another process is).
+        let pool = s.pool().await;
+        let mut holder = pool.acquire().await.unwrap();
+        sqlx::query("begin").execute(&mut *holder).await.unwrap();
+        sqlx::query("select pg_advisory_xact_lock(127991793612129)").execute(&mut *holder).await.unwrap();
+        assert_eq!(s.call(Method::GET, "/api/ready", None, None).await.0, StatusCode::OK);
+        sqlx::query("rollback").execute(&mut *holder).await.unwrap();
+        return;
+    }
 
     // Another process holding SQLite's write lock: not ready, at once, and ready again once it lets go.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let pool = s.pool().await;
     let mut holder = pool.acquire().await.unwrap();
     sqlx::query("begin immediate").execute(&mut *holder).await.unwrap();
     // Asked again and again: the server's writer, just given back by the call before, is not taken as busy with
@@ -401,8 +413,8 @@ async fn pushes_at_once_are_each_answered_and_one_failing_in_storage_fails_alone
     // A record whose stored field cannot be read: any push touching it fails in storage.
     let broken = Uuid::new_v4();
     s.push(&lan, &[set(broken, TAM_DUONG, 0, &[("summary", "sẽ hỏng")])]).await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
-    sqlx::query("update record_fields set value = 'not json' where record_id = ?")
+    let pool = s.pool().await;
+    sqlx::query("update record_fields set value = 'not json' where record_id = $1")
         .bind(broken.to_string())
         .execute(&pool)
         .await
@@ -431,10 +443,10 @@ async fn pushes_at_once_are_each_answered_and_one_failing_in_storage_fails_alone
             None => assert_eq!((status, body["code"].as_str()), (StatusCode::INTERNAL_SERVER_ERROR, Some("internal"))),
         }
     }
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    let pool = s.pool().await;
     for (i, record) in records.iter().enumerate() {
         let stored: String =
-            sqlx::query_scalar("select value from record_fields where record_id = ? and name = 'summary'")
+            sqlx::query_scalar("select value from record_fields where record_id = $1 and name = 'summary'")
                 .bind(record.to_string())
                 .fetch_one(&pool)
                 .await

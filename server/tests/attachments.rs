@@ -124,7 +124,7 @@ async fn an_upload_in_chunks_is_stored_once_and_read_only_within_scope() {
     assert_eq!((status, offset_in(&headers)), (StatusCode::OK, CHUNK_BYTES));
     upload(&server, &lan, &bytes, JPEG).await;
 
-    let stored = server.db_path.with_extension("files").join("files").join(&file[..2]).join(&file);
+    let stored = server.db.files().join("files").join(&file[..2]).join(&file);
     assert_eq!(std::fs::read(&stored).unwrap(), bytes, "byte-identical on disk");
     // The same photo again, from a colleague's tablet: it is already whole, nothing is sent twice.
     let minh = server.login("tamduong.minh").await;
@@ -232,7 +232,7 @@ async fn a_file_whose_bytes_do_not_match_its_name_is_refused_whole_and_begins_ag
     let (status, _, body) = patch(&server, &lan, &claimed, 0, &bytes).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(head(&server, &lan, &claimed).await.0, StatusCode::NOT_FOUND);
-    let parts = server.db_path.with_extension("files").join("parts");
+    let parts = server.db.files().join("parts");
     assert_eq!(std::fs::read_dir(parts).map(|d| d.count()).unwrap_or(0), 0, "nothing of it stays on disk");
 }
 
@@ -253,7 +253,7 @@ async fn the_same_chunk_arriving_at_once_is_written_once() {
     assert!(statuses.iter().all(|s| *s == StatusCode::NO_CONTENT || *s == StatusCode::CONFLICT), "{statuses:?}");
     assert_eq!(offset_in(&head(&server, &lan, &file).await.1), CHUNK_BYTES);
     upload(&server, &lan, &bytes, JPEG).await;
-    let stored = server.db_path.with_extension("files").join("files").join(&file[..2]).join(&file);
+    let stored = server.db.files().join("files").join(&file[..2]).join(&file);
     assert_eq!(std::fs::read(stored).unwrap(), bytes);
 }
 
@@ -295,7 +295,7 @@ async fn a_file_stays_while_a_record_refers_to_it_and_goes_after_the_grace_perio
     let results =
         server.push(&lan, &[attach(first, &file, bytes.len(), "một"), attach(second, &file, bytes.len(), "hai")]).await;
     assert!(results.results.iter().all(|r| matches!(r.outcome, Outcome::Applied { .. })), "{results:?}");
-    let files = server::files::Files::beside(&server.db_path);
+    let files = server::files::Files::at(server.db.files());
     let later = Utc::now() + Duration::days(8);
 
     let delete = |record: Uuid| {

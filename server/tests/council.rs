@@ -397,7 +397,7 @@ async fn the_public_comments_without_sign_in_and_the_decision_waits_for_every_an
                         "text": "<script>alert(1)</script> Chị Lan chưa hoàn thành sáng kiến"});
     let _: Value = server.expect(Method::POST, uri, None, Some(markup), StatusCode::OK).await;
     let stored: Vec<(String,)> = {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.db_path.display())).await.unwrap();
+        let pool = server.pool().await;
         let rows = sqlx::query_as("select text from comments").fetch_all(&pool).await.unwrap();
         pool.close().await;
         rows
@@ -500,16 +500,26 @@ async fn the_public_comments_without_sign_in_and_the_decision_waits_for_every_an
 
 /// Every row of every table, each as one line of its quoted values: what someone reading the database sees.
 async fn every_row(server: &TestServer) -> std::collections::BTreeSet<String> {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.db_path.display())).await.unwrap();
-    let tables: Vec<String> =
-        sqlx::query_scalar("select name from sqlite_master where type = 'table'").fetch_all(&pool).await.unwrap();
+    let pool = server.pool().await;
+    let postgres = common::postgres().is_some();
+    let (tables, columns, quote) = if postgres {
+        (
+            "select table_name::text from information_schema.tables where table_schema = 'public'",
+            "select column_name::text from information_schema.columns where table_name = $1 order by ordinal_position",
+            "quote_nullable(\"{}\"::text)",
+        )
+    } else {
+        (
+            "select name from sqlite_master where type = 'table'",
+            "select name from pragma_table_info($1)",
+            "quote(\"{}\")",
+        )
+    };
+    let tables: Vec<String> = sqlx::query_scalar(tables).fetch_all(&pool).await.unwrap();
     let mut rows = std::collections::BTreeSet::new();
     for table in tables {
-        let columns: Vec<String> = sqlx::query_scalar(&format!("select name from pragma_table_info('{table}')"))
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        let line = columns.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || '|' || ");
+        let columns: Vec<String> = sqlx::query_scalar(columns).bind(&table).fetch_all(&pool).await.unwrap();
+        let line = columns.iter().map(|c| quote.replace("{}", c)).collect::<Vec<_>>().join(" || '|' || ");
         let found: Vec<String> = sqlx::query_scalar(&format!("select '{table}|' || {line} from \"{table}\""))
             .fetch_all(&pool)
             .await

@@ -335,11 +335,10 @@ async fn an_admin_edits_the_rulebook_and_verdicts_follow() {
 #[tokio::test]
 async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("thidua.sqlite");
-    server::db::Db::open(&path).await.unwrap();
-    let url = format!("sqlite://{}", path.display());
+    let (db, url) = common::open_db(dir.path()).await;
+    db.close().await;
     let latest = || async {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = common::any_pool(&url).await;
         let (version, body): (i64, String) =
             sqlx::query_as("select version, body from rulebooks order by version desc limit 1")
                 .fetch_one(&pool)
@@ -362,7 +361,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         old.as_object_mut().unwrap().remove(key);
     }
     old["version"] = json!(version + 1);
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = common::any_pool(&url).await;
     sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, '2025-01-01T00:00:00.000Z')")
         .bind(version + 1)
         .bind(old.to_string())
@@ -371,7 +370,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         .unwrap();
     pool.close().await;
 
-    server::db::Db::open(&path).await.unwrap();
+    common::reopen(&url, dir.path()).await.close().await;
     let (given, book) = latest().await;
     assert_eq!(given, version + 2, "one new edition");
     assert_eq!(book["dossier_documents"].as_array().map(Vec::len), Some(4));
@@ -384,7 +383,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
     let mut emptied = book.clone();
     emptied["dossier_documents"] = json!([]);
     emptied["version"] = json!(given + 1);
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = common::any_pool(&url).await;
     sqlx::query("insert into rulebooks (version, body, updated_at) values ($1, $2, '2026-12-01T00:00:00.000Z')")
         .bind(given + 1)
         .bind(emptied.to_string())
@@ -392,7 +391,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         .await
         .unwrap();
     pool.close().await;
-    server::db::Db::open(&path).await.unwrap();
+    common::reopen(&url, dir.path()).await.close().await;
     let (after, book) = latest().await;
     assert_eq!((after, book["dossier_documents"].clone()), (given + 1, json!([])));
 }

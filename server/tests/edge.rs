@@ -40,10 +40,17 @@ async fn a_wrong_method_gets_the_error_shape_and_the_headers() {
 #[tokio::test]
 async fn a_handler_past_its_time_gets_the_error_shape_and_the_headers() {
     let s = server_with(Timeouts { handler: Duration::from_millis(300), ..Timeouts::default() }).await;
-    // Another process holds SQLite's write lock, so a sign-in (which counts its check in a write) cannot finish.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", s.db_path.display())).await.unwrap();
+    // Another process holds the write lock (SQLite's, or PostgreSQL's on the table), so a sign-in (which counts
+    // its check in a write) cannot finish.
+    let pool = s.pool().await;
     let mut lock = pool.acquire().await.unwrap();
-    sqlx::query("begin exclusive").execute(&mut *lock).await.unwrap();
+    let locking: &[&str] = match common::postgres() {
+        None => &["begin exclusive"],
+        Some(_) => &["begin", "lock table sign_in_attempts in access exclusive mode"],
+    };
+    for statement in locking {
+        sqlx::query(statement).execute(&mut *lock).await.unwrap();
+    }
     let login = json!({"login": "tamduong.lan", "password": common::world::PASSWORD, "device_id": Uuid::new_v4()});
     let (status, headers, body) =
         send(&s.router, request(Method::POST, "/api/auth/login", None, Some(login), None)).await;

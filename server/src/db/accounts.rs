@@ -14,7 +14,7 @@ use super::*;
 const ACCOUNT_COLUMNS: &str = "select u.id, u.login, u.full_name, u.position, u.role, u.unit_id, o.name as unit_name,
          u.disabled from users u join org_units o on o.id = u.unit_id";
 
-fn account_from(row: &sqlx::sqlite::SqliteRow) -> Result<AccountSummary> {
+fn account_from(row: &sqlx::any::AnyRow) -> Result<AccountSummary> {
     let role: String = row.try_get("role")?;
     Ok(AccountSummary {
         id: row.try_get("id")?,
@@ -24,11 +24,11 @@ fn account_from(row: &sqlx::sqlite::SqliteRow) -> Result<AccountSummary> {
         role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("role {role:?}")))?,
         unit_id: row.try_get("unit_id")?,
         unit_name: row.try_get("unit_name")?,
-        disabled: row.try_get("disabled")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
     })
 }
 
-async fn account_in(conn: &mut sqlx::SqliteConnection, user_id: &str) -> Result<Option<AccountSummary>> {
+async fn account_in(conn: &mut sqlx::AnyConnection, user_id: &str) -> Result<Option<AccountSummary>> {
     let row = sqlx::query(&format!("{ACCOUNT_COLUMNS} where u.id = $1")).bind(user_id).fetch_optional(conn).await?;
     row.as_ref().map(account_from).transpose()
 }
@@ -47,7 +47,7 @@ impl Db {
             Ok(Credentials {
                 user_id: r.try_get("id")?,
                 password_hash: r.try_get("password_hash")?,
-                disabled: r.try_get("disabled")?,
+                disabled: r.try_get::<i64, _>("disabled")? != 0,
             })
         })
         .transpose()
@@ -93,7 +93,7 @@ impl Db {
         // Disabling an account deletes its sessions; a disabled one is refused here too, should one remain.
         let row = sqlx::query(
             "select s.user_id, s.device_id, u.role, u.unit_id from sessions s join users u on u.id = s.user_id
-             where s.token_hash = $1 and s.expires_at > $2 and not u.disabled",
+             where s.token_hash = $1 and s.expires_at > $2 and u.disabled = 0",
         )
         .bind(token_hash)
         .bind(timestamp(now))
@@ -107,20 +107,20 @@ impl Db {
         // Staff and unit heads work on their own unit; the office, the council and admins on its whole subtree.
         let subtree = matches!(role, Role::Office | Role::CouncilMember | Role::Admin);
         // A unit merged into one in scope stays in scope: its people and award history belong to its successor.
-        let units: Vec<(String, bool)> = sqlx::query_as(
+        let units: Vec<(String, i64)> = sqlx::query_as(
             "with recursive scope(id) as (
                  select $1 union all
                  select u.id from org_units u join scope s on u.parent_id = s.id where $2),
              lineage(id) as (
                  select id from scope union
                  select m.from_unit from unit_merges m join lineage l on m.into_unit = l.id)
-             select id, id in (select id from scope) from lineage",
+             select id, case when id in (select id from scope) then 1 else 0 end from lineage",
         )
         .bind(&unit_id)
         .bind(subtree)
         .fetch_all(&self.reader)
         .await?;
-        let managed = units.iter().filter(|(_, in_tree)| *in_tree).map(|(id, _)| id.clone()).collect();
+        let managed = units.iter().filter(|(_, in_tree)| *in_tree != 0).map(|(id, _)| id.clone()).collect();
         let scope = units.into_iter().map(|(id, _)| id).collect();
         Ok(Some(Session {
             user_id: row.try_get("user_id")?,
@@ -147,7 +147,7 @@ impl Db {
 
     /// Sets a new password and ends every other session of the user, in one transaction.
     pub async fn change_password(&self, user_id: &str, password_hash: &str, keep_session: &str) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("update users set password_hash = $1 where id = $2")
             .bind(password_hash)
             .bind(user_id)
@@ -164,7 +164,7 @@ impl Db {
 
     /// Creates an account made by the admin `by`, audited; false if the login is taken.
     pub async fn create_user(&self, user: &NewUser<'_>, (by, now): (&str, DateTime<Utc>)) -> Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         match insert_user_in(&mut tx, user).await {
             Ok(()) => {}
             Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() => return Ok(false),
@@ -207,7 +207,7 @@ impl Db {
         (by, now): (&str, DateTime<Utc>),
         check: impl FnOnce(&AccountSummary) -> std::result::Result<(), E>,
     ) -> Result<Checked<AccountSummary, E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(before) = account_in(&mut tx, user_id).await? else { return Ok(Checked::NotFound) };
         if let Err(refusal) = check(&before) {
             return Ok(Checked::Refused(refusal));
@@ -219,7 +219,7 @@ impl Db {
         .bind(&update.position)
         .bind(update.role.as_str())
         .bind(&update.unit_id)
-        .bind(update.disabled)
+        .bind(i64::from(update.disabled))
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -244,7 +244,7 @@ impl Db {
         (by, now): (&str, DateTime<Utc>),
         check: impl FnOnce(&AccountSummary) -> std::result::Result<(), E>,
     ) -> Result<Checked<(), E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(before) = account_in(&mut tx, user_id).await? else { return Ok(Checked::NotFound) };
         if let Err(refusal) = check(&before) {
             return Ok(Checked::Refused(refusal));
@@ -273,7 +273,7 @@ impl Db {
         now: DateTime<Utc>,
         window_start: DateTime<Utc>,
     ) -> Result<(i64, i64)> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("delete from sign_in_attempts where window_start <= $1")
             .bind(timestamp(window_start))
             .execute(&mut *tx)

@@ -20,7 +20,7 @@ pub struct StoredFile {
 impl Db {
     pub async fn file(&self, sha256: &str) -> Result<Option<StoredFile>> {
         let row = sqlx::query(
-            "select size, media_type, completed_at is not null as complete from attachments where sha256 = $1",
+            "select size, media_type, case when completed_at is null then 0 else 1 end as complete from attachments where sha256 = $1",
         )
         .bind(sha256)
         .fetch_optional(&self.reader)
@@ -49,7 +49,7 @@ impl Db {
         .execute(&self.writer)
         .await?;
         let row = sqlx::query(
-            "select size, media_type, completed_at is not null as complete from attachments where sha256 = $1",
+            "select size, media_type, case when completed_at is null then 0 else 1 end as complete from attachments where sha256 = $1",
         )
         .bind(sha256)
         .fetch_one(&self.writer)
@@ -120,19 +120,19 @@ impl Db {
     }
 }
 
-fn stored_file(row: &sqlx::sqlite::SqliteRow) -> Result<StoredFile> {
+fn stored_file(row: &sqlx::any::AnyRow) -> Result<StoredFile> {
     let media: String = row.try_get("media_type")?;
     Ok(StoredFile {
         size: u64::try_from(row.try_get::<i64, _>("size")?).map_err(|_| DbError::Corrupt("file size".into()))?,
         media_type: MediaType::from_mime(&media).ok_or_else(|| DbError::Corrupt(format!("media type {media:?}")))?,
-        complete: row.try_get("complete")?,
+        complete: row.try_get::<i64, _>("complete")? != 0,
     })
 }
 
 /// A change that attaches files is applied only once the server holds each of them, as the reference describes
 /// it, and only if the record stays within its limits: otherwise `decision` becomes a refusal.
 pub(super) async fn check_files(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     mutation: &Mutation,
     current: Option<&StoredRecord>,
     decision: &mut Merge,
@@ -187,7 +187,7 @@ fn fields_after(current: Option<&StoredRecord>, decision: &Merge) -> Fields {
 /// fields, a delete or a restore. A tombstone refers to nothing, so its files may go once no other record keeps
 /// them. Records that never held a file cost nothing here.
 pub(super) async fn write_refs(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     record_id: &str,
     current: Option<&StoredRecord>,
     decision: &Merge,

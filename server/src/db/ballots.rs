@@ -28,7 +28,7 @@ impl Db {
         channel: Channel,
         choices: impl IntoIterator<Item = (&String, &BallotChoice)>,
     ) -> Result<Cast> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let closed: Option<String> = sqlx::query_scalar("select session_id from ballot_boxes where session_id = $1")
             .bind(session_id)
             .fetch_optional(&mut *tx)
@@ -55,7 +55,8 @@ impl Db {
                 "insert into ballot_totals (session_id, nomination_id, written, yes, no, blank)
                  values ($1, $2, $3, $4, $5, $6)
                  on conflict (session_id, nomination_id, written) do update
-                 set yes = yes + excluded.yes, no = no + excluded.no, blank = blank + excluded.blank",
+                 set yes = ballot_totals.yes + excluded.yes, no = ballot_totals.no + excluded.no,
+                     blank = ballot_totals.blank + excluded.blank",
             )
             .bind(session_id)
             .bind(nomination_id)
@@ -119,7 +120,7 @@ impl Db {
 
     /// Closes the box (again: a retry of a close that wrote no tallies finds it closed) and answers its totals.
     pub async fn close_ballot_box(&self, session_id: &str, by: &str, now: DateTime<Utc>) -> Result<BallotBox> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let closed = sqlx::query(
             "insert into ballot_boxes (session_id, closed_by, closed_at) values ($1, $2, $3) on conflict do nothing",
         )

@@ -36,7 +36,7 @@ pub struct MemberFacts {
 impl Db {
     /// Stores a new cluster, audited as made by `by`; false if the id is taken.
     pub async fn insert_cluster(&self, cluster: &Cluster, by: &str, now: DateTime<Utc>) -> Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("insert into clusters (id, body, version) values ($1, $2, $3) on conflict do nothing")
             .bind(&cluster.id)
             .bind(to_json(cluster)?)
@@ -84,13 +84,21 @@ impl Db {
         let sent_on = |number: u32| number.checked_sub(1).and_then(|i| sent.get(i as usize).copied().flatten());
         let late_reports = late_reports(year, today, sent_on, first);
         // Each nomination returned that year counts once, however many times it was returned.
+        // The year in Vietnam's days, as the instants it begins and ends at (timestamps compare as text).
+        let year_start = |year: i32| {
+            let midnight = NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
+            midnight.map(|m| timestamp(m.and_utc() - chrono::Duration::hours(7)))
+        };
+        let (Some(from), Some(to)) = (year_start(year), year_start(year + 1)) else {
+            return Err(DbError::Corrupt(format!("year {year}")));
+        };
         let returned: i64 = sqlx::query_scalar(
             "select count(distinct a.record_id) from audit_log a join records r on r.id = a.record_id
-             where a.action = 'return' and r.kind = 'nomination' and r.unit_id = $1
-                 and substr(datetime(a.at, '+7 hours'), 1, 4) = $2",
+             where a.action = 'return' and r.kind = 'nomination' and r.unit_id = $1 and a.at >= $2 and a.at < $3",
         )
         .bind(unit_id)
-        .bind(year.to_string())
+        .bind(from)
+        .bind(to)
         .fetch_one(&self.reader)
         .await?;
         Ok(MemberFacts { own, late_reports, returned_dossiers: u32::try_from(returned).unwrap_or(0) })
@@ -123,7 +131,7 @@ impl Db {
     }
 }
 
-pub(super) async fn clusters_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<Cluster>> {
+pub(super) async fn clusters_in(conn: &mut sqlx::AnyConnection) -> Result<Vec<Cluster>> {
     let bodies: Vec<String> = sqlx::query_scalar("select body from clusters order by id").fetch_all(&mut *conn).await?;
     bodies.iter().map(|b| parse_json(b)).collect()
 }

@@ -38,7 +38,7 @@ fn role_name(role: CouncilRole) -> Result<String> {
 }
 
 pub(super) async fn audit(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     user_id: &str,
     at: DateTime<Utc>,
     (object_kind, object_id): (&str, &str),
@@ -61,7 +61,7 @@ pub(super) async fn audit(
     Ok(())
 }
 
-fn member_from(row: &sqlx::sqlite::SqliteRow) -> Result<CouncilMember> {
+fn member_from(row: &sqlx::any::AnyRow) -> Result<CouncilMember> {
     let role: String = row.try_get("role")?;
     let valid_to: Option<String> = row.try_get("valid_to")?;
     Ok(CouncilMember {
@@ -113,7 +113,7 @@ impl Db {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = sqlx::query(
             "select id, name, position, role, valid_from, valid_to, user_id, unit_id from council_members
              where id = $1",
@@ -166,7 +166,7 @@ impl Db {
                  and r.unit_id in (select value from json_each($1))
                  and ($2 is null or r.id in (select value from json_each($2)))
                  and not exists (select 1 from session_candidates c
-                     where c.nomination_id = r.id and c.session_id is not $3)
+                     where c.nomination_id = r.id and c.session_id is distinct from $3)
              order by r.unit_id, r.id",
         )
         .bind(to_json(&scope)?)
@@ -222,13 +222,12 @@ impl Db {
     }
 
     async fn person_name(&self, person_id: &str) -> Result<String> {
-        let name: Option<String> = sqlx::query_scalar(
-            "select json_extract(value, '$') from record_fields where record_id = $1 and name = 'full_name'",
-        )
-        .bind(person_id)
-        .fetch_optional(&self.reader)
-        .await?;
-        Ok(name.unwrap_or_default())
+        let name: Option<String> =
+            sqlx::query_scalar("select value from record_fields where record_id = $1 and name = 'full_name'")
+                .bind(person_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(name.as_deref().map(parse_json::<String>).transpose()?.unwrap_or_default())
     }
 
     pub async fn insert_council_session(
@@ -237,7 +236,7 @@ impl Db {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<SessionInsert> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Option<String> = sqlx::query_scalar("select body from council_sessions where id = $1")
             .bind(&session.id)
             .fetch_optional(&mut *tx)
@@ -250,7 +249,7 @@ impl Db {
         let ids: Vec<&str> = session.candidates.iter().map(|c| c.nomination_id.as_str()).collect();
         let taken: Vec<String> = sqlx::query_scalar(
             "select distinct nomination_id from session_candidates
-             where nomination_id in (select value from json_each($1)) and session_id is not $2",
+             where nomination_id in (select value from json_each($1)) and session_id is distinct from $2",
         )
         .bind(to_json(&ids)?)
         .bind(&session.corrects)
@@ -333,7 +332,7 @@ impl Document for CouncilSession {
     }
 }
 
-pub(super) async fn load_document<T: Document>(conn: &mut sqlx::SqliteConnection, id: &str) -> Result<Option<T>> {
+pub(super) async fn load_document<T: Document>(conn: &mut sqlx::AnyConnection, id: &str) -> Result<Option<T>> {
     let body: Option<String> = sqlx::query_scalar(&format!("select body from {} where id = $1", T::TABLE))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -343,7 +342,7 @@ pub(super) async fn load_document<T: Document>(conn: &mut sqlx::SqliteConnection
 
 /// Stores `after` over `before` with the next version, and audits the change.
 pub(super) async fn store_document<T: Document>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     (id, before, mut after): (&str, &T, T),
     (by, action): (&str, &str),
     now: DateTime<Utc>,
@@ -352,7 +351,7 @@ pub(super) async fn store_document<T: Document>(
     sqlx::query(&format!("update {} set body = $1, version = $2, closed = $3 where id = $4", T::TABLE))
         .bind(to_json(&after)?)
         .bind(after.version())
-        .bind(after.closed())
+        .bind(i64::from(after.closed()))
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -373,7 +372,7 @@ impl Db {
         now: DateTime<Utc>,
         change: impl FnOnce(&mut T) -> std::result::Result<(), E>,
     ) -> Result<DocumentUpdate<T, E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(before) = load_document::<T>(&mut tx, id).await? else { return Ok(DocumentUpdate::NotFound) };
         if before.version() != version {
             return Ok(DocumentUpdate::Stale { current: before.version() });

@@ -61,14 +61,14 @@ impl Db {
              order by coalesce(issued_at, created_at) desc, id",
         )
         .bind(unit_id)
-        .bind(issued_only)
+        .bind(i64::from(issued_only))
         .fetch_all(&self.reader)
         .await?;
         bodies.iter().map(|b| parse_json(b)).collect()
     }
 
     pub async fn insert_decision(&self, decision: &Decision, by: &str, now: DateTime<Utc>) -> Result<DecisionInsert> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(existing) = load_document::<Decision>(&mut tx, &decision.id).await? {
             return Ok(DecisionInsert::Existing(existing));
         }
@@ -110,7 +110,7 @@ impl Db {
     /// and each nomination of the session closed as awarded or not, with the reason. Tablets get all of it with
     /// their next pull.
     pub async fn issue_decision(&self, id: &str, version: i64, by: &str, now: DateTime<Utc>) -> Result<Issue> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(draft) = load_document::<Decision>(&mut tx, id).await? else { return Ok(Issue::NotFound) };
         if draft.issued() {
             return Ok(Issue::AlreadyIssued(draft));
@@ -121,7 +121,7 @@ impl Db {
         let year = draft.decided_on.year();
         let number: i64 = sqlx::query_scalar(
             "insert into decision_registers (unit_id, register, year, last_number) values ($1, $2, $3, 1)
-             on conflict (unit_id, register, year) do update set last_number = last_number + 1
+             on conflict (unit_id, register, year) do update set last_number = decision_registers.last_number + 1
              returning last_number",
         )
         .bind(&draft.unit_id)
@@ -180,7 +180,7 @@ impl Db {
 }
 
 async fn close_nomination(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     nomination_id: &str,
     (by, now): (&str, DateTime<Utc>),
     state: WorkflowState,

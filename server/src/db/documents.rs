@@ -23,7 +23,7 @@ impl StoredRecord {
     }
 }
 
-fn stored_from(row: &sqlx::sqlite::SqliteRow) -> Result<StoredRecord> {
+fn stored_from(row: &sqlx::any::AnyRow) -> Result<StoredRecord> {
     Ok(StoredRecord {
         id: row.try_get("id")?,
         kind: parse_kind(&row.try_get::<String, _>("kind")?)?,

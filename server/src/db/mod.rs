@@ -19,8 +19,9 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::api::Role;
 use domain::rules::{Check, Condition, RuleBook};
 use domain::RecordKind;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use uuid::Uuid;
 
 mod accounts;
@@ -61,12 +62,41 @@ pub use units::OrgTree;
 
 type Result<T> = std::result::Result<T, DbError>;
 
+/// The database an instance runs on. The SQL is shared through sqlx's `Any` driver and, in PostgreSQL, a few
+/// functions named as SQLite's (`migrations/postgres/0001_init.sql`); where it still differs, both versions sit
+/// side by side in the resource's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a connection talks to, for the SQL that differs.
+    fn of(connection: &sqlx::AnyConnection) -> Backend {
+        if connection.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
-    /// The database file: attached files live in a folder beside it.
-    path: std::path::PathBuf,
-    writer: SqlitePool,
-    reader: SqlitePool,
+    backend: Backend,
+    /// Where attached files live.
+    files: std::path::PathBuf,
+    /// One connection: writes are serial, as SQLite has one writer anyway (see `Db::begin_write`).
+    writer: AnyPool,
+    reader: AnyPool,
     /// Push batches waiting for the writer (see [`Db::apply_mutations`]).
     queue: std::sync::Arc<std::sync::Mutex<Vec<records::QueuedBatch>>>,
 }
@@ -149,6 +179,34 @@ fn to_json(value: &impl serde::Serialize) -> Result<String> {
     serde_json::to_string(value).map_err(|e| DbError::Corrupt(format!("json: {e}")))
 }
 
+/// A pool whose every new connection first runs `setup`.
+async fn pool(size: u32, options: AnyConnectOptions, setup: String) -> Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(size)
+        .after_connect(move |connection, _| {
+            let setup = setup.clone();
+            Box::pin(async move {
+                if !setup.is_empty() {
+                    connection.execute(setup.as_str()).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?)
+}
+
+/// Writers on PostgreSQL take turns by this transaction-scoped advisory lock (an arbitrary key, "thidua").
+const WRITE_LOCK: i64 = 0x7468_6964_7561;
+
+async fn begin_write(backend: Backend, writer: &AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    let mut tx = writer.begin().await?;
+    if backend == Backend::Postgres {
+        sqlx::query("select pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+    }
+    Ok(tx)
+}
+
 fn parse_kind(name: &str) -> Result<RecordKind> {
     RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
@@ -156,9 +214,11 @@ fn parse_kind(name: &str) -> Result<RecordKind> {
 /// A book saved before the council's rules, the cash rules, the publication window, the holidays, the
 /// dossier's documents, the reports' windows, the forms' texts and the direct workers' target were data lacks them: it gets the shipped ones, as a new edition, so every decision has
 /// its amounts and tablets see the change like any other edit.
-async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()> {
+async fn add_office_rules(writer: &mut sqlx::AnyConnection, shipped: &RuleBook) -> Result<()> {
     let (version, body): (i64, String) =
-        sqlx::query_as("select version, body from rulebooks order by version desc limit 1").fetch_one(writer).await?;
+        sqlx::query_as("select version, body from rulebooks order by version desc limit 1")
+            .fetch_one(&mut *writer)
+            .await?;
     let mut book: RuleBook = parse_json(&body)?;
     // A key the stored body lacks was not data yet when it was saved; an empty list an admin saved stays empty.
     let stored: serde_json::Value = parse_json(&body)?;
@@ -208,7 +268,7 @@ async fn add_office_rules(writer: &SqlitePool, shipped: &RuleBook) -> Result<()>
         .bind(book.version)
         .bind(to_json(&book)?)
         .bind(timestamp(Utc::now()))
-        .execute(writer)
+        .execute(&mut *writer)
         .await?;
     tracing::info!(version = book.version, "rulebook given the shipped office rules");
     Ok(())
@@ -242,34 +302,53 @@ impl Db {
     }
 
     pub async fn open_with(path: &Path, durability: Durability) -> Result<Db> {
+        sqlx::any::install_default_drivers();
         let synchronous = match durability {
-            Durability::Full => SqliteSynchronous::Full,
-            Durability::Normal => SqliteSynchronous::Normal,
+            Durability::Full => "full",
+            Durability::Normal => "normal",
         };
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(synchronous)
-            .foreign_keys(true)
-            // Savepoints (one per batch of a group commit) journal the pages they change; in memory, not a file.
-            .pragma("temp_store", "memory")
-            .busy_timeout(Duration::from_secs(5));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let url = |options: SqliteConnectOptions| AnyConnectOptions::from_url(&options.to_url_lossy());
+        let file = SqliteConnectOptions::new().filename(path);
+        // Savepoints (one per batch of a group commit) journal the pages they change; in memory, not a file.
+        let pragmas = format!(
+            "pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = {synchronous};
+             pragma temp_store = memory"
+        );
+        let writer =
+            pool(1, url(file.clone().create_if_missing(true))?, format!("pragma journal_mode = wal; {pragmas}"))
+                .await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = pool(4, url(file.read_only(true))?, pragmas).await?;
+        Self::start(Backend::Sqlite, path.with_extension("files"), writer, reader).await
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up to date. Attached files live in
+    /// `files`, a folder every instance shares.
+    pub async fn connect(url: &str, files: &Path) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let options = AnyConnectOptions::from_url(&url.parse().map_err(|e| DbError::Corrupt(format!("URL: {e}")))?)?;
+        // One writer per instance, as on SQLite; instances take turns by the lock in `Db::begin_write`.
+        let writer = pool(1, options.clone(), String::new()).await?;
+        sqlx::migrate!("./migrations/postgres").run(&writer).await?;
+        let reader = pool(8, options, String::new()).await?;
+        Self::start(Backend::Postgres, files.to_owned(), writer, reader).await
+    }
+
+    async fn start(backend: Backend, files: std::path::PathBuf, writer: AnyPool, reader: AnyPool) -> Result<Db> {
         // A new database starts with the shipped rulebook; after that only admins change it.
         let shipped = RuleBook::default_book().map_err(|e| DbError::Corrupt(format!("shipped rulebook: {e}")))?;
+        let mut tx = begin_write(backend, &writer).await?;
         sqlx::query(
             "insert into rulebooks (version, body, updated_at) select $1, $2, $3 where not exists (select 1 from rulebooks)",
         )
         .bind(shipped.version)
         .bind(to_json(&shipped)?)
         .bind(timestamp(Utc::now()))
-        .execute(&writer)
+        .execute(&mut *tx)
         .await?;
-        add_office_rules(&writer, &shipped).await?;
-        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-        Ok(Db { path: path.to_owned(), writer, reader, queue: Default::default() })
+        add_office_rules(&mut tx, &shipped).await?;
+        tx.commit().await?;
+        Ok(Db { backend, files, writer, reader, queue: Default::default() })
     }
 
     /// Closes both pools, waiting for running queries. The writer closes last: as the last connection it
@@ -279,35 +358,53 @@ impl Db {
         self.writer.close().await;
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The folder attached files live in: beside the SQLite file, or the one every PostgreSQL instance shares.
+    pub fn files(&self) -> &Path {
+        &self.files
     }
 
     /// The storage backend this instance runs on.
-    pub fn backend(&self) -> &'static str {
-        "sqlite"
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction. On PostgreSQL it first takes a lock every instance shares and holds it until it
+    /// ends, so writes are serial across instances as SQLite's are: `records.seq` is then taken and committed in
+    /// one order, and a reader that has seen change n has seen every change before it (see `Db::pull`).
+    pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        begin_write(self.backend, &self.writer).await
     }
 
     /// The last schema migration applied, read through the readers: it answers only if they can read.
     pub async fn migration(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("select coalesce(max(version), 0) from _sqlx_migrations where success = 1")
+        Ok(sqlx::query_scalar("select coalesce(max(version), 0) from _sqlx_migrations where success")
             .fetch_one(&self.reader)
             .await?)
     }
 
-    /// Whether the database takes writes: the writer can take SQLite's write lock now, without waiting on it.
+    /// Whether the database takes writes: on SQLite, the writer can take the write lock now, without waiting.
     /// The writer itself is waited for briefly: a connection just released goes back to the pool asynchronously,
     /// and one held longer than that is stuck behind another process's lock, which is "busy" too.
     pub async fn writable(&self) -> bool {
         let Ok(Ok(mut writer)) = tokio::time::timeout(Duration::from_millis(500), self.writer.acquire()).await else {
             return false;
         };
-        // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
-        let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
-        let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
-        let released = !locked || sqlx::query("rollback").execute(&mut *writer).await.is_ok();
-        let _ = sqlx::query("pragma busy_timeout = 5000").execute(&mut *writer).await;
-        locked && released
+        match self.backend {
+            Backend::Sqlite => {
+                // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
+                let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
+                let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
+                let released = !locked || sqlx::query("rollback").execute(&mut *writer).await.is_ok();
+                let _ = sqlx::query("pragma busy_timeout = 5000").execute(&mut *writer).await;
+                locked && released
+            }
+            // The other instances' writes wait their turn and are no reason to send traffic elsewhere; a server
+            // in recovery (a standby, or one restoring) is.
+            Backend::Postgres => matches!(
+                sqlx::query_scalar::<_, bool>("select not pg_is_in_recovery()").fetch_one(&mut *writer).await,
+                Ok(true)
+            ),
+        }
     }
 
     /// Writes a consistent copy of the database to `destination` while the server runs: SQLite's `VACUUM INTO`,
@@ -315,7 +412,7 @@ impl Db {
     /// own connection, so it works from another process too (`thidua-server backup`).
     pub async fn backup_into(path: &Path, destination: &Path) -> Result<()> {
         let options = SqliteConnectOptions::new().filename(path).busy_timeout(Duration::from_secs(30));
-        let mut connection = sqlx::Connection::connect_with(&options).await?;
+        let mut connection: sqlx::SqliteConnection = sqlx::Connection::connect_with(&options).await?;
         let destination = destination.to_str().ok_or_else(|| DbError::Corrupt("backup path".into()))?;
         sqlx::query("vacuum into $1").bind(destination).execute(&mut connection).await?;
         sqlx::Connection::close(connection).await?;

@@ -29,7 +29,7 @@ impl Db {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<ModelMove> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some((stored, _)) = load_stored(&mut tx, record_id).await? else { return Ok(ModelMove::NotFound) };
         if stored.deleted || stored.kind != RecordKind::AdvancedModel || !scope.contains(&stored.unit_id) {
             return Ok(ModelMove::NotFound);

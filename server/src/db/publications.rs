@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::council::audit;
 use super::*;
 
-fn comment_from(row: &sqlx::sqlite::SqliteRow) -> Result<Comment> {
+fn comment_from(row: &sqlx::any::AnyRow) -> Result<Comment> {
     let triage: Option<String> = row.try_get("triage")?;
     let answered_at: Option<String> = row.try_get("answered_at")?;
     Ok(Comment {
@@ -32,7 +32,7 @@ fn comment_from(row: &sqlx::sqlite::SqliteRow) -> Result<Comment> {
 impl Db {
     /// Creates the window; false if the id was taken before (a retry).
     pub async fn insert_publication(&self, publication: &Publication, by: &str, now: DateTime<Utc>) -> Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "insert into publications (id, unit_id, session_id, opens, closes, body, created_by, created_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing",
@@ -96,7 +96,7 @@ impl Db {
         address_hash: &str,
         (limit, since): (i64, DateTime<Utc>),
     ) -> Result<Option<i64>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let recent: i64 = sqlx::query_scalar("select count(*) from comments where address_hash = $1 and at > $2")
             .bind(address_hash)
             .bind(timestamp(since))
@@ -130,7 +130,7 @@ impl Db {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = sqlx::query(
             "select id, publication_id, nomination_id, name, contact, text, at, triage, answer, answered_by,
                  answered_at

@@ -83,7 +83,7 @@ impl Db {
                 let writer = writer?;
                 let group = std::mem::take(&mut *self.queue.lock().map_err(|_| DbError::Stopped)?);
                 // On a task of its own, so a client that hangs up cannot abandon the group's commit halfway.
-                if !group.is_empty() && tokio::spawn(write_group(writer, group)).await.is_err() {
+                if !group.is_empty() && tokio::spawn(write_group(self.backend, writer, group)).await.is_err() {
                     tracing::error!("the group commit task failed");
                 }
             }
@@ -121,7 +121,7 @@ impl Db {
         let mut last_seq = cursor;
         for row in rows {
             let id: String = row.try_get("id")?;
-            let deleted: bool = row.try_get("deleted")?;
+            let deleted = row.try_get::<i64, _>("deleted")? != 0;
             let state: String = row.try_get("state")?;
             last_seq = row.try_get("seq")?;
             let fields = if deleted { BTreeMap::new() } else { fields.remove(&id).unwrap_or_default() };
@@ -169,7 +169,7 @@ pub(super) struct QueuedBatch {
 /// Each statement is a round trip to SQLite's worker thread, and those trips, not SQLite, were most of a push's
 /// cost: so the batch looks up its earlier answers in one query, a mutation's fields are written in one
 /// statement, and the ledger and audit rows of the whole batch are written in two at its end.
-async fn apply_batch(conn: &mut sqlx::SqliteConnection, batch: &QueuedBatch) -> Result<Vec<MutationResult>> {
+async fn apply_batch(conn: &mut sqlx::AnyConnection, batch: &QueuedBatch) -> Result<Vec<MutationResult>> {
     let mut earlier = earlier_answers(conn, &batch.mutations).await?;
     let mut rows = BatchRows::default();
     let mut results = Vec::with_capacity(batch.mutations.len());
@@ -194,7 +194,7 @@ async fn apply_batch(conn: &mut sqlx::SqliteConnection, batch: &QueuedBatch) -> 
 
 /// The answers already given to any of `mutations`, with who sent each first.
 async fn earlier_answers(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     mutations: &[Mutation],
 ) -> Result<HashMap<Uuid, (String, Outcome)>> {
     let ids: Vec<String> = mutations.iter().map(|m| m.id.to_string()).collect();
@@ -221,14 +221,14 @@ struct BatchRows {
 }
 
 impl BatchRows {
-    async fn write(&self, conn: &mut sqlx::SqliteConnection, session: &Session, now: DateTime<Utc>) -> Result<()> {
+    async fn write(&self, conn: &mut sqlx::AnyConnection, session: &Session, now: DateTime<Utc>) -> Result<()> {
         let at = timestamp(now);
         let device = session.device_id.to_string();
         if !self.audit.is_empty() {
             sqlx::query(
                 "insert into audit_log (at, user_id, device_id, mutation_id, record_id, action, base_rev, rev, changes)
-                 select $1, $2, $3, r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,
-                     r.value ->> 5
+                 select $1, $2, $3, r.value ->> 0, r.value ->> 1, r.value ->> 2, cast(r.value ->> 3 as bigint),
+                     cast(r.value ->> 4 as bigint), r.value ->> 5
                  from json_each($4) r order by r.key",
             )
             .bind(&at)
@@ -241,7 +241,7 @@ impl BatchRows {
         if !self.ledger.is_empty() {
             sqlx::query(
                 "insert into mutations (id, user_id, device_id, record_id, received_at, result, changed)
-                 select r.value ->> 0, $1, $2, r.value ->> 1, $3, r.value ->> 2, r.value ->> 3
+                 select r.value ->> 0, $1, $2, r.value ->> 1, $3, r.value ->> 2, cast(r.value ->> 3 as bigint)
                  from json_each($4) r order by r.key",
             )
             .bind(&session.user_id)
@@ -256,10 +256,13 @@ impl BatchRows {
 }
 
 /// Writes a group of queued batches in one transaction and answers each once it is durable.
-async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group: Vec<QueuedBatch>) {
+async fn write_group(backend: Backend, mut writer: sqlx::pool::PoolConnection<sqlx::Any>, group: Vec<QueuedBatch>) {
     let mut answers = Vec::with_capacity(group.len());
     let committed = async {
         let mut tx = sqlx::Connection::begin(&mut *writer).await?;
+        if backend == Backend::Postgres {
+            sqlx::query("select pg_advisory_xact_lock($1)").bind(super::WRITE_LOCK).execute(&mut *tx).await?;
+        }
         if let [batch] = group.as_slice() {
             // Alone, a batch needs no savepoint (SQLite journals every page a savepoint changes): if it fails,
             // the transaction, which holds only it, is rolled back when dropped.
@@ -298,7 +301,7 @@ async fn write_group(mut writer: sqlx::pool::PoolConnection<sqlx::Sqlite>, group
 }
 
 /// The fields of each record named in `ids` (a JSON array), by record id.
-async fn fields_of_page(tx: &mut sqlx::SqliteConnection, ids: &str) -> Result<BTreeMap<String, domain::Fields>> {
+async fn fields_of_page(tx: &mut sqlx::AnyConnection, ids: &str) -> Result<BTreeMap<String, domain::Fields>> {
     let rows = sqlx::query(
         "select record_id, name, value from record_fields where record_id in (select value from json_each($1))",
     )
@@ -315,7 +318,7 @@ async fn fields_of_page(tx: &mut sqlx::SqliteConnection, ids: &str) -> Result<BT
 
 /// The open conflicts of each record named in `ids` (a JSON array), oldest first, by record id.
 async fn open_conflicts_of_page(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     ids: &str,
 ) -> Result<BTreeMap<String, Vec<OpenConflict>>> {
     let rows = sqlx::query(
@@ -325,7 +328,7 @@ async fn open_conflicts_of_page(
     .bind(ids)
     .fetch_all(&mut *tx)
     .await?;
-    let side = |row: &sqlx::sqlite::SqliteRow, prefix: &str| -> Result<ConflictSide> {
+    let side = |row: &sqlx::any::AnyRow, prefix: &str| -> Result<ConflictSide> {
         Ok(ConflictSide {
             value: parse_json(&row.try_get::<String, _>(format!("{prefix}_value").as_str())?)?,
             by: row.try_get(format!("{prefix}_by").as_str())?,
@@ -348,7 +351,7 @@ async fn open_conflicts_of_page(
 /// current rulebook: the same function over the same facts the tablet's panel used. None if the nomination
 /// lacks a year, a nominee or a title.
 async fn nomination_verdict(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     record_id: Uuid,
     stored: &StoredRecord,
 ) -> Result<Option<domain::rules::Verdict>> {
@@ -400,7 +403,7 @@ struct Decided {
 }
 
 /// The merge of `mutation` into its stored record, with a submitted nomination checked against the rules.
-async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &Mutation) -> Result<Decided> {
+async fn decide(tx: &mut sqlx::AnyConnection, session: &Session, mutation: &Mutation) -> Result<Decided> {
     let (current, current_note) = match load_stored(tx, &mutation.record_id.to_string()).await? {
         Some((stored, note)) => (Some(stored), note),
         None => (None, None),
@@ -418,7 +421,7 @@ async fn decide(tx: &mut sqlx::SqliteConnection, session: &Session, mutation: &M
 /// Stores a decision: the record, its written fields, settled and new conflicts; the audit row and the answer
 /// kept for replays go to `rows`, which the batch writes at its end.
 async fn write_decision(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     session: &Session,
     mutation: &Mutation,
     Decided { current, current_note, decision }: Decided,
@@ -449,14 +452,14 @@ async fn write_decision(
         .bind(mutation.kind.as_str())
         .bind(&mutation.unit_id)
         .bind(rev)
-        .bind(deleted)
+        .bind(i64::from(deleted))
         .bind(state.as_str())
         .bind(state_note)
         .bind(&session.user_id)
         .bind(&session.user_id)
         .bind(&at)
         .bind(&writer)
-        .bind(echo_free)
+        .bind(i64::from(echo_free))
         .execute(&mut *tx)
         .await?;
 
@@ -534,14 +537,14 @@ async fn write_decision(
         }
     }
 
-    rows.ledger.push(json!([mutation_id, record_id, to_json(&decision.outcome)?, written.is_some()]));
+    rows.ledger.push(json!([mutation_id, record_id, to_json(&decision.outcome)?, i64::from(written.is_some())]));
     Ok(decision.outcome)
 }
 
 /// The server trusts no tablet's panel: it reruns the checks on submission and stores the verdict with the
 /// nomination. A nomination that fails a rule goes forward only with a written justification.
 async fn check_nomination(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     record_id: Uuid,
     stored: &StoredRecord,
     decision: &mut domain::merge::Merge,
@@ -562,20 +565,28 @@ async fn check_nomination(
 /// The record as the merge needs it, and the note of its last return: one query, with its fields and open
 /// conflicts as JSON, since each statement is a round trip to SQLite's thread.
 pub(super) async fn load_stored(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     record_id: &str,
 ) -> Result<Option<(StoredRecord, Option<String>)>> {
-    let row = sqlx::query(
-        "select kind, unit_id, rev, deleted, state, state_note,
-             (select json_group_array(json_array(f.name, f.value, f.rev, f.writer)) from record_fields f
-                 where f.record_id = r.id) as fields,
-             (select json_group_array(json_array(c.id, c.field)) from conflicts c
-                 where c.record_id = r.id and c.resolved_at is null) as open_conflicts
-         from records r where id = $1",
-    )
-    .bind(record_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let query = match Backend::of(tx) {
+        Backend::Sqlite => {
+            "select kind, unit_id, rev, deleted, state, state_note,
+                 (select json_group_array(json_array(f.name, f.value, f.rev, f.writer)) from record_fields f
+                     where f.record_id = r.id) as fields,
+                 (select json_group_array(json_array(c.id, c.field)) from conflicts c
+                     where c.record_id = r.id and c.resolved_at is null) as open_conflicts
+             from records r where id = $1"
+        }
+        Backend::Postgres => {
+            "select kind, unit_id, rev, deleted, state, state_note,
+                 (select coalesce(json_agg(json_build_array(f.name, f.value, f.rev, f.writer)), '[]')::text
+                     from record_fields f where f.record_id = r.id) as fields,
+                 (select coalesce(json_agg(json_build_array(c.id, c.field)), '[]')::text from conflicts c
+                     where c.record_id = r.id and c.resolved_at is null) as open_conflicts
+             from records r where id = $1"
+        }
+    };
+    let row = sqlx::query(query).bind(record_id).fetch_optional(&mut *tx).await?;
     let Some(row) = row else { return Ok(None) };
     let field_rows: Vec<(String, String, i64, String)> = parse_json(&row.try_get::<String, _>("fields")?)?;
     let mut fields = BTreeMap::new();
@@ -588,7 +599,7 @@ pub(super) async fn load_stored(
         kind: parse_kind(&row.try_get::<String, _>("kind")?)?,
         unit_id: row.try_get("unit_id")?,
         rev: row.try_get("rev")?,
-        deleted: row.try_get("deleted")?,
+        deleted: row.try_get::<i64, _>("deleted")? != 0,
         state: WorkflowState::parse(&state).ok_or_else(|| DbError::Corrupt(format!("state {state:?}")))?,
         fields,
         open_conflicts,
@@ -601,7 +612,7 @@ pub(super) async fn load_stored(
 /// pulls it like any other change. `edit` gets the record's current fields and returns the ones to write; None
 /// leaves the record as it is. False if there is no such record.
 pub(super) async fn write_by_server(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     record_id: &str,
     (by, action): (&str, &str),
     now: DateTime<Utc>,

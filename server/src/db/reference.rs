@@ -44,7 +44,7 @@ impl Db {
     }
 
     pub async fn insert_merge(&self, merge: &UnitMerge) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_merge_in(&mut tx, merge).await?;
         tx.commit().await?;
         Ok(())
@@ -61,7 +61,7 @@ impl Db {
     /// Stores `book` as the next edition if the current one is still `book.version` (no one else saved
     /// meanwhile); returns the new version, or None if `book` was based on an older edition.
     pub async fn save_rulebook(&self, book: &RuleBook, user_id: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: i64 = sqlx::query_scalar("select max(version) from rulebooks").fetch_one(&mut *tx).await?;
         if current != book.version {
             return Ok(None);
@@ -153,7 +153,7 @@ impl Db {
         Ok(seen)
     }
 }
-pub(super) async fn insert_user_in(conn: &mut sqlx::SqliteConnection, user: &NewUser<'_>) -> Result<()> {
+pub(super) async fn insert_user_in(conn: &mut sqlx::AnyConnection, user: &NewUser<'_>) -> Result<()> {
     sqlx::query(
         "insert into users (id, login, full_name, position, role, unit_id, password_hash)
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -170,7 +170,7 @@ pub(super) async fn insert_user_in(conn: &mut sqlx::SqliteConnection, user: &New
     Ok(())
 }
 
-pub(super) async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<UnitMerge>> {
+pub(super) async fn merges_in(conn: &mut sqlx::AnyConnection) -> Result<Vec<UnitMerge>> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("select from_unit, into_unit, on_date from unit_merges order by into_unit, on_date, from_unit")
             .fetch_all(&mut *conn)
@@ -186,14 +186,14 @@ pub(super) async fn merges_in(conn: &mut sqlx::SqliteConnection) -> Result<Vec<U
     Ok(merges)
 }
 
-pub(super) async fn rulebook_in(conn: &mut sqlx::SqliteConnection) -> Result<RuleBook> {
+pub(super) async fn rulebook_in(conn: &mut sqlx::AnyConnection) -> Result<RuleBook> {
     let body: String =
         sqlx::query_scalar("select body from rulebooks order by version desc limit 1").fetch_one(&mut *conn).await?;
     parse_json(&body)
 }
 
 /// Writes one unit, on the pool (seeding) or inside an admin's transaction.
-pub(super) async fn insert_unit_in<'e, E: sqlx::Executor<'e, Database = sqlx::Sqlite>>(
+pub(super) async fn insert_unit_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     executor: E,
     unit: &OrgUnit,
 ) -> Result<()> {
@@ -212,7 +212,7 @@ pub(super) async fn insert_unit_in<'e, E: sqlx::Executor<'e, Database = sqlx::Sq
 }
 
 /// Writes one merge, a row per merged unit, inside the caller's transaction (seeding, or an admin's merge).
-pub(super) async fn insert_merge_in(conn: &mut sqlx::SqliteConnection, merge: &UnitMerge) -> Result<()> {
+pub(super) async fn insert_merge_in(conn: &mut sqlx::AnyConnection, merge: &UnitMerge) -> Result<()> {
     for from in &merge.from {
         sqlx::query("insert into unit_merges (from_unit, into_unit, on_date) values ($1, $2, $3)")
             .bind(from)

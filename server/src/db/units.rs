@@ -26,7 +26,7 @@ impl OrgTree {
     }
 }
 
-pub(super) fn unit_from(row: &sqlx::sqlite::SqliteRow) -> Result<OrgUnit> {
+pub(super) fn unit_from(row: &sqlx::any::AnyRow) -> Result<OrgUnit> {
     let valid_to: Option<String> = row.try_get("valid_to")?;
     Ok(OrgUnit {
         id: row.try_get("id")?,
@@ -38,7 +38,7 @@ pub(super) fn unit_from(row: &sqlx::sqlite::SqliteRow) -> Result<OrgUnit> {
     })
 }
 
-async fn tree_in(conn: &mut sqlx::SqliteConnection) -> Result<OrgTree> {
+async fn tree_in(conn: &mut sqlx::AnyConnection) -> Result<OrgTree> {
     // The whole tree: a province's is a few thousand rows, read once per admin change.
     let rows = sqlx::query("select id, parent_id, kind, name, valid_from, valid_to from org_units order by id")
         .fetch_all(&mut *conn)
@@ -66,7 +66,7 @@ impl Db {
         (by, now): (&str, DateTime<Utc>),
         make: impl FnOnce(&OrgTree) -> std::result::Result<OrgUnit, E>,
     ) -> Result<std::result::Result<OrgUnit, E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let unit = match make(&tree_in(&mut tx).await?) {
             Ok(unit) => unit,
             Err(refusal) => return Ok(Err(refusal)),
@@ -85,7 +85,7 @@ impl Db {
         (by, now): (&str, DateTime<Utc>),
         change: impl FnOnce(&OrgTree, &OrgUnit) -> std::result::Result<OrgUnit, E>,
     ) -> Result<Checked<OrgUnit, E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let tree = tree_in(&mut tx).await?;
         let Some(before) = tree.unit(id) else { return Ok(Checked::NotFound) };
         let after = match change(&tree, before) {
@@ -114,7 +114,7 @@ impl Db {
         (by, now): (&str, DateTime<Utc>),
         check: impl FnOnce(&OrgTree) -> std::result::Result<Vec<(String, NaiveDate)>, E>,
     ) -> Result<std::result::Result<(), E>> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         let closes = match check(&tree_in(&mut tx).await?) {
             Ok(closes) => closes,
             Err(refusal) => return Ok(Err(refusal)),

@@ -23,7 +23,8 @@ use uuid::Uuid;
 
 pub struct TestServer {
     pub router: Router,
-    pub db_path: std::path::PathBuf,
+    /// The database's URL, for a test that reads or tampers with the stored rows itself.
+    pub url: String,
     pub db: Db,
     _dir: tempfile::TempDir,
 }
@@ -34,11 +35,52 @@ pub async fn server() -> TestServer {
 
 pub async fn server_with(timeouts: server::edge::Timeouts) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("thidua.sqlite");
-    let db = Db::open(&db_path).await.unwrap();
+    let (db, url) = open_db(dir.path()).await;
     world::seed(&db).await;
     let state = AppState::new(db.clone()).with_timeouts(timeouts);
-    TestServer { router: app(state, None), db_path, db, _dir: dir }
+    TestServer { router: app(state, None), url, db, _dir: dir }
+}
+
+/// The PostgreSQL server the tests run against, when `THIDUA_TEST_POSTGRES` names one (`scripts/test.sh` runs
+/// the suites once on SQLite, once on PostgreSQL); SQLite otherwise.
+pub fn postgres() -> Option<String> {
+    std::env::var("THIDUA_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+}
+
+/// A new, empty database for one test, and its URL: a SQLite file in `dir`, or a PostgreSQL database of its own
+/// (made from `template` when given), its attached files in `dir`.
+pub async fn new_db(dir: &std::path::Path, template: Option<&str>) -> (Db, String) {
+    let Some(server_url) = postgres() else {
+        let path = dir.join("thidua.sqlite");
+        if let Some(template) = template {
+            std::fs::copy(template.trim_start_matches("sqlite://"), &path).unwrap();
+        }
+        return (Db::open(&path).await.unwrap(), format!("sqlite://{}", path.display()));
+    };
+    let name = format!("t_{}", Uuid::new_v4().simple());
+    let admin = any_pool(&server_url).await;
+    let from = template.map(|t| format!(" template {}", t.rsplit('/').next().unwrap_or(t))).unwrap_or_default();
+    sqlx::query(&format!("create database {name}{from}")).execute(&admin).await.unwrap();
+    admin.close().await;
+    let url = format!("{}/{name}", server_url.rsplit_once('/').unwrap().0);
+    (Db::connect(&url, &dir.join("thidua.files")).await.unwrap(), url)
+}
+
+pub async fn open_db(dir: &std::path::Path) -> (Db, String) {
+    new_db(dir, None).await
+}
+
+/// The database at `url` opened again, as a restarted server opens it.
+pub async fn reopen(url: &str, dir: &std::path::Path) -> Db {
+    match url.strip_prefix("sqlite://") {
+        Some(path) => Db::open(std::path::Path::new(path)).await.unwrap(),
+        None => Db::connect(url, &dir.join("thidua.files")).await.unwrap(),
+    }
+}
+
+pub async fn any_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(url).await.unwrap()
 }
 
 /// A JSON request, as a tablet sends it; `from` is the client's address as a real listener would record it.
@@ -157,8 +199,13 @@ impl TestServer {
         body.as_array().cloned().unwrap_or_default()
     }
 
+    /// A pool of its own on the test's database.
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        any_pool(&self.url).await
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path.display())).await.unwrap();
+        let pool = self.pool().await;
         let n = sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&pool).await.unwrap();
         pool.close().await;
         n
