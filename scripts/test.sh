@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: domain and server tests (real SQLite files), the fault-injection suite, the store's
-# tests in headless Chromium (real IndexedDB), and the end-to-end tests (the built app in Chromium against the
-# real server).
+# Runs the whole test suite: domain and server tests (real SQLite files, then the server's again on a real
+# PostgreSQL), the fault-injection suite, the store's tests in headless Chromium (real IndexedDB), and the
+# end-to-end tests (the built app in Chromium against the real server).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -10,6 +10,16 @@ cargo test -p thidua-domain -p thidua-server -- --skip replicas_converge
 
 step "fault injection: seeded tablets against the server through a lossy network (THIDUA_FAULT_SEEDS, default 1000)"
 cargo test -p thidua-server --test faults -- --nocapture
+
+step "the server's suites again on PostgreSQL 15 (a throwaway cluster): integration, access, faults, kill -9, pg_dump"
+pg_url=$(scripts/pg.sh start | tail -1)
+trap 'scripts/pg.sh stop >&2 || true' EXIT
+# Each test makes a database of its own; an earlier run's go first.
+psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%'" |
+  while read -r name; do psql "$pg_url" -qc "drop database \"$name\""; done
+THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-server --tests
+scripts/pg.sh stop >&2
+trap - EXIT
 
 step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"
 # Its own target folder: the fuzzing flags differ, and sharing ../target would rebuild the workspace each time.

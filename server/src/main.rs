@@ -19,13 +19,14 @@ async fn main() -> anyhow::Result<()> {
     let database = PathBuf::from(env_or("THIDUA_DB", "data/thidua.sqlite"));
     let dist = PathBuf::from(env_or("THIDUA_DIST", "dist"));
     let with_demo = std::env::args().any(|a| a == "--demo");
+    let postgres = std::env::var("THIDUA_DATABASE_URL").ok().filter(|url| !url.is_empty());
     if let Some(destination) = backup_destination() {
-        return backup(&database, &destination).await;
+        return backup(postgres.as_deref(), &database, &destination).await;
     }
     let durability = Durability::parse(&env_or("THIDUA_SQLITE_SYNCHRONOUS", "full"))
         .context("THIDUA_SQLITE_SYNCHRONOUS must be full or normal")?;
 
-    let db = match std::env::var("THIDUA_DATABASE_URL").ok().filter(|url| !url.is_empty()) {
+    let db = match postgres {
         Some(url) => {
             anyhow::ensure!(url.starts_with("postgres://"), "THIDUA_DATABASE_URL must be a postgres:// URL");
             // Every instance on one database must see the same files: a folder they share.
@@ -82,14 +83,34 @@ fn backup_destination() -> Option<PathBuf> {
     (args.next().as_deref() == Some("backup")).then(|| args.next().map(PathBuf::from)).flatten()
 }
 
-/// Backs up the database at `database` into `destination` (a new file) while the server may run, then the
-/// attached files into the folder beside it: the database first, so every file it refers to was finished
-/// before the copy of the files began, and a file the cleanup removes meanwhile was no longer referred to.
-async fn backup(database: &std::path::Path, destination: &std::path::Path) -> anyhow::Result<()> {
+/// Backs up the database into `destination` (a new file) while the server may run, then the attached files into
+/// the folder beside it: the database first, so every file it refers to was finished before the copy of the
+/// files began, and a file the cleanup removes meanwhile was no longer referred to. SQLite's file is copied by
+/// `VACUUM INTO`; PostgreSQL's database by `pg_dump --format=custom` (one snapshot), restored with `pg_restore`.
+async fn backup(
+    postgres: Option<&str>,
+    database: &std::path::Path,
+    destination: &std::path::Path,
+) -> anyhow::Result<()> {
     anyhow::ensure!(!destination.exists(), "{} exists already; a backup never overwrites", destination.display());
     let started = std::time::Instant::now();
-    Db::backup_into(database, destination).await.with_context(|| format!("back up {}", database.display()))?;
-    let copied = server::files::Files::at(&database.with_extension("files"))
+    let files = match postgres {
+        Some(url) => {
+            // Nothing else runs in this process: waiting on the child here blocks no one.
+            let dumped = std::process::Command::new("pg_dump")
+                .args(["--format=custom", "--no-owner", "--dbname", url, "--file"])
+                .arg(destination)
+                .status()
+                .context("run pg_dump (from Debian's postgresql-client)")?;
+            anyhow::ensure!(dumped.success(), "pg_dump failed ({dumped})");
+            PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"))
+        }
+        None => {
+            Db::backup_into(database, destination).await.with_context(|| format!("back up {}", database.display()))?;
+            database.with_extension("files")
+        }
+    };
+    let copied = server::files::Files::at(&files)
         .copy_finished(&server::files::Files::at(&destination.with_extension("files")))
         .await
         .context("copy the attached files")?;

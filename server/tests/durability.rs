@@ -1,5 +1,5 @@
-//! An acknowledged mutation survives `kill -9` of the server: the real binary, a real SQLite file on disk, real
-//! HTTP. A client pushes one mutation at a time while the server is killed at a random moment; after a restart
+//! An acknowledged mutation survives `kill -9` of the server: the real binary, a real SQLite file on disk (or a
+//! real PostgreSQL database, with `THIDUA_TEST_POSTGRES`), real HTTP. A client pushes one mutation at a time while the server is killed at a random moment; after a restart
 //! every acknowledged mutation is there, and replaying them all answers exactly as before. The same holds for
 //! an attached file's upload: killed mid-chunk, it resumes from the offset the server acknowledged, and the file
 //! it ends with is byte-identical.
@@ -49,11 +49,29 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
-fn start(db: &Path, port: u16) -> Child {
+/// Where the server under test keeps its data, as its environment says it: a SQLite file in `dir`, or, with
+/// `THIDUA_TEST_POSTGRES` set, a new PostgreSQL database of its own (its attached files in `dir`).
+fn storage(dir: &Path) -> Vec<(&'static str, String)> {
+    let Some(server_url) = std::env::var("THIDUA_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) else {
+        return vec![("THIDUA_DB", dir.join("thidua.sqlite").display().to_string())];
+    };
+    let name = format!("t_{}", Uuid::new_v4().simple());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&server_url).await.expect("connect to PostgreSQL");
+        sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create database");
+        admin.close().await;
+    });
+    let url = format!("{}/{name}", server_url.rsplit_once('/').expect("a database URL").0);
+    vec![("THIDUA_DATABASE_URL", url), ("THIDUA_FILES", dir.join("thidua.files").display().to_string())]
+}
+
+fn start(storage: &[(&str, String)], port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_thidua-server"))
         .arg("--demo")
         .env("THIDUA_ADDR", format!("127.0.0.1:{port}"))
-        .env("THIDUA_DB", db)
+        .envs(storage.iter().map(|(k, v)| (k, v)))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -95,7 +113,7 @@ fn push(port: u16, token: &str, m: &Mutation) -> std::io::Result<(u16, Value)> {
 fn acknowledged_mutations_survive_kill_9() {
     // On the real disk (not tmpfs), where fsync means something.
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let db = dir.path().join("thidua.sqlite");
+    let db = storage(dir.path());
     let port = free_port();
     let mut server = start(&db, port);
     let token = login(port);
@@ -187,7 +205,7 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     use domain::attachment::{tus, CHUNK_BYTES};
 
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let db = dir.path().join("thidua.sqlite");
+    let db = storage(dir.path());
     let port = free_port();
     let mut server = start(&db, port);
     let token = login(port);
@@ -244,18 +262,18 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     assert!(resumed >= acknowledged, "an acknowledged chunk was lost: {resumed} < {acknowledged}");
     println!("kill -9 at {acknowledged} acknowledged bytes; resumed at {resumed} of {}", bytes.len());
     send_from(port, &auth, resumed, &Mutex::new(0));
-    let stored = db.with_extension("files").join("files").join(&sha[..2]).join(&sha);
+    let stored = dir.path().join("thidua.files").join("files").join(&sha[..2]).join(&sha);
     assert!(std::fs::read(stored).expect("finished file") == bytes, "not byte-identical");
     server.kill().expect("stop");
     server.wait().expect("reap");
 }
 
 /// Runs `thidua-server backup <destination>` against `db`, as an operator would while the server runs.
-fn run_backup(db: &Path, destination: &Path) {
+fn run_backup(db: &[(&str, String)], destination: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_thidua-server"))
         .arg("backup")
         .arg(destination)
-        .env("THIDUA_DB", db)
+        .envs(db.iter().map(|(k, v)| (k, v)))
         .env("RUST_LOG", "warn")
         .status()
         .expect("run the backup");
@@ -267,7 +285,7 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     use domain::attachment::tus;
 
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let db = dir.path().join("thidua.sqlite");
+    let db = storage(dir.path());
     let port = free_port();
     let mut server = start(&db, port);
     let token = login(port);
@@ -307,7 +325,7 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     };
     std::thread::sleep(Duration::from_millis(400));
     let began = Instant::now();
-    let backup = dir.path().join("backup").join("thidua.sqlite");
+    let backup = dir.path().join("backup").join("thidua.backup");
     std::fs::create_dir_all(backup.parent().expect("folder")).expect("backup folder");
     run_backup(&db, &backup);
     std::thread::sleep(Duration::from_millis(200));
@@ -319,13 +337,25 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     let before: Vec<&Mutation> = acked.iter().filter(|(_, at)| *at < began).map(|(m, _)| m).collect();
     assert!(before.len() > 10 && before.len() < acked.len(), "pushes before ({}) and during the backup", before.len());
 
-    // Restore: the backup's file and folder, alone in a fresh place, under a server of their own.
+    // Restore, as the README says: the backup's database and folder, alone in a fresh place, under a server of
+    // their own. SQLite's file is copied; PostgreSQL's dump goes into a new database by pg_restore.
     let restored = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
-    let restored_db = restored.path().join("thidua.sqlite");
-    std::fs::copy(&backup, &restored_db).expect("restore the database");
-    let files = |db: &Path| db.with_extension("files").join("files").join(&sha[..2]).join(&sha);
-    std::fs::create_dir_all(files(&restored_db).parent().expect("folder")).expect("files folder");
-    std::fs::copy(files(&backup), files(&restored_db)).expect("restore the file");
+    let restored_db = storage(restored.path());
+    match restored_db.iter().find(|(k, _)| *k == "THIDUA_DATABASE_URL") {
+        Some((_, url)) => {
+            let status = Command::new("pg_restore")
+                .args(["--no-owner", "--exit-on-error", "--dbname", url])
+                .arg(&backup)
+                .status()
+                .expect("run pg_restore");
+            assert!(status.success(), "pg_restore failed");
+        }
+        None => drop(std::fs::copy(&backup, restored.path().join("thidua.sqlite")).expect("restore the database")),
+    }
+    let files = |dir: &Path| dir.join("thidua.files").join("files").join(&sha[..2]).join(&sha);
+    let backup_folder = backup.parent().expect("folder");
+    std::fs::create_dir_all(files(restored.path()).parent().expect("folder")).expect("files folder");
+    std::fs::copy(files(backup_folder), files(restored.path())).expect("restore the file");
     let port = free_port();
     let mut server = start(&restored_db, port);
     let token = login(port);
@@ -344,7 +374,7 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     }
     let (status, _) = http(port, "GET", "/api/health", None, None).expect("health");
     assert_eq!(status, 200);
-    assert_eq!(std::fs::read(files(&restored_db)).expect("the file"), photo, "the attached file, byte-identical");
+    assert_eq!(std::fs::read(files(restored.path())).expect("the file"), photo, "the attached file, byte-identical");
     println!("backup during {} pushes: {} acknowledged before it began, all restored", acked.len(), before.len());
     server.kill().expect("stop");
     server.wait().expect("reap");

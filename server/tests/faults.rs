@@ -22,10 +22,9 @@
 //!
 //! Runs `THIDUA_FAULT_SEEDS` seeds (default 1,000). A failing seed prints the command that replays it alone.
 
-#[path = "common/tus_wire.rs"]
-mod tus_wire;
-#[path = "common/world.rs"]
-mod world;
+mod common;
+
+use common::{tus_wire, world};
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,7 +117,9 @@ impl Faults {
 
 /// The server and everything the network does to requests on their way.
 struct World {
-    db_path: PathBuf,
+    /// The database's URL, and the folder of its attached files (and SQLite file).
+    url: String,
+    dir: PathBuf,
     router: RefCell<Router>,
     db: RefCell<Db>,
     rng: RefCell<Rng>,
@@ -143,7 +144,7 @@ impl World {
     async fn restart_server(&self) {
         let db = self.db.borrow().clone();
         db.close().await;
-        let db = Db::open(&self.db_path).await.expect("reopen database");
+        let db = common::reopen(&self.url, &self.dir).await;
         *self.router.borrow_mut() = app(AppState::new(db.clone()), None);
         *self.db.borrow_mut() = db;
     }
@@ -363,14 +364,13 @@ fn nothing_waits_but_for_files(tablet: &MemoryStore, seed: u64) {
 /// A migrated, seeded database with a session per tablet, made once and copied for every seed.
 struct Template {
     _dir: tempfile::TempDir,
-    path: PathBuf,
+    url: String,
     tokens: Vec<String>,
 }
 
 async fn template() -> Template {
     let dir = scratch_dir();
-    let path = dir.path().join("template.sqlite");
-    let db = Db::open(&path).await.expect("open template");
+    let (db, url) = common::open_db(dir.path()).await;
     world::seed(&db).await;
     let mut tokens = Vec::new();
     for user in TABLETS.iter().chain(["vanphong"].iter()) {
@@ -380,12 +380,9 @@ async fn template() -> Template {
         db.insert_session(&hash, user, Uuid::new_v4(), now, now + Duration::days(1)).await.expect("session");
         tokens.push(token);
     }
-    // Fold the WAL into the main file, so a plain copy of that file carries everything.
+    // Closed, so PostgreSQL may copy it, and SQLite has folded the WAL into the main file a plain copy takes.
     db.close().await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.expect("reopen template");
-    sqlx::query("pragma wal_checkpoint(truncate)").execute(&pool).await.expect("checkpoint");
-    pool.close().await;
-    Template { _dir: dir, path, tokens }
+    Template { _dir: dir, url, tokens }
 }
 
 /// A scratch folder on tmpfs when there is one: commits stay real SQLite commits, but fsync costs nothing, so a
@@ -403,11 +400,10 @@ fn scratch_dir() -> tempfile::TempDir {
 /// Runs one seed; panics with the reason if an invariant breaks. Returns the faults it injected.
 async fn run_seed(template: &Template, seed: u64) -> Faults {
     let dir = scratch_dir();
-    let db_path = dir.path().join("server.sqlite");
-    std::fs::copy(&template.path, &db_path).expect("copy template");
-    let db = Db::open(&db_path).await.expect("open");
+    let (db, url) = common::new_db(dir.path(), Some(&template.url)).await;
     let world = World {
-        db_path: db_path.clone(),
+        url,
+        dir: dir.path().to_owned(),
         router: RefCell::new(app(AppState::new(db.clone()), None)),
         db: RefCell::new(db),
         rng: RefCell::new(Rng(seed)),
@@ -548,7 +544,7 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
     for tablet in &tablets {
         assert!(tablet.files_to_upload().is_empty(), "seed {seed}: {} did not finish its uploads", tablet.user());
     }
-    let files = world.db_path.with_extension("files").join("files");
+    let files = world.db.borrow().files().join("files");
     for tablet in &tablets {
         for sha256 in tablet.uploaded_files() {
             let stored = std::fs::read(files.join(&sha256[..2]).join(&sha256)).unwrap_or_default();
@@ -562,11 +558,12 @@ async fn run_seed(template: &Template, seed: u64) -> Faults {
     let faults = *world.faults.borrow();
     let db = world.db.borrow().clone();
     db.close().await;
+    common::drop_db(&world.url).await;
     faults
 }
 
 async fn max_seq(world: &World) -> i64 {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", world.db_path.display())).await.expect("connect");
+    let pool = common::any_pool(&world.url).await;
     let seq: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) from records").fetch_one(&pool).await.expect("seq");
     pool.close().await;
     seq
@@ -603,7 +600,7 @@ async fn check_invariants(world: &World, tablets: &[MemoryStore], observer: &str
         }
     }
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", world.db_path.display())).await.expect("connect");
+    let pool = common::any_pool(&world.url).await;
     // No mutation applied twice; exactly one audit row per mutation that changed a record.
     let audited: Vec<String> =
         sqlx::query_scalar("select mutation_id from audit_log").fetch_all(&pool).await.expect("audit");

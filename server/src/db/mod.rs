@@ -81,6 +81,31 @@ impl Backend {
         }
     }
 
+    /// SQLite takes its write lock at `begin`, not at the first write, so another process writing meanwhile
+    /// makes this one wait (its busy timeout) rather than fail when its read turns into a write.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "begin immediate",
+            Backend::Postgres => "begin",
+        }
+    }
+
+    /// On PostgreSQL, waits for the lock every instance's writes take turns by, held until the transaction ends.
+    async fn take_write_turn(self, tx: &mut sqlx::AnyConnection) -> std::result::Result<(), sqlx::Error> {
+        if self == Backend::Postgres {
+            sqlx::query("select pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(tx).await?;
+        }
+        Ok(())
+    }
+
+    /// A read of several statements that must see one snapshot (PostgreSQL's default gives each its own).
+    fn begin_snapshot(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "begin",
+            Backend::Postgres => "begin isolation level repeatable read read only",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",
@@ -200,10 +225,8 @@ async fn pool(size: u32, options: AnyConnectOptions, setup: String) -> Result<An
 const WRITE_LOCK: i64 = 0x7468_6964_7561;
 
 async fn begin_write(backend: Backend, writer: &AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-    let mut tx = writer.begin().await?;
-    if backend == Backend::Postgres {
-        sqlx::query("select pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
-    }
+    let mut tx = writer.begin_with(backend.begin_write()).await?;
+    backend.take_write_turn(&mut tx).await?;
     Ok(tx)
 }
 

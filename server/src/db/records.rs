@@ -95,7 +95,7 @@ impl Db {
     /// whose last change was a clean edit by `writer` (it already holds them, see `replica::apply_result`).
     pub async fn pull(&self, scope: &[String], writer: &str, cursor: i64, limit: u32) -> Result<PullResponse> {
         // One snapshot for the whole page, so the cursor below cannot step over a change committed meanwhile.
-        let mut tx = self.reader.begin().await?;
+        let mut tx = self.reader.begin_with(self.backend.begin_snapshot()).await?;
         let scope = to_json(&scope)?;
         // One row more than asked tells whether another page follows.
         let rows = sqlx::query(
@@ -259,10 +259,8 @@ impl BatchRows {
 async fn write_group(backend: Backend, mut writer: sqlx::pool::PoolConnection<sqlx::Any>, group: Vec<QueuedBatch>) {
     let mut answers = Vec::with_capacity(group.len());
     let committed = async {
-        let mut tx = sqlx::Connection::begin(&mut *writer).await?;
-        if backend == Backend::Postgres {
-            sqlx::query("select pg_advisory_xact_lock($1)").bind(super::WRITE_LOCK).execute(&mut *tx).await?;
-        }
+        let mut tx = sqlx::Connection::begin_with(&mut *writer, backend.begin_write()).await?;
+        backend.take_write_turn(&mut tx).await?;
         if let [batch] = group.as_slice() {
             // Alone, a batch needs no savepoint (SQLite journals every page a savepoint changes): if it fails,
             // the transaction, which holds only it, is rolled back when dropped.

@@ -66,6 +66,17 @@ pub async fn new_db(dir: &std::path::Path, template: Option<&str>) -> (Db, Strin
     (Db::connect(&url, &dir.join("thidua.files")).await.unwrap(), url)
 }
 
+/// Drops a test's PostgreSQL database once nothing is connected to it (a SQLite file goes with its folder).
+pub async fn drop_db(url: &str) {
+    if let (Some(server_url), Some((_, name))) = (postgres(), url.rsplit_once('/')) {
+        if url.starts_with("postgres") {
+            let admin = any_pool(&server_url).await;
+            sqlx::query(&format!("drop database if exists {name}")).execute(&admin).await.unwrap();
+            admin.close().await;
+        }
+    }
+}
+
 pub async fn open_db(dir: &std::path::Path) -> (Db, String) {
     new_db(dir, None).await
 }
@@ -197,6 +208,15 @@ impl TestServer {
         let (status, body) = self.call(Method::GET, &uri, Some(token), None).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Another server on the same database and files, as a second instance behind a load balancer.
+    pub async fn another_instance(&self) -> Router {
+        let db = match self.url.strip_prefix("sqlite://") {
+            Some(path) => Db::open(std::path::Path::new(path)).await.unwrap(),
+            None => Db::connect(&self.url, self.db.files()).await.unwrap(),
+        };
+        app(AppState::new(db), None)
     }
 
     /// A pool of its own on the test's database.
