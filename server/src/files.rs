@@ -8,7 +8,8 @@
 //!   changed again. It gets there by one rename, so a file is either wholly there or not at all.
 //!
 //! Two requests for one upload (a tablet's retry while its first request still runs, or one photo sent by two
-//! tablets) take turns on a lock per file, so the offset they check is the one they write at.
+//! tablets) take turns on a lock per file, so the offset they check is the one they write at. The lock is this
+//! process's: instances sharing the folder do not yet take turns with each other.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};

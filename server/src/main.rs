@@ -28,7 +28,10 @@ async fn main() -> anyhow::Result<()> {
 
     let db = match postgres {
         Some(url) => {
-            anyhow::ensure!(url.starts_with("postgres://"), "THIDUA_DATABASE_URL must be a postgres:// URL");
+            anyhow::ensure!(
+                url.starts_with("postgres://") || url.starts_with("postgresql://"),
+                "THIDUA_DATABASE_URL must be a postgres:// URL"
+            );
             // Every instance on one database must see the same files: a folder they share.
             let files = PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"));
             Db::connect(&url, &files).await.context("connect to PostgreSQL (THIDUA_DATABASE_URL)")?

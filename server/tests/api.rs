@@ -30,7 +30,8 @@ async fn health_and_readiness_say_the_protocol_backend_and_migration() {
         let pool = s.pool().await;
         let mut holder = pool.acquire().await.unwrap();
         sqlx::query("begin").execute(&mut *holder).await.unwrap();
-        sqlx::query("select pg_advisory_xact_lock(127991793612129)").execute(&mut *holder).await.unwrap();
+        let lock = sqlx::query("select pg_advisory_xact_lock($1)").bind(server::db::WRITE_LOCK);
+        lock.execute(&mut *holder).await.unwrap();
         assert_eq!(s.call(Method::GET, "/api/ready", None, None).await.0, StatusCode::OK);
         sqlx::query("rollback").execute(&mut *holder).await.unwrap();
         return;

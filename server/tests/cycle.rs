@@ -370,7 +370,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         .unwrap();
     pool.close().await;
 
-    common::reopen(&url, dir.path()).await.close().await;
+    common::reopen(&url, &dir.path().join("thidua.files")).await.close().await;
     let (given, book) = latest().await;
     assert_eq!(given, version + 2, "one new edition");
     assert_eq!(book["dossier_documents"].as_array().map(Vec::len), Some(4));
@@ -391,7 +391,7 @@ async fn a_rulebook_older_than_the_office_rules_gets_them_once() {
         .await
         .unwrap();
     pool.close().await;
-    common::reopen(&url, dir.path()).await.close().await;
+    common::reopen(&url, &dir.path().join("thidua.files")).await.close().await;
     let (after, book) = latest().await;
     assert_eq!((after, book["dossier_documents"].clone()), (given + 1, json!([])));
 }

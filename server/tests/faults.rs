@@ -1,7 +1,7 @@
 //! Deterministic, seeded fault injection for sync.
 //!
 //! Simulated tablets run the app's own sync code (`domain::replica`: the same edit, batch, answer and pull logic
-//! and the same `sync_once` procedure) against the real server router over a real SQLite file. Between them sits
+//! and the same `sync_once` procedure) against the real server router over a real SQLite file (or a PostgreSQL database, with `THIDUA_TEST_POSTGRES`). Between them sits
 //! an in-process network that drops requests, drops responses, duplicates deliveries, delays requests and
 //! delivers them later out of order. The server is restarted and tablets are "reloaded" mid-sync. Tablets edit,
 //! delete records their colleagues may still be editing, and settle conflicts (an edit against a deletion too).
@@ -144,7 +144,7 @@ impl World {
     async fn restart_server(&self) {
         let db = self.db.borrow().clone();
         db.close().await;
-        let db = common::reopen(&self.url, &self.dir).await;
+        let db = common::reopen(&self.url, &self.dir.join("thidua.files")).await;
         *self.router.borrow_mut() = app(AppState::new(db.clone()), None);
         *self.db.borrow_mut() = db;
     }

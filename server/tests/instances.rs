@@ -90,12 +90,12 @@ async fn a_write_held_open_elsewhere_holds_the_others_back_and_the_cursor_with_t
 
     let pool = s.pool().await;
     let mut held = pool.acquire().await.unwrap();
-    let taking: &[&str] = match common::postgres() {
-        Some(_) => &["begin", "select pg_advisory_xact_lock(127991793612129)"],
-        None => &["begin immediate"],
-    };
-    for statement in taking {
-        sqlx::query(statement).execute(&mut *held).await.unwrap();
+    if common::postgres().is_some() {
+        sqlx::query("begin").execute(&mut *held).await.unwrap();
+        let lock = sqlx::query("select pg_advisory_xact_lock($1)").bind(server::db::WRITE_LOCK);
+        lock.execute(&mut *held).await.unwrap();
+    } else {
+        sqlx::query("begin immediate").execute(&mut *held).await.unwrap();
     }
     let record = Uuid::new_v4();
     let waiting = tokio::spawn(async move { push_one(&second, &lan, record, "trong lúc chờ").await });

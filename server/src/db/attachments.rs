@@ -60,6 +60,8 @@ impl Db {
     /// The whole file is on disk and checked. Until a record refers to it, it counts as released from now.
     pub async fn complete_upload(&self, sha256: &str, now: DateTime<Utc>) -> Result<()> {
         let at = timestamp(now);
+        // In the write turn: whether a record refers to it is decided against the references written in theirs.
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "update attachments set completed_at = $1,
                  released_at = case when exists (select 1 from attachment_refs r where r.sha256 = $2) then null
@@ -68,8 +70,9 @@ impl Db {
         )
         .bind(&at)
         .bind(sha256)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -102,20 +105,23 @@ impl Db {
         cutoff: DateTime<Utc>,
         abandoned: DateTime<Utc>,
     ) -> Result<(Vec<String>, Vec<String>)> {
+        // In the write turn, so a record written meanwhile by another instance cannot refer to a file taken here.
+        let mut tx = self.begin_write().await?;
         let released: Vec<String> = sqlx::query_scalar(
             "delete from attachments where completed_at is not null and released_at < $1
                  and not exists (select 1 from attachment_refs r where r.sha256 = attachments.sha256)
              returning sha256",
         )
         .bind(timestamp(cutoff))
-        .fetch_all(&self.writer)
+        .fetch_all(&mut *tx)
         .await?;
         let unfinished: Vec<String> = sqlx::query_scalar(
             "delete from attachments where completed_at is null and created_at < $1 returning sha256",
         )
         .bind(timestamp(abandoned))
-        .fetch_all(&self.writer)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok((released, unfinished))
     }
 }

@@ -249,7 +249,8 @@ impl Db {
         let ids: Vec<&str> = session.candidates.iter().map(|c| c.nomination_id.as_str()).collect();
         let taken: Vec<String> = sqlx::query_scalar(
             "select distinct nomination_id from session_candidates
-             where nomination_id in (select value from json_each($1)) and session_id is distinct from $2",
+             where nomination_id in (select value from json_each($1)) and session_id is distinct from $2
+             order by nomination_id",
         )
         .bind(to_json(&ids)?)
         .bind(&session.corrects)

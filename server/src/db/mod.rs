@@ -1,9 +1,11 @@
 //! Storage: the only module that knows sqlx and SQL.
 //!
-//! SQLite runs in WAL mode with `synchronous = FULL`, so a transaction is on disk when `commit` returns and the
-//! server acknowledges a mutation only after that. All writes go through one pooled connection: SQLite has a
-//! single writer anyway, and serialising writes here keeps transactions from failing with SQLITE_BUSY and makes
-//! the change sequence (`records.seq`) gap-free for readers.
+//! Two backends behind the same code, through sqlx's `Any` driver ([`Backend`]): a SQLite file, or PostgreSQL
+//! for one or more instances. SQLite runs in WAL mode with `synchronous = FULL`, so a transaction is on disk
+//! when `commit` returns and the server acknowledges a mutation only after that. All writes of an instance go
+//! through one pooled connection, and every write transaction first takes the database's one write turn
+//! (SQLite's lock, or an advisory lock every PostgreSQL instance takes): this keeps transactions from failing
+//! with SQLITE_BUSY and makes the change sequence (`records.seq`) gap-free for readers.
 //!
 //! One file per resource: `reference` (org tree, people, movements, merges, the rulebook), `accounts` (users,
 //! sessions, sign-in limits), `records` (push, pull, history), `attachments` (files, their uploads and the
@@ -119,7 +121,7 @@ pub struct Db {
     backend: Backend,
     /// Where attached files live.
     files: std::path::PathBuf,
-    /// One connection: writes are serial, as SQLite has one writer anyway (see `Db::begin_write`).
+    /// One connection: an instance's writes are serial, and take turns with other instances' (`Db::begin_write`).
     writer: AnyPool,
     reader: AnyPool,
     /// Push batches waiting for the writer (see [`Db::apply_mutations`]).
@@ -221,8 +223,9 @@ async fn pool(size: u32, options: AnyConnectOptions, setup: String) -> Result<An
         .await?)
 }
 
-/// Writers on PostgreSQL take turns by this transaction-scoped advisory lock (an arbitrary key, "thidua").
-const WRITE_LOCK: i64 = 0x7468_6964_7561;
+/// Writers on PostgreSQL take turns by this transaction-scoped advisory lock (an arbitrary key, "thidua"). Public
+/// for the tests that hold it as another instance would.
+pub const WRITE_LOCK: i64 = 0x7468_6964_7561;
 
 async fn begin_write(backend: Backend, writer: &AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
     let mut tx = writer.begin_with(backend.begin_write()).await?;
@@ -350,8 +353,10 @@ impl Db {
     pub async fn connect(url: &str, files: &Path) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let options = AnyConnectOptions::from_url(&url.parse().map_err(|e| DbError::Corrupt(format!("URL: {e}")))?)?;
-        // One writer per instance, as on SQLite; instances take turns by the lock in `Db::begin_write`.
-        let writer = pool(1, options.clone(), String::new()).await?;
+        // One writer per instance, as on SQLite; instances take turns by the lock in `Db::begin_write`. A turn is
+        // waited for 5 s at most, as SQLite's busy timeout: a holder stalled elsewhere fails the push, which the
+        // tablet sends again, instead of stopping every instance.
+        let writer = pool(1, options.clone(), "set lock_timeout = '5s'".into()).await?;
         sqlx::migrate!("./migrations/postgres").run(&writer).await?;
         let reader = pool(8, options, String::new()).await?;
         Self::start(Backend::Postgres, files.to_owned(), writer, reader).await
@@ -405,29 +410,25 @@ impl Db {
             .await?)
     }
 
-    /// Whether the database takes writes: on SQLite, the writer can take the write lock now, without waiting.
-    /// The writer itself is waited for briefly: a connection just released goes back to the pool asynchronously,
-    /// and one held longer than that is stuck behind another process's lock, which is "busy" too.
+    /// Whether the database takes writes. On SQLite, the writer can take the write lock now, without waiting on
+    /// it; the writer itself is waited for briefly: a connection just released goes back to the pool
+    /// asynchronously, and one held longer than that is stuck behind another process's lock, which is "busy" too.
     pub async fn writable(&self) -> bool {
+        if self.backend == Backend::Postgres {
+            // The other instances' writes wait their turn and are no reason to send traffic elsewhere; a server in
+            // recovery (a standby, or one restoring) is. Asked through a reader, never queued behind the writer.
+            let primary = sqlx::query_scalar::<_, bool>("select not pg_is_in_recovery()").fetch_one(&self.reader).await;
+            return matches!(primary, Ok(true));
+        }
         let Ok(Ok(mut writer)) = tokio::time::timeout(Duration::from_millis(500), self.writer.acquire()).await else {
             return false;
         };
-        match self.backend {
-            Backend::Sqlite => {
-                // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
-                let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
-                let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
-                let released = !locked || sqlx::query("rollback").execute(&mut *writer).await.is_ok();
-                let _ = sqlx::query("pragma busy_timeout = 5000").execute(&mut *writer).await;
-                locked && released
-            }
-            // The other instances' writes wait their turn and are no reason to send traffic elsewhere; a server
-            // in recovery (a standby, or one restoring) is.
-            Backend::Postgres => matches!(
-                sqlx::query_scalar::<_, bool>("select not pg_is_in_recovery()").fetch_one(&mut *writer).await,
-                Ok(true)
-            ),
-        }
+        // Asked without waiting for the lock (the connection's busy timeout is 5 s), then as it was.
+        let _ = sqlx::query("pragma busy_timeout = 0").execute(&mut *writer).await;
+        let locked = sqlx::query("begin immediate").execute(&mut *writer).await.is_ok();
+        let released = !locked || sqlx::query("rollback").execute(&mut *writer).await.is_ok();
+        let _ = sqlx::query("pragma busy_timeout = 5000").execute(&mut *writer).await;
+        locked && released
     }
 
     /// Writes a consistent copy of the database to `destination` while the server runs: SQLite's `VACUUM INTO`,

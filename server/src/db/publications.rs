@@ -172,7 +172,8 @@ impl Db {
     pub async fn unanswered(&self, nominations: &[String]) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "select distinct nomination_id from comments
-             where nomination_id in (select value from json_each($1)) and (answer is null or triage is null)",
+             where nomination_id in (select value from json_each($1)) and (answer is null or triage is null)
+             order by nomination_id",
         )
         .bind(to_json(&nominations)?)
         .fetch_all(&self.reader)

@@ -1,5 +1,6 @@
-//! The real router over a real SQLite file in a temporary folder, seeded with the tests' own world and driven
-//! with `oneshot`: shared by the integration tests, one file per resource.
+//! The real router over a real database (a SQLite file in a temporary folder, or with `THIDUA_TEST_POSTGRES` a
+//! PostgreSQL database of its own), seeded with the tests' own world and driven with `oneshot`: shared by the
+//! integration tests, one file per resource.
 
 #![allow(dead_code)]
 
@@ -81,11 +82,12 @@ pub async fn open_db(dir: &std::path::Path) -> (Db, String) {
     new_db(dir, None).await
 }
 
-/// The database at `url` opened again, as a restarted server opens it.
-pub async fn reopen(url: &str, dir: &std::path::Path) -> Db {
+/// The database at `url` opened again, as a restarted server (or another instance) opens it; on PostgreSQL its
+/// attached files are in `files` (SQLite's are beside its file).
+pub async fn reopen(url: &str, files: &std::path::Path) -> Db {
     match url.strip_prefix("sqlite://") {
         Some(path) => Db::open(std::path::Path::new(path)).await.unwrap(),
-        None => Db::connect(url, &dir.join("thidua.files")).await.unwrap(),
+        None => Db::connect(url, files).await.unwrap(),
     }
 }
 
@@ -212,11 +214,7 @@ impl TestServer {
 
     /// Another server on the same database and files, as a second instance behind a load balancer.
     pub async fn another_instance(&self) -> Router {
-        let db = match self.url.strip_prefix("sqlite://") {
-            Some(path) => Db::open(std::path::Path::new(path)).await.unwrap(),
-            None => Db::connect(&self.url, self.db.files()).await.unwrap(),
-        };
-        app(AppState::new(db), None)
+        app(AppState::new(reopen(&self.url, self.db.files()).await), None)
     }
 
     /// A pool of its own on the test's database.
