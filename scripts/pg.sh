@@ -8,15 +8,16 @@
 #   scripts/pg.sh stop    stops it if it runs
 #   scripts/pg.sh url     prints its URL
 #
-# THIDUA_PG_DIR is its data folder (default target/pg, which `cargo clean` removes), THIDUA_PG_PORT its port
-# (default 54329); its unix socket is in the data folder. Logs go to stderr, and the server's to server.log there.
-# fsync stays on: the durability tests need commits that survive a crash.
+# THIDUA_PG_DIR is its data folder (default /var/tmp/thidua-pg-<checkout>, a disk folder the postgres user can
+# reach; it must own it), THIDUA_PG_PORT its port (default 54329); its unix socket is in the data folder. Logs go
+# to stderr, and the server's to server.log there. fsync stays on, as in production, so measured commits cost
+# what they would there.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PGBIN=/usr/lib/postgresql/15/bin
 PORT="${THIDUA_PG_PORT:-54329}"
-DATA="$(realpath -m "${THIDUA_PG_DIR:-$ROOT/target/pg}")"
+DATA="$(realpath -m "${THIDUA_PG_DIR:-/var/tmp/thidua-pg-$(printf %s "$ROOT" | cksum | cut -d' ' -f1)}")"
 URL="postgres://thidua@127.0.0.1:$PORT/thidua"
 
 log() { printf 'pg.sh: %s\n' "$*" >&2; }
@@ -71,25 +72,16 @@ start() {
 
   if [ ! -x "$PGBIN/initdb" ]; then
     log "apt-get install postgresql-15"
+    # Debian's package would also create and start a cluster of its own on 5432; this script needs none.
+    as_root mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.d/thidua.conf >/dev/null
     as_root apt-get update -qq >&2
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >&2
   fi
 
-  # postgres must be able to enter every folder above the data folder (target/ and the checkout are root's).
-  local dir
-  dir="$(dirname "$DATA")"
-  as_root mkdir -p "$dir"
-  while [ "$dir" != / ]; do
-    if ! as_postgres test -x "$dir"; then
-      log "chmod o+x $dir, so that postgres reaches $DATA"
-      as_root chmod o+x "$dir"
-    fi
-    dir="$(dirname "$dir")"
-  done
-
   if ! as_root test -f "$DATA/PG_VERSION"; then
     log "initdb $DATA"
-    as_root mkdir -p "$DATA"
+    as_root mkdir -p "$(dirname "$DATA")" "$DATA"
     as_root chown postgres:postgres "$DATA"
     as_root chmod 700 "$DATA"
     # The C locale compares text byte by byte, as SQLite does, and lower()/upper() fold ASCII only, as SQLite's.
@@ -99,6 +91,9 @@ start() {
 local all all trust
 host all all 127.0.0.1/32 trust
 EOF
+  fi
+  # Checked at every start, so a cluster whose first start was interrupted after initdb still gets it.
+  if ! as_root grep -qx "include 'thidua.conf'" "$DATA/postgresql.conf"; then
     echo "include 'thidua.conf'" | as_postgres tee -a "$DATA/postgresql.conf" >/dev/null
   fi
 

@@ -32,9 +32,7 @@ async fn main() -> anyhow::Result<()> {
                 url.starts_with("postgres://") || url.starts_with("postgresql://"),
                 "THIDUA_DATABASE_URL must be a postgres:// URL"
             );
-            // Every instance on one database must see the same files: a folder they share.
-            let files = PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"));
-            Db::connect(&url, &files).await.context("connect to PostgreSQL (THIDUA_DATABASE_URL)")?
+            Db::connect(&url, &shared_files()).await.context("connect to PostgreSQL (THIDUA_DATABASE_URL)")?
         }
         None => {
             if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -106,20 +104,25 @@ async fn backup(
                 .status()
                 .context("run pg_dump (from Debian's postgresql-client)")?;
             anyhow::ensure!(dumped.success(), "pg_dump failed ({dumped})");
-            PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"))
+            shared_files()
         }
         None => {
             Db::backup_into(database, destination).await.with_context(|| format!("back up {}", database.display()))?;
-            database.with_extension("files")
+            Db::files_beside(database)
         }
     };
     let copied = server::files::Files::at(&files)
-        .copy_finished(&server::files::Files::at(&destination.with_extension("files")))
+        .copy_finished(&server::files::Files::at(&Db::files_beside(destination)))
         .await
         .context("copy the attached files")?;
     tracing::info!(destination = %destination.display(), files = copied, ms = started.elapsed().as_millis() as u64,
         "backup written");
     Ok(())
+}
+
+/// On PostgreSQL, the folder of attached files every instance shares.
+fn shared_files() -> PathBuf {
+    PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"))
 }
 
 fn env_or(name: &str, default: &str) -> String {

@@ -27,17 +27,6 @@ fn sha(bytes: &[u8]) -> String {
     tus_wire::sha256_hex(bytes)
 }
 
-async fn tus_call(
-    server: &TestServer,
-    method: Method,
-    uri: &str,
-    token: &str,
-    headers: &[(&str, String)],
-    body: Vec<u8>,
-) -> (StatusCode, HeaderMap, Value) {
-    tus_wire::call(&server.router, method, uri, token, headers, body).await
-}
-
 fn offset_in(headers: &HeaderMap) -> u64 {
     tus_wire::offset(headers).expect("an Upload-Offset")
 }
@@ -45,7 +34,7 @@ fn offset_in(headers: &HeaderMap) -> u64 {
 async fn create(server: &TestServer, token: &str, bytes: &[u8], mime: &str) -> (StatusCode, HeaderMap, Value) {
     let metadata = tus_wire::metadata(&sha(bytes), "Ảnh lễ hội.jpg", mime);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
-    tus_call(server, Method::POST, "/api/uploads", token, &headers, Vec::new()).await
+    tus_wire::call(&server.router, Method::POST, "/api/uploads", token, &headers, Vec::new()).await
 }
 
 async fn patch(server: &TestServer, token: &str, file: &str, at: u64, chunk: &[u8]) -> (StatusCode, HeaderMap, Value) {
@@ -65,7 +54,8 @@ async fn patch_with(
         (tus::UPLOAD_OFFSET, at.to_string()),
         (tus::UPLOAD_CHECKSUM, checksum),
     ];
-    tus_call(server, Method::PATCH, &format!("/api/uploads/{file}"), token, &headers, chunk.to_vec()).await
+    tus_wire::call(&server.router, Method::PATCH, &format!("/api/uploads/{file}"), token, &headers, chunk.to_vec())
+        .await
 }
 
 /// Uploads the whole file in chunks, as a tablet does.
@@ -96,7 +86,7 @@ fn attach(record: Uuid, file: &str, size: usize, caption: &str) -> Mutation {
 
 async fn head(server: &TestServer, token: &str, file: &str) -> (StatusCode, HeaderMap) {
     let (status, headers, _) =
-        tus_call(server, Method::HEAD, &format!("/api/uploads/{file}"), token, &[], Vec::new()).await;
+        tus_wire::call(&server.router, Method::HEAD, &format!("/api/uploads/{file}"), token, &[], Vec::new()).await;
     (status, headers)
 }
 
@@ -205,7 +195,7 @@ async fn checksums_types_and_sizes_are_checked_by_content() {
 
     let metadata = tus_wire::metadata(&file, "ho-so.pdf", "application/pdf");
     let huge = [(tus::UPLOAD_LENGTH, (21 * 1024 * 1024).to_string()), (tus::UPLOAD_METADATA, metadata)];
-    let (status, _, body) = tus_call(&server, Method::POST, "/api/uploads", &lan, &huge, Vec::new()).await;
+    let (status, _, body) = tus_wire::call(&server.router, Method::POST, "/api/uploads", &lan, &huge, Vec::new()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert!(body["message"].as_str().unwrap().contains("20 MB"), "{body}");
 
@@ -228,7 +218,7 @@ async fn a_file_whose_bytes_do_not_match_its_name_is_refused_whole_and_begins_ag
     let claimed = sha(&photo(3000, 10));
     let metadata = tus_wire::metadata(&claimed, "anh.jpg", JPEG);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
-    tus_call(&server, Method::POST, "/api/uploads", &lan, &headers, Vec::new()).await;
+    tus_wire::call(&server.router, Method::POST, "/api/uploads", &lan, &headers, Vec::new()).await;
     let (status, _, body) = patch(&server, &lan, &claimed, 0, &bytes).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(head(&server, &lan, &claimed).await.0, StatusCode::NOT_FOUND);

@@ -17,8 +17,9 @@ use domain::{Mutation, Op, RecordKind, PROTOCOL_VERSION};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-#[path = "common/tus_wire.rs"]
-mod tus_wire;
+mod common;
+
+use common::tus_wire;
 
 /// A minimal HTTP/1.1 client: one request per connection, enough for this test and nothing else.
 fn http(
@@ -52,18 +53,11 @@ fn free_port() -> u16 {
 /// Where the server under test keeps its data, as its environment says it: a SQLite file in `dir`, or, with
 /// `THIDUA_TEST_POSTGRES` set, a new PostgreSQL database of its own (its attached files in `dir`).
 fn storage(dir: &Path) -> Vec<(&'static str, String)> {
-    let Some(server_url) = std::env::var("THIDUA_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) else {
+    let Some(server_url) = common::postgres() else {
         return vec![("THIDUA_DB", dir.join("thidua.sqlite").display().to_string())];
     };
-    let name = format!("t_{}", Uuid::new_v4().simple());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(async {
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&server_url).await.expect("connect to PostgreSQL");
-        sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create database");
-        admin.close().await;
-    });
-    let url = format!("{}/{name}", server_url.rsplit_once('/').expect("a database URL").0);
+    let url = runtime.block_on(common::new_postgres_db(&server_url, None));
     vec![("THIDUA_DATABASE_URL", url), ("THIDUA_FILES", dir.join("thidua.files").display().to_string())]
 }
 

@@ -85,7 +85,7 @@ impl Backend {
 
     /// SQLite takes its write lock at `begin`, not at the first write, so another process writing meanwhile
     /// makes this one wait (its busy timeout) rather than fail when its read turns into a write.
-    fn begin_write(self) -> &'static str {
+    fn write_transaction_begin(self) -> &'static str {
         match self {
             Backend::Sqlite => "begin immediate",
             Backend::Postgres => "begin",
@@ -227,12 +227,6 @@ async fn pool(size: u32, options: AnyConnectOptions, setup: String) -> Result<An
 /// for the tests that hold it as another instance would.
 pub const WRITE_LOCK: i64 = 0x7468_6964_7561;
 
-async fn begin_write(backend: Backend, writer: &AnyPool) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-    let mut tx = writer.begin_with(backend.begin_write()).await?;
-    backend.take_write_turn(&mut tx).await?;
-    Ok(tx)
-}
-
 fn parse_kind(name: &str) -> Result<RecordKind> {
     RecordKind::parse(name).ok_or_else(|| DbError::Corrupt(format!("record kind {name:?}")))
 }
@@ -345,14 +339,20 @@ impl Db {
                 .await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let reader = pool(4, url(file.read_only(true))?, pragmas).await?;
-        Self::start(Backend::Sqlite, path.with_extension("files"), writer, reader).await
+        Self::start(Backend::Sqlite, Self::files_beside(path), writer, reader).await
+    }
+
+    /// Where the attached files of the SQLite database at `path` live: the folder beside it, named after it.
+    pub fn files_beside(path: &Path) -> std::path::PathBuf {
+        path.with_extension("files")
     }
 
     /// Connects to the PostgreSQL database at `url` and brings its schema up to date. Attached files live in
     /// `files`, a folder every instance shares.
     pub async fn connect(url: &str, files: &Path) -> Result<Db> {
         sqlx::any::install_default_drivers();
-        let options = AnyConnectOptions::from_url(&url.parse().map_err(|e| DbError::Corrupt(format!("URL: {e}")))?)?;
+        let url = url.parse().map_err(|e| sqlx::Error::Configuration(Box::new(e)))?;
+        let options = AnyConnectOptions::from_url(&url)?;
         // One writer per instance, as on SQLite; instances take turns by the lock in `Db::begin_write`. A turn is
         // waited for 5 s at most, as SQLite's busy timeout: a holder stalled elsewhere fails the push, which the
         // tablet sends again, instead of stopping every instance.
@@ -363,9 +363,10 @@ impl Db {
     }
 
     async fn start(backend: Backend, files: std::path::PathBuf, writer: AnyPool, reader: AnyPool) -> Result<Db> {
+        let db = Db { backend, files, writer, reader, queue: Default::default() };
         // A new database starts with the shipped rulebook; after that only admins change it.
         let shipped = RuleBook::default_book().map_err(|e| DbError::Corrupt(format!("shipped rulebook: {e}")))?;
-        let mut tx = begin_write(backend, &writer).await?;
+        let mut tx = db.begin_write().await?;
         sqlx::query(
             "insert into rulebooks (version, body, updated_at) select $1, $2, $3 where not exists (select 1 from rulebooks)",
         )
@@ -376,7 +377,7 @@ impl Db {
         .await?;
         add_office_rules(&mut tx, &shipped).await?;
         tx.commit().await?;
-        Ok(Db { backend, files, writer, reader, queue: Default::default() })
+        Ok(db)
     }
 
     /// Closes both pools, waiting for running queries. The writer closes last: as the last connection it
@@ -400,7 +401,9 @@ impl Db {
     /// ends, so writes are serial across instances as SQLite's are: `records.seq` is then taken and committed in
     /// one order, and a reader that has seen change n has seen every change before it (see `Db::pull`).
     pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        begin_write(self.backend, &self.writer).await
+        let mut tx = self.writer.begin_with(self.backend.write_transaction_begin()).await?;
+        self.backend.take_write_turn(&mut tx).await?;
+        Ok(tx)
     }
 
     /// The last schema migration applied, read through the readers: it answers only if they can read.

@@ -259,7 +259,7 @@ impl BatchRows {
 async fn write_group(backend: Backend, mut writer: sqlx::pool::PoolConnection<sqlx::Any>, group: Vec<QueuedBatch>) {
     let mut answers = Vec::with_capacity(group.len());
     let committed = async {
-        let mut tx = sqlx::Connection::begin_with(&mut *writer, backend.begin_write()).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *writer, backend.write_transaction_begin()).await?;
         backend.take_write_turn(&mut tx).await?;
         if let [batch] = group.as_slice() {
             // Alone, a batch needs no savepoint (SQLite journals every page a savepoint changes): if it fails,

@@ -58,13 +58,18 @@ pub async fn new_db(dir: &std::path::Path, template: Option<&str>) -> (Db, Strin
         }
         return (Db::open(&path).await.unwrap(), format!("sqlite://{}", path.display()));
     };
+    let url = new_postgres_db(&server_url, template).await;
+    (Db::connect(&url, &dir.join("thidua.files")).await.unwrap(), url)
+}
+
+/// A new database on the PostgreSQL server at `server_url` (a copy of `template` when given): its URL.
+pub async fn new_postgres_db(server_url: &str, template: Option<&str>) -> String {
     let name = format!("t_{}", Uuid::new_v4().simple());
-    let admin = any_pool(&server_url).await;
+    let admin = any_pool(server_url).await;
     let from = template.map(|t| format!(" template {}", t.rsplit('/').next().unwrap_or(t))).unwrap_or_default();
     sqlx::query(&format!("create database {name}{from}")).execute(&admin).await.unwrap();
     admin.close().await;
-    let url = format!("{}/{name}", server_url.rsplit_once('/').unwrap().0);
-    (Db::connect(&url, &dir.join("thidua.files")).await.unwrap(), url)
+    format!("{}/{name}", server_url.rsplit_once('/').unwrap().0)
 }
 
 /// Drops a test's PostgreSQL database once nothing is connected to it (a SQLite file goes with its folder).
