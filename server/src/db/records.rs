@@ -569,17 +569,17 @@ pub(super) async fn load_stored(
     let query = match Backend::of(tx) {
         Backend::Sqlite => {
             "select kind, unit_id, rev, deleted, state, state_note,
-                 (select json_group_array(json_array(f.name, f.value, f.rev, f.writer)) from record_fields f
+                 (select json_group_array(json_array(f.name, f.value, f.rev, f.writer) order by f.name) from record_fields f
                      where f.record_id = r.id) as fields,
-                 (select json_group_array(json_array(c.id, c.field)) from conflicts c
+                 (select json_group_array(json_array(c.id, c.field) order by c.id) from conflicts c
                      where c.record_id = r.id and c.resolved_at is null) as open_conflicts
              from records r where id = $1"
         }
         Backend::Postgres => {
             "select kind, unit_id, rev, deleted, state, state_note,
-                 (select coalesce(json_agg(json_build_array(f.name, f.value, f.rev, f.writer)), '[]')::text
+                 (select coalesce(json_agg(json_build_array(f.name, f.value, f.rev, f.writer) order by f.name), '[]')::text
                      from record_fields f where f.record_id = r.id) as fields,
-                 (select coalesce(json_agg(json_build_array(c.id, c.field)), '[]')::text from conflicts c
+                 (select coalesce(json_agg(json_build_array(c.id, c.field) order by c.id), '[]')::text from conflicts c
                      where c.record_id = r.id and c.resolved_at is null) as open_conflicts
              from records r where id = $1"
         }
