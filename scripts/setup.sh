@@ -26,6 +26,8 @@ command -v brotli >/dev/null || missing+=(brotli)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
+# nginx balances two server instances in the second end-to-end run.
+command -v nginx >/dev/null || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   step "apt-get install ${missing[*]}"
   as_root apt-get update -qq

@@ -44,3 +44,7 @@ cargo build -p thidua-server
 
 step "end-to-end tests in headless Chromium"
 THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/*.test.mjs
+
+step "end-to-end tests again through nginx (round-robin) in front of two server instances on one database"
+THIDUA_E2E_INSTANCES=2 THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" \
+  node --test tests/e2e/*.test.mjs

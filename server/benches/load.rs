@@ -7,6 +7,11 @@
 //!
 //! Both report request latency percentiles; saturation also the server's CPU time. Prints `key=value` lines for
 //! scripts/bench.sh. `THIDUA_BENCH_SCENARIO=devices` or `saturate` runs one alone.
+//!
+//! `THIDUA_BENCH_POSTGRES` runs the server on PostgreSQL; `THIDUA_BENCH_INSTANCES=2` starts a second instance on
+//! the same database, the devices taking the two in turn as a round-robin balancer would send them;
+//! `THIDUA_BENCH_SESSIONS` signs in fewer sessions than devices, several devices sharing one (the server checks
+//! each request's token all the same: only the argon2 sign-ins are saved); `THIDUA_BENCH_LABEL` prefixes the keys.
 
 mod common;
 
@@ -39,6 +44,24 @@ fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// The server's instances, as `THIDUA_BENCH_INSTANCES` asks.
+fn instances() -> Vec<ServerProcess> {
+    let first = ServerProcess::start();
+    let mut all: Vec<ServerProcess> = (1..env_number("THIDUA_BENCH_INSTANCES", 1)).map(|_| first.another()).collect();
+    all.insert(0, first);
+    all
+}
+
+/// Prints one figure, its key prefixed by `THIDUA_BENCH_LABEL`.
+fn report(key: &str, value: impl std::fmt::Display) {
+    println!("{}{key}={value}", std::env::var("THIDUA_BENCH_LABEL").unwrap_or_default());
+}
+
+/// Each instance's memory, in MiB, joined by "+".
+fn each_mib(servers: &[ServerProcess], kib: impl Fn(&ServerProcess) -> u64) -> String {
+    servers.iter().map(|s| format!("{:.1}", kib(s) as f64 / 1024.0)).collect::<Vec<_>>().join("+")
+}
+
 fn main() {
     let scenario = std::env::var("THIDUA_BENCH_SCENARIO").unwrap_or_default();
     if scenario != "saturate" {
@@ -56,19 +79,22 @@ fn saturate() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
-        let server = ServerProcess::start();
-        let rss_fresh = server.rss_kib();
+        let servers = instances();
+        let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
+        let rss_fresh = each_mib(&servers, ServerProcess::rss_kib);
         // All at once, as a burst would come; then what the server keeps once idle.
-        let sessions = futures_join((0..clients).map(|d| login(server.port, STAFF[d % STAFF.len()].0))).await;
+        let sessions =
+            futures_join((0..clients).map(|d| login(ports[d % ports.len()], STAFF[d % STAFF.len()].0))).await;
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let rss_after_burst = server.rss_kib();
-        let cpu_before = server.cpu_seconds();
+        let rss_after_burst = each_mib(&servers, ServerProcess::rss_kib);
+        let cpu = || servers.iter().map(ServerProcess::cpu_seconds).sum::<f64>();
+        let cpu_before = cpu();
         let started = Instant::now();
         let deadline = started + seconds;
         // Each client writes records of its own (a person's nomination, say) and pulls its colleagues': a shared
         // record edited by 200 clients at once would measure conflicts piling up, not the server.
         let (mut latencies, requests) = drive(
-            server.port,
+            &ports,
             sessions,
             deadline,
             |_, _| [Uuid::new_v4(), Uuid::new_v4()],
@@ -77,18 +103,18 @@ fn saturate() {
         )
         .await;
         let elapsed = started.elapsed().as_secs_f64();
-        let cpu = server.cpu_seconds() - cpu_before;
+        let cpu = cpu() - cpu_before;
         latencies.sort();
-        println!("sign_in_rss_fresh_mib={:.1}", rss_fresh as f64 / 1024.0);
-        println!("sign_in_burst={clients}");
-        println!("sign_in_rss_after_burst_idle_mib={:.1}", rss_after_burst as f64 / 1024.0);
-        println!("saturate_clients={clients}");
-        println!("saturate_seconds={elapsed:.0}");
-        println!("saturate_requests_per_s={:.0}", requests as f64 / elapsed);
-        println!("saturate_p50_ms={:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0);
-        println!("saturate_p99_ms={:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0);
-        println!("saturate_server_cpu_cores={:.2}", cpu / elapsed);
-        println!("saturate_server_peak_rss_mib={:.1}", server.peak_rss_kib() as f64 / 1024.0);
+        report("sign_in_rss_fresh_mib", rss_fresh);
+        report("sign_in_burst", clients);
+        report("sign_in_rss_after_burst_idle_mib", rss_after_burst);
+        report("saturate_clients", clients);
+        report("saturate_seconds", format!("{elapsed:.0}"));
+        report("saturate_requests_per_s", format!("{:.0}", requests as f64 / elapsed));
+        report("saturate_p50_ms", format!("{:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0));
+        report("saturate_p99_ms", format!("{:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0));
+        report("saturate_server_cpu_cores", format!("{:.2}", cpu / elapsed));
+        report("saturate_server_peak_rss_mib", each_mib(&servers, ServerProcess::peak_rss_kib));
     });
 }
 
@@ -99,23 +125,29 @@ fn devices() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
-        let server = ServerProcess::start();
+        let servers = instances();
+        let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
         // Sign every device in first (argon2 makes that the slow part); the measured window starts after.
+        let signed_in = (env_number("THIDUA_BENCH_SESSIONS", devices as u64) as usize).clamp(1, devices);
         let mut sessions = Vec::with_capacity(devices);
-        for chunk in (0..devices).collect::<Vec<_>>().chunks(16) {
-            let logins = chunk.iter().map(|d| login(server.port, STAFF[d % STAFF.len()].0));
+        for chunk in (0..signed_in).collect::<Vec<_>>().chunks(16) {
+            let logins = chunk.iter().map(|d| login(ports[d % ports.len()], STAFF[d % STAFF.len()].0));
             sessions.extend(futures_join(logins).await);
         }
-        let rss_after_sign_in = server.rss_kib();
+        // Devices beyond the sessions share them, each with the user its session is of.
+        let sessions: Vec<String> = (0..devices).map(|d| sessions[d % signed_in].clone()).collect();
+        let rss_after_sign_in = each_mib(&servers, ServerProcess::rss_kib);
         let started = Instant::now();
         let deadline = started + period;
-        // Sample the server's memory through the window.
-        let peak = Rc::new(std::cell::Cell::new(rss_after_sign_in));
+        // Sample each instance's memory through the window.
+        let peaks = Rc::new(std::cell::RefCell::new(servers.iter().map(ServerProcess::rss_kib).collect::<Vec<_>>()));
         let sampler = {
-            let (peak, pid) = (peak.clone(), server.pid());
+            let (peaks, pids) = (peaks.clone(), servers.iter().map(ServerProcess::pid).collect::<Vec<_>>());
             tokio::task::spawn_local(async move {
                 while Instant::now() < deadline {
-                    peak.set(peak.get().max(common::rss_kib_of(pid)));
+                    for (peak, pid) in peaks.borrow_mut().iter_mut().zip(&pids) {
+                        *peak = (*peak).max(common::rss_kib_of(*pid));
+                    }
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
             })
@@ -124,28 +156,30 @@ fn devices() {
         // of real traffic would.
         let reports = |_, unit: &str| [self_assessment_id(unit, "2026-Q3"), self_assessment_id(unit, "2026-Q4")];
         let (mut latencies, requests) =
-            drive(server.port, sessions, deadline, reports, |d| period.mul_f64(d as f64 / devices as f64), period)
-                .await;
+            drive(&ports, sessions, deadline, reports, |d| period.mul_f64(d as f64 / devices as f64), period).await;
         let elapsed = started.elapsed().as_secs_f64();
         sampler.await.expect("sampler");
         latencies.sort();
-        println!("load_devices={devices}");
-        println!("load_seconds={elapsed:.0}");
-        println!("load_requests={requests}");
-        println!("load_requests_per_s={:.1}", requests as f64 / elapsed);
-        println!("load_p50_ms={:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0);
-        println!("load_p99_ms={:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0);
-        println!("load_max_ms={:.1}", latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0);
-        println!("load_server_rss_after_sign_in_mib={:.1}", rss_after_sign_in as f64 / 1024.0);
-        println!("load_server_peak_rss_during_sync_mib={:.1}", peak.get() as f64 / 1024.0);
-        println!("load_server_peak_rss_overall_mib={:.1}", server.peak_rss_kib() as f64 / 1024.0);
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+        let during = peaks.borrow().iter().map(|k| format!("{:.1}", *k as f64 / 1024.0)).collect::<Vec<_>>().join("+");
+        report("load_devices", devices);
+        report("load_sessions", signed_in);
+        report("load_seconds", format!("{elapsed:.0}"));
+        report("load_requests", requests);
+        report("load_requests_per_s", format!("{:.1}", requests as f64 / elapsed));
+        report("load_p50_ms", ms(percentile(&latencies, 0.50)));
+        report("load_p99_ms", ms(percentile(&latencies, 0.99)));
+        report("load_max_ms", ms(latencies.last().copied().unwrap_or_default()));
+        report("load_server_rss_after_sign_in_mib", rss_after_sign_in);
+        report("load_server_peak_rss_during_sync_mib", during);
+        report("load_server_peak_rss_overall_mib", each_mib(&servers, ServerProcess::peak_rss_kib));
     });
 }
 
 /// Runs one simulated tablet per session until `deadline`: it starts after `start_after(d)`, then edits 1–3 fields
 /// of `records(d, unit)` and syncs, every `pause`. Returns every request's latency and the request count.
 async fn drive(
-    port: u16,
+    ports: &[u16],
     sessions: Vec<String>,
     deadline: Instant,
     records: impl Fn(usize, &str) -> [Uuid; 2],
@@ -155,7 +189,7 @@ async fn drive(
     let mut tasks = Vec::new();
     for (d, token) in sessions.into_iter().enumerate() {
         let (user, unit) = STAFF[d % STAFF.len()];
-        let http = Rc::new(Http::new(port, token));
+        let http = Rc::new(Http::new(ports[d % ports.len()], token));
         let (task_http, records, start_after) = (http.clone(), records(d, unit), start_after(d));
         tasks.push((
             http,

@@ -7,9 +7,11 @@
 //! - `files/<first two hex digits>/<sha256>`: a finished file, checked against its hash and its type, never
 //!   changed again. It gets there by one rename, so a file is either wholly there or not at all.
 //!
+//! - `locks/<sha256>`: what the instances sharing the folder take turns by on an upload in progress.
+//!
 //! Two requests for one upload (a tablet's retry while its first request still runs, or one photo sent by two
-//! tablets) take turns on a lock per file, so the offset they check is the one they write at. The lock is this
-//! process's: instances sharing the folder do not yet take turns with each other.
+//! tablets, through one instance or two) take turns on a lock per file, so the offset they check is the one they
+//! write at.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -47,14 +49,30 @@ impl Files {
         self.root.join("files").join(&sha256[..2]).join(sha256)
     }
 
-    /// Waits for this file's turn. The lock leaves the table when its last holder lets go.
-    pub async fn lock(&self, sha256: &str) -> FileTurn {
+    /// Waits for this file's turn: first among this process's requests (the lock leaves the table when its last
+    /// holder lets go), then among every instance's, by an exclusive lock on `locks/<sha256>` (released when the
+    /// turn ends, or its process dies).
+    pub async fn lock(&self, sha256: &str) -> std::io::Result<FileTurn> {
         let lock = {
             let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             locks.entry(sha256.to_owned()).or_default().clone()
         };
         let guard = lock.clone().lock_owned().await;
-        FileTurn { _guard: guard, locks: self.locks.clone(), sha256: sha256.to_owned(), lock }
+        let path = self.lock_file(sha256);
+        let across = blocking(move || {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await?;
+        Ok(FileTurn { _across: across, _guard: guard, locks: self.locks.clone(), sha256: sha256.to_owned(), lock })
+    }
+
+    fn lock_file(&self, sha256: &str) -> PathBuf {
+        self.root.join("locks").join(sha256)
     }
 
     /// The bytes received so far of an upload in progress (0 if none).
@@ -132,15 +150,17 @@ impl Files {
         .await
     }
 
-    /// Moves a checked upload to its place among the finished files, durably.
+    /// Moves a checked upload to its place among the finished files, durably. Its lock file goes too: a finished
+    /// file never changes, so a request still waiting on the old lock, or taking a new one, only reads.
     pub async fn finish(&self, sha256: &str) -> std::io::Result<()> {
-        let (from, to) = (self.part(sha256), self.finished(sha256));
+        let (from, to, lock) = (self.part(sha256), self.finished(sha256), self.lock_file(sha256));
         blocking(move || {
             let dir = to.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
             std::fs::create_dir_all(dir)?;
             std::fs::rename(&from, &to)?;
             // The rename itself is durable once its folder is.
-            std::fs::File::open(dir)?.sync_all()
+            std::fs::File::open(dir)?.sync_all()?;
+            ignore_missing(std::fs::remove_file(lock))
         })
         .await
     }
@@ -184,8 +204,9 @@ impl Files {
     }
 }
 
-/// A file's turn: while held, no other request reads or writes that file's upload.
+/// A file's turn: while held, no other request, of this instance or another, reads or writes that file's upload.
 pub struct FileTurn {
+    _across: std::fs::File,
     _guard: tokio::sync::OwnedMutexGuard<()>,
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     sha256: String,

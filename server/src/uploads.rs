@@ -75,7 +75,7 @@ async fn create(State(state): State<AppState>, session: Session, headers: Header
     if size > MAX_FILE_BYTES {
         return Err(ApiError::File(FileRefusal::TooLarge(size)));
     }
-    let _turn = state.files.lock(&sha256).await;
+    let _turn = state.files.lock(&sha256).await.map_err(io)?;
     let mut stored = state.db.begin_upload(&sha256, size, media_type, &session.user_id, Utc::now()).await?;
     if !stored.complete && (stored.size != size || stored.media_type != media_type) {
         // An unfinished upload is anyone's: its bytes are checked against the hash at the end, so the last claim
@@ -147,7 +147,7 @@ async fn append(
     if Sha256::digest(&chunk).as_slice() != checksum.as_slice() {
         return Err(ApiError::File(FileRefusal::ChunkChecksum));
     }
-    let _turn = state.files.lock(&sha256).await;
+    let _turn = state.files.lock(&sha256).await.map_err(io)?;
     let stored = known(&state.db, &sha256).await?;
     let held = offset_of(&state, &sha256, &stored).await?;
     if at != held {

@@ -1,8 +1,10 @@
 //! An acknowledged mutation survives `kill -9` of the server: the real binary, a real SQLite file on disk (or a
-//! real PostgreSQL database, with `THIDUA_TEST_POSTGRES`), real HTTP. A client pushes one mutation at a time while the server is killed at a random moment; after a restart
-//! every acknowledged mutation is there, and replaying them all answers exactly as before. The same holds for
-//! an attached file's upload: killed mid-chunk, it resumes from the offset the server acknowledged, and the file
-//! it ends with is byte-identical.
+//! real PostgreSQL database, with `THIDUA_TEST_POSTGRES`), real HTTP. A client pushes one mutation at a time
+//! while the server is killed at a random moment; after a restart every acknowledged mutation is there, and
+//! replaying them all answers exactly as before. The same holds for an attached file's upload: killed mid-chunk,
+//! it resumes from the offset the server acknowledged, and the file it ends with is byte-identical. With two
+//! instances on one database, one killed during a push loop, the tablet carries on through the other and loses
+//! nothing.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -161,6 +163,80 @@ fn acknowledged_mutations_survive_kill_9() {
     }
     server.kill().expect("stop");
     server.wait().expect("reap");
+}
+
+/// Two instances on one database, and one of them killed with -9 during a push loop: the tablet carries on
+/// through the other (what a load balancer does for it: a request the dead one did not answer goes to the live
+/// one), every acknowledged mutation is there, and replaying them through the survivor answers as before.
+#[test]
+fn killing_one_of_two_instances_loses_no_acknowledged_mutation() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+    let db = storage(dir.path());
+    let ports = [free_port(), free_port()];
+    let mut killed = start(&db, ports[0]);
+    let mut survivor = start(&db, ports[1]);
+    let token = login(ports[0]);
+
+    let acked: Arc<Mutex<Vec<(Mutation, Value, Instant)>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let pusher = {
+        let (acked, token, stop) = (acked.clone(), token.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for n in 0.. {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let m = mutation(n);
+                // Round-robin, and on to the other instance when one does not answer.
+                let answered = [ports[n % 2], ports[(n + 1) % 2]]
+                    .into_iter()
+                    .find_map(|port| match push(port, &token, &m) {
+                        Ok((200, answer)) => Some(answer),
+                        _ => None,
+                    })
+                    .expect("the surviving instance answers");
+                acked.lock().expect("lock").push((m, answered, Instant::now()));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300 + (Uuid::new_v4().as_u128() % 400) as u64));
+    killed.kill().expect("kill -9");
+    let killed_at = Instant::now();
+    killed.wait().expect("reap");
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    pusher.join().expect("pusher");
+    let acked = acked.lock().expect("lock").clone();
+    let after = acked.iter().filter(|(_, _, at)| *at > killed_at).count();
+    assert!(
+        acked.len() - after > 10 && after > 10,
+        "pushes before ({}) and after ({after}) the kill",
+        acked.len() - after
+    );
+
+    // Read by a session of its own: a session's pull leaves out its own clean edits, which it already holds.
+    let (reader, mut cursor, mut records) = (login(ports[1]), 0, Vec::new());
+    loop {
+        let uri = format!("/api/sync/pull?cursor={cursor}&limit=1000");
+        let (status, page) = http(ports[1], "GET", &uri, Some(&reader), None).expect("pull");
+        assert_eq!(status, 200);
+        let page: PullResponse = serde_json::from_value(page).expect("decode");
+        records.extend(page.records);
+        cursor = page.next_cursor;
+        if !page.has_more {
+            break;
+        }
+    }
+    for (m, answer, _) in &acked {
+        let Op::Set { fields } = &m.op else { unreachable!() };
+        let record = records.iter().find(|r| r.id == m.record_id);
+        assert_eq!(record.map(|r| &r.fields["summary"]), Some(&fields["summary"]), "acknowledged {} was lost", m.id);
+        let (status, again) = push(ports[1], &token, m).expect("replay");
+        assert_eq!((status, &again), (200, answer), "a replay through the survivor answered differently");
+    }
+    println!("one of two instances killed: {} acknowledged, {after} of them through the survivor", acked.len());
+    survivor.kill().expect("stop");
+    survivor.wait().expect("reap");
 }
 
 /// One request with raw headers and bytes: (status, headers in lower case, body).

@@ -1,6 +1,6 @@
 //! Several server instances on one database (PostgreSQL in production, where writes take turns by a lock every
-//! instance shares; SQLite's own write lock here by default): a tablet's session works on either, and a pull
-//! never steps over a change that commits after a later one was read.
+//! instance shares; SQLite's own write lock here by default): a tablet's session works on either, a pull never
+//! steps over a change that commits after a later one was read, and an upload's turn holds across instances.
 
 mod common;
 
@@ -10,6 +10,7 @@ use axum::http::{Method, StatusCode};
 use axum::Router;
 use common::{push_body, request, send, server, set, TAM_DUONG};
 use domain::sync::PullResponse;
+use server::files::Files;
 use uuid::Uuid;
 
 async fn push_one(router: &Router, token: &str, record: Uuid, text: &str) {
@@ -108,4 +109,19 @@ async fn a_write_held_open_elsewhere_holds_the_others_back_and_the_cursor_with_t
     waiting.await.unwrap();
     let after = pull(&s.router, &reader, cursor).await;
     assert_eq!(after.records.iter().map(|r| r.id).collect::<Vec<_>>(), [record]);
+}
+
+/// Two instances sharing the files folder take turns on one upload: the second waits until the first lets go,
+/// so the offset it checks is the one it writes at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_sharing_the_files_take_turns_on_an_upload() {
+    let s = server().await;
+    let (one, two) = (Files::at(s.db.files()), Files::at(s.db.files()));
+    let file = "ab".repeat(32);
+    let first = one.lock(&file).await.unwrap();
+    let waiting = tokio::spawn(async move { two.lock(&file).await.map(drop) });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "another instance took the upload's turn while it was held");
+    drop(first);
+    tokio::time::timeout(std::time::Duration::from_secs(5), waiting).await.unwrap().unwrap().unwrap();
 }

@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end tests: a real server process on a fresh SQLite file, and headless Chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -25,32 +25,90 @@ async function freePort() {
 }
 
 /** Starts the server binary with demo data on a new database; resolves once /api/health answers. */
+/** Starts the server binary on `dbPath` at `port` and waits until it answers. */
+async function startInstance(bin, port, dbPath, dist) {
+  const child = spawn(bin, ['--demo'], {
+    env: { ...process.env, THIDUA_ADDR: `127.0.0.1:${port}`, THIDUA_DB: dbPath, THIDUA_DIST: dist, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHealth(`http://127.0.0.1:${port}`, () => child.exitCode, 'server');
+  return child;
+}
+
+async function waitForHealth(base, exitCode, what) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exitCode() !== null) throw new Error(`${what} exited with ${exitCode()}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${what} did not start within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * nginx from Debian's packages in front of `ports`, round-robin, as a load balancer would stand in front of
+ * several instances: a request an instance does not answer goes to the next.
+ */
+async function startBalancer(dir, ports) {
+  const port = await freePort();
+  const conf = path.join(dir, 'nginx.conf');
+  writeFileSync(conf, `daemon off;
+${process.getuid?.() === 0 ? 'user root;' : ''}
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx.log warn;
+events {}
+http {
+  access_log off;
+  client_body_temp_path ${dir}/nginx-body;
+  proxy_temp_path ${dir}/nginx-proxy;
+  upstream thidua { ${ports.map((p) => `server 127.0.0.1:${p};`).join(' ')} }
+  server {
+    listen 127.0.0.1:${port};
+    client_max_body_size 30m;
+    location / {
+      proxy_pass http://thidua;
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_request_buffering off;
+      proxy_next_upstream error timeout;
+    }
+  }
+}
+`);
+  const child = spawn('nginx', ['-p', dir, '-c', conf], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, () => child.exitCode, 'nginx');
+  return { base, child };
+}
+
+/**
+ * The server binary with the demo data on a fresh SQLite file. With THIDUA_E2E_INSTANCES=2, two instances on that
+ * one database behind nginx (round-robin): every request of a scenario may reach either.
+ */
 export async function startServer() {
   const bin = process.env.THIDUA_SERVER_BIN;
   const dist = process.env.THIDUA_DIST;
   if (!bin || !dist) throw new Error('THIDUA_SERVER_BIN and THIDUA_DIST must be set (scripts/test.sh sets them)');
   const dir = mkdtempSync(path.join(tmpdir(), 'thidua-e2e-'));
-  const port = await freePort();
   const dbPath = path.join(dir, 'thidua.sqlite');
-  const child = spawn(bin, ['--demo'], {
-    env: { ...process.env, THIDUA_ADDR: `127.0.0.1:${port}`, THIDUA_DB: dbPath, THIDUA_DIST: dist, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error('server did not start within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
+  const ports = [await freePort()];
+  const children = [await startInstance(bin, ports[0], dbPath, dist)];
+  let base = `http://127.0.0.1:${ports[0]}`;
+  if (process.env.THIDUA_E2E_INSTANCES === '2') {
+    ports.push(await freePort());
+    children.push(await startInstance(bin, ports[1], dbPath, dist));
+    const balancer = await startBalancer(dir, ports);
+    base = balancer.base;
+    children.push(balancer.child);
   }
   return {
     base,
     dbPath,
-    pid: child.pid,
+    /** The (first) instance's process, for the benchmarks' memory figures. */
+    pid: children[0].pid,
     /** Runs one SQL query on the server's database file and returns the rows. */
     query(sql, params = []) {
       const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
@@ -58,8 +116,10 @@ export async function startServer() {
       return JSON.parse(execFileSync('python3', ['-c', script, dbPath, sql, JSON.stringify(params)]).toString());
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      for (const child of children.reverse()) {
+        child.kill('SIGTERM');
+        await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -18,24 +18,59 @@ use tokio::net::TcpStream;
 
 pub const PASSWORD: &str = "thidua2026";
 
+/// Where a benchmark's server keeps its data, on the real disk: a new SQLite file, or, with
+/// `THIDUA_BENCH_POSTGRES` naming a PostgreSQL server, a new database there (its files in the folder here).
+pub struct Storage {
+    env: Vec<(&'static str, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Storage {
+    pub fn fresh() -> std::sync::Arc<Storage> {
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
+        let env = match std::env::var("THIDUA_BENCH_POSTGRES").ok().filter(|url| !url.is_empty()) {
+            None => vec![("THIDUA_DB", dir.path().join("bench.sqlite").display().to_string())],
+            Some(server_url) => {
+                let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+                let created = Command::new("psql")
+                    .args([server_url.as_str(), "-qc", &format!("create database {name}")])
+                    .status()
+                    .expect("run psql");
+                assert!(created.success(), "create the bench's database");
+                let url = format!("{}/{name}", server_url.rsplit_once('/').expect("a database URL").0);
+                vec![("THIDUA_DATABASE_URL", url), ("THIDUA_FILES", dir.path().join("files").display().to_string())]
+            }
+        };
+        std::sync::Arc::new(Storage { env, _dir: dir })
+    }
+}
+
 pub struct ServerProcess {
     child: Child,
     pub port: u16,
-    _dir: tempfile::TempDir,
+    storage: std::sync::Arc<Storage>,
 }
 
 impl ServerProcess {
     /// Starts the release server binary (`THIDUA_SERVER_BIN`) with demo data on a new database on the real disk.
     pub fn start() -> Self {
+        Self::start_on(Storage::fresh())
+    }
+
+    /// Another instance on this one's database, as a second instance behind a load balancer.
+    pub fn another(&self) -> Self {
+        Self::start_on(self.storage.clone())
+    }
+
+    fn start_on(storage: std::sync::Arc<Storage>) -> Self {
         let bin = std::env::var("THIDUA_SERVER_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/thidua-server"));
-        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
         let child = Command::new(&bin)
             .arg("--demo")
             .env("THIDUA_ADDR", format!("127.0.0.1:{port}"))
-            .env("THIDUA_DB", dir.path().join("bench.sqlite"))
+            .envs(storage.env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -47,7 +82,7 @@ impl ServerProcess {
             assert!(Instant::now() < deadline, "server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        ServerProcess { child, port, _dir: dir }
+        ServerProcess { child, port, storage }
     }
 
     pub fn pid(&self) -> u32 {
