@@ -12,14 +12,13 @@ step "fault injection: seeded tablets against the server through a lossy network
 cargo test -p thidua-server --test faults -- --nocapture
 
 step "the server's suites again on PostgreSQL 15 (a throwaway cluster): integration, access, faults, kill -9, pg_dump"
+# Stopped when the run ends, after the second end-to-end run, which uses it too.
 trap 'scripts/pg.sh stop >&2 || true' EXIT
 pg_url=$(scripts/pg.sh start | tail -1)
 # Each test makes a database of its own; an earlier run's go first.
-psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%'" |
+psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%' or datname like 'e2e\_%'" |
   while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
 THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-server --tests
-scripts/pg.sh stop >&2
-trap - EXIT
 
 step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"
 # Its own target folder: the fuzzing flags differ, and sharing ../target would rebuild the workspace each time.
@@ -45,6 +44,6 @@ cargo build -p thidua-server
 step "end-to-end tests in headless Chromium"
 THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/*.test.mjs
 
-step "end-to-end tests again through nginx (round-robin) in front of two server instances on one database"
-THIDUA_E2E_INSTANCES=2 THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" \
-  node --test tests/e2e/*.test.mjs
+step "end-to-end tests again: nginx (round-robin) in front of two server instances on one PostgreSQL database"
+THIDUA_E2E_INSTANCES=2 THIDUA_E2E_POSTGRES="$pg_url" THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" \
+  THIDUA_DIST="$ROOT/dist" node --test tests/e2e/*.test.mjs

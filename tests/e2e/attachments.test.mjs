@@ -20,17 +20,17 @@ function pdf(size) {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-function stored(dbPath, sha) {
-  return path(dbPath, 'files', sha.slice(0, 2), sha);
+function stored(filesDir, sha) {
+  return path(filesDir, 'files', sha.slice(0, 2), sha);
 }
 
-function partial(dbPath, sha) {
-  const file = path(dbPath, 'parts', sha);
+function partial(filesDir, sha) {
+  const file = path(filesDir, 'parts', sha);
   return existsSync(file) ? statSync(file).size : 0;
 }
 
-function path(dbPath, ...parts) {
-  return [dbPath.replace(/\.sqlite$/, '.files'), ...parts].join('/');
+function path(filesDir, ...parts) {
+  return [filesDir, ...parts].join('/');
 }
 
 test('evidence attached offline is kept, uploads resumably and reaches a colleague', async (t) => {
@@ -96,10 +96,10 @@ test('evidence attached offline is kept, uploads resumably and reaches a colleag
     });
     await page.setInputFiles('#attach-file', { name: 'quyet-dinh-cong-nhan.pdf', mimeType: 'application/pdf', buffer: big });
     await page.waitForSelector('#upload-progress progress', { timeout: 15_000 });
-    await eventually(() => partial(world.server.dbPath, sha) >= big.length / 2, 30_000, 'half the file on the server');
+    await eventually(() => partial(world.server.filesDir, sha) >= big.length / 2, 30_000, 'half the file on the server');
     cut = true;
     await goOffline(tablet, page);
-    const before = partial(world.server.dbPath, sha);
+    const before = partial(world.server.filesDir, sha);
     assert.ok(before > 0 && before < big.length, `cut at ${before} of ${big.length}`);
     t.diagnostic(`cut at ${before} of ${big.length} bytes`);
 
@@ -114,12 +114,12 @@ test('evidence attached offline is kept, uploads resumably and reaches a colleag
     });
     await tablet.setOffline(false);
     await page.click('#sync-now');
-    await eventually(() => existsSync(stored(world.server.dbPath, sha)), 60_000, 'the PDF finished on the server');
+    await eventually(() => existsSync(stored(world.server.filesDir, sha)), 60_000, 'the PDF finished on the server');
     assert.ok(resumed.length > 0 && resumed[0] >= before, `resumed at ${resumed[0]}, not from 0 (cut at ${before})`);
     assert.ok(resumed.every((offset) => offset >= before), 'no chunk before the cut went again');
     const sent = offsets.length + resumed.length;
     assert.ok(sent <= Math.ceil(big.length / (256 * 1024)) + 2, `${sent} chunks for ${big.length} bytes`);
-    assert.ok(statSync(stored(world.server.dbPath, sha)).size === big.length);
+    assert.ok(statSync(stored(world.server.filesDir, sha)).size === big.length);
     await page.waitForFunction(() => document.querySelectorAll('.attachment').length === 2, null, { timeout: 10_000 });
   });
 

@@ -69,7 +69,7 @@ test('a member votes offline on her device; the ballot counts once and stays sec
     assert.deepEqual(world.server.query('select member_id from ballot_voters'), [['hd-04']]);
     // The totals name nobody; the voters' table holds no choice.
     assert.deepEqual(world.server.query('select yes, no, blank from ballot_totals order by nomination_id'), [[1, 0, 0], [0, 1, 0]]);
-    assert.deepEqual(world.server.query("select name from pragma_table_info('ballot_voters')").map(([n]) => n), ['session_id', 'member_id']);
+    assert.deepEqual(world.server.columns('ballot_voters'), ['session_id', 'member_id']);
     await member.waitForSelector('#my-ballot-done:has-text("Bạn đã bỏ phiếu")');
   });
 

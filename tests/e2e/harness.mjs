@@ -25,10 +25,10 @@ async function freePort() {
 }
 
 /** Starts the server binary with demo data on a new database; resolves once /api/health answers. */
-/** Starts the server binary on `dbPath` at `port` and waits until it answers. */
-async function startInstance(bin, port, dbPath, dist) {
+/** Starts the server binary on `storage` (its environment) at `port` and waits until it answers. */
+async function startInstance(bin, port, storage, dist) {
   const child = spawn(bin, ['--demo'], {
-    env: { ...process.env, THIDUA_ADDR: `127.0.0.1:${port}`, THIDUA_DB: dbPath, THIDUA_DIST: dist, RUST_LOG: 'warn' },
+    env: { ...process.env, ...storage, THIDUA_ADDR: `127.0.0.1:${port}`, THIDUA_DIST: dist, RUST_LOG: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitForHealth(`http://127.0.0.1:${port}`, () => child.exitCode, 'server');
@@ -84,42 +84,94 @@ http {
   return { base, child };
 }
 
+/** A SQLite file in `dir`: its environment for the server, and how to query it. */
+function sqliteStorage(dir) {
+  const dbPath = path.join(dir, 'thidua.sqlite');
+  return {
+    env: { THIDUA_DB: dbPath },
+    query(sql, params) {
+      const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
+        'rows=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall(); c.commit(); print(json.dumps(rows))';
+      return JSON.parse(execFileSync('python3', ['-c', script, dbPath, sql, JSON.stringify(params)]).toString());
+    },
+    columns(table) {
+      return this.query(`select name from pragma_table_info('${table}')`, []).map(([name]) => name);
+    },
+    drop() {},
+  };
+}
+
 /**
- * The server binary with the demo data on a fresh SQLite file. With THIDUA_E2E_INSTANCES=2, two instances on that
- * one database behind nginx (round-robin): every request of a scenario may reach either.
+ * A new database on the PostgreSQL server at `serverUrl` (its files in `dir`), queried through psql: each `?`
+ * becomes its parameter as a literal, and a query's rows come back as arrays of their values in column order.
+ */
+function postgresStorage(dir, serverUrl) {
+  const name = `e2e_${Date.now()}_${process.pid}`;
+  const psql = (url, sql) => execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', url, '-c', sql]).toString();
+  psql(serverUrl, `create database ${name}`);
+  const url = `${serverUrl.slice(0, serverUrl.lastIndexOf('/'))}/${name}`;
+  const literal = (v) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`);
+  return {
+    env: { THIDUA_DATABASE_URL: url, THIDUA_FILES: path.join(dir, 'thidua.files') },
+    query(sql, params) {
+      let i = 0;
+      const bound = sql.replace(/\?/g, () => literal(params[i++]));
+      if (!/^\s*(select|with)\b/i.test(bound)) {
+        psql(url, bound);
+        return [];
+      }
+      const rows = JSON.parse(psql(url, `select coalesce(json_agg(row_to_json(q)), '[]') from (${bound}) q`));
+      return rows.map((row) => Object.values(row));
+    },
+    columns(table) {
+      return this.query('select column_name::text from information_schema.columns where table_name = ? '
+        + 'order by ordinal_position', [table]).map(([name]) => name);
+    },
+    drop() {
+      psql(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+/**
+ * The server binary with the demo data on a fresh database: a SQLite file, or with THIDUA_E2E_POSTGRES (a
+ * PostgreSQL server's URL) a database of its own there. With THIDUA_E2E_INSTANCES=2, two instances on that one
+ * database behind nginx (round-robin): every request of a scenario may reach either.
  */
 export async function startServer() {
   const bin = process.env.THIDUA_SERVER_BIN;
   const dist = process.env.THIDUA_DIST;
   if (!bin || !dist) throw new Error('THIDUA_SERVER_BIN and THIDUA_DIST must be set (scripts/test.sh sets them)');
   const dir = mkdtempSync(path.join(tmpdir(), 'thidua-e2e-'));
-  const dbPath = path.join(dir, 'thidua.sqlite');
+  const storage = process.env.THIDUA_E2E_POSTGRES
+    ? postgresStorage(dir, process.env.THIDUA_E2E_POSTGRES)
+    : sqliteStorage(dir);
   const ports = [await freePort()];
-  const children = [await startInstance(bin, ports[0], dbPath, dist)];
+  const children = [await startInstance(bin, ports[0], storage.env, dist)];
   let base = `http://127.0.0.1:${ports[0]}`;
   if (process.env.THIDUA_E2E_INSTANCES === '2') {
     ports.push(await freePort());
-    children.push(await startInstance(bin, ports[1], dbPath, dist));
+    children.push(await startInstance(bin, ports[1], storage.env, dist));
     const balancer = await startBalancer(dir, ports);
     base = balancer.base;
     children.push(balancer.child);
   }
   return {
     base,
-    dbPath,
+    /** Where the server keeps attached files (beside the SQLite file, or PostgreSQL's THIDUA_FILES). */
+    filesDir: path.join(dir, 'thidua.files'),
     /** The (first) instance's process, for the benchmarks' memory figures. */
     pid: children[0].pid,
-    /** Runs one SQL query on the server's database file and returns the rows. */
-    query(sql, params = []) {
-      const script = 'import json,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
-        'rows=c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall(); c.commit(); print(json.dumps(rows))';
-      return JSON.parse(execFileSync('python3', ['-c', script, dbPath, sql, JSON.stringify(params)]).toString());
-    },
+    /** Runs one SQL query (`?` for each of `params`) on the server's database and returns the rows. */
+    query: (sql, params = []) => storage.query(sql, params),
+    /** A table's column names, in order. */
+    columns: (table) => storage.columns(table),
     async stop() {
       for (const child of children.reverse()) {
         child.kill('SIGTERM');
         await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       }
+      storage.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
