@@ -380,7 +380,7 @@ async fn template() -> Template {
         db.insert_session(&hash, user, Uuid::new_v4(), now, now + Duration::days(1)).await.expect("session");
         tokens.push(token);
     }
-    // Closed, so PostgreSQL may copy it, and SQLite has folded the WAL into the main file a plain copy takes.
+    // Closed, so PostgreSQL may copy it (a database with connections cannot be a template).
     db.close().await;
     Template { _dir: dir, url, tokens }
 }

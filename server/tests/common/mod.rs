@@ -54,7 +54,9 @@ pub async fn new_db(dir: &std::path::Path, template: Option<&str>) -> (Db, Strin
     let Some(server_url) = postgres() else {
         let path = dir.join("thidua.sqlite");
         if let Some(template) = template {
-            std::fs::copy(template.trim_start_matches("sqlite://"), &path).unwrap();
+            // A consistent copy whether or not the template's WAL was folded into its file yet.
+            let template = std::path::Path::new(template.trim_start_matches("sqlite://"));
+            Db::backup_into(template, &path).await.unwrap();
         }
         return (Db::open(&path).await.unwrap(), format!("sqlite://{}", path.display()));
     };
