@@ -5,11 +5,23 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# A run from a fresh clone writes about NEED_GB of build output (target/, fuzz/target/, the PostgreSQL cluster); the
+# disk is shared, so say so up front instead of failing half an hour in with "No space left on device".
+NEED_GB=8
+free_gb=$(df --output=avail -BG "$ROOT" | tail -1 | tr -dc 0-9)
+if [ "${free_gb:-0}" -lt "$NEED_GB" ]; then
+  echo "warning: ${free_gb} GB free on the disk of $ROOT; a run from a fresh clone needs about ${NEED_GB} GB" >&2
+fi
+# Every build here is either fresh (CI) or already done; incremental caches would only take disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# Every cargo command below selects the same packages, so features unify the same way and the workspace is built
+# once (the domain's dev-dependencies change some crates' features, and with them everything above those crates).
 step "domain and server tests (real SQLite files; kill -9 of the real server binary)"
 cargo test -p thidua-domain -p thidua-server -- --skip replicas_converge
 
 step "fault injection: seeded tablets against the server through a lossy network (THIDUA_FAULT_SEEDS, default 1000)"
-cargo test -p thidua-server --test faults -- --nocapture
+cargo test -p thidua-domain -p thidua-server --test faults -- --nocapture
 
 step "the server's suites again on PostgreSQL 15 (a throwaway cluster): integration, access, faults, kill -9, pg_dump"
 # Stopped when the run ends, after the second end-to-end run, which uses it too.
@@ -18,7 +30,7 @@ pg_url=$(scripts/pg.sh start | tail -1)
 # Each test makes a database of its own; an earlier run's go first.
 psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%' or datname like 'e2e\_%'" |
   while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
-THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-server --tests
+THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-domain -p thidua-server --tests
 
 step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"
 # Its own target folder: the fuzzing flags differ, and sharing ../target would rebuild the workspace each time.
@@ -37,9 +49,8 @@ rm -rf "$corpus" "$fuzz_log"
 step "browser tests: the IndexedDB store in headless Chromium"
 cargo test -p thidua-app --target wasm32-unknown-unknown --lib
 
-step "build the app and the server for the end-to-end tests"
+step "build the app for the end-to-end tests (the server's binary was built with its tests)"
 scripts/build_app.sh
-cargo build -p thidua-server
 
 step "end-to-end tests in headless Chromium"
 THIDUA_SERVER_BIN="$ROOT/target/debug/thidua-server" THIDUA_DIST="$ROOT/dist" node --test tests/e2e/*.test.mjs
