@@ -24,12 +24,17 @@ step "fault injection: seeded tablets against the server through a lossy network
 cargo test -p thidua-domain -p thidua-server --test faults -- --nocapture
 
 step "the server's suites again on PostgreSQL 15 (a throwaway cluster): integration, access, faults, kill -9, pg_dump"
-# Stopped when the run ends, after the second end-to-end run, which uses it too.
-trap 'scripts/pg.sh stop >&2 || true' EXIT
+# Each test makes a database of its own: they go when the run ends (the cluster is stopped then, after the second
+# end-to-end run, which uses it too), and an interrupted run's go before the next begins.
+pg_url=""
+drop_test_databases() {
+  [ -n "$pg_url" ] || return 0
+  psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%' or datname like 'e2e\_%'" |
+    while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
+}
+trap 'drop_test_databases >&2 || true; scripts/pg.sh stop >&2 || true' EXIT
 pg_url=$(scripts/pg.sh start | tail -1)
-# Each test makes a database of its own; an earlier run's go first.
-psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%' or datname like 'e2e\_%'" |
-  while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
+drop_test_databases
 THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-domain -p thidua-server --tests
 
 step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"

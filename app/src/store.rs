@@ -1049,6 +1049,63 @@ mod tests {
         assert!(store.blob(&sha).await.unwrap().is_none(), "the bytes went with the rest");
     }
 
+    /// Makes the browser answer writes as on a full disk, at the IndexedDB boundary: `"request"` fails a blob's
+    /// write with QuotaExceededError, `"commit"` aborts the transaction as it commits; `""` gives the room back.
+    fn disk_full(how: &str) {
+        let install = js_sys::Function::new_with_args(
+            "how",
+            "if (!IDBObjectStore.prototype.roomyPut) {
+               IDBObjectStore.prototype.roomyPut = IDBObjectStore.prototype.put;
+               IDBObjectStore.prototype.put = function (...args) {
+                 if (globalThis.diskFull === 'request' && this.name === 'blobs')
+                   throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+                 return this.roomyPut(...args);
+               };
+               IDBTransaction.prototype.roomyCommit = IDBTransaction.prototype.commit;
+               IDBTransaction.prototype.commit = function () {
+                 return globalThis.diskFull === 'commit' ? this.abort() : this.roomyCommit();
+               };
+             }
+             globalThis.diskFull = how;",
+        );
+        install.call1(&JsValue::NULL, &JsValue::from_str(how)).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_full_disk_while_attaching_keeps_what_is_stored_and_stores_nothing_of_the_new_file() {
+        let (store, _) = fresh().await;
+        let target = RecordRef::new(Uuid::new_v4(), RecordKind::SelfAssessment, UNIT);
+        let new_file = |sha: &str, bytes: &[u8]| NewFile {
+            file: LocalFile::new(sha, "le-hoi.jpg", MediaType::Jpeg, bytes.len() as u64),
+            blob: blob_of(bytes),
+        };
+        let (kept, refused) = ("1a".repeat(32), "2b".repeat(32));
+        store.attach(&target, vec![new_file(&kept, b"first photo")], &photo_ref(11, "Một"), Utc::now()).await.unwrap();
+
+        for how in ["request", "commit"] {
+            disk_full(how);
+            let attached = store
+                .attach(&target, vec![new_file(&refused, b"second photo")], &photo_ref(12, "Hai"), Utc::now())
+                .await;
+            disk_full("");
+            let message = attached.expect_err(how).user_message();
+            assert!(message.starts_with("Bộ nhớ của máy đã đầy"), "{how}: {message}");
+            let record = store.record(target.id).await.unwrap().unwrap();
+            assert!(record.fields.contains_key(&field_name(&kept)), "{how}: the stored photo's reference is kept");
+            assert!(!record.fields.contains_key(&field_name(&refused)), "{how}");
+            assert!(store.file(&kept).await.unwrap().is_some() && store.blob(&kept).await.unwrap().is_some(), "{how}");
+            assert_eq!(store.file(&refused).await.unwrap(), None, "{how}");
+            assert!(store.blob(&refused).await.unwrap().is_none(), "{how}: no bytes without their reference");
+            assert_eq!(store.outbox().await.unwrap().len(), 1, "{how}: only the stored photo's change");
+        }
+        // With room again, the same photo is stored whole.
+        store
+            .attach(&target, vec![new_file(&refused, b"second photo")], &photo_ref(12, "Hai"), Utc::now())
+            .await
+            .unwrap();
+        assert!(store.blob(&refused).await.unwrap().is_some());
+    }
+
     #[wasm_bindgen_test]
     async fn the_outbox_survives_closing_and_reopening() {
         let (store, name) = fresh().await;

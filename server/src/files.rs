@@ -7,11 +7,12 @@
 //! - `files/<first two hex digits>/<sha256>`: a finished file, checked against its hash and its type, never
 //!   changed again. It gets there by one rename, so a file is either wholly there or not at all.
 //!
-//! - `locks/<sha256>`: what the instances sharing the folder take turns by on an upload in progress.
+//! - `locks/<sha256>`: there while a request has that file's turn; what the instances sharing the folder take
+//!   turns by.
 //!
 //! Two requests for one upload (a tablet's retry while its first request still runs, or one photo sent by two
 //! tablets, through one instance or two) take turns on a lock per file, so the offset they check is the one they
-//! write at.
+//! write at. Every path is built from a checked SHA-256, so no name from a request leads out of the folder.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -41,43 +42,36 @@ impl Files {
         Files { root: root.to_owned(), locks: Default::default() }
     }
 
-    fn part(&self, sha256: &str) -> PathBuf {
-        self.root.join("parts").join(sha256)
+    fn part(&self, sha256: &str) -> std::io::Result<PathBuf> {
+        Ok(self.root.join("parts").join(checked(sha256)?))
     }
 
-    fn finished(&self, sha256: &str) -> PathBuf {
-        self.root.join("files").join(&sha256[..2]).join(sha256)
+    fn finished(&self, sha256: &str) -> std::io::Result<PathBuf> {
+        let name = checked(sha256)?;
+        Ok(self.root.join("files").join(&name[..2]).join(name))
+    }
+
+    fn lock_file(&self, sha256: &str) -> std::io::Result<PathBuf> {
+        Ok(self.root.join("locks").join(checked(sha256)?))
     }
 
     /// Waits for this file's turn: first among this process's requests (the lock leaves the table when its last
     /// holder lets go), then among every instance's, by an exclusive lock on `locks/<sha256>` (released when the
     /// turn ends, or its process dies).
     pub async fn lock(&self, sha256: &str) -> std::io::Result<FileTurn> {
+        let path = self.lock_file(sha256)?;
         let lock = {
             let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             locks.entry(sha256.to_owned()).or_default().clone()
         };
         let guard = lock.clone().lock_owned().await;
-        let path = self.lock_file(sha256);
-        let across = blocking(move || {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
-            file.lock()?;
-            Ok(file)
-        })
-        .await?;
+        let across = blocking(move || lock_exclusively(path)).await?;
         Ok(FileTurn { _across: across, _guard: guard, locks: self.locks.clone(), sha256: sha256.to_owned(), lock })
-    }
-
-    fn lock_file(&self, sha256: &str) -> PathBuf {
-        self.root.join("locks").join(sha256)
     }
 
     /// The bytes received so far of an upload in progress (0 if none).
     pub async fn received(&self, sha256: &str) -> std::io::Result<u64> {
-        match tokio::fs::metadata(self.part(sha256)).await {
+        match tokio::fs::metadata(self.part(sha256)?).await {
             Ok(meta) => Ok(meta.len()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
             Err(e) => Err(e),
@@ -85,13 +79,16 @@ impl Files {
     }
 
     pub async fn is_finished(&self, sha256: &str) -> bool {
-        tokio::fs::try_exists(self.finished(sha256)).await.unwrap_or(false)
+        match self.finished(sha256) {
+            Ok(path) => tokio::fs::try_exists(path).await.unwrap_or(false),
+            Err(_) => false,
+        }
     }
 
     /// Writes `chunk` at `offset` of the upload and flushes it to disk; anything past `offset` (a tail never
     /// acknowledged) is cut off first. Call only on the file's turn, with `offset` the acknowledged length.
     pub async fn append(&self, sha256: &str, offset: u64, chunk: axum::body::Bytes) -> std::io::Result<u64> {
-        let path = self.part(sha256);
+        let path = self.part(sha256)?;
         blocking(move || {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -108,7 +105,7 @@ impl Files {
 
     /// Reads the whole upload once, streaming: whether its hash is `sha256` and its content is `media_type`.
     pub async fn check(&self, sha256: &str, media_type: MediaType) -> std::io::Result<Checked> {
-        let path = self.part(sha256);
+        let path = self.part(sha256)?;
         let expected = sha256.to_owned();
         blocking(move || {
             let mut file = std::fs::File::open(&path)?;
@@ -150,29 +147,27 @@ impl Files {
         .await
     }
 
-    /// Moves a checked upload to its place among the finished files, durably. Its lock file goes too: a finished
-    /// file never changes, so a request still waiting on the old lock, or taking a new one, only reads.
+    /// Moves a checked upload to its place among the finished files, durably.
     pub async fn finish(&self, sha256: &str) -> std::io::Result<()> {
-        let (from, to, lock) = (self.part(sha256), self.finished(sha256), self.lock_file(sha256));
+        let (from, to) = (self.part(sha256)?, self.finished(sha256)?);
         blocking(move || {
             let dir = to.parent().ok_or_else(|| std::io::Error::other("no parent"))?;
             std::fs::create_dir_all(dir)?;
             std::fs::rename(&from, &to)?;
             // The rename itself is durable once its folder is.
-            std::fs::File::open(dir)?.sync_all()?;
-            ignore_missing(std::fs::remove_file(lock))
+            std::fs::File::open(dir)?.sync_all()
         })
         .await
     }
 
     /// Forgets an upload in progress (refused, or abandoned).
     pub async fn discard(&self, sha256: &str) -> std::io::Result<()> {
-        ignore_missing(tokio::fs::remove_file(self.part(sha256)).await)
+        ignore_missing(tokio::fs::remove_file(self.part(sha256)?).await)
     }
 
     /// Removes a finished file no record refers to any more.
     pub async fn remove(&self, sha256: &str) -> std::io::Result<()> {
-        ignore_missing(tokio::fs::remove_file(self.finished(sha256)).await)
+        ignore_missing(tokio::fs::remove_file(self.finished(sha256)?).await)
     }
 
     /// Copies every finished file this folder holds and `into` lacks: a backup's files, after its database. A
@@ -200,13 +195,13 @@ impl Files {
     }
 
     pub async fn open(&self, sha256: &str) -> std::io::Result<tokio::fs::File> {
-        tokio::fs::File::open(self.finished(sha256)).await
+        tokio::fs::File::open(self.finished(sha256)?).await
     }
 }
 
 /// A file's turn: while held, no other request, of this instance or another, reads or writes that file's upload.
 pub struct FileTurn {
-    _across: std::fs::File,
+    _across: HeldLock,
     _guard: tokio::sync::OwnedMutexGuard<()>,
     locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     sha256: String,
@@ -223,6 +218,53 @@ impl Drop for FileTurn {
     }
 }
 
+/// The exclusive lock on a lock file, across instances. Dropped, it removes the file before letting go of the lock,
+/// so `locks/` holds only the turns being held (also when the request that waited for it is gone by then).
+struct HeldLock {
+    _file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if let Err(e) = ignore_missing(std::fs::remove_file(&self.path)) {
+            tracing::warn!(error = %e, path = %self.path.display(), "lock file not removed");
+        }
+    }
+}
+
+/// Opens `path` and takes its exclusive lock, waiting for its holder. A holder removes the file as its turn ends,
+/// so a lock taken on a file no longer at `path` is let go and taken again on the one there now: two requests
+/// never hold turns on two different files of one name.
+fn lock_exclusively(path: PathBuf) -> std::io::Result<HeldLock> {
+    use std::os::unix::fs::MetadataExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    loop {
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
+        file.lock()?;
+        let held = file.metadata()?;
+        match std::fs::metadata(&path) {
+            Ok(there) if (there.dev(), there.ino()) == (held.dev(), held.ino()) => {
+                return Ok(HeldLock { _file: file, path })
+            }
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The name of a file on disk: its SHA-256 as [`domain::attachment::is_sha256`] has it, nothing else.
+fn checked(sha256: &str) -> std::io::Result<&str> {
+    if domain::attachment::is_sha256(sha256) {
+        Ok(sha256)
+    } else {
+        Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256 file name"))
+    }
+}
+
 fn ignore_missing(result: std::io::Result<()>) -> std::io::Result<()> {
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -232,4 +274,51 @@ fn ignore_missing(result: std::io::Result<()>) -> std::io::Result<()> {
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> + Send + 'static) -> std::io::Result<T> {
     tokio::task::spawn_blocking(work).await.map_err(std::io::Error::other)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Three instances on one folder: the first has the turn and the second waits on its lock file; once the first
+    /// lets go (removing the file), the third comes. The second and the third never have the turn at once.
+    #[tokio::test]
+    async fn a_turn_waited_for_across_instances_is_never_held_twice() {
+        let folder = tempfile::tempdir().unwrap();
+        let (one, two, three) = (Files::at(folder.path()), Files::at(folder.path()), Files::at(folder.path()));
+        let file = "ab".repeat(32);
+        let first = one.lock(&file).await.unwrap();
+        let waiting = tokio::spawn({
+            let file = file.clone();
+            async move { two.lock(&file).await.unwrap() }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(first);
+        let second = waiting.await.unwrap();
+        let third = tokio::spawn(async move { three.lock(&file).await.unwrap() });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!third.is_finished(), "the third instance had the turn while the second held it");
+        drop(second);
+        let third = tokio::time::timeout(Duration::from_secs(5), third).await.expect("the turn is free again");
+        drop(third.unwrap());
+        let locks = std::fs::read_dir(folder.path().join("locks")).unwrap().count();
+        assert_eq!(locks, 0, "no lock file outlives its turn");
+    }
+
+    #[tokio::test]
+    async fn no_name_leads_out_of_the_folder() {
+        let folder = tempfile::tempdir().unwrap();
+        let files = Files::at(&folder.path().join("files"));
+        for name in ["../../escape", "..", "a", "AB".repeat(32).as_str(), "é"] {
+            assert_eq!(
+                files.lock(name).await.err().map(|e| e.kind()),
+                Some(std::io::ErrorKind::InvalidInput),
+                "{name}"
+            );
+            assert!(files.append(name, 0, axum::body::Bytes::from_static(b"x")).await.is_err(), "{name}");
+            assert!(!files.is_finished(name).await);
+        }
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "nothing written anywhere");
+    }
 }

@@ -98,11 +98,13 @@ async fn backup(
     let files = match postgres {
         Some(url) => {
             // Nothing else runs in this process: waiting on the child here blocks no one.
-            let dumped = std::process::Command::new("pg_dump")
-                .args(["--format=custom", "--no-owner", "--dbname", url, "--file"])
-                .arg(destination)
-                .status()
-                .context("run pg_dump (from Debian's postgresql-client)")?;
+            let (url, password) = without_password(url)?;
+            let mut pg_dump = std::process::Command::new("pg_dump");
+            pg_dump.args(["--format=custom", "--no-owner", "--dbname", &url, "--file"]).arg(destination);
+            if let Some(password) = password {
+                pg_dump.env("PGPASSWORD", password);
+            }
+            let dumped = pg_dump.status().context("run pg_dump (from Debian's postgresql-client)")?;
             anyhow::ensure!(dumped.success(), "pg_dump failed ({dumped})");
             shared_files()
         }
@@ -120,6 +122,26 @@ async fn backup(
     Ok(())
 }
 
+/// The database URL without its password, and the password: `pg_dump` gets the URL among its arguments, which
+/// anyone on the machine may list, and the password in its environment, which only its user may read.
+fn without_password(url: &str) -> anyhow::Result<(String, Option<String>)> {
+    let mut url = url::Url::parse(url).context("THIDUA_DATABASE_URL is not a URL")?;
+    let decode = |text: &str| percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned();
+    let mut password = url.password().map(decode);
+    // libpq also takes the password as a query parameter, percent-decoded (a `+` stays a `+`).
+    let query = url.query().unwrap_or_default().to_owned();
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        match pair.split_once('=') {
+            Some(("password", value)) => password = Some(decode(value)),
+            _ => kept.push(pair),
+        }
+    }
+    url.set_query(Some(&kept.join("&")).filter(|kept| !kept.is_empty()).map(String::as_str));
+    url.set_password(None).map_err(|()| anyhow::anyhow!("THIDUA_DATABASE_URL has no host"))?;
+    Ok((url.into(), password))
+}
+
 /// On PostgreSQL, the folder of attached files every instance shares.
 fn shared_files() -> PathBuf {
     PathBuf::from(env_or("THIDUA_FILES", "data/thidua.files"))
@@ -127,4 +149,25 @@ fn shared_files() -> PathBuf {
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn the_password_leaves_the_url_whole_and_decoded() {
+        let (url, password) = without_password("postgres://thidua:p%40ss%2Fw@db.local:5432/thidua").unwrap();
+        assert_eq!((url.as_str(), password.as_deref()), ("postgres://thidua@db.local:5432/thidua", Some("p@ss/w")));
+        let (url, password) = without_password(
+            "postgresql://thidua@db.local/thidua?sslmode=require&password=b%C3%AD+m%E1%BA%ADt&connect_timeout=5",
+        )
+        .unwrap();
+        assert_eq!(
+            (url.as_str(), password.as_deref()),
+            ("postgresql://thidua@db.local/thidua?sslmode=require&connect_timeout=5", Some("bí+mật"))
+        );
+        let (url, password) = without_password("postgres://127.0.0.1:54329/e2e_1").unwrap();
+        assert_eq!((url.as_str(), password), ("postgres://127.0.0.1:54329/e2e_1", None));
+    }
 }

@@ -147,6 +147,9 @@ async fn append(
     if Sha256::digest(&chunk).as_slice() != checksum.as_slice() {
         return Err(ApiError::File(FileRefusal::ChunkChecksum));
     }
+    if !is_sha256(&sha256) {
+        return Err(NO_UPLOAD);
+    }
     let _turn = state.files.lock(&sha256).await.map_err(io)?;
     let stored = known(&state.db, &sha256).await?;
     let held = offset_of(&state, &sha256, &stored).await?;
@@ -238,9 +241,11 @@ pub async fn clean(db: &Db, files: &Files, now: DateTime<Utc>) -> Result<usize, 
     Ok(released.len() + unfinished.len())
 }
 
+const NO_UPLOAD: ApiError = ApiError::NotFound("Chưa có lượt tải lên nào của tệp này.");
+
 async fn known(db: &Db, sha256: &str) -> Result<StoredFile, ApiError> {
     let stored = if is_sha256(sha256) { db.file(sha256).await? } else { None };
-    stored.ok_or(ApiError::NotFound("Chưa có lượt tải lên nào của tệp này."))
+    stored.ok_or(NO_UPLOAD)
 }
 
 /// The bytes the server holds of a file. A finished file whose row was not yet marked (the server stopped

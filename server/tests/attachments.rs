@@ -121,6 +121,12 @@ async fn an_upload_in_chunks_is_stored_once_and_read_only_within_scope() {
     let (status, headers, _) = create(&server, &minh, &bytes, JPEG).await;
     assert_eq!((status, offset_in(&headers)), (StatusCode::CREATED, bytes.len() as u64));
     assert_eq!(server.count("attachments").await, 1);
+    // A name that is no SHA-256 leads nowhere: no folder or file is made for it, inside the folder or out.
+    let (status, _, body) = patch(&server, &lan, "..%2F..%2Fescaped%2Fx", 0, b"x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(!server.db.files().join("../escaped").exists(), "a folder was made outside the files folder");
+    let locks = std::fs::read_dir(server.db.files().join("locks")).map_or(0, |held| held.count());
+    assert_eq!(locks, 0, "a lock file outlived its turn");
 
     // No record refers to it yet: no one reads it.
     let uri = format!("/api/attachments/{file}");
@@ -245,6 +251,8 @@ async fn the_same_chunk_arriving_at_once_is_written_once() {
     upload(&server, &lan, &bytes, JPEG).await;
     let stored = server.db.files().join("files").join(&file[..2]).join(&file);
     assert_eq!(std::fs::read(stored).unwrap(), bytes);
+    let locks = std::fs::read_dir(server.db.files().join("locks")).map_or(0, |held| held.count());
+    assert_eq!(locks, 0, "a lock file outlived its turn");
 }
 
 /// Runs the futures at once on this task, like requests that arrive together.

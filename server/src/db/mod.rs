@@ -358,6 +358,14 @@ impl Db {
         // tablet sends again, instead of stopping every instance.
         let writer = pool(1, options.clone(), "set lock_timeout = '5s'".into()).await?;
         sqlx::migrate!("./migrations/postgres").run(&writer).await?;
+        let collation: String =
+            sqlx::query_scalar("select datcollate::text from pg_database where datname = current_database()")
+                .fetch_one(&writer)
+                .await?;
+        if collation != "C" && collation != "POSIX" {
+            tracing::warn!(%collation, "lists sort by the database's collation, not byte by byte as on SQLite; \
+                create the database with --locale=C");
+        }
         let reader = pool(8, options, String::new()).await?;
         Self::start(Backend::Postgres, files.to_owned(), writer, reader).await
     }
