@@ -250,12 +250,7 @@ impl Transport for HttpTransport<'_> {
 
 impl UploadTransport for HttpTransport<'_> {
     async fn create(&self, file: &UploadFile) -> Result<u64, TransportError> {
-        let metadata = format!(
-            "sha256 {},filename {},filetype {}",
-            base64::encode(file.sha256.as_bytes()),
-            base64::encode(file.name.as_bytes()),
-            base64::encode(file.media_type.mime().as_bytes())
-        );
+        let metadata = tus::file_metadata(&file.sha256, &file.name, file.media_type.mime());
         let request = authorized(Request::post("/api/uploads"), self.token)
             .header(tus::RESUMABLE, tus::VERSION)
             .header(tus::UPLOAD_LENGTH, &file.size.to_string())

@@ -273,6 +273,33 @@ pub mod tus {
     pub const CHECKSUM_MISMATCH: u16 = 460;
     /// The checksum algorithm of a chunk: the same hash that names files.
     pub const CHECKSUM_ALGORITHM: &str = "sha256";
+
+    /// `Upload-Metadata` for a file: its SHA-256, name and type.
+    pub fn file_metadata(sha256: &str, name: &str, mime: &str) -> String {
+        encode_metadata(&[("sha256", sha256), ("filename", name), ("filetype", mime)])
+    }
+
+    /// `Upload-Metadata`: `key base64(value)` pairs separated by commas.
+    pub fn encode_metadata(pairs: &[(&str, &str)]) -> String {
+        let pairs: Vec<String> =
+            pairs.iter().map(|(key, value)| format!("{key} {}", super::base64::encode(value.as_bytes()))).collect();
+        pairs.join(",")
+    }
+
+    /// The pairs of an `Upload-Metadata` header, as the server reads them: a value that is not base64 of UTF-8
+    /// text leaves its pair out, a key without a value has the empty text, a key ends at its last character that
+    /// is not white space, and an empty pair is none.
+    pub fn parse_metadata(text: &str) -> Vec<(String, String)> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|pair| !pair.is_empty())
+            .filter_map(|pair| {
+                let (key, value) = pair.split_once(' ').unwrap_or((pair, ""));
+                let value = String::from_utf8(super::base64::decode(value.trim())?).ok()?;
+                Some((key.trim_end().to_owned(), value))
+            })
+            .collect()
+    }
 }
 
 /// Base64 (standard, padded), as tus carries metadata and checksums.
@@ -329,6 +356,27 @@ mod tests {
         assert!(MediaType::Docx.confirms(docx));
         assert!(!MediaType::Xlsx.confirms(docx), "a Word file is not a spreadsheet");
         assert!(!MediaType::Docx.confirms(b"PK\x03\x04 any zip"));
+    }
+
+    #[test]
+    fn upload_metadata_reads_back_what_the_tablet_wrote() {
+        let sha = "ab".repeat(32);
+        let written = tus::file_metadata(&sha, "Biên bản họp, quý 4.pdf", "application/pdf");
+        assert!(!written.contains("Biên"), "values travel in base64: {written}");
+        let read = tus::parse_metadata(&written);
+        let pairs: Vec<(&str, &str)> = read.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [("sha256", sha.as_str()), ("filename", "Biên bản họp, quý 4.pdf"), ("filetype", "application/pdf")]
+        );
+        assert_eq!(tus::parse_metadata(""), [], "an empty header has no pairs");
+        assert_eq!(tus::parse_metadata("filename\u{c} "), [("filename".to_owned(), String::new())], "read as written");
+        let odd = tus::parse_metadata(" is_confidential ,, filename !!notbase64, filetype /w==");
+        assert_eq!(
+            odd,
+            [("is_confidential".to_owned(), String::new())],
+            "no value is empty; bad base64 and non-UTF-8 left out"
+        );
     }
 
     #[test]

@@ -63,7 +63,7 @@ async fn create(State(state): State<AppState>, session: Session, headers: Header
     let size: u64 = header(&headers, tus::UPLOAD_LENGTH)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| ApiError::Invalid("Thiếu độ dài tệp (Upload-Length).".into()))?;
-    let metadata = header(&headers, tus::UPLOAD_METADATA).map(metadata).unwrap_or_default();
+    let metadata = header(&headers, tus::UPLOAD_METADATA).map(tus::parse_metadata).unwrap_or_default();
     let value = |key: &str| metadata.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let sha256 = value("sha256")
         .filter(|sha| is_sha256(sha))
@@ -275,17 +275,6 @@ fn with_tus(mut response: Response) -> Response {
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-/// tus metadata: `key base64value` pairs separated by commas.
-fn metadata(text: &str) -> Vec<(String, String)> {
-    text.split(',')
-        .filter_map(|pair| {
-            let (key, value) = pair.trim().split_once(' ').unwrap_or((pair.trim(), ""));
-            let value = String::from_utf8(base64::decode(value.trim())?).ok()?;
-            Some((key.to_owned(), value))
-        })
-        .collect()
 }
 
 fn io(error: std::io::Error) -> ApiError {

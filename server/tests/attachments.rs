@@ -32,7 +32,7 @@ fn offset_in(headers: &HeaderMap) -> u64 {
 }
 
 async fn create(server: &TestServer, token: &str, bytes: &[u8], mime: &str) -> (StatusCode, HeaderMap, Value) {
-    let metadata = tus_wire::metadata(&sha(bytes), "Ảnh lễ hội.jpg", mime);
+    let metadata = tus::file_metadata(&sha(bytes), "Ảnh lễ hội.jpg", mime);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     tus_wire::call(&server.router, Method::POST, "/api/uploads", token, &headers, Vec::new()).await
 }
@@ -199,7 +199,7 @@ async fn checksums_types_and_sizes_are_checked_by_content() {
     let (status, _, body) = create(&server, &lan, b"<html>", "text/html").await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
 
-    let metadata = tus_wire::metadata(&file, "ho-so.pdf", "application/pdf");
+    let metadata = tus::file_metadata(&file, "ho-so.pdf", "application/pdf");
     let huge = [(tus::UPLOAD_LENGTH, (21 * 1024 * 1024).to_string()), (tus::UPLOAD_METADATA, metadata)];
     let (status, _, body) = tus_wire::call(&server.router, Method::POST, "/api/uploads", &lan, &huge, Vec::new()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
@@ -222,7 +222,7 @@ async fn a_file_whose_bytes_do_not_match_its_name_is_refused_whole_and_begins_ag
     let lan = server.login("tamduong.lan").await;
     let bytes = photo(3000, 9);
     let claimed = sha(&photo(3000, 10));
-    let metadata = tus_wire::metadata(&claimed, "anh.jpg", JPEG);
+    let metadata = tus::file_metadata(&claimed, "anh.jpg", JPEG);
     let headers = [(tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     tus_wire::call(&server.router, Method::POST, "/api/uploads", &lan, &headers, Vec::new()).await;
     let (status, _, body) = patch(&server, &lan, &claimed, 0, &bytes).await;

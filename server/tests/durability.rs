@@ -284,7 +284,7 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     let sha = tus_wire::sha256_hex(&bytes);
     let auth = ("Authorization", format!("Bearer {token}"));
     let create = |port: u16, auth: &(&str, String)| {
-        let metadata = tus_wire::metadata(&sha, "anh.jpg", "image/jpeg");
+        let metadata = tus::file_metadata(&sha, "anh.jpg", "image/jpeg");
         let headers = [auth.clone(), (tus::UPLOAD_LENGTH, bytes.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
         let (status, head, _) = http_bytes(port, "POST", "/api/uploads", &headers, &[]).expect("create");
         assert_eq!(status, 201, "{head}");
@@ -365,7 +365,7 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     photo.extend((0..300_000u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8));
     let sha = tus_wire::sha256_hex(&photo);
     let auth = ("Authorization", format!("Bearer {token}"));
-    let metadata = tus_wire::metadata(&sha, "anh.jpg", "image/jpeg");
+    let metadata = tus::file_metadata(&sha, "anh.jpg", "image/jpeg");
     let create = [auth.clone(), (tus::UPLOAD_LENGTH, photo.len().to_string()), (tus::UPLOAD_METADATA, metadata)];
     assert_eq!(http_bytes(port, "POST", "/api/uploads", &create, &[]).expect("create").0, 201);
     let chunk = [

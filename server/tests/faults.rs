@@ -276,7 +276,7 @@ impl UploadTransport for Link<'_> {
             world.faults.borrow_mut().chunks_dropped += 1;
             return Err(TransportError::Network);
         }
-        let metadata = tus_wire::metadata(&file.sha256, &file.name, file.media_type.mime());
+        let metadata = tus::file_metadata(&file.sha256, &file.name, file.media_type.mime());
         let headers = [(tus::UPLOAD_LENGTH, file.size.to_string()), (tus::UPLOAD_METADATA, metadata)];
         let router = world.router.borrow().clone();
         let (status, headers, _) =

@@ -41,16 +41,6 @@ pub fn offset(headers: &HeaderMap) -> Option<u64> {
     headers.get(tus::UPLOAD_OFFSET).and_then(|v| v.to_str().ok()?.parse().ok())
 }
 
-/// `Upload-Metadata` for a file: its SHA-256, name and type, each in base64.
-pub fn metadata(sha256: &str, name: &str, mime: &str) -> String {
-    format!(
-        "sha256 {},filename {},filetype {}",
-        base64::encode(sha256.as_bytes()),
-        base64::encode(name.as_bytes()),
-        base64::encode(mime.as_bytes())
-    )
-}
-
 /// `Upload-Checksum` for a chunk.
 pub fn checksum(chunk: &[u8]) -> String {
     format!("{} {}", tus::CHECKSUM_ALGORITHM, base64::encode(&Sha256::digest(chunk)))
