@@ -27,6 +27,6 @@ token=$(curl -sf "http://127.0.0.1:$port/api/auth/login" -H 'content-type: appli
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 step "schemathesis: every operation, generated and fuzzed inputs, no 5xx allowed"
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
+SCHEMATHESIS_HOOKS=api_check_hooks PYTHONPATH="$ROOT/scripts" "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
   -H "Authorization: Bearer $token" --checks not_a_server_error --max-examples "${1:-100}" --workers 2 \
   --exclude-path /api/auth/logout --exclude-path /api/auth/password
