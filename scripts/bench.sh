@@ -40,10 +40,9 @@ step "capacity: 1,000 devices syncing once a minute for one minute; then 200 cli
 cargo bench -q -p thidua-server --bench load 2>/dev/null | tee -a "$results"
 
 step "PostgreSQL: the same with one and with two instances; then 5,000 and 10,000 devices a minute on each backend"
-trap 'scripts/pg.sh stop >&2 || true' EXIT
+trap 'scripts/pg.sh drop bench_ >&2 || true; scripts/pg.sh stop >&2 || true' EXIT
 pg_url=$(scripts/pg.sh start | tail -1)
-psql "$pg_url" -Atc "select datname from pg_database where datname like 'bench\_%'" |
-  while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
+scripts/pg.sh drop bench_
 load() { # label, then the environment of one run of the load benchmark
   local label=$1; shift
   env THIDUA_BENCH_LABEL="$label" "$@" cargo bench -q -p thidua-server --bench load 2>/dev/null | tee -a "$results"
@@ -56,6 +55,7 @@ for devices in 5000 10000; do
   load "sqlite_${devices}_" "${scale[@]}"
   load "pg2_${devices}_" "${scale[@]}" THIDUA_BENCH_POSTGRES="$pg_url" THIDUA_BENCH_INSTANCES=2
 done
+scripts/pg.sh drop bench_
 scripts/pg.sh stop >&2
 trap - EXIT
 

@@ -7,6 +7,9 @@
 #                         and prints its URL as the last line of stdout: URL=$(scripts/pg.sh start | tail -1)
 #   scripts/pg.sh stop    stops it if it runs
 #   scripts/pg.sh url     prints its URL
+#   scripts/pg.sh drop PREFIX...
+#                         drops, if it runs, the databases whose names begin with a PREFIX: the ones the tests and
+#                         benchmarks make for themselves
 #
 # THIDUA_PG_DIR is its data folder (default /var/tmp/thidua-pg-<checkout>, a disk folder the postgres user can
 # reach; it must own it), THIDUA_PG_PORT its port (default 54329); its unix socket is in the data folder. Logs go
@@ -133,12 +136,22 @@ stop() {
   fi
 }
 
+drop_databases() {
+  local prefix name
+  running || return 0
+  for prefix in "$@"; do
+    psql "$URL" -Atc "select datname from pg_database where starts_with(datname, '$prefix')" |
+      while read -r name; do psql "$URL" -qc "drop database if exists \"$name\" with (force)"; done
+  done
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   url) echo "$URL" ;;
+  drop) shift; drop_databases "$@" ;;
   *)
-    echo "usage: $0 start|stop|url" >&2
+    echo "usage: $0 start|stop|url|drop PREFIX..." >&2
     exit 2
     ;;
 esac

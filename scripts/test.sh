@@ -26,15 +26,9 @@ cargo test -p thidua-domain -p thidua-server --test faults -- --nocapture
 step "the server's suites again on PostgreSQL 15 (a throwaway cluster): integration, access, faults, kill -9, pg_dump"
 # Each test makes a database of its own: they go when the run ends (the cluster is stopped then, after the second
 # end-to-end run, which uses it too), and an interrupted run's go before the next begins.
-pg_url=""
-drop_test_databases() {
-  [ -n "$pg_url" ] || return 0
-  psql "$pg_url" -Atc "select datname from pg_database where datname like 't\_%' or datname like 'e2e\_%'" |
-    while read -r name; do psql "$pg_url" -qc "drop database if exists \"$name\" with (force)"; done
-}
-trap 'drop_test_databases >&2 || true; scripts/pg.sh stop >&2 || true' EXIT
+trap 'scripts/pg.sh drop t_ e2e_ >&2 || true; scripts/pg.sh stop >&2 || true' EXIT
 pg_url=$(scripts/pg.sh start | tail -1)
-drop_test_databases
+scripts/pg.sh drop t_ e2e_
 THIDUA_TEST_POSTGRES="$pg_url" cargo test -p thidua-domain -p thidua-server --tests
 
 step "bounded fuzz of the request decoders (cargo fuzz, ${THIDUA_FUZZ_SECONDS:-20} s)"

@@ -59,7 +59,15 @@ fn report(key: &str, value: impl std::fmt::Display) {
 
 /// Each instance's memory, in MiB, joined by "+".
 fn each_mib(servers: &[ServerProcess], kib: impl Fn(&ServerProcess) -> u64) -> String {
-    servers.iter().map(|s| format!("{:.1}", kib(s) as f64 / 1024.0)).collect::<Vec<_>>().join("+")
+    mib_joined(servers.iter().map(kib))
+}
+
+fn mib_joined(kibs: impl IntoIterator<Item = u64>) -> String {
+    kibs.into_iter().map(|kib| format!("{:.1}", kib as f64 / 1024.0)).collect::<Vec<_>>().join("+")
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1}", duration.as_secs_f64() * 1000.0)
 }
 
 fn main() {
@@ -111,8 +119,8 @@ fn saturate() {
         report("saturate_clients", clients);
         report("saturate_seconds", format!("{elapsed:.0}"));
         report("saturate_requests_per_s", format!("{:.0}", requests as f64 / elapsed));
-        report("saturate_p50_ms", format!("{:.1}", percentile(&latencies, 0.50).as_secs_f64() * 1000.0));
-        report("saturate_p99_ms", format!("{:.1}", percentile(&latencies, 0.99).as_secs_f64() * 1000.0));
+        report("saturate_p50_ms", ms(percentile(&latencies, 0.50)));
+        report("saturate_p99_ms", ms(percentile(&latencies, 0.99)));
         report("saturate_server_cpu_cores", format!("{:.2}", cpu / elapsed));
         report("saturate_server_peak_rss_mib", each_mib(&servers, ServerProcess::peak_rss_kib));
     });
@@ -160,8 +168,7 @@ fn devices() {
         let elapsed = started.elapsed().as_secs_f64();
         sampler.await.expect("sampler");
         latencies.sort();
-        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
-        let during = peaks.borrow().iter().map(|k| format!("{:.1}", *k as f64 / 1024.0)).collect::<Vec<_>>().join("+");
+        let during = mib_joined(peaks.borrow().iter().copied());
         report("load_devices", devices);
         report("load_sessions", signed_in);
         report("load_seconds", format!("{elapsed:.0}"));

@@ -279,32 +279,6 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> std::io::Result<T> +
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    /// Three instances on one folder: the first has the turn and the second waits on its lock file; once the first
-    /// lets go (removing the file), the third comes. The second and the third never have the turn at once.
-    #[tokio::test]
-    async fn a_turn_waited_for_across_instances_is_never_held_twice() {
-        let folder = tempfile::tempdir().unwrap();
-        let (one, two, three) = (Files::at(folder.path()), Files::at(folder.path()), Files::at(folder.path()));
-        let file = "ab".repeat(32);
-        let first = one.lock(&file).await.unwrap();
-        let waiting = tokio::spawn({
-            let file = file.clone();
-            async move { two.lock(&file).await.unwrap() }
-        });
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        drop(first);
-        let second = waiting.await.unwrap();
-        let third = tokio::spawn(async move { three.lock(&file).await.unwrap() });
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert!(!third.is_finished(), "the third instance had the turn while the second held it");
-        drop(second);
-        let third = tokio::time::timeout(Duration::from_secs(5), third).await.expect("the turn is free again");
-        drop(third.unwrap());
-        let locks = std::fs::read_dir(folder.path().join("locks")).unwrap().count();
-        assert_eq!(locks, 0, "no lock file outlives its turn");
-    }
 
     #[tokio::test]
     async fn no_name_leads_out_of_the_folder() {

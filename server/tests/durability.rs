@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -177,36 +178,21 @@ fn killing_one_of_two_instances_loses_no_acknowledged_mutation() {
     let mut survivor = start(&db, ports[1]);
     let token = login(ports[0]);
 
-    let acked: Arc<Mutex<Vec<(Mutation, Value, Instant)>>> = Arc::default();
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let pusher = {
-        let (acked, token, stop) = (acked.clone(), token.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for n in 0.. {
-                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    return;
-                }
-                let m = mutation(n);
-                // Round-robin, and on to the other instance when one does not answer.
-                let answered = [ports[n % 2], ports[(n + 1) % 2]]
-                    .into_iter()
-                    .find_map(|port| match push(port, &token, &m) {
-                        Ok((200, answer)) => Some(answer),
-                        _ => None,
-                    })
-                    .expect("the surviving instance answers");
-                acked.lock().expect("lock").push((m, answered, Instant::now()));
-            }
-        })
-    };
+    let pushes = PushLoop::start({
+        let token = token.clone();
+        // Round-robin, and on to the other instance when one does not answer.
+        move |n, m| {
+            let answered =
+                [ports[n % 2], ports[(n + 1) % 2]].into_iter().find_map(|port| acknowledged(port, &token, m));
+            Some(answered.expect("the surviving instance answers"))
+        }
+    });
     std::thread::sleep(Duration::from_millis(300 + (Uuid::new_v4().as_u128() % 400) as u64));
     killed.kill().expect("kill -9");
     let killed_at = Instant::now();
     killed.wait().expect("reap");
     std::thread::sleep(Duration::from_millis(500));
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    pusher.join().expect("pusher");
-    let acked = acked.lock().expect("lock").clone();
+    let acked = pushes.stop();
     let after = acked.iter().filter(|(_, _, at)| *at > killed_at).count();
     assert!(
         acked.len() - after > 10 && after > 10,
@@ -338,6 +324,50 @@ fn an_upload_killed_mid_chunk_resumes_and_ends_byte_identical() {
     server.wait().expect("reap");
 }
 
+/// The answer to a push of `m`, if the server acknowledged it.
+fn acknowledged(port: u16, token: &str, m: &Mutation) -> Option<Value> {
+    match push(port, token, m) {
+        Ok((200, answer)) => Some(answer),
+        _ => None,
+    }
+}
+
+/// A tablet pushing one mutation after another on a thread of its own until stopped: `send` pushes the n-th and
+/// gives the server's answer if it acknowledged it. Each acknowledged mutation is kept with its answer and when.
+struct PushLoop {
+    acked: Arc<Mutex<Vec<(Mutation, Value, Instant)>>>,
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl PushLoop {
+    fn start(send: impl Fn(usize, &Mutation) -> Option<Value> + Send + 'static) -> PushLoop {
+        let (acked, stop) = (Arc::<Mutex<Vec<_>>>::default(), Arc::new(AtomicBool::new(false)));
+        let thread = std::thread::spawn({
+            let (acked, stop) = (acked.clone(), stop.clone());
+            move || {
+                for n in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let m = mutation(n);
+                    if let Some(answer) = send(n, &m) {
+                        acked.lock().expect("lock").push((m, answer, Instant::now()));
+                    }
+                }
+            }
+        });
+        PushLoop { acked, stop, thread }
+    }
+
+    /// Stops the loop once its push in flight is answered; every acknowledged mutation, in order.
+    fn stop(self) -> Vec<(Mutation, Value, Instant)> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().expect("pusher");
+        Arc::try_unwrap(self.acked).expect("the pusher is done").into_inner().expect("lock")
+    }
+}
+
 /// Runs `thidua-server backup <destination>` against `db`, as an operator would while the server runs.
 fn run_backup(db: &[(&str, String)], destination: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_thidua-server"))
@@ -376,35 +406,21 @@ fn a_backup_taken_during_a_push_loop_restores_every_mutation_acknowledged_before
     ];
     assert_eq!(http_bytes(port, "PATCH", &format!("/api/uploads/{sha}"), &chunk, &photo).expect("upload").0, 204);
 
-    // Pushes go on while the backup runs; each acknowledged one is kept with when it was acknowledged.
-    let acked: Arc<Mutex<Vec<(Mutation, Instant)>>> = Arc::default();
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let pusher = {
-        let (acked, token, stop) = (acked.clone(), token.clone(), stop.clone());
-        std::thread::spawn(move || {
-            for n in 0.. {
-                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    return;
-                }
-                let m = mutation(n);
-                if let Ok((200, _)) = push(port, &token, &m) {
-                    acked.lock().expect("lock").push((m, Instant::now()));
-                }
-            }
-        })
-    };
+    // Pushes go on while the backup runs.
+    let pushes = PushLoop::start({
+        let token = token.clone();
+        move |_, m| acknowledged(port, &token, m)
+    });
     std::thread::sleep(Duration::from_millis(400));
     let began = Instant::now();
     let backup = dir.path().join("backup").join("thidua.backup");
     std::fs::create_dir_all(backup.parent().expect("folder")).expect("backup folder");
     run_backup(&db, &backup);
     std::thread::sleep(Duration::from_millis(200));
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    pusher.join().expect("pusher");
+    let acked = pushes.stop();
     server.kill().expect("stop");
     server.wait().expect("reap");
-    let acked = acked.lock().expect("lock").clone();
-    let before: Vec<&Mutation> = acked.iter().filter(|(_, at)| *at < began).map(|(m, _)| m).collect();
+    let before: Vec<&Mutation> = acked.iter().filter(|(_, _, at)| *at < began).map(|(m, _, _)| m).collect();
     assert!(before.len() > 10 && before.len() < acked.len(), "pushes before ({}) and during the backup", before.len());
 
     // Restore, as the README says: the backup's database and folder, alone in a fresh place, under a server of

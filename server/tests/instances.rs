@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use axum::Router;
@@ -100,7 +101,7 @@ async fn a_write_held_open_elsewhere_holds_the_others_back_and_the_cursor_with_t
     }
     let record = Uuid::new_v4();
     let waiting = tokio::spawn(async move { push_one(&second, &lan, record, "trong lúc chờ").await });
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(!waiting.is_finished(), "a write went past another instance's open write transaction");
     let meanwhile = pull(&s.router, &reader, cursor).await;
     assert!(meanwhile.records.is_empty() && meanwhile.next_cursor == cursor);
@@ -111,17 +112,29 @@ async fn a_write_held_open_elsewhere_holds_the_others_back_and_the_cursor_with_t
     assert_eq!(after.records.iter().map(|r| r.id).collect::<Vec<_>>(), [record]);
 }
 
-/// Two instances sharing the files folder take turns on one upload: the second waits until the first lets go,
-/// so the offset it checks is the one it writes at.
+/// Three instances sharing the files folder take turns on one upload, so the offset each checks is the one it
+/// writes at: the second waits until the first lets go. The first's lock file is removed as its turn ends, under
+/// the second waiting on it, and the third, coming then, still waits for the second.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_sharing_the_files_take_turns_on_an_upload() {
     let s = server().await;
-    let (one, two) = (Files::at(s.db.files()), Files::at(s.db.files()));
+    let (one, two, three) = (Files::at(s.db.files()), Files::at(s.db.files()), Files::at(s.db.files()));
     let file = "ab".repeat(32);
     let first = one.lock(&file).await.unwrap();
-    let waiting = tokio::spawn(async move { two.lock(&file).await.map(drop) });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let waiting = tokio::spawn({
+        let file = file.clone();
+        async move { two.lock(&file).await.unwrap() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!waiting.is_finished(), "another instance took the upload's turn while it was held");
     drop(first);
-    tokio::time::timeout(std::time::Duration::from_secs(5), waiting).await.unwrap().unwrap().unwrap();
+    let second = tokio::time::timeout(Duration::from_secs(5), waiting).await.unwrap().unwrap();
+    let third = tokio::spawn(async move { three.lock(&file).await.unwrap() });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!third.is_finished(), "the third instance had the turn while the second held it");
+    drop(second);
+    let third = tokio::time::timeout(Duration::from_secs(5), third).await.expect("the turn is free again");
+    drop(third.unwrap());
+    let locks = std::fs::read_dir(s.db.files().join("locks")).unwrap().count();
+    assert_eq!(locks, 0, "no lock file outlives its turn");
 }

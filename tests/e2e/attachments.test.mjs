@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { useServerAndBrowser, signIn, eventually, goOffline, watchErrors, cameraPhoto } from './harness.mjs';
 
@@ -21,16 +22,12 @@ function pdf(size) {
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 function stored(filesDir, sha) {
-  return path(filesDir, 'files', sha.slice(0, 2), sha);
+  return join(filesDir, 'files', sha.slice(0, 2), sha);
 }
 
 function partial(filesDir, sha) {
-  const file = path(filesDir, 'parts', sha);
+  const file = join(filesDir, 'parts', sha);
   return existsSync(file) ? statSync(file).size : 0;
-}
-
-function path(filesDir, ...parts) {
-  return [filesDir, ...parts].join('/');
 }
 
 test('evidence attached offline is kept, uploads resumably and reaches a colleague', async (t) => {

@@ -1,4 +1,5 @@
-// Shared pieces of the end-to-end tests: a real server process on a fresh SQLite file, and headless Chromium.
+// Shared pieces of the end-to-end tests: a real server process on a fresh database (SQLite, or PostgreSQL, with one
+// instance or two behind nginx), and headless Chromium.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,6 @@ async function freePort() {
   });
 }
 
-/** Starts the server binary with demo data on a new database; resolves once /api/health answers. */
 /** Starts the server binary on `storage` (its environment) at `port` and waits until it answers. */
 async function startInstance(bin, port, storage, dist) {
   const child = spawn(bin, ['--demo'], {
