@@ -18,6 +18,10 @@ use crate::format::parse_name;
 use crate::store::{self, current_store};
 use crate::sync::SyncState;
 
+/// Said where a check needs the rulebook and this device has not received it yet.
+pub const NO_RULEBOOK: &str =
+    "Máy này chưa nhận được bộ quy tắc xét khen thưởng nên chưa kiểm tra được điều kiện; khi có mạng, ứng dụng tự tải về.";
+
 /// The records and reference data this tablet holds. Records whose deletion waits in the outbox are left out.
 #[derive(Clone, Copy)]
 pub struct LocalData {
@@ -111,10 +115,19 @@ impl LocalData {
         domain::documents::Office::new(self.unit_name(id), parent)
     }
 
+    /// Whether the rulebook has arrived on this device (the server's editions start at version 1).
+    pub fn has_rulebook(self) -> bool {
+        self.reference.with(|r| r.rulebook.version > 0)
+    }
+
     /// The verdict on a nomination from what this tablet holds: its fields as they stand (typed, saved or not),
     /// the records of its unit and the units merged into it, and the cached rulebook. The unit's panel and the
-    /// office's "Duyệt" read it alike. None while the nomination lacks a year, a nominee or a title.
+    /// office's "Duyệt" read it alike. None while the nomination lacks a year, a nominee or a title, and before
+    /// the rulebook has arrived (an empty catalog would call every title unknown).
     pub fn verdict(self, id: Uuid, unit_id: &str, fields: &Fields) -> Option<Verdict> {
+        if !self.has_rulebook() {
+            return None;
+        }
         self.reference.with(|reference| {
             self.records.with(|records| {
                 let units: Vec<String> = lineage(unit_id, &reference.merges).into_iter().collect();

@@ -343,7 +343,7 @@ pub fn ReviewActions(
     submitted: bool,
     state: SyncState,
     error: RwSignal<Option<String>>,
-    #[prop(optional)] warnings: Vec<String>,
+    #[prop(optional, into)] warnings: Signal<Vec<String>>,
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<&'static str>);
@@ -362,7 +362,7 @@ pub fn ReviewActions(
             <div class="review-actions">
                 <ConfirmStep id=format!("approve-{record_id}") class="primary approve" label="Duyệt"
                     question="Duyệt hồ sơ này? Sau khi duyệt, đơn vị không sửa được nữa."
-                    problems=Signal::stored(warnings.clone())
+                    problems=warnings
                     on_confirm=Callback::new(move |_| queue(record_id, Op::Transition { action: Action::Approve }, state, error)) />
                 <div class="field">
                     <label for=reason_id.clone()>"Lý do trả lại (bắt buộc khi trả lại)"</label>

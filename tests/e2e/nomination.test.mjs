@@ -174,14 +174,27 @@ test('nominations drafted offline, checked on the tablet and again by the server
 
   await t.test('approving a CSTĐCS whose LĐTT still waits asks first; once the LĐTT is approved it does not', async () => {
     const office = await (await world.browser.newContext()).newPage();
+    // A fresh device draws the rows before the rulebook arrives (CI once caught the dialog in between, calling
+    // the title unknown and missing the LĐTT); holding the rulebook back makes that order certain here.
+    let releaseRulebook;
+    const rulebookHeld = new Promise((resolve) => { releaseRulebook = resolve; });
+    await office.route('**/api/reference', async (route) => {
+      await rulebookHeld;
+      await route.continue();
+    });
     await signIn(office, world.server.base, 'vanphong');
     await office.click('#nav-nominations');
     const row = (title) => office.locator(`table.review tr:has-text("Trần Thị Lan"):has-text("${title}")`);
     await row('Chiến sĩ thi đua cơ sở').waitFor({ timeout: 15_000 });
     let dossier = await openDossier(office, row('Chiến sĩ thi đua cơ sở'));
     await dossier.locator('button.approve').click();
-    assert.match(await dossier.locator('.confirm').innerText(),
-      /Đề nghị "Lao động tiên tiến" năm 2025 của cùng đối tượng \(điều kiện của đề nghị này\) còn ở trạng thái "Chờ duyệt"/);
+    const confirm = dossier.locator('.confirm');
+    assert.match(await confirm.innerText(), /Máy này chưa nhận được bộ quy tắc xét khen thưởng nên chưa kiểm tra được điều kiện/);
+    releaseRulebook();
+    await eventually(async () => /Đề nghị "Lao động tiên tiến" năm 2025 của cùng đối tượng \(điều kiện của đề nghị này\) còn ở trạng thái "Chờ duyệt"/
+      .test(await confirm.innerText()), 15_000, 'the open question follows the rulebook once it arrives');
+    assert.doesNotMatch(await confirm.innerText(), /không có trong danh mục|chưa nhận được bộ quy tắc/);
+    await office.unroute('**/api/reference');
     await dossier.locator('.confirm .confirm-no').click();
     await office.waitForTimeout(500);
     assert.equal(world.server.query(`select count(*) from records where state = 'approved' and id ${NOT_DEMO}`)[0][0], 1, 'nothing approved');

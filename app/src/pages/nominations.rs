@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::draft::Draft;
 use crate::format::{parse_name, today, value_name};
-use crate::local::{person_name, LocalData};
+use crate::local::{person_name, LocalData, NO_RULEBOOK};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
@@ -399,7 +399,11 @@ fn NominationForm(
                 Some(v) => view! { <VerdictView verdict=v id="eligibility" /> }.into_any(),
                 None => view! {
                     <section id="eligibility" class="verdict" data-eligible="unknown">
-                        <span class="muted">"Chọn năm, đối tượng và danh hiệu để kiểm tra điều kiện."</span>
+                        <span class="muted">{move || if local.has_rulebook() {
+                            "Chọn năm, đối tượng và danh hiệu để kiểm tra điều kiện."
+                        } else {
+                            NO_RULEBOOK
+                        }}</span>
                     </section>
                 }.into_any(),
             }}

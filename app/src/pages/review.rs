@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::format::today;
-use crate::local::LocalData;
+use crate::local::{LocalData, NO_RULEBOOK};
 use crate::pages::PageContext;
 use crate::store;
 use crate::sync::SyncState;
@@ -188,6 +188,10 @@ fn ReviewPage(state: SyncState, local: LocalData, token: String, kind: RecordKin
 /// and documents not sent.
 fn approval_warnings(local: LocalData, record: &LocalRecord) -> Vec<String> {
     let mut warnings = Vec::new();
+    if !local.has_rulebook() {
+        warnings.push(NO_RULEBOOK.to_owned());
+        return warnings;
+    }
     let Some(facts) = NominationFacts::from_record(&record.view()) else { return warnings };
     let prerequisites = local.reference.with(|r| same_year_prerequisites(&r.rulebook, &facts));
     local.records.with(|all| {
@@ -243,9 +247,13 @@ fn DossierView(
     let id = record.id;
     let unit = local.unit_name(&record.unit_id);
     let submitted = may_review && record.state == WorkflowState::Submitted;
+    // The rulebook and the other nominations may arrive after the dossier opens: the warnings follow them.
     let warnings = match kind {
-        RecordKind::Nomination => approval_warnings(local, &record),
-        _ => empty_sections(kind.text_fields(), &record.fields),
+        RecordKind::Nomination => {
+            let record = record.clone();
+            Signal::derive(move || approval_warnings(local, &record))
+        }
+        _ => Signal::stored(empty_sections(kind.text_fields(), &record.fields)),
     };
     let history = RwSignal::new(None::<Result<Vec<HistoryEntry>, String>>);
     // The server shows a record's history to the office, not to council members; it needs the network.
@@ -296,29 +304,36 @@ fn DossierView(
 fn nomination_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
     let verdict = verdict_of(record);
     let held = read::<Vec<String>>(&record.fields, "documents");
-    let documents = local.reference.with(|r| {
-        verdict.as_ref().map_or_else(Vec::new, |v| {
-            r.rulebook
-                .required_documents(&v.title, &v.regime)
-                .into_iter()
-                .map(|d| (held.contains(&d.code), d.name.clone()))
-                .collect::<Vec<_>>()
-        })
-    });
-    let check = verdict.as_ref().and_then(|v| dossier_check(local, v, &held));
+    // From the rulebook, which may arrive after the dossier opens.
+    let checklist = {
+        let verdict = verdict.clone();
+        move || {
+            let verdict = verdict.as_ref()?;
+            let documents = local.reference.with(|r| {
+                r.rulebook
+                    .required_documents(&verdict.title, &verdict.regime)
+                    .into_iter()
+                    .map(|d| (held.contains(&d.code), d.name.clone()))
+                    .collect::<Vec<_>>()
+            });
+            Some(view! {
+                {dossier_check(local, verdict, &held)}
+                {(!documents.is_empty()).then(|| view! {
+                    <ul class="documents-held">
+                        {documents.into_iter().map(|(held, name)| view! {
+                            <li data-held=held.to_string()>{if held { "✓ " } else { "✗ " }} {name}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            })
+        }
+    };
     let justification = store::text_of(&record.fields, "justification");
     let draft = matches!(record.state, WorkflowState::Draft | WorkflowState::Returned);
     let report = local.achievement_report(&record.fields, &record.unit_id, draft);
     view! {
         <p><strong>{local.nominee_name(&record.fields)}</strong></p>
-        {check}
-        {(!documents.is_empty()).then(|| view! {
-            <ul class="documents-held">
-                {documents.into_iter().map(|(held, name)| view! {
-                    <li data-held=held.to_string()>{if held { "✓ " } else { "✗ " }} {name}</li>
-                }).collect_view()}
-            </ul>
-        })}
+        {checklist}
         {verdict.map(|v| view! { <VerdictView verdict=v id=format!("verdict-{}", record.id) /> })}
         {(!justification.trim().is_empty()).then(|| view! {
             <section class="justification"><h3>"Giải trình của lãnh đạo đơn vị"</h3><p class="text">{justification.clone()}</p></section>

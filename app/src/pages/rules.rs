@@ -123,7 +123,7 @@ fn RulesPage(local: LocalData, token: String) -> impl IntoView {
     // applied), not on every typed threshold: an open section and the focus stay where they are.
     let drawn = RwSignal::new(0u32);
     Effect::new(move |_| {
-        let current = local.reference.with(|r| (r.rulebook.version > 0).then(|| r.rulebook.clone()));
+        let current = local.has_rulebook().then(|| local.reference.with(|r| r.rulebook.clone()));
         if let (true, Some(current)) = (book.with_untracked(Option::is_none), current) {
             book.set(Some(current));
             drawn.update(|n| *n += 1);
