@@ -207,9 +207,12 @@ impl LocalData {
     }
 
     pub fn unit_name(self, id: &str) -> String {
-        self.reference
-            .with(|r| r.units.iter().find(|u| u.id == id).map(|u| u.name.clone()))
-            .unwrap_or_else(|| id.to_owned())
+        self.known_unit_name(id).unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A unit's name, None until the reference data naming it has arrived.
+    pub fn known_unit_name(self, id: &str) -> Option<String> {
+        self.reference.with(|r| r.units.iter().find(|u| u.id == id).map(|u| u.name.clone()))
     }
 
     /// The full name of a user (the author of a change), or their id when the reference data does not know them.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { useServerAndBrowser, signIn, eventually, goOffline, watchErrors, cameraPhoto } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, goOffline, watchErrors, cameraPhoto, synced } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -37,6 +37,7 @@ test('evidence attached offline is kept, uploads resumably and reaches a colleag
   watchErrors(page, errors);
   await signIn(page, world.server.base, 'tamduong.lan');
   await page.waitForSelector('#field-summary');
+  await synced(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
   const photo = await cameraPhoto(page, 3000, 2000);
 

@@ -101,6 +101,9 @@ test('two centres score offline, the leader reviews, the office publishes, and t
     await office.fill('details.definition.new textarea', JSON.stringify(template, null, 2));
     await office.click('#add-cluster');
     await office.waitForSelector('#definition-message:has-text("Đã lưu “Khối thi đua thử nghiệm” (phiên bản 1)")', { timeout: 10_000 });
+    // The saved cluster comes back with the reference data and the definitions are drawn again; the message stays.
+    await office.waitForSelector('details.definition[data-cluster="khoi-thu-nghiem"]', { timeout: 15_000 });
+    assert.match(await office.innerText('#definition-message'), /Đã lưu “Khối thi đua thử nghiệm” \(phiên bản 1\)/);
     assert.deepEqual(world.server.query('select id from clusters order by id'), [['cum-ttvh-cap-huyen'], ['khoi-thu-nghiem']]);
   });
 

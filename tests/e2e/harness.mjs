@@ -210,6 +210,14 @@ export async function signIn(page, base, login) {
   await page.waitForSelector('#net-status');
 }
 
+/**
+ * Waits until a whole sync has run on a freshly signed-in page: its records and then its reference data (units,
+ * people, the rulebook), which come after them. A test that goes offline sooner may cut the reference off.
+ */
+export async function synced(page) {
+  await page.waitForSelector('#last-sync:not([data-at=""])', { timeout: 15_000 });
+}
+
 /** Collects the page's uncaught errors and console errors (a failed request is expected offline). */
 export function watchErrors(page, errors) {
   page.on('pageerror', (e) => errors.push(e.message));

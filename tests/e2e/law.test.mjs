@@ -4,7 +4,7 @@
 // statutory names and abbreviations are read, and the panel says how. Vũ Văn Tuấn's demo record has all of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, synced } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -35,6 +35,7 @@ test('the panel reads the law as it is written', async (t) => {
     await page.click('#nav-people');
     await page.waitForSelector('li.person >> text=Vũ Văn Tuấn', { timeout: 15_000 });
     await page.waitForSelector('#pending-count[data-pending="0"]');
+    await synced(page);
     await goOffline(tablet, page);
   });
 

@@ -3,7 +3,7 @@
 // sees the stage the office set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline, confirmStep } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, goOffline, confirmStep, synced } from './harness.mjs';
 
 const world = useServerAndBrowser();
 const NAME = 'Đội tuyên truyền lưu động bằng xe đạp điện';
@@ -18,6 +18,7 @@ test('a model proposed offline is registered, nurtured, recognised and shown to 
     await signIn(tablet, world.server.base, 'tamduong.giamdoc');
     await tablet.click('#nav-models');
     await tablet.waitForSelector('tr.model-row', { timeout: 15_000 });
+    await synced(tablet);
     // Offline, search finds the demo's recognised model typed without diacritics.
     await goOffline(context, tablet);
     await tablet.click('#nav-search');

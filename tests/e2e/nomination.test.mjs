@@ -3,7 +3,7 @@
 // stores the same verdict, and the office sees it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn, synced } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -33,6 +33,7 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await page.click('#nav-people');
     await page.waitForSelector('li.person >> text=Trần Thị Lan', { timeout: 15_000 });
     await page.waitForSelector('#pending-count[data-pending="0"]');
+    await synced(page);
   });
 
   await t.test('offline, a CSTĐCS nomination fails until LĐTT is proposed in the same round', async () => {
@@ -194,6 +195,10 @@ test('nominations drafted offline, checked on the tablet and again by the server
     await eventually(async () => /Đề nghị "Lao động tiên tiến" năm 2025 của cùng đối tượng \(điều kiện của đề nghị này\) còn ở trạng thái "Chờ duyệt"/
       .test(await confirm.innerText()), 15_000, 'the open question follows the rulebook once it arrives');
     assert.doesNotMatch(await confirm.innerText(), /không có trong danh mục|chưa nhận được bộ quy tắc/);
+    // The dossier opened before the reference data follows it too: the unit is named, not its id.
+    await eventually(async () => /Tam Dương/.test(await dossier.locator('#dossier-heading').innerText())
+      && /Đơn vị công tác: Trung tâm Văn hóa - Thông tin - Thể thao huyện Tam Dương/.test(await dossier.locator('.report').innerText()),
+      15_000, 'the heading and the report name the unit once the reference data arrives');
     await office.unroute('**/api/reference');
     await dossier.locator('.confirm .confirm-no').click();
     await office.waitForTimeout(500);

@@ -3,7 +3,7 @@
 // what the other lacks, accepts both, and both wait for the council.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn } from './harness.mjs';
+import { useServerAndBrowser, signIn, eventually, watchErrors, NOT_DEMO, goOffline, confirmStep, openDossier, approveIn, synced } from './harness.mjs';
 
 const world = useServerAndBrowser();
 
@@ -28,6 +28,7 @@ test('two nominations drafted offline reach the office, which sees what each dos
     await signIn(page, world.server.base, 'tamduong.giamdoc');
     await page.click('#nav-people');
     await page.waitForSelector('li.person >> text=Lê Văn Minh', { timeout: 15_000 });
+    await synced(page);
     await goOffline(tablet, page);
     await page.click('#nav-nominations');
     await nominate(page, 'Trần Thị Lan', ['to-trinh', 'bao-cao-thanh-tich', 'bien-ban-hoi-dong']);

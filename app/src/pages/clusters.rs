@@ -23,7 +23,7 @@ use crate::widgets::{record_state, rejection, ConfirmStep};
 /// A member's own self-score form, drawn on field tablets only.
 type MemberPart = fn(UserProfile, SyncState, Cluster, i32) -> AnyView;
 /// The office's definitions of its clusters, drawn on the office's screens only.
-type OfficePart = fn(String, LocalData) -> AnyView;
+type OfficePart = fn(String, LocalData, RwSignal<Option<String>>) -> AnyView;
 /// What a board's form sends: the address after the year's, PUT (else POST), the body, what to say when done.
 type Sent = (String, bool, serde_json::Value, &'static str);
 /// The leader's review of a member, on field tablets only.
@@ -50,7 +50,7 @@ pub fn field_page(context: PageContext) -> AnyView {
 
 /// The office's and the council's page: the boards, the rankings and, for the office, the definitions.
 pub fn office_page(context: PageContext) -> AnyView {
-    let office_part: OfficePart = |token, local| view! { <Definitions token local /> }.into_any();
+    let office_part: OfficePart = |token, local, message| view! { <Definitions token local message /> }.into_any();
     let standing: StandingPart =
         |unit, catalogue, held, version, send| standing_form(unit, catalogue, held, version, send).into_any();
     page(context, None, Some(office_part), BoardParts { review: None, standing: Some(standing) })
@@ -110,6 +110,8 @@ fn ClustersPage(
     // Sync stores the reference data again after every pull; a memo redraws the page (and drops a review being
     // typed) only when the clusters themselves change.
     let clusters = Memo::new(move |_| clusters_of(local, &user.get_value()));
+    // Outside the redrawn part: saving a new cluster redraws it, and "Đã lưu" must outlive that.
+    let definition_message = RwSignal::new(None::<String>);
     view! {
         {move || {
             let clusters = clusters.get();
@@ -117,7 +119,7 @@ fn ClustersPage(
                 return view! { <section class="card"><h1>"Cụm, khối thi đua"</h1><p>"Đơn vị chưa thuộc cụm, khối thi đua nào."</p></section> }.into_any();
             }
             let office = user.with_value(|u| u.role == Role::Office);
-            let definitions = office.then_some(office_part).flatten().map(|part| part(token.get_value(), local));
+            let definitions = office.then_some(office_part).flatten().map(|part| part(token.get_value(), local, definition_message));
             let cards = clusters.into_iter().map(|(cluster, year)| {
                 let profile = user.get_value();
                 let member = cluster.is_member(&profile.unit_id, year);
@@ -461,9 +463,8 @@ fn standing_form(
 /// The office's definitions of its clusters: members, leadership and covenants, written as JSON (as the rulebook
 /// is).
 #[component]
-fn Definitions(token: String, local: LocalData) -> impl IntoView {
+fn Definitions(token: String, local: LocalData, message: RwSignal<Option<String>>) -> impl IntoView {
     let token = StoredValue::new(token);
-    let message = RwSignal::new(None::<String>);
     // A change is made on the version the tablet holds when saving (a review or part III saved meanwhile raised it
     // without redrawing this editor); a new cluster on version 0, so an id already taken is refused, not replaced.
     let save = move |id: String, text: String, new: bool| {

@@ -479,7 +479,11 @@ fn profile_sketch(local: &LocalData, nominee: &str, kind: NomineeKind, unit_id: 
             let text = |name: &str| store::text_of(&person.fields, name);
             let mut parts = vec![person_name(person)];
             parts.extend(
-                [text("position"), local.unit_name(&person.unit_id)].into_iter().filter(|t| !t.trim().is_empty()),
+                // A unit not named yet is left out: its id would stay in the text as if typed.
+                [Some(text("position")), local.known_unit_name(&person.unit_id)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| !t.trim().is_empty()),
             );
             let mut sketch = parts.join(", ") + ".";
             if !text("qualification").trim().is_empty() {
@@ -497,7 +501,8 @@ fn profile_sketch(local: &LocalData, nominee: &str, kind: NomineeKind, unit_id: 
         NomineeKind::Collective => {
             let units = local.lineage(unit_id);
             let people = records.iter().filter(|r| r.kind == RecordKind::Person && units.contains(&r.unit_id)).count();
-            format!("{}: {people} cán bộ, viên chức, người lao động.", local.unit_name(unit_id))
+            let unit = local.known_unit_name(unit_id).unwrap_or_else(|| "Đơn vị".to_owned());
+            format!("{unit}: {people} cán bộ, viên chức, người lao động.")
         }
     })
 }

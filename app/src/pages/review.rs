@@ -245,7 +245,6 @@ fn DossierView(
     close: Callback<()>,
 ) -> impl IntoView {
     let id = record.id;
-    let unit = local.unit_name(&record.unit_id);
     let submitted = may_review && record.state == WorkflowState::Submitted;
     // The rulebook and the other nominations may arrive after the dossier opens: the warnings follow them.
     let warnings = match kind {
@@ -267,14 +266,22 @@ fn DossierView(
         });
     }
     let returned = record.state_note.clone().filter(|_| record.state == WorkflowState::Returned);
-    let body = match kind {
-        RecordKind::Nomination => nomination_body(local, &record).into_any(),
-        RecordKind::Registration => registration_body(local, &record).into_any(),
-        _ => self_assessment_body(local, &record).into_any(),
+    // Names, titles and the rulebook may also arrive after the dossier opens (a fresh sign-in draws the list
+    // first): the heading and the body are drawn again when they do, not when the records reload.
+    let unit_id = record.unit_id.clone();
+    let heading = Signal::derive(move || format!("{} — {}", kind.label(), local.unit_name(&unit_id)));
+    let body = {
+        let record = record.clone();
+        move || {
+            local.reference.track();
+            untrack(|| match kind {
+                RecordKind::Nomination => nomination_body(local, &record).into_any(),
+                RecordKind::Registration => registration_body(local, &record).into_any(),
+                _ => self_assessment_body(local, &record).into_any(),
+            })
+        }
     };
-    let heading = format!("{} — {unit}", kind.label());
     let record_fields = record.fields.clone();
-    let history_heading = heading.clone();
     bring_into_view("dossier-heading");
     view! {
         <article id="dossier" class="dossier-view" data-id=id.to_string() aria-labelledby="dossier-heading">
@@ -294,7 +301,7 @@ fn DossierView(
             </div>
             {body}
             {attachments_panel(Signal::derive(move || record_fields.clone()), None, state, Signal::derive(Vec::new))}
-            {move || history.get().map(|entries| view! { <HistoryView heading=history_heading.clone() kind entries /> })}
+            {move || history.get().map(|entries| view! { <HistoryView heading=heading.get() kind entries /> })}
         </article>
     }
 }

@@ -214,7 +214,9 @@ pub fn attachment_conflicts(draft: Draft, local: LocalData) -> impl IntoView {
 fn conflict_view(conflict: OpenConflict, draft: Draft, local: LocalData, labelled: bool) -> impl IntoView {
     let (kept, other) = (conflict.kept.value.clone(), conflict.other.value.clone());
     let side = |label: &'static str, by: &str, at: DateTime<Utc>, value: &Value, against: &Value| {
-        let who = if by.is_empty() { "máy chủ".to_owned() } else { untrack(|| local.user_name(by)) };
+        // Only this name follows the reference data (it may arrive after the panel is drawn).
+        let by = by.to_owned();
+        let who = move || if by.is_empty() { "máy chủ".to_owned() } else { local.user_name(&by) };
         view! {
             <div class="side">
                 <div class="muted">{label} " — " {who} ", " {format_time(at)}</div>
