@@ -311,36 +311,29 @@ fn DossierView(
 fn nomination_body(local: LocalData, record: &LocalRecord) -> impl IntoView {
     let verdict = verdict_of(record);
     let held = read::<Vec<String>>(&record.fields, "documents");
-    // From the rulebook, which may arrive after the dossier opens.
-    let checklist = {
-        let verdict = verdict.clone();
-        move || {
-            let verdict = verdict.as_ref()?;
-            let documents = local.reference.with(|r| {
-                r.rulebook
-                    .required_documents(&verdict.title, &verdict.regime)
-                    .into_iter()
-                    .map(|d| (held.contains(&d.code), d.name.clone()))
-                    .collect::<Vec<_>>()
-            });
-            Some(view! {
-                {dossier_check(local, verdict, &held)}
-                {(!documents.is_empty()).then(|| view! {
-                    <ul class="documents-held">
-                        {documents.into_iter().map(|(held, name)| view! {
-                            <li data-held=held.to_string()>{if held { "✓ " } else { "✗ " }} {name}</li>
-                        }).collect_view()}
-                    </ul>
-                })}
-            })
-        }
-    };
+    let documents = local.reference.with(|r| {
+        verdict.as_ref().map_or_else(Vec::new, |v| {
+            r.rulebook
+                .required_documents(&v.title, &v.regime)
+                .into_iter()
+                .map(|d| (held.contains(&d.code), d.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let check = verdict.as_ref().and_then(|v| dossier_check(local, v, &held));
     let justification = store::text_of(&record.fields, "justification");
     let draft = matches!(record.state, WorkflowState::Draft | WorkflowState::Returned);
     let report = local.achievement_report(&record.fields, &record.unit_id, draft);
     view! {
         <p><strong>{local.nominee_name(&record.fields)}</strong></p>
-        {checklist}
+        {check}
+        {(!documents.is_empty()).then(|| view! {
+            <ul class="documents-held">
+                {documents.into_iter().map(|(held, name)| view! {
+                    <li data-held=held.to_string()>{if held { "✓ " } else { "✗ " }} {name}</li>
+                }).collect_view()}
+            </ul>
+        })}
         {verdict.map(|v| view! { <VerdictView verdict=v id=format!("verdict-{}", record.id) /> })}
         {(!justification.trim().is_empty()).then(|| view! {
             <section class="justification"><h3>"Giải trình của lãnh đạo đơn vị"</h3><p class="text">{justification.clone()}</p></section>
